@@ -1,0 +1,376 @@
+//! The command line: `serve`, `migrate`, `jobcenter add`, `user add|set-password|disable`.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, DbArgs, ServeArgs};
+use crate::db::{Db, DbConn, dialect, write_tx};
+use crate::domain::validate;
+use crate::models::audit::{NewAuditEntry, action};
+use crate::models::jobcenter::{Jobcenter, NewJobcenter};
+use crate::models::login_attempt::LoginAttempt;
+use crate::models::session::Session;
+use crate::models::setup_token::SetupToken;
+use crate::models::user::{NewUser, Role, User};
+use crate::web::{AppState, build_app};
+
+#[derive(Debug, Parser)]
+#[command(name = "jobcenter-crm", version, about = "Contact system for a jobcenter's company service")]
+pub struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web app (runs pending migrations first)
+    Serve(ServeArgs),
+    /// Run pending database migrations and exit
+    Migrate,
+    /// Manage jobcenters
+    Jobcenter {
+        #[command(subcommand)]
+        command: JobcenterCommand,
+    },
+    /// Manage staff accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobcenterCommand {
+    /// Add a jobcenter
+    Add {
+        /// Name, e.g. "Jobcenter Køge"
+        #[arg(long)]
+        name: String,
+        /// Municipality code, three digits (e.g. 259)
+        #[arg(long)]
+        municipality: String,
+        /// Short name for URLs such as /kontakt/{slug}; derived from the name when left out
+        #[arg(long)]
+        slug: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a member of staff; the password is read from standard input
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// consultant, manager or admin
+        #[arg(long)]
+        role: String,
+        /// The jobcenter's slug; may be left out when there is exactly one jobcenter
+        #[arg(long)]
+        jobcenter: Option<String>,
+        #[arg(long, default_value = "")]
+        phone: String,
+        #[arg(long, default_value = "")]
+        title: String,
+        /// Read the password from the first line of standard input
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Set a new password (read from standard input); ends the user's sessions
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disable a user; ends the user's sessions
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+fn open_db(args: &DbArgs, pool_size: u32) -> Result<Db, String> {
+    let db = Db::open(&args.database_url(), pool_size, Duration::from_secs(5))
+        .map_err(|e| e.to_string())?;
+    db.migrate().map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.db, &args),
+        Command::Migrate => {
+            let db = Db::open(&cli.db.database_url(), 1, Duration::from_secs(5))
+                .map_err(|e| e.to_string())?;
+            let n = db.migrate().map_err(|e| e.to_string())?;
+            println!("{n} migration(s) applied");
+            Ok(())
+        }
+        Command::Jobcenter { command } => {
+            let db = open_db(&cli.db, 1)?;
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            match command {
+                JobcenterCommand::Add {
+                    name,
+                    municipality,
+                    slug,
+                } => add_jobcenter(&mut conn, &name, &municipality, slug),
+            }
+        }
+        Command::User { command } => {
+            let db = open_db(&cli.db, 1)?;
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            user_command(&mut conn, command)
+        }
+    }
+}
+
+fn add_jobcenter(
+    c: &mut DbConn,
+    name: &str,
+    municipality: &str,
+    slug: Option<String>,
+) -> Result<(), String> {
+    let name = name.trim();
+    validate::required(name, 200, "name is empty").map_err(|e| format!("--name: {e}"))?;
+    validate::municipality_code(municipality).map_err(|e| format!("--municipality: {e}"))?;
+    let slug = slug.unwrap_or_else(|| validate::slugify(name));
+    validate::slug(&slug).map_err(|e| format!("--slug: {e}"))?;
+    let now = SystemClock.now();
+    let jobcenter = write_tx(c, |c| {
+        if Jobcenter::find_by_slug(c, &slug)?.is_some() {
+            return Ok(Err(format!("a jobcenter with the slug '{slug}' exists already")));
+        }
+        let jc = NewJobcenter {
+            name,
+            municipality_code: municipality,
+            slug: &slug,
+            created_at: now,
+        }
+        .insert(c)?;
+        NewAuditEntry {
+            jobcenter_id: Some(jc.id),
+            action: action::JOBCENTER_CREATED,
+            entity: "jobcenter",
+            entity_id: Some(jc.id),
+            details: "command line".into(),
+            created_at: now,
+            ..Default::default()
+        }
+        .insert(c)?;
+        Ok::<_, diesel::result::Error>(Ok(jc))
+    })
+    .map_err(|e| e.to_string())??;
+    println!("jobcenter '{}' added (slug {})", jobcenter.name, jobcenter.slug);
+    Ok(())
+}
+
+fn read_password() -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    validate::password(&password).map_err(|_| {
+        format!(
+            "the password must be {}–{} characters long",
+            validate::PASSWORD_MIN_CHARS,
+            validate::PASSWORD_MAX_CHARS
+        )
+    })?;
+    Ok(password)
+}
+
+fn find_user(c: &mut DbConn, email: &str) -> Result<User, String> {
+    let email = validate::normalize_email(email);
+    User::find_by_email(c, &email)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no user with the e-mail {email}"))
+}
+
+fn user_command(c: &mut DbConn, command: UserCommand) -> Result<(), String> {
+    let now = SystemClock.now();
+    let audit = |c: &mut DbConn, user: &User, act: &'static str| {
+        NewAuditEntry {
+            jobcenter_id: Some(user.jobcenter_id),
+            action: act,
+            entity: "user",
+            entity_id: Some(user.id),
+            details: format!("{} (command line)", user.email),
+            created_at: now,
+            ..Default::default()
+        }
+        .insert(c)
+        .map_err(|e| e.to_string())
+    };
+    match command {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            jobcenter,
+            phone,
+            title,
+            password_stdin: _,
+        } => {
+            let email = validate::normalize_email(&email);
+            validate::email(&email).map_err(|e| format!("--email: {e}"))?;
+            validate::required(&name, 200, "name is empty").map_err(|e| format!("--name: {e}"))?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| "--role must be consultant, manager or admin".to_string())?;
+            let jobcenter = match jobcenter {
+                Some(slug) => Jobcenter::find_by_slug(c, &slug)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no jobcenter with the slug '{slug}'"))?,
+                None => {
+                    let mut all = Jobcenter::all(c).map_err(|e| e.to_string())?;
+                    match all.len() {
+                        1 => all.remove(0),
+                        0 => return Err("there is no jobcenter yet: add one with `jobcenter add`".into()),
+                        _ => return Err("there are several jobcenters: name one with --jobcenter SLUG".into()),
+                    }
+                }
+            };
+            if User::find_by_email(c, &email).map_err(|e| e.to_string())?.is_some() {
+                return Err(format!("the e-mail {email} is in use already"));
+            }
+            let hash = crate::crypto::hash_password(&read_password()?);
+            let user = NewUser {
+                jobcenter_id: jobcenter.id,
+                email: &email,
+                name: name.trim(),
+                phone: phone.trim(),
+                title: title.trim(),
+                role,
+                password_hash: &hash,
+                created_at: now,
+            }
+            .insert(c)
+            .map_err(|e| e.to_string())?;
+            audit(c, &user, action::USER_CREATED)?;
+            println!("user {} added to {} as {}", user.email, jobcenter.name, role.as_str());
+        }
+        UserCommand::SetPassword { email, .. } => {
+            let user = find_user(c, &email)?;
+            let hash = crate::crypto::hash_password(&read_password()?);
+            User::set_password(c, user.id, &hash).map_err(|e| e.to_string())?;
+            audit(c, &user, action::PASSWORD_CHANGED)?;
+            println!("password of {} changed; their sessions are ended", user.email);
+        }
+        UserCommand::Disable { email } => {
+            let user = find_user(c, &email)?;
+            User::set_active(c, user.id, false).map_err(|e| e.to_string())?;
+            audit(c, &user, action::USER_DISABLED)?;
+            println!("{} is disabled; their sessions are ended", user.email);
+        }
+    }
+    Ok(())
+}
+
+fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
+    let config = Config::from_args(db_args, args).map_err(|e| e.to_string())?;
+    let db = Db::open(&config.database_url, config.pool_size, config.pool_timeout)
+        .map_err(|e| e.to_string())?;
+    let applied = db.migrate().map_err(|e| e.to_string())?;
+    if applied > 0 {
+        tracing::info!("applied {applied} database migration(s)");
+    }
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let state = AppState::new(config.clone(), db.clone(), clock.clone())
+        .map_err(|e| format!("templates: {e}"))?;
+
+    let server_db = db.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let db = server_db;
+        let app_state = state.clone();
+        let server = actix_web::HttpServer::new(move || build_app(app_state.clone()))
+            .shutdown_timeout(30)
+            .bind(&config.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+        let addrs: Vec<String> = server.addrs().iter().map(|a| a.to_string()).collect();
+        tracing::info!("listening on http://{}", addrs.join(", http://"));
+
+        let mut conn = db.conn().map_err(|e| e.to_string())?;
+        if !User::any_exists(&mut conn).map_err(|e| e.to_string())? {
+            let token = SetupToken::issue(&mut conn, clock.now()).map_err(|e| e.to_string())?;
+            let base = if args.base_url.is_some() {
+                config.base_url.clone()
+            } else {
+                format!("http://{}", addrs.first().cloned().unwrap_or_default())
+            };
+            tracing::info!(
+                "no users yet: open this one-time setup link within 24 hours to create the jobcenter and its first admin: {base}/setup?token={token}"
+            );
+        }
+        drop(conn);
+
+        actix_web::rt::spawn(housekeeping(state.clone()));
+        server
+            .run()
+            .await
+            .map_err(|e| format!("server error: {e}"))?;
+        tracing::info!("stopped; in-flight requests finished");
+        Ok::<(), String>(())
+    })?;
+
+    // A stopped SQLite database is left as one consistent file.
+    if let Ok(mut conn) = db.conn() {
+        if let Err(e) = dialect::checkpoint(&mut conn) {
+            tracing::warn!("checkpoint at shutdown failed: {e}");
+        }
+    }
+    Ok(())
+}
+
+/// Clears expired sessions and old login attempts every ten minutes.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = state.now();
+        let result = state
+            .db
+            .run(move |c| {
+                Session::purge_expired(c, now)?;
+                LoginAttempt::purge_old(c, now)?;
+                Ok(())
+            })
+            .await;
+        if let Err(e) = result {
+            tracing::warn!("housekeeping failed: {e}");
+        }
+    }
+}

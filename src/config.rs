@@ -1,0 +1,170 @@
+//! Typed configuration, built once from flags and environment.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// Database: postgres://… selects PostgreSQL; a file path or sqlite://path selects SQLite
+    /// [default: DATA_DIR/jobcenter-crm.db]
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Directory for the SQLite database and the generated secret key
+    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+}
+
+impl DbArgs {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| self.data_dir.join("jobcenter-crm.db").display().to_string())
+    }
+}
+
+/// Flags and environment of `serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Secret for sessions and form tokens (at least 32 characters); generated into the data
+    /// directory when absent
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Set when the app is served over HTTPS (behind a TLS proxy): cookies get Secure, HSTS is sent
+    #[arg(long, env = "BEHIND_TLS", default_value_t = false)]
+    pub behind_tls: bool,
+
+    /// Trust X-Forwarded-For from the proxy in front for the client address
+    #[arg(long, env = "TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
+    /// Public base URL used in printed links, e.g. https://crm.example.dk
+    #[arg(long, env = "BASE_URL")]
+    pub base_url: Option<String>,
+
+    /// Database connections in the pool
+    #[arg(long, env = "DB_POOL_SIZE", default_value_t = 8)]
+    pub pool_size: u32,
+}
+
+/// What the running app needs to know.
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub secret_key: Vec<u8>,
+    pub behind_tls: bool,
+    pub trust_proxy: bool,
+    pub base_url: String,
+    pub pool_size: u32,
+    pub pool_timeout: Duration,
+}
+
+impl std::fmt::Debug for Config {
+    // The secret key stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("behind_tls", &self.behind_tls)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("base_url", &self.base_url)
+            .field("pool_size", &self.pool_size)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("SECRET_KEY must be at least 32 characters long")]
+    ShortSecret,
+    #[error("cannot read or write the secret key file {0}: {1}")]
+    SecretFile(String, std::io::Error),
+}
+
+impl Config {
+    pub fn from_args(db: &DbArgs, serve: &ServeArgs) -> Result<Config, ConfigError> {
+        let secret_key = match &serve.secret_key {
+            Some(s) if s.len() >= 32 => s.as_bytes().to_vec(),
+            Some(_) => return Err(ConfigError::ShortSecret),
+            None => load_or_create_secret(&db.data_dir)?,
+        };
+        let base_url = serve
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", serve.bind))
+            .trim_end_matches('/')
+            .to_string();
+        Ok(Config {
+            database_url: db.database_url(),
+            bind: serve.bind.clone(),
+            secret_key,
+            behind_tls: serve.behind_tls,
+            trust_proxy: serve.trust_proxy,
+            base_url,
+            pool_size: serve.pool_size.max(1),
+            pool_timeout: Duration::from_secs(5),
+        })
+    }
+
+    /// A configuration for tests: a fixed secret and a small pool.
+    pub fn for_tests(database_url: &str) -> Config {
+        Config {
+            database_url: database_url.to_string(),
+            bind: "127.0.0.1:0".into(),
+            secret_key: b"test-secret-key-that-is-long-enough-0123456789".to_vec(),
+            behind_tls: false,
+            trust_proxy: false,
+            base_url: "http://localhost".into(),
+            pool_size: 4,
+            pool_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The key lives in `DATA_DIR/secret_key`, readable by the owner only.
+fn load_or_create_secret(dir: &Path) -> Result<Vec<u8>, ConfigError> {
+    let path = dir.join("secret_key");
+    let err = |e| ConfigError::SecretFile(path.display().to_string(), e);
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().len() >= 32 => return Ok(s.trim().as_bytes().to_vec()),
+        Ok(_) => return Err(ConfigError::ShortSecret),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(err(e)),
+        Err(_) => {}
+    }
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let mut bytes = [0u8; 48];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = URL_SAFE_NO_PAD.encode(bytes);
+    write_private(&path, &secret).map_err(err)?;
+    tracing::info!("generated a new secret key in {}", path.display());
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(content.as_bytes())?;
+    f.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}

@@ -1,0 +1,289 @@
+//! Database access: one connection type over SQLite and PostgreSQL, a pool that picks the
+//! backend from the URL scheme, the embedded migrations and the one blocking boundary.
+
+pub mod dialect;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::AppError;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Any key will do as long as every instance uses the same one.
+const MIGRATION_LOCK_KEY: i64 = 0x6a63_5f63_726d; // "jc_crm"
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+/// Which database a `DATABASE_URL` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DbUrlError {
+    #[error("DATABASE_URL is empty")]
+    Empty,
+    #[error(
+        "DATABASE_URL has the unsupported scheme '{0}://'; use postgres://, postgresql://, sqlite:// or a file path"
+    )]
+    UnknownScheme(String),
+}
+
+impl DbUrl {
+    /// `postgres://` and `postgresql://` select PostgreSQL; `sqlite://path`, `sqlite:path` or a
+    /// plain path select SQLite. Any other scheme is an error, never a silently created file.
+    pub fn parse(url: &str) -> Result<DbUrl, DbUrlError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(DbUrlError::Empty);
+        }
+        if let Some((scheme, rest)) = url.split_once("://") {
+            return match scheme.to_ascii_lowercase().as_str() {
+                "postgres" | "postgresql" => Ok(DbUrl::Postgres(url.to_string())),
+                "sqlite" if !rest.is_empty() => Ok(DbUrl::Sqlite(PathBuf::from(rest))),
+                "sqlite" => Err(DbUrlError::Empty),
+                other => Err(DbUrlError::UnknownScheme(other.to_string())),
+            };
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            return if rest.is_empty() {
+                Err(DbUrlError::Empty)
+            } else {
+                Ok(DbUrl::Sqlite(PathBuf::from(rest)))
+            };
+        }
+        // "mysql:host/db" and the like: a scheme-looking prefix that is not a Windows drive letter.
+        if let Some((scheme, _)) = url.split_once(':') {
+            if scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') {
+                return Err(DbUrlError::UnknownScheme(scheme.to_string()));
+            }
+        }
+        Ok(DbUrl::Sqlite(PathBuf::from(url)))
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, DbUrl::Sqlite(_))
+    }
+}
+
+/// Opens connections for the pool; SQLite connections get their pragmas on every open.
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    url: DbUrl,
+}
+
+impl DbManager {
+    pub fn new(url: DbUrl) -> Self {
+        DbManager { url }
+    }
+}
+
+pub fn establish(url: &DbUrl) -> Result<DbConn, r2d2::Error> {
+    match url {
+        DbUrl::Sqlite(path) => {
+            let path = path
+                .to_str()
+                .ok_or_else(|| diesel::ConnectionError::InvalidConnectionUrl(path.display().to_string()))?;
+            let mut conn = SqliteConnection::establish(path)?;
+            conn.batch_execute(
+                "PRAGMA busy_timeout = 10000;
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = FULL;
+                 PRAGMA foreign_keys = ON;",
+            )
+            .map_err(r2d2::Error::QueryError)?;
+            Ok(DbConn::Sqlite(conn))
+        }
+        DbUrl::Postgres(url) => Ok(DbConn::Pg(PgConnection::establish(url)?)),
+    }
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<DbManager>;
+
+/// The pool plus the one blocking boundary every query goes through.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    url: DbUrl,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbOpenError {
+    #[error(transparent)]
+    Url(#[from] DbUrlError),
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Connect(String),
+    #[error("cannot run the database migrations: {0}")]
+    Migrate(String),
+}
+
+impl Db {
+    /// Opens the pool. `pool_size` connections at most; a request that cannot get one within
+    /// `timeout` fails with 503 instead of hanging.
+    pub fn open(url: &str, pool_size: u32, timeout: Duration) -> Result<Db, DbOpenError> {
+        let url = DbUrl::parse(url)?;
+        if let DbUrl::Sqlite(path) = &url {
+            ensure_parent_dir(path)?;
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(timeout)
+            .build(DbManager::new(url.clone()))
+            .map_err(|e| DbOpenError::Connect(e.to_string()))?;
+        Ok(Db { pool, url })
+    }
+
+    pub fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn run<F, T>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(|e| {
+                tracing::warn!("no database connection available: {e}");
+                AppError::Unavailable
+            })?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// A connection outside the async world (CLI, start-up, tests).
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<DbManager>, AppError> {
+        self.pool.get().map_err(|_| AppError::Unavailable)
+    }
+
+    pub fn migrate(&self) -> Result<usize, DbOpenError> {
+        let mut conn = self.pool.get().map_err(|e| DbOpenError::Connect(e.to_string()))?;
+        run_migrations(&mut conn)
+    }
+}
+
+fn ensure_parent_dir(path: &Path) -> Result<(), DbOpenError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| DbOpenError::DataDir(parent.display().to_string(), e))?;
+    }
+    Ok(())
+}
+
+/// Runs pending migrations; on PostgreSQL under an advisory lock so that several instances
+/// starting together migrate once. Returns how many ran.
+pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
+    let err = |e: Box<dyn std::error::Error + Send + Sync>| DbOpenError::Migrate(e.to_string());
+    match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()).map_err(err),
+        DbConn::Pg(c) => {
+            let lock = |c: &mut PgConnection, sql: &str| {
+                diesel::sql_query(sql)
+                    .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK_KEY)
+                    .execute(c)
+                    .map_err(|e| DbOpenError::Migrate(e.to_string()))
+            };
+            lock(c, "SELECT pg_advisory_lock($1)")?;
+            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()).map_err(err);
+            lock(c, "SELECT pg_advisory_unlock($1)")?;
+            result
+        }
+    }
+}
+
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so a transaction that reads
+/// before it writes takes the write lock up front and never fails with "database is locked"
+/// half-way; PostgreSQL uses its ordinary transaction.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    type Tm = <DbConn as Connection>::TransactionManager;
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Pg(_) => Tm::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Tm::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(user_error) => match Tm::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(user_error),
+            Err(rollback_error) => Err(rollback_error.into()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_schemes_pick_the_backend() {
+        assert_eq!(
+            DbUrl::parse("postgres://u@h/db"),
+            Ok(DbUrl::Postgres("postgres://u@h/db".into()))
+        );
+        assert_eq!(
+            DbUrl::parse("postgresql://u@h/db"),
+            Ok(DbUrl::Postgres("postgresql://u@h/db".into()))
+        );
+        assert_eq!(DbUrl::parse("sqlite://data/x.db"), Ok(DbUrl::Sqlite("data/x.db".into())));
+        assert_eq!(DbUrl::parse("sqlite:///abs/x.db"), Ok(DbUrl::Sqlite("/abs/x.db".into())));
+        assert_eq!(DbUrl::parse("sqlite:x.db"), Ok(DbUrl::Sqlite("x.db".into())));
+        assert_eq!(DbUrl::parse("./data/x.db"), Ok(DbUrl::Sqlite("./data/x.db".into())));
+        assert_eq!(DbUrl::parse("/var/lib/x.db"), Ok(DbUrl::Sqlite("/var/lib/x.db".into())));
+    }
+
+    #[test]
+    fn unknown_schemes_are_errors() {
+        assert_eq!(
+            DbUrl::parse("mysql://root@localhost/db"),
+            Err(DbUrlError::UnknownScheme("mysql".into()))
+        );
+        assert_eq!(DbUrl::parse("http://example"), Err(DbUrlError::UnknownScheme("http".into())));
+        assert_eq!(DbUrl::parse("mysql:db"), Err(DbUrlError::UnknownScheme("mysql".into())));
+        assert_eq!(DbUrl::parse(""), Err(DbUrlError::Empty));
+        assert_eq!(DbUrl::parse("sqlite://"), Err(DbUrlError::Empty));
+    }
+}

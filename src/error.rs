@@ -1,0 +1,96 @@
+//! One error type for the whole app. Handlers return `Result<_, AppError>`; the status maps
+//! here, and the error page itself is rendered by `web::errors`, which has the templates.
+//! Internal causes are logged, never shown.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// Not signed in: redirect to the login page and come back to `next` afterwards.
+    #[error("not signed in")]
+    Unauthenticated { next: String },
+    #[error("validation failed: {0}")]
+    Validation(String),
+    /// A write that lost a race or hit a unique rule; the message is for the user.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::Conflict("Findes allerede.".into())
+            }
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                AppError::Conflict("Der skete en samtidig ændring. Prøv igen.".into())
+            }
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Unauthenticated { .. } => StatusCode::SEE_OTHER,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::Unauthenticated { next } => {
+                let location = if next.is_empty() || next == "/" {
+                    "/login".to_string()
+                } else {
+                    format!("/login?next={}", crate::web::views::url_encode(next))
+                };
+                HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, location))
+                    .finish()
+            }
+            AppError::Internal(cause) => {
+                tracing::error!("internal error: {cause}");
+                HttpResponse::InternalServerError().finish()
+            }
+            // The body is filled in by the error page handler; the message for the user, if
+            // any, travels in an extension.
+            AppError::Validation(msg) | AppError::Conflict(msg) => {
+                let mut res = HttpResponse::build(self.status_code()).finish();
+                res.extensions_mut().insert(UserMessage(msg.clone()));
+                res
+            }
+            _ => HttpResponse::build(self.status_code()).finish(),
+        }
+    }
+}
+
+/// A message meant for the user, carried from an error to the error page.
+#[derive(Debug, Clone)]
+pub struct UserMessage(pub String);

@@ -1,0 +1,15 @@
+//! jobcenter-crm: the contact system of a Danish jobcenter's company service.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod models;
+pub mod web;
+
+pub use web::{AppState, build_app};

@@ -1,0 +1,91 @@
+//! Server-side sessions. The cookie holds a random token; the table holds its SHA-256, so
+//! logging out, disabling a user or changing a password really ends a session.
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+
+use super::jobcenter::Jobcenter;
+use super::user::User;
+use crate::crypto;
+use crate::db::DbConn;
+use crate::db::schema::{jobcenters, sessions, users};
+
+pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
+pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(12);
+/// `last_seen_at` is written at most this often, not on every request.
+const TOUCH_INTERVAL: TimeDelta = TimeDelta::seconds(60);
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id: String,
+    pub user_id: i64,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+}
+
+impl Session {
+    /// Starts a session and returns the token for the cookie.
+    pub fn create(c: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<String> {
+        let token = crypto::random_token();
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::id.eq(crypto::sha256_hex(&token)),
+                sessions::user_id.eq(user_id),
+                sessions::created_at.eq(now),
+                sessions::last_seen_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(token)
+    }
+
+    /// The active user behind a session, if the session is still alive. An expired session, or
+    /// one of a disabled user, is deleted on the spot.
+    pub fn resolve(
+        c: &mut DbConn,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<(User, Jobcenter)>> {
+        let found = sessions::table
+            .inner_join(users::table.inner_join(jobcenters::table))
+            .filter(sessions::id.eq(id))
+            .select((
+                Session::as_select(),
+                User::as_select(),
+                Jobcenter::as_select(),
+            ))
+            .first::<(Session, User, Jobcenter)>(c)
+            .optional()?;
+        let Some((session, user, jobcenter)) = found else {
+            return Ok(None);
+        };
+        let expired = now - session.last_seen_at > IDLE_TIMEOUT
+            || now - session.created_at > ABSOLUTE_TIMEOUT;
+        if expired || !user.active {
+            Session::delete(c, id)?;
+            return Ok(None);
+        }
+        if now - session.last_seen_at > TOUCH_INTERVAL {
+            diesel::update(sessions::table.find(id))
+                .set(sessions::last_seen_at.eq(now))
+                .execute(c)?;
+        }
+        Ok(Some((user, jobcenter)))
+    }
+
+    pub fn delete(c: &mut DbConn, id: &str) -> QueryResult<()> {
+        diesel::delete(sessions::table.find(id)).execute(c).map(drop)
+    }
+
+    /// Removes sessions that can no longer be used.
+    pub fn purge_expired(c: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+        diesel::delete(
+            sessions::table.filter(
+                sessions::last_seen_at
+                    .lt(now - IDLE_TIMEOUT)
+                    .or(sessions::created_at.lt(now - ABSOLUTE_TIMEOUT)),
+            ),
+        )
+        .execute(c)
+    }
+}

@@ -1,0 +1,124 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::text_enum;
+use crate::db::DbConn;
+use crate::db::schema::{sessions, users};
+
+text_enum! {
+    /// What a member of staff may do; ordered, so `role >= Role::Manager` reads as "manager or more".
+    pub enum Role {
+        Consultant => ("consultant", "Konsulent"),
+        Manager => ("manager", "Leder"),
+        Admin => ("admin", "Administrator"),
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub jobcenter_id: i64,
+    pub email: String,
+    pub name: String,
+    pub phone: String,
+    pub title: String,
+    pub role: Role,
+    pub active: bool,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub created_at: NaiveDateTime,
+    pub last_login_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub jobcenter_id: i64,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub title: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+impl NewUser<'_> {
+    /// Fails with a unique violation when the e-mail is taken.
+    pub fn insert(&self, c: &mut DbConn) -> QueryResult<User> {
+        diesel::insert_into(users::table)
+            .values(self)
+            .returning(users::all_columns)
+            .get_result(c)
+    }
+}
+
+impl User {
+    pub fn any_exists(c: &mut DbConn) -> QueryResult<bool> {
+        Ok(users::table.select(users::id).first::<i64>(c).optional()?.is_some())
+    }
+
+    pub fn find_by_email(c: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::email.eq(email))
+            .select(User::as_select())
+            .first(c)
+            .optional()
+    }
+
+    /// A user of the given jobcenter; one of another jobcenter is not found.
+    pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<User> {
+        users::table
+            .filter(users::jobcenter_id.eq(jobcenter_id))
+            .filter(users::id.eq(id))
+            .select(User::as_select())
+            .first(c)
+    }
+
+    /// The staff of a jobcenter, by name; a jobcenter has tens of users, not thousands.
+    pub fn list(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::jobcenter_id.eq(jobcenter_id))
+            .order((users::name, users::id))
+            .select(User::as_select())
+            .load(c)
+    }
+
+    pub fn record_login(c: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set(users::last_login_at.eq(now))
+            .execute(c)
+            .map(drop)
+    }
+
+    /// A new password ends every session of the user.
+    pub fn set_password(c: &mut DbConn, id: i64, password_hash: &str) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set(users::password_hash.eq(password_hash))
+            .execute(c)?;
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(c)?;
+        Ok(())
+    }
+
+    /// Disabling ends every session of the user at once.
+    pub fn set_active(c: &mut DbConn, id: i64, active: bool) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set(users::active.eq(active))
+            .execute(c)?;
+        if !active {
+            diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(c)?;
+        }
+        Ok(())
+    }
+
+    pub fn count_active_admins(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<i64> {
+        users::table
+            .filter(users::jobcenter_id.eq(jobcenter_id))
+            .filter(users::role.eq(Role::Admin))
+            .filter(users::active.eq(true))
+            .count()
+            .get_result(c)
+    }
+}

@@ -1,0 +1,287 @@
+//! Administration: staff accounts and the audit log (admins only).
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::{CurrentUser, client_ip};
+use super::views::{FieldErrors, Page, redirect_with_flash};
+use crate::domain::validate;
+use crate::error::AppError;
+use crate::models::audit::{AuditRow, NewAuditEntry, action, action_label};
+use crate::models::user::{NewUser, Role, User};
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NewUserForm {
+    name: String,
+    email: String,
+    phone: String,
+    title: String,
+    role: String,
+    #[serde(skip_serializing)]
+    password: String,
+}
+
+impl NewUserForm {
+    fn validate(&self) -> (FieldErrors, Option<Role>) {
+        let mut errors = FieldErrors::new();
+        if let Err(e) = validate::required(&self.name, 200, "Skriv medarbejderens navn.") {
+            errors.insert("name", e);
+        }
+        if let Err(e) = validate::email(&validate::normalize_email(&self.email)) {
+            errors.insert("email", e.into());
+        }
+        if self.phone.chars().count() > 40 {
+            errors.insert("phone", "Telefonnummeret må højst være på 40 tegn.".into());
+        }
+        if self.title.chars().count() > 200 {
+            errors.insert("title", "Stillingen må højst være på 200 tegn.".into());
+        }
+        let role = Role::parse(&self.role);
+        if role.is_none() {
+            errors.insert("role", "Vælg en rolle.".into());
+        }
+        if let Err(e) = validate::password(&self.password) {
+            errors.insert("password", e.into());
+        }
+        (errors, role)
+    }
+}
+
+#[derive(Serialize)]
+struct RoleOption {
+    value: &'static str,
+    label: &'static str,
+}
+
+fn role_options() -> Vec<RoleOption> {
+    Role::ALL
+        .iter()
+        .map(|r| RoleOption {
+            value: r.as_str(),
+            label: r.label(),
+        })
+        .collect()
+}
+
+async fn users_page(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    form: &NewUserForm,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let jc = user.jobcenter_id;
+    let users = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
+    let page = Page::new(req, "admin/users.html")
+        .with("users", &users)
+        .with("form", form)
+        .with("roles", role_options());
+    if errors.is_empty() {
+        page.render(state)
+    } else {
+        page.invalid(errors).render(state)
+    }
+}
+
+#[get("/admin/users")]
+pub async fn list_users(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let form = NewUserForm {
+        role: Role::Consultant.as_str().into(),
+        ..Default::default()
+    };
+    users_page(&req, &state, &user, &form, &FieldErrors::new()).await
+}
+
+#[post("/admin/users")]
+pub async fn create_user(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<NewUserForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let form = form.into_inner();
+    let (mut errors, role) = form.validate();
+    let email = validate::normalize_email(&form.email);
+    if errors.is_empty() {
+        let e = email.clone();
+        if state
+            .db
+            .run(move |c| Ok(User::find_by_email(c, &e)?))
+            .await?
+            .is_some()
+        {
+            errors.insert("email", "E-mailadressen er allerede i brug.".into());
+        }
+    }
+    let Some(role) = role.filter(|_| errors.is_empty()) else {
+        return users_page(&req, &state, &user, &form, &errors).await;
+    };
+    let hash = state.hash_password(form.password.clone()).await?;
+    let now = state.now();
+    let ip = client_ip(&req, state.config.trust_proxy);
+    let (jc, actor) = (user.jobcenter_id, user.id);
+    let (name, phone, title) = (
+        form.name.trim().to_string(),
+        form.phone.trim().to_string(),
+        form.title.trim().to_string(),
+    );
+    let created = state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                let new = NewUser {
+                    jobcenter_id: jc,
+                    email: &email,
+                    name: &name,
+                    phone: &phone,
+                    title: &title,
+                    role,
+                    password_hash: &hash,
+                    created_at: now,
+                }
+                .insert(c)?;
+                NewAuditEntry {
+                    jobcenter_id: Some(jc),
+                    user_id: Some(actor),
+                    action: action::USER_CREATED,
+                    entity: "user",
+                    entity_id: Some(new.id),
+                    details: format!("{} ({})", new.email, role.label()),
+                    client_ip: Some(ip),
+                    created_at: now,
+                }
+                .insert(c)?;
+                Ok::<_, AppError>(new)
+            })
+        })
+        .await;
+    match created {
+        Ok(new) => Ok(redirect_with_flash(
+            &state,
+            "/admin/users",
+            "ok",
+            &format!("{} er oprettet.", new.name),
+        )),
+        // Taken between the check and the insert.
+        Err(AppError::Conflict(_)) => {
+            errors.insert("email", "E-mailadressen er allerede i brug.".into());
+            users_page(&req, &state, &user, &form, &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ActiveForm {
+    active: String,
+}
+
+#[post("/admin/users/{id}/active")]
+pub async fn set_user_active(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<ActiveForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let target_id = path.into_inner();
+    let active = form.active == "true";
+    if target_id == user.id && !active {
+        return Ok(redirect_with_flash(
+            &state,
+            "/admin/users",
+            "error",
+            "Du kan ikke deaktivere dig selv.",
+        ));
+    }
+    let now = state.now();
+    let ip = client_ip(&req, state.config.trust_proxy);
+    let (jc, actor) = (user.jobcenter_id, user.id);
+    let target = state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                // Not found when the user belongs to another jobcenter.
+                let target = User::find(c, jc, target_id)?;
+                User::set_active(c, target.id, active)?;
+                NewAuditEntry {
+                    jobcenter_id: Some(jc),
+                    user_id: Some(actor),
+                    action: if active {
+                        action::USER_ENABLED
+                    } else {
+                        action::USER_DISABLED
+                    },
+                    entity: "user",
+                    entity_id: Some(target.id),
+                    details: target.email.clone(),
+                    client_ip: Some(ip),
+                    created_at: now,
+                }
+                .insert(c)?;
+                Ok::<_, AppError>(target)
+            })
+        })
+        .await?;
+    let message = if active {
+        format!("{} er aktiveret igen.", target.name)
+    } else {
+        format!("{} er deaktiveret og logget ud.", target.name)
+    };
+    Ok(redirect_with_flash(&state, "/admin/users", "ok", &message))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    before: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct AuditView {
+    #[serde(flatten)]
+    row: AuditRow,
+    label: String,
+}
+
+const AUDIT_PAGE_SIZE: i64 = 50;
+
+#[get("/admin/audit")]
+pub async fn audit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let jc = user.jobcenter_id;
+    let before = query.before;
+    let mut rows = state
+        .db
+        .run(move |c| Ok(AuditRow::page(c, jc, before, AUDIT_PAGE_SIZE + 1)?))
+        .await?;
+    let more = rows.len() as i64 > AUDIT_PAGE_SIZE;
+    rows.truncate(AUDIT_PAGE_SIZE as usize);
+    let next_before = if more { rows.last().map(|r| r.id) } else { None };
+    let rows: Vec<AuditView> = rows
+        .into_iter()
+        .map(|row| AuditView {
+            label: action_label(&row.action).to_string(),
+            row,
+        })
+        .collect();
+    Page::new(&req, "admin/audit.html")
+        .with("rows", &rows)
+        .with("next_before", next_before)
+        .render(&state)
+}

@@ -1,0 +1,248 @@
+//! Who is asking: the session cookie, the `CurrentUser` extractor, role checks, and the CSRF
+//! guard every state-changing request passes.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use futures_util::future::LocalBoxFuture;
+use serde::Serialize;
+
+use super::AppState;
+use crate::crypto;
+use crate::error::AppError;
+use crate::models::session::Session;
+use crate::models::user::Role;
+
+pub const SESSION_COOKIE: &str = "jc_session";
+/// Binds form tokens for visitors without a session (the login and setup forms).
+pub const ANON_COOKIE: &str = "jc_anon";
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The signed-in member of staff. Role and jobcenter come from the database on every request,
+/// never from the request itself, so a role change or a disabled account takes effect at once.
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub role_label: &'static str,
+    pub jobcenter_id: i64,
+    pub jobcenter_name: String,
+    pub jobcenter_slug: String,
+    #[serde(skip)]
+    pub session_id: String,
+}
+
+impl CurrentUser {
+    /// Refuses with 403 unless the user has at least `role`.
+    pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+pub fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("app state missing"))
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if let Some(user) = req.extensions().get::<CurrentUser>() {
+                return Ok(user.clone());
+            }
+            // After signing in, come back to the page asked for (GET only).
+            let next = if req.method() == Method::GET {
+                req.uri()
+                    .path_and_query()
+                    .map_or("/".to_string(), |p| p.to_string())
+            } else {
+                "/".to_string()
+            };
+            let unauthenticated = || AppError::Unauthenticated { next: next.clone() };
+            let token = req.cookie(SESSION_COOKIE).ok_or_else(unauthenticated)?;
+            let state = state(&req)?;
+            let session_id = crypto::sha256_hex(token.value());
+            let now = state.now();
+            let sid = session_id.clone();
+            let found = state
+                .db
+                .run(move |c| Ok(Session::resolve(c, &sid, now)?))
+                .await?;
+            let (user, jobcenter) = found.ok_or_else(unauthenticated)?;
+            let current = CurrentUser {
+                id: user.id,
+                name: user.name,
+                email: user.email,
+                role: user.role,
+                role_label: user.role.label(),
+                jobcenter_id: jobcenter.id,
+                jobcenter_name: jobcenter.name,
+                jobcenter_slug: jobcenter.slug,
+                session_id,
+            };
+            req.extensions_mut().insert(current.clone());
+            Ok(current)
+        })
+    }
+}
+
+/// The client's address for throttling and the audit log: the peer, or the proxy's
+/// X-Forwarded-For when the proxy is trusted.
+pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(ip) = req.connection_info().realip_remote_addr() {
+            return ip.to_string();
+        }
+    }
+    req.peer_addr()
+        .map_or_else(|| "unknown".to_string(), |a| a.ip().to_string())
+}
+
+fn base_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.behind_tls)
+        .finish()
+}
+
+pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    base_cookie(state, SESSION_COOKIE, token)
+}
+
+pub fn removal_cookie(name: &'static str) -> Cookie<'static> {
+    let mut c = Cookie::build(name, "").path("/").finish();
+    c.make_removal();
+    c
+}
+
+/// The form token of this request, set by `csrf_guard`; `used` tells it that a page put the
+/// token in a form, so an anonymous visitor needs the cookie it is bound to.
+#[derive(Debug)]
+struct CsrfToken {
+    token: String,
+    used: std::cell::Cell<bool>,
+}
+
+pub fn csrf_token(req: &HttpRequest) -> String {
+    req.extensions().get::<CsrfToken>().map_or_else(String::new, |t| {
+        t.used.set(true);
+        t.token.clone()
+    })
+}
+
+/// What a form token is bound to: the session when there is one, else the anonymous cookie.
+fn csrf_binding(req: &ServiceRequest) -> (String, Option<String>) {
+    if let Some(session) = req.cookie(SESSION_COOKIE) {
+        return (format!("s:{}", crypto::sha256_hex(session.value())), None);
+    }
+    match req.cookie(ANON_COOKIE) {
+        Some(anon) if !anon.value().is_empty() => (format!("a:{}", anon.value()), None),
+        _ => {
+            let anon = crypto::random_token();
+            (format!("a:{anon}"), Some(anon))
+        }
+    }
+}
+
+fn is_cross_site(req: &ServiceRequest) -> bool {
+    let headers = req.headers();
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
+    {
+        return true;
+    }
+    match headers.get(header::ORIGIN).map(|v| v.to_str()) {
+        None => false,
+        Some(Ok(origin)) => {
+            let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+            let host = req.connection_info().host().to_ascii_lowercase();
+            origin_host.to_ascii_lowercase() != host
+        }
+        Some(Err(_)) => true,
+    }
+}
+
+async fn submitted_token(req: &mut ServiceRequest) -> Result<Option<String>, actix_web::Error> {
+    if let Some(t) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return Ok(Some(t.to_string()));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok(None);
+    }
+    // Read the body to find the token, then hand the same bytes on to the handler.
+    let body = req.extract::<web::Bytes>().await?;
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+        .ok()
+        .and_then(|fields| fields.into_iter().find(|(k, _)| k == CSRF_FIELD))
+        .map(|(_, v)| v);
+    let (_, mut payload) = actix_http::h1::Payload::create(true);
+    payload.unread_data(body);
+    req.set_payload(payload.into());
+    Ok(token)
+}
+
+/// Every POST (and other unsafe method) must come from our own pages: a cross-site origin is
+/// refused, and the form token must match the session. Also hands the token to the templates.
+pub async fn csrf_guard(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .expect("app state is registered");
+    let (binding, new_anon) = csrf_binding(&req);
+    req.extensions_mut().insert(CsrfToken {
+        token: state.keys.csrf_token(&binding),
+        used: std::cell::Cell::new(false),
+    });
+
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        let ok = !is_cross_site(&req)
+            && submitted_token(&mut req)
+                .await?
+                .is_some_and(|t| state.keys.verify_csrf(&binding, &t));
+        if !ok {
+            tracing::warn!(path = req.path(), "refused a request without a valid form token");
+            let res = HttpResponse::Forbidden().finish();
+            return Ok(req.into_response(res).map_into_right_body());
+        }
+    }
+
+    let mut res = next.call(req).await?;
+    let token_used = res
+        .request()
+        .extensions()
+        .get::<CsrfToken>()
+        .is_some_and(|t| t.used.get());
+    if let Some(anon) = new_anon.filter(|_| token_used) {
+        res.response_mut()
+            .add_cookie(&base_cookie(&state, ANON_COOKIE, anon))?;
+    }
+    Ok(res.map_into_left_body())
+}

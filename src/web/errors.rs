@@ -1,0 +1,102 @@
+//! Error pages in Danish that tell the user what to do and leak nothing about the cause.
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::AppState;
+use super::views::Page;
+use crate::error::{AppError, UserMessage};
+
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+fn wording(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
+        400 => (
+            "Forespørgslen kunne ikke forstås",
+            "Gå tilbage og prøv igen.",
+        ),
+        403 => (
+            "Adgang nægtet",
+            "Du har ikke adgang til denne side, eller formularen er udløbet. Gå tilbage, genindlæs siden og prøv igen. Kontakt din administrator, hvis du mener, du skal have adgang.",
+        ),
+        404 | 405 => (
+            "Siden findes ikke",
+            "Siden, du leder efter, findes ikke eller er flyttet. Tjek adressen, eller gå til forsiden.",
+        ),
+        409 => (
+            "Ændringen kunne ikke gemmes",
+            "Der er sket en ændring i mellemtiden. Genindlæs siden og prøv igen.",
+        ),
+        413 => (
+            "For meget indhold",
+            "Det, du sendte, er for stort. Gør det kortere og prøv igen.",
+        ),
+        422 => ("Oplysningerne kunne ikke bruges", "Ret oplysningerne og prøv igen."),
+        429 => (
+            "For mange forsøg",
+            "Du har prøvet for mange gange på kort tid. Vent et øjeblik og prøv igen.",
+        ),
+        503 => (
+            "Systemet har travlt",
+            "Systemet kan ikke svare lige nu. Prøv igen om et øjeblik.",
+        ),
+        _ => (
+            "Der opstod en fejl",
+            "Noget gik galt hos os. Prøv igen om lidt. Fejlen er registreret.",
+        ),
+    }
+}
+
+/// Fills in the body of every error response that has none yet (handlers that re-render a form
+/// with its errors keep theirs).
+pub fn render_error_page<B: MessageBody>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let empty = matches!(
+        res.response().body().size(),
+        actix_web::body::BodySize::None | actix_web::body::BodySize::Sized(0)
+    );
+    if !empty {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let message = res.response().extensions().get::<UserMessage>().cloned();
+    let (req, res) = res.into_parts();
+    let html = error_html(&req, status, message).unwrap_or_else(|| {
+        format!(
+            "<!doctype html><html lang=\"da\"><title>Fejl</title><h1>{}</h1>",
+            wording(status).0
+        )
+    });
+    let mut new_res = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html);
+    // Keep cookies and headers the handler set (e.g. a Retry-After).
+    for (name, value) in res.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new_res.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    let res: ServiceResponse<EitherBody<B, BoxBody>> =
+        ServiceResponse::new(req, new_res.map_into_boxed_body()).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+fn error_html(req: &HttpRequest, status: StatusCode, message: Option<UserMessage>) -> Option<String> {
+    let state = req.app_data::<web::Data<AppState>>()?;
+    let (title, text) = wording(status);
+    let res = Page::new(req, "errors/error.html")
+        .with("title", title)
+        .with("text", message.map_or(text.to_string(), |m| m.0))
+        .with("status", status.as_u16())
+        .render(state)
+        .ok()?;
+    let body = res.into_body();
+    let bytes = body.try_into_bytes().ok()?;
+    String::from_utf8(bytes.to_vec()).ok()
+}

@@ -1,0 +1,46 @@
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use diesel::RunQueryDsl;
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::views::{self, Page};
+use crate::error::AppError;
+
+/// The signed-in user's start page.
+#[get("/")]
+pub async fn index(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    Page::new(&req, "home/index.html").render(&state)
+}
+
+/// Liveness and database check for load balancers and monitoring; no sign-in.
+#[get("/healthz")]
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let db = state
+        .db
+        .run(|c| {
+            diesel::sql_query("SELECT 1").execute(c)?;
+            Ok(())
+        })
+        .await;
+    match db {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": "ok"})),
+        Err(e) => {
+            tracing::warn!("health check failed: {e}");
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({"status": "error", "database": "unreachable"}))
+        }
+    }
+}
+
+#[get("/static/app.css")]
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(views::STYLESHEET)
+}

@@ -1,0 +1,211 @@
+//! Signing in and out.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::Deserialize;
+
+use super::AppState;
+use super::auth::{CurrentUser, SESSION_COOKIE, client_ip, removal_cookie, session_cookie};
+use super::views::{FieldErrors, Page, redirect, redirect_with_flash, safe_next};
+use crate::crypto;
+use crate::domain::validate;
+use crate::error::AppError;
+use crate::models::audit::{NewAuditEntry, action};
+use crate::models::login_attempt::LoginAttempt;
+use crate::models::session::Session;
+use crate::models::user::User;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NextQuery {
+    next: String,
+}
+
+#[get("/login")]
+pub async fn login_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Option<CurrentUser>,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    if user.is_some() {
+        return Ok(redirect(safe_next(&query.next)));
+    }
+    Page::new(&req, "auth/login.html")
+        .with("email", "")
+        .with("next", safe_next(&query.next))
+        .render(&state)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+enum Outcome {
+    Throttled,
+    Unknown,
+    Found(Box<User>),
+}
+
+#[post("/login")]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let email = validate::normalize_email(&form.email);
+    let ip = client_ip(&req, state.config.trust_proxy);
+    let now = state.now();
+    let next = safe_next(&form.next).to_string();
+
+    let (e, i) = (email.clone(), ip.clone());
+    let outcome = state
+        .db
+        .run(move |c| {
+            if LoginAttempt::is_throttled(c, &e, &i, now)? {
+                return Ok(Outcome::Throttled);
+            }
+            Ok(match User::find_by_email(c, &e)? {
+                Some(user) => Outcome::Found(Box::new(user)),
+                None => Outcome::Unknown,
+            })
+        })
+        .await?;
+
+    let refuse = |status: StatusCode, message: &str| {
+        let mut errors = FieldErrors::new();
+        errors.insert("form", message.to_string());
+        Page::new(&req, "auth/login.html")
+            .with("email", &form.email)
+            .with("next", &next)
+            .with("errors", &errors)
+            .status(status)
+            .render(&state)
+    };
+
+    let user = match outcome {
+        Outcome::Throttled => {
+            let (e, i) = (email.clone(), ip.clone());
+            state
+                .db
+                .run(move |c| {
+                    NewAuditEntry {
+                        action: action::LOGIN_THROTTLED,
+                        details: format!("e-mail: {e}"),
+                        client_ip: Some(i),
+                        created_at: now,
+                        ..Default::default()
+                    }
+                    .insert(c)?;
+                    Ok(())
+                })
+                .await?;
+            return refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "For mange mislykkede forsøg. Vent 15 minutter, og prøv så igen.",
+            );
+        }
+        Outcome::Unknown => None,
+        Outcome::Found(user) => Some(*user),
+    };
+
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let password_ok = state.verify_password(hash, form.password.clone()).await?;
+    let user = user.filter(|u| password_ok && u.active);
+
+    let Some(user) = user else {
+        state
+            .db
+            .run(move |c| {
+                LoginAttempt::record(c, &email, &ip, false, now)?;
+                let known = User::find_by_email(c, &email)?;
+                NewAuditEntry {
+                    jobcenter_id: known.as_ref().map(|u| u.jobcenter_id),
+                    user_id: known.as_ref().map(|u| u.id),
+                    action: action::LOGIN_FAILED,
+                    details: format!("e-mail: {email}"),
+                    client_ip: Some(ip),
+                    created_at: now,
+                    ..Default::default()
+                }
+                .insert(c)?;
+                Ok(())
+            })
+            .await?;
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "E-mail eller adgangskode er forkert.",
+        );
+    };
+
+    // A new session id at every sign-in; the one the browser came with is dropped.
+    let old_session = req
+        .cookie(SESSION_COOKIE)
+        .map(|c| crypto::sha256_hex(c.value()));
+    let token = state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                if let Some(old) = old_session {
+                    Session::delete(c, &old)?;
+                }
+                LoginAttempt::record(c, &email, &ip, true, now)?;
+                User::record_login(c, user.id, now)?;
+                NewAuditEntry {
+                    jobcenter_id: Some(user.jobcenter_id),
+                    user_id: Some(user.id),
+                    action: action::LOGIN,
+                    client_ip: Some(ip),
+                    created_at: now,
+                    ..Default::default()
+                }
+                .insert(c)?;
+                Ok::<_, AppError>(Session::create(c, user.id, now)?)
+            })
+        })
+        .await?;
+    let mut res = redirect(&next);
+    res.add_cookie(&session_cookie(&state, token))
+        .map_err(AppError::internal)?;
+    Ok(res)
+}
+
+#[post("/logout")]
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Option<CurrentUser>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(cookie) = req.cookie(SESSION_COOKIE) {
+        let id = crypto::sha256_hex(cookie.value());
+        let now = state.now();
+        let ip = client_ip(&req, state.config.trust_proxy);
+        state
+            .db
+            .run(move |c| {
+                Session::delete(c, &id)?;
+                if let Some(user) = user {
+                    NewAuditEntry {
+                        jobcenter_id: Some(user.jobcenter_id),
+                        user_id: Some(user.id),
+                        action: action::LOGOUT,
+                        client_ip: Some(ip),
+                        created_at: now,
+                        ..Default::default()
+                    }
+                    .insert(c)?;
+                }
+                Ok(())
+            })
+            .await?;
+    }
+    let mut res = redirect_with_flash(&state, "/login", "ok", "Du er logget ud.");
+    res.add_cookie(&removal_cookie(SESSION_COOKIE))
+        .map_err(AppError::internal)?;
+    Ok(res)
+}

@@ -1,0 +1,127 @@
+//! The web app: state, routes and middleware, shared by `serve` and the tests.
+
+pub mod admin;
+pub mod auth;
+pub mod errors;
+pub mod home;
+pub mod login;
+pub mod security;
+pub mod setup;
+pub mod views;
+
+use std::sync::{Arc, OnceLock};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, web};
+use tokio::sync::Semaphore;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypto::{self, Keys};
+use crate::db::Db;
+use crate::error::AppError;
+
+/// Everything a handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub templates: Arc<tera::Tera>,
+    pub keys: Arc<Keys>,
+    pub clock: Arc<dyn Clock>,
+    /// Password hashing is deliberately slow; at most this many run at once.
+    hashing: Arc<Semaphore>,
+    /// A hash to verify against when the e-mail is unknown, so the answer takes as long.
+    dummy_hash: Arc<OnceLock<String>>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: Db, clock: Arc<dyn Clock>) -> Result<AppState, tera::Error> {
+        let keys = Keys::derive(&config.secret_key);
+        let permits = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(AppState {
+            db,
+            templates: Arc::new(views::templates()?),
+            keys: Arc::new(keys),
+            clock,
+            config: Arc::new(config),
+            hashing: Arc::new(Semaphore::new(permits)),
+            dummy_hash: Arc::new(OnceLock::new()),
+        })
+    }
+
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.now()
+    }
+
+    pub async fn hash_password(&self, password: String) -> Result<String, AppError> {
+        let _permit = self.hashing.acquire().await.map_err(AppError::internal)?;
+        web::block(move || crypto::hash_password(&password))
+            .await
+            .map_err(AppError::internal)
+    }
+
+    /// Verifies against `hash`, or against a dummy hash when there is no user, so the time
+    /// taken does not tell whether an e-mail is registered.
+    pub async fn verify_password(
+        &self,
+        hash: Option<String>,
+        password: String,
+    ) -> Result<bool, AppError> {
+        let _permit = self.hashing.acquire().await.map_err(AppError::internal)?;
+        let dummy = self.dummy_hash.clone();
+        web::block(move || match hash {
+            Some(h) => crypto::verify_password(&h, &password),
+            None => {
+                let h = dummy.get_or_init(|| crypto::hash_password("dummy password for timing"));
+                crypto::verify_password(h, &password);
+                false
+            }
+        })
+        .await
+        .map_err(AppError::internal)
+    }
+}
+
+/// Builds the app with every route and middleware; `serve` and the tests use the same one.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let form_limit = web::FormConfig::default().limit(64 * 1024);
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(form_limit)
+        .app_data(web::PayloadConfig::new(256 * 1024))
+        .configure(routes)
+        .default_service(web::to(errors::not_found))
+        // Middleware: the last added runs first. CSRF sees the request before any handler;
+        // error pages are rendered for what it and the handlers answer; headers go on all.
+        .wrap(from_fn(auth::csrf_guard))
+        .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
+        .wrap(from_fn(security::headers_and_log))
+}
+
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(home::index)
+        .service(home::healthz)
+        .service(home::stylesheet)
+        .service(login::login_form)
+        .service(login::login)
+        .service(login::logout)
+        .service(setup::setup_form)
+        .service(setup::setup)
+        .service(admin::list_users)
+        .service(admin::create_user)
+        .service(admin::set_user_active)
+        .service(admin::audit);
+}

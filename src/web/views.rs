@@ -1,0 +1,198 @@
+//! Rendering: the templates compiled into the binary, the page helper that adds what every
+//! page needs (user, form token, flash message), flash messages and small formatting filters.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::cookie::{Cookie, CookieJar};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::{CurrentUser, csrf_token, removal_cookie};
+use crate::error::AppError;
+
+const FLASH_COOKIE: &str = "jc_flash";
+
+/// Templates are embedded, so the binary is the whole deployment.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("home/index.html", include_str!("../../templates/home/index.html")),
+    ("auth/login.html", include_str!("../../templates/auth/login.html")),
+    ("setup/setup.html", include_str!("../../templates/setup/setup.html")),
+    ("admin/users.html", include_str!("../../templates/admin/users.html")),
+    ("admin/audit.html", include_str!("../../templates/admin/audit.html")),
+    ("errors/error.html", include_str!("../../templates/errors/error.html")),
+];
+
+pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
+
+pub fn templates() -> Result<tera::Tera, tera::Error> {
+    let mut tera = tera::Tera::default();
+    tera.add_raw_templates(TEMPLATES.iter().copied())?;
+    tera.autoescape_on(vec![".html"]);
+    tera.register_filter("dk_datetime", dk_datetime);
+    Ok(tera)
+}
+
+/// "2026-11-23T08:40:50.123" → "23-11-2026 08:40" (UTC as stored).
+fn dk_datetime(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let s = value.as_str().unwrap_or_default();
+    let parsed = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f");
+    Ok(tera::Value::String(match parsed {
+        Ok(t) => t.format("%d-%m-%Y %H:%M").to_string(),
+        Err(_) => s.to_string(),
+    }))
+}
+
+/// Field name → Danish message, shown next to the field.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    /// "ok" or "error"
+    pub kind: String,
+    pub message: String,
+}
+
+/// A page to render: the template, its context, the status.
+pub struct Page<'a> {
+    req: &'a HttpRequest,
+    template: &'static str,
+    ctx: tera::Context,
+    status: StatusCode,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(req: &'a HttpRequest, template: &'static str) -> Self {
+        Page {
+            req,
+            template,
+            ctx: tera::Context::new(),
+            status: StatusCode::OK,
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
+        self.ctx.insert(key, &value);
+        self
+    }
+
+    pub fn status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Re-renders a form with its errors: 422 and the input kept.
+    pub fn invalid(self, errors: &FieldErrors) -> Self {
+        self.with("errors", errors)
+            .status(StatusCode::UNPROCESSABLE_ENTITY)
+    }
+
+    pub fn render(mut self, state: &AppState) -> Result<HttpResponse, AppError> {
+        let user = self.req.extensions().get::<CurrentUser>().cloned();
+        self.ctx.insert("current_user", &user);
+        self.ctx.insert("csrf_token", &csrf_token(self.req));
+        self.ctx.insert("path", self.req.path());
+        if !self.ctx.contains_key("errors") {
+            self.ctx.insert("errors", &FieldErrors::new());
+        }
+        let flash = read_flash(self.req, state);
+        self.ctx.insert("flash", &flash);
+        let html = state
+            .templates
+            .render(self.template, &self.ctx)
+            .map_err(|e| AppError::Internal(format!("template {}: {e:?}", self.template)))?;
+        let mut res = HttpResponse::build(self.status);
+        res.content_type("text/html; charset=utf-8");
+        if flash.is_some() {
+            res.cookie(removal_cookie(FLASH_COOKIE));
+        }
+        Ok(res.body(html))
+    }
+}
+
+fn read_flash(req: &HttpRequest, state: &AppState) -> Option<Flash> {
+    let cookie = req.cookie(FLASH_COOKIE)?;
+    let mut jar = CookieJar::new();
+    jar.add_original(cookie);
+    let verified = jar.signed(&state.keys.cookie).get(FLASH_COOKIE)?;
+    let json = URL_SAFE_NO_PAD.decode(verified.value()).ok()?;
+    serde_json::from_slice(&json).ok()
+}
+
+/// 303 to `location` with a message for the next page (post/redirect/get).
+pub fn redirect_with_flash(
+    state: &AppState,
+    location: &str,
+    kind: &str,
+    message: &str,
+) -> HttpResponse {
+    let flash = Flash {
+        kind: kind.to_string(),
+        message: message.to_string(),
+    };
+    let value = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&flash).unwrap_or_default());
+    let mut jar = CookieJar::new();
+    jar.signed_mut(&state.keys.cookie).add(
+        Cookie::build(FLASH_COOKIE, value)
+            .path("/")
+            .http_only(true)
+            .secure(state.config.behind_tls)
+            .finish(),
+    );
+    let mut res = redirect(location);
+    for cookie in jar.delta() {
+        let _ = res.add_cookie(cookie);
+    }
+    res
+}
+
+pub fn redirect(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_string()))
+        .finish()
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(value: &str) -> String {
+    serde_urlencoded::to_string([("", value)])
+        .map(|s| s.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+/// Only local paths are followed after sign-in, never another site.
+pub fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n']);
+    if local { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_site() {
+        assert_eq!(safe_next("/companies?x=1"), "/companies?x=1");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
+    }
+
+    #[test]
+    fn url_encoding() {
+        assert_eq!(url_encode("/a b?c=æ&d"), "%2Fa+b%3Fc%3D%C3%A6%26d");
+    }
+
+    #[test]
+    fn templates_compile() {
+        templates().expect("all templates parse");
+    }
+}
