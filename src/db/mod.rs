@@ -140,6 +140,8 @@ pub struct Db {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbOpenError {
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
     #[error(transparent)]
     Url(#[from] DbUrlError),
     #[error("cannot create the data directory {0}: {1}")]
@@ -213,7 +215,15 @@ fn ensure_parent_dir(path: &Path) -> Result<(), DbOpenError> {
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
     let err = |e: Box<dyn std::error::Error + Send + Sync>| DbOpenError::Migrate(e.to_string());
     match conn {
-        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()).map_err(err),
+        // One write transaction around all of it: a second process waits, then finds nothing
+        // pending. Each migration runs in a savepoint inside it.
+        DbConn::Sqlite(_) => write_tx(conn, |conn| match conn {
+            DbConn::Sqlite(c) => c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(err),
+            DbConn::Pg(_) => unreachable!("matched SQLite above"),
+        }),
         DbConn::Pg(c) => {
             let lock = |c: &mut PgConnection, sql: &str| {
                 diesel::sql_query(sql)

@@ -223,10 +223,16 @@ pub async fn csrf_guard(
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
-        let ok = !is_cross_site(&req)
-            && submitted_token(&mut req)
-                .await?
-                .is_some_and(|t| state.keys.verify_csrf(&binding, &t));
+        let submitted = if is_cross_site(&req) {
+            None
+        } else {
+            match submitted_token(&mut req).await {
+                Ok(token) => token,
+                // Too large or unreadable: answered with the error's own status (e.g. 413).
+                Err(e) => return Ok(req.error_response(e).map_into_right_body()),
+            }
+        };
+        let ok = submitted.is_some_and(|t| state.keys.verify_csrf(&binding, &t));
         if !ok {
             tracing::warn!(path = req.path(), "refused a request without a valid form token");
             let res = HttpResponse::Forbidden().finish();

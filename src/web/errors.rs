@@ -52,16 +52,17 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
     }
 }
 
-/// Fills in the body of every error response that has none yet (handlers that re-render a form
-/// with its errors keep theirs).
+/// Gives every error response a Danish page. Pages a handler rendered itself (a form shown again
+/// with its errors) and JSON answers are kept; the framework's plain-text messages are not shown.
 pub fn render_error_page<B: MessageBody>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let empty = matches!(
-        res.response().body().size(),
-        actix_web::body::BodySize::None | actix_web::body::BodySize::Sized(0)
-    );
-    if !empty {
+    let own_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+    if own_page {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

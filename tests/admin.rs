@@ -1,0 +1,208 @@
+//! Staff administration and the audit log.
+
+mod common;
+
+use actix_web::http::StatusCode;
+use common::{PASSWORD, app};
+use diesel::prelude::*;
+use jobcenter_crm::db::schema::{audit_log, users};
+
+#[actix_web::test]
+async fn an_admin_creates_a_consultant_who_can_sign_in() {
+    let app = app().await;
+    app.seed();
+    let admin = app.signed_in("admin@koege.dk").await;
+    let res = admin
+        .post_from(
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("name", "Mads Mølgaard"),
+                ("email", "Mads@Koege.dk"),
+                ("phone", "12 34 56 78"),
+                ("title", "Virksomhedskonsulent"),
+                ("role", "consultant"),
+                ("password", "min første adgangskode"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let list = admin.get("/admin/users").await;
+    assert!(list.body.contains("Mads Mølgaard er oprettet."));
+    assert!(list.body.contains("mads@koege.dk"));
+
+    let mads = app.client();
+    assert_eq!(mads.login("mads@koege.dk", "min første adgangskode").await.status, StatusCode::SEE_OTHER);
+    assert!(mads.get("/").await.body.contains("Jobcenter Køge"));
+
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.body.contains("Medarbejder oprettet"));
+    assert!(audit.body.contains("mads@koege.dk (Konsulent)"));
+}
+
+#[actix_web::test]
+async fn bad_user_input_is_refused_with_reasons() {
+    let app = app().await;
+    app.seed();
+    let admin = app.signed_in("admin@koege.dk").await;
+    let res = admin
+        .post_from(
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("name", " "),
+                ("email", "konsulent@koege.dk"),
+                ("role", "superuser"),
+                ("password", "123"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Skriv medarbejderens navn."));
+    assert!(res.body.contains("Vælg en rolle."));
+    assert!(res.body.contains("Adgangskoden skal være på mindst 10 tegn."));
+
+    // A taken e-mail (in any case) is refused.
+    let res = admin
+        .post(
+            "/admin/users",
+            &[
+                ("name", "Dublet"),
+                ("email", "KONSULENT@koege.dk"),
+                ("role", "consultant"),
+                ("password", "en lang adgangskode"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("E-mailadressen er allerede i brug."));
+    let count: i64 = users::table.count().get_result(&mut app.conn()).unwrap();
+    assert_eq!(count, 4);
+}
+
+#[actix_web::test]
+async fn disabling_a_user_ends_their_sessions_and_blocks_sign_in() {
+    let app = app().await;
+    let seed = app.seed();
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let admin = app.signed_in("admin@koege.dk").await;
+    let res = admin
+        .post_from(
+            "/admin/users",
+            &format!("/admin/users/{}/active", seed.consultant.id),
+            &[("active", "false")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(consultant.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().login("konsulent@koege.dk", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let res = admin
+        .post_from(
+            "/admin/users",
+            &format!("/admin/users/{}/active", seed.consultant.id),
+            &[("active", "true")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().login("konsulent@koege.dk", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let actions: Vec<String> = audit_log::table
+        .filter(audit_log::entity_id.eq(seed.consultant.id))
+        .filter(audit_log::entity.eq("user"))
+        .order(audit_log::id)
+        .select(audit_log::action)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(actions, vec!["user_disabled", "user_enabled"]);
+}
+
+#[actix_web::test]
+async fn admins_cannot_disable_themselves() {
+    let app = app().await;
+    let seed = app.seed();
+    let admin = app.signed_in("admin@koege.dk").await;
+    let res = admin
+        .post_from("/admin/users", &format!("/admin/users/{}/active", seed.admin.id), &[("active", "false")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(admin.get("/admin/users").await.body.contains("Du kan ikke deaktivere dig selv."));
+}
+
+#[actix_web::test]
+async fn another_jobcenters_staff_and_log_stay_out_of_sight() {
+    let app = app().await;
+    let seed = app.seed();
+    let other = app.signed_in("admin@stevns.dk").await;
+    let list = other.get("/admin/users").await;
+    assert!(list.body.contains("Søren Stevns"));
+    assert!(!list.body.contains("konsulent@koege.dk"));
+
+    // A guessed id of another jobcenter's user answers 404 and changes nothing.
+    let res = other
+        .post_from("/admin/users", &format!("/admin/users/{}/active", seed.consultant.id), &[("active", "false")])
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.client().login("konsulent@koege.dk", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let audit = other.get("/admin/audit").await;
+    assert!(!audit.body.contains("Karen Konsulent"));
+    assert!(!audit.body.contains("Anne Admin"));
+}
+
+#[actix_web::test]
+async fn the_audit_log_records_sign_in_failures_and_logout() {
+    let app = app().await;
+    app.seed();
+    let client = app.client();
+    client.login("konsulent@koege.dk", "forkert adgangskode").await;
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    consultant.get("/").await;
+    consultant.post("/logout", &[]).await;
+    let admin = app.signed_in("admin@koege.dk").await;
+    let page = admin.get("/admin/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for label in ["Mislykket login", "Logget ind", "Logget ud"] {
+        assert!(page.body.contains(label), "{label}");
+    }
+    assert!(!page.body.contains(PASSWORD), "no passwords in the log");
+}
+
+#[actix_web::test]
+async fn the_audit_log_pages_by_id() {
+    let app = app().await;
+    let seed = app.seed();
+    {
+        let mut c = app.conn();
+        for i in 0..120 {
+            jobcenter_crm::models::audit::NewAuditEntry {
+                jobcenter_id: Some(seed.jobcenter.id),
+                action: "login",
+                details: format!("post nummer {i:03}"),
+                created_at: app.now(),
+                ..Default::default()
+            }
+            .insert(&mut c)
+            .unwrap();
+        }
+    }
+    let admin = app.signed_in("admin@koege.dk").await;
+    let first = admin.get("/admin/audit").await;
+    assert!(first.body.contains("post nummer 119"));
+    assert!(!first.body.contains("post nummer 060"));
+    let marker = "/admin/audit?before=";
+    let start = first.body.find(marker).expect("link to older entries") + marker.len();
+    let id: String = first.body[start..].chars().take_while(char::is_ascii_digit).collect();
+    let second = admin.get(&format!("{marker}{id}")).await;
+    assert!(second.body.contains("post nummer 060"));
+    assert!(!second.body.contains("post nummer 119"));
+}

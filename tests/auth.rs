@@ -1,0 +1,300 @@
+//! Signing in and out, throttling, sessions and their timeouts, and role checks.
+
+mod common;
+
+use actix_web::http::StatusCode;
+use chrono::TimeDelta;
+use common::{PASSWORD, app};
+use diesel::prelude::*;
+use jobcenter_crm::db::schema::{audit_log, sessions};
+
+#[actix_web::test]
+async fn login_page_has_labelled_fields() {
+    let app = app().await;
+    let res = app.client().get("/login").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains(r#"<label for="email">E-mail</label>"#));
+    assert!(res.body.contains(r#"<label for="password">Adgangskode</label>"#));
+    assert!(res.body.contains(r#"id="email""#) && res.body.contains(r#"id="password""#));
+    assert!(res.body.contains(r#"name="csrf_token""#));
+    assert!(res.body.contains(r#"<html lang="da">"#));
+}
+
+#[actix_web::test]
+async fn anonymous_pages_redirect_to_login() {
+    let app = app().await;
+    let client = app.client();
+    let res = client.get("/").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/login");
+    let res = client.get("/admin/users?x=1").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/login?next=%2Fadmin%2Fusers%3Fx%3D1");
+}
+
+#[actix_web::test]
+async fn right_password_signs_in_and_wrong_does_not() {
+    let app = app().await;
+    let seed = app.seed();
+    let client = app.client();
+
+    let res = client.login("konsulent@koege.dk", "forkert adgangskode").await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.body.contains("E-mail eller adgangskode er forkert."));
+    assert!(res.body.contains(r#"value="konsulent@koege.dk""#), "the e-mail is kept");
+    assert!(client.cookie("jc_session").is_none());
+    assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER);
+
+    // Unknown e-mail: the same answer.
+    let res = client.login("ukendt@koege.dk", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.body.contains("E-mail eller adgangskode er forkert."));
+
+    // E-mail is matched without regard to case and spaces.
+    let res = client.login("  Konsulent@Koege.DK ", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/");
+    let home = client.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Karen Konsulent"));
+    assert!(home.body.contains("Jobcenter Køge"));
+
+    let mut c = app.conn();
+    let actions: Vec<String> = audit_log::table
+        .filter(audit_log::user_id.eq(seed.consultant.id))
+        .order(audit_log::id)
+        .select(audit_log::action)
+        .load(&mut c)
+        .unwrap();
+    assert_eq!(actions, vec!["login_failed", "login"]);
+}
+
+#[actix_web::test]
+async fn login_returns_to_the_page_asked_for_but_never_off_site() {
+    let app = app().await;
+    app.seed();
+    let client = app.client();
+    client.get("/login?next=/admin/users").await;
+    let res = client
+        .post(
+            "/login",
+            &[("email", "admin@koege.dk"), ("password", PASSWORD), ("next", "/admin/users")],
+        )
+        .await;
+    assert_eq!(res.location(), "/admin/users");
+
+    let client = app.client();
+    client.get("/login").await;
+    let res = client
+        .post(
+            "/login",
+            &[("email", "admin@koege.dk"), ("password", PASSWORD), ("next", "//evil.example/x")],
+        )
+        .await;
+    assert_eq!(res.location(), "/");
+}
+
+#[actix_web::test]
+async fn ten_failures_lock_the_account_for_fifteen_minutes() {
+    let app = app().await;
+    app.seed();
+    for i in 0..10 {
+        // From different addresses: the account limit alone applies.
+        let client = app.client();
+        client.set_ip(&format!("198.51.100.{i}"));
+        let res = client.login("konsulent@koege.dk", "forkert adgangskode").await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    let client = app.client();
+    client.set_ip("198.51.100.200");
+    let res = client.login("konsulent@koege.dk", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.body.contains("For mange mislykkede forsøg"));
+    assert!(client.cookie("jc_session").is_none());
+
+    // Another account is not affected.
+    let res = app.client().login("leder@koege.dk", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    app.clock.advance(TimeDelta::minutes(16));
+    let res = client.login("konsulent@koege.dk", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn ten_failures_from_one_address_block_that_address() {
+    let app = app().await;
+    app.seed();
+    let client = app.client();
+    client.set_ip("192.0.2.50");
+    for i in 0..10 {
+        let res = client.login(&format!("gaet{i}@koege.dk"), "forkert adgangskode").await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    let res = client.login("admin@koege.dk", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let elsewhere = app.client();
+    elsewhere.set_ip("192.0.2.51");
+    assert_eq!(elsewhere.login("admin@koege.dk", PASSWORD).await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn signing_in_issues_a_new_session_id() {
+    let app = app().await;
+    app.seed();
+    let client = app.client();
+    // A session id planted before sign-in is not adopted.
+    client.set_cookie("jc_session", "planted-by-an-attacker");
+    client.login("konsulent@koege.dk", PASSWORD).await;
+    let first = client.cookie("jc_session").unwrap();
+    assert_ne!(first, "planted-by-an-attacker");
+
+    // Signing in again (e.g. a second tab) also rotates the id.
+    client.get("/").await;
+    let res = client
+        .post("/login", &[("email", "konsulent@koege.dk"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let second = client.cookie("jc_session").unwrap();
+    assert_ne!(first, second);
+
+    // The first session is gone.
+    let old = app.client();
+    old.set_cookie("jc_session", &first);
+    assert_eq!(old.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(client.get("/").await.status, StatusCode::OK);
+
+    let cookie = res.header("set-cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "no Secure flag without TLS: {cookie}");
+}
+
+#[actix_web::test]
+async fn session_cookie_is_secure_behind_tls() {
+    let app = common::app_with(|c| c.behind_tls = true).await;
+    app.seed();
+    let client = app.client();
+    let res = client.login("konsulent@koege.dk", PASSWORD).await;
+    assert!(res.header("set-cookie").contains("Secure"));
+    assert!(
+        client
+            .get("/")
+            .await
+            .header("strict-transport-security")
+            .contains("max-age=")
+    );
+}
+
+#[actix_web::test]
+async fn a_cookie_copied_before_logout_is_dead_after_it() {
+    let app = app().await;
+    let seed = app.seed();
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let copied = client.cookie("jc_session").unwrap();
+    client.get("/").await;
+    let res = client.post("/logout", &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/login");
+    assert!(client.cookie("jc_session").is_none(), "the cookie is removed");
+    let page = client.get("/login").await;
+    assert!(page.body.contains("Du er logget ud."));
+
+    let replay = app.client();
+    replay.set_cookie("jc_session", &copied);
+    let res = replay.get("/").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/login");
+
+    let mut c = app.conn();
+    let left: i64 = sessions::table
+        .filter(sessions::user_id.eq(seed.consultant.id))
+        .count()
+        .get_result(&mut c)
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[actix_web::test]
+async fn idle_sessions_end_after_thirty_minutes() {
+    let app = app().await;
+    app.seed();
+    let client = app.signed_in("konsulent@koege.dk").await;
+    // Activity keeps the session alive.
+    for _ in 0..3 {
+        app.clock.advance(TimeDelta::minutes(25));
+        assert_eq!(client.get("/").await.status, StatusCode::OK);
+    }
+    app.clock.advance(TimeDelta::minutes(31));
+    let res = client.get("/").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/login");
+}
+
+#[actix_web::test]
+async fn sessions_end_after_twelve_hours_whatever_the_activity() {
+    let app = app().await;
+    app.seed();
+    let client = app.signed_in("konsulent@koege.dk").await;
+    for _ in 0..(11 * 3) {
+        app.clock.advance(TimeDelta::minutes(20));
+        assert_eq!(client.get("/").await.status, StatusCode::OK);
+    }
+    app.clock.advance(TimeDelta::minutes(61));
+    // Still within the idle limit, but past twelve hours in all.
+    assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn role_guard_keeps_consultants_and_managers_out_of_admin_pages() {
+    let app = app().await;
+    app.seed();
+    for email in ["konsulent@koege.dk", "leder@koege.dk"] {
+        let client = app.signed_in(email).await;
+        for path in ["/admin/users", "/admin/audit"] {
+            let res = client.get(path).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{email} {path}");
+            assert!(res.body.contains("Adgang nægtet"));
+        }
+        let home = client.get("/").await;
+        assert!(!home.body.contains("/admin/users"), "no admin link for {email}");
+    }
+    let admin = app.signed_in("admin@koege.dk").await;
+    assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK);
+    assert!(admin.get("/").await.body.contains("/admin/users"));
+}
+
+#[actix_web::test]
+async fn a_role_change_takes_effect_at_once() {
+    let app = app().await;
+    let seed = app.seed();
+    let client = app.signed_in("leder@koege.dk").await;
+    assert_eq!(client.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+    diesel::update(jobcenter_crm::db::schema::users::table.find(seed.manager.id))
+        .set(jobcenter_crm::db::schema::users::role.eq("admin"))
+        .execute(&mut app.conn())
+        .unwrap();
+    assert_eq!(client.get("/admin/users").await.status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn a_new_password_ends_all_sessions_of_the_user() {
+    let app = app().await;
+    let seed = app.seed();
+    let phone = app.signed_in("konsulent@koege.dk").await;
+    let desktop = app.signed_in("konsulent@koege.dk").await;
+    let hash = jobcenter_crm::crypto::hash_password("et helt nyt kodeord");
+    jobcenter_crm::models::user::User::set_password(&mut app.conn(), seed.consultant.id, &hash)
+        .unwrap();
+    assert_eq!(phone.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(desktop.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().login("konsulent@koege.dk", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client().login("konsulent@koege.dk", "et helt nyt kodeord").await.status,
+        StatusCode::SEE_OTHER
+    );
+}

@@ -1,0 +1,367 @@
+//! `TestApp`: the same app `serve` builds, on a fresh database per test — a temporary SQLite
+//! file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set — and clients that keep
+//! cookies and fill in form tokens like a browser.
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::test;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use jobcenter_crm::clock::{Clock, ManualClock};
+use jobcenter_crm::config::Config;
+use jobcenter_crm::db::{Db, DbConn};
+use jobcenter_crm::models::jobcenter::{Jobcenter, NewJobcenter};
+use jobcenter_crm::models::user::{NewUser, Role, User};
+use jobcenter_crm::{AppState, build_app};
+
+pub const PASSWORD: &str = "korrekt hest batteri";
+
+/// Argon2 is slow on purpose; the tests hash the shared password once.
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| jobcenter_crm::crypto::hash_password(PASSWORD))
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => Self::postgres(&admin_url),
+            _ => Self::sqlite(),
+        }
+    }
+
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = dir.path().join("test.db").display().to_string();
+        TestDb {
+            url,
+            _dir: Some(dir),
+            pg: None,
+        }
+    }
+
+    /// A fresh database on the server `admin_url` points at.
+    pub fn postgres(admin_url: &str) -> TestDb {
+        let name = format!("jc_test_{}", jobcenter_crm::crypto::sha256_hex(&jobcenter_crm::crypto::random_token())[..16].to_string());
+        let mut admin = PgConnection::establish(admin_url)
+            .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create test database");
+        let (base, query) = match admin_url.split_once('?') {
+            Some((b, q)) => (b, format!("?{q}")),
+            None => (admin_url, String::new()),
+        };
+        let prefix = &base[..base.rfind('/').expect("database URL with a path")];
+        TestDb {
+            url: format!("{prefix}/{name}{query}"),
+            _dir: None,
+            pg: Some((admin_url.to_string(), name)),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.pg {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
+            }
+        }
+    }
+}
+
+pub struct TestApp<S> {
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    svc: S,
+    // Dropped last, after the pool.
+    pub db: TestDb,
+}
+
+/// A fresh app with an empty, migrated database.
+pub async fn app() -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
+    app_with(|_| {}).await
+}
+
+/// A fresh app whose configuration the test adjusts first.
+pub async fn app_with(
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
+    let db = TestDb::new();
+    let mut config = Config::for_tests(&db.url);
+    adjust(&mut config);
+    let pool = Db::open(&db.url, config.pool_size, config.pool_timeout).expect("open test db");
+    pool.migrate().expect("migrate test db");
+    let clock = Arc::new(ManualClock::starting_now());
+    let state = AppState::new(config, pool, clock.clone()).expect("templates");
+    let svc = test::init_service(build_app(state.clone())).await;
+    TestApp {
+        state,
+        clock,
+        svc,
+        db,
+    }
+}
+
+/// The people of a seeded app; all share `PASSWORD`.
+pub struct Seed {
+    pub jobcenter: Jobcenter,
+    pub admin: User,
+    pub manager: User,
+    pub consultant: User,
+    /// A neighbouring jobcenter on the same installation.
+    pub other_jobcenter: Jobcenter,
+    pub other_admin: User,
+}
+
+impl<S, B> TestApp<S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    pub fn conn(&self) -> diesel::r2d2::PooledConnection<jobcenter_crm::db::DbManager> {
+        self.state.db.conn().expect("connection")
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock.now()
+    }
+
+    pub fn add_jobcenter(&self, name: &str, slug: &str) -> Jobcenter {
+        NewJobcenter {
+            name,
+            municipality_code: "259",
+            slug,
+            created_at: self.now(),
+        }
+        .insert(&mut self.conn())
+        .expect("insert jobcenter")
+    }
+
+    pub fn add_user(&self, jobcenter: &Jobcenter, email: &str, name: &str, role: Role) -> User {
+        NewUser {
+            jobcenter_id: jobcenter.id,
+            email,
+            name,
+            phone: "",
+            title: "",
+            role,
+            password_hash: password_hash(),
+            created_at: self.now(),
+        }
+        .insert(&mut self.conn())
+        .expect("insert user")
+    }
+
+    /// Two jobcenters with their staff.
+    pub fn seed(&self) -> Seed {
+        let jobcenter = self.add_jobcenter("Jobcenter Køge", "koege");
+        let other = self.add_jobcenter("Jobcenter Stevns", "stevns");
+        Seed {
+            admin: self.add_user(&jobcenter, "admin@koege.dk", "Anne Admin", Role::Admin),
+            manager: self.add_user(&jobcenter, "leder@koege.dk", "Lars Leder", Role::Manager),
+            consultant: self.add_user(&jobcenter, "konsulent@koege.dk", "Karen Konsulent", Role::Consultant),
+            other_admin: self.add_user(&other, "admin@stevns.dk", "Søren Stevns", Role::Admin),
+            jobcenter,
+            other_jobcenter: other,
+        }
+    }
+
+    pub fn client(&self) -> Client<'_, S> {
+        Client {
+            app: self,
+            cookies: RefCell::new(BTreeMap::new()),
+            csrf: RefCell::new(None),
+            peer: RefCell::new("203.0.113.7:40000".parse().unwrap()),
+        }
+    }
+
+    /// A client signed in as `email` through the login form.
+    pub async fn signed_in(&self, email: &str) -> Client<'_, S> {
+        let client = self.client();
+        let res = client.login(email, PASSWORD).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {email} failed: {}", res.body);
+        client
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> &str {
+        self.header("location")
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The value of the hidden form token on the page, if any.
+    pub fn csrf_token(&self) -> Option<String> {
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = self.body.find(marker)? + marker.len();
+        let end = self.body[start..].find('"')?;
+        Some(self.body[start..start + end].to_string())
+    }
+}
+
+/// A browser: keeps cookies and the last form token it saw.
+pub struct Client<'a, S> {
+    app: &'a TestApp<S>,
+    pub cookies: RefCell<BTreeMap<String, String>>,
+    csrf: RefCell<Option<String>>,
+    peer: RefCell<SocketAddr>,
+}
+
+impl<S, B> Client<'_, S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    pub fn set_ip(&self, ip: &str) {
+        *self.peer.borrow_mut() = format!("{ip}:40000").parse().expect("ip");
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.borrow().get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .borrow_mut()
+            .insert(name.to_string(), value.to_string());
+    }
+
+    pub fn csrf(&self) -> Option<String> {
+        self.csrf.borrow().clone()
+    }
+
+    pub async fn send(&self, req: test::TestRequest) -> Resp {
+        let cookie_header = self
+            .cookies
+            .borrow()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut req = req.peer_addr(*self.peer.borrow());
+        if !cookie_header.is_empty() {
+            req = req.insert_header((header::COOKIE, cookie_header));
+        }
+        let res = test::call_service(&self.app.svc, req.to_request()).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let cookie = actix_web::cookie::Cookie::parse(value.to_str().unwrap().to_string())
+                .expect("valid Set-Cookie");
+            let removed = cookie.max_age().is_some_and(|a| a.is_zero() || a.is_negative());
+            if removed {
+                self.cookies.borrow_mut().remove(cookie.name());
+            } else {
+                self.cookies
+                    .borrow_mut()
+                    .insert(cookie.name().to_string(), cookie.value().to_string());
+            }
+        }
+        let body = test::read_body(res).await;
+        let resp = Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        };
+        if let Some(token) = resp.csrf_token() {
+            *self.csrf.borrow_mut() = Some(token);
+        }
+        resp
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(test::TestRequest::get().uri(path)).await
+    }
+
+    /// Posts a form as the browser would, with the form token of the last page seen.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all: Vec<(&str, String)> = fields.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        if !fields.iter().any(|(k, _)| *k == "csrf_token") {
+            let token = self.csrf().expect("no form token seen yet: GET a page with a form first");
+            all.push(("csrf_token", token));
+        }
+        self.post_raw(path, &all, &[]).await
+    }
+
+    /// Posts exactly these fields and headers.
+    pub async fn post_raw<V: AsRef<str>>(
+        &self,
+        path: &str,
+        fields: &[(&str, V)],
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let body = serde_urlencoded::to_string(
+            fields.iter().map(|(k, v)| (*k, v.as_ref())).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let mut req = test::TestRequest::post()
+            .uri(path)
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .set_payload(body);
+        for (k, v) in headers {
+            req = req.insert_header((k.to_string(), v.to_string()));
+        }
+        self.send(req).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Resp {
+        let page = self.get("/login").await;
+        assert_eq!(page.status, StatusCode::OK);
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Fetches `path` to pick up a fresh form token, then posts to it.
+    pub async fn post_from(&self, page: &str, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let res = self.get(page).await;
+        assert_eq!(res.status, StatusCode::OK, "GET {page}: {}", res.body);
+        self.post(path, fields).await
+    }
+}
+
+/// Runs `f` against a database connection of the app.
+pub fn with_conn<T>(db: &Db, f: impl FnOnce(&mut DbConn) -> T) -> T {
+    let mut conn = db.conn().expect("connection");
+    f(&mut conn)
+}

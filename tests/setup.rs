@@ -1,0 +1,149 @@
+//! First run: the one-time setup link creates the jobcenter and its first admin.
+
+mod common;
+
+use actix_web::http::StatusCode;
+use chrono::TimeDelta;
+use common::{TestDb, app, with_conn};
+use diesel::prelude::*;
+use jobcenter_crm::db::schema::{jobcenters, users};
+use jobcenter_crm::models::setup_token::SetupToken;
+
+fn fields<'a>(token: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("token", token),
+        ("jobcenter_name", "Jobcenter Ærø"),
+        ("municipality_code", "492"),
+        ("name", "Birgit Bøgh"),
+        ("email", "Birgit@Aeroe.dk"),
+        ("password", "en lang og god sætning"),
+        ("password_repeat", "en lang og god sætning"),
+    ]
+}
+
+#[actix_web::test]
+async fn the_setup_link_creates_jobcenter_and_admin_once() {
+    let app = app().await;
+    let token = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
+    let client = app.client();
+
+    assert_eq!(client.get("/setup").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(client.get("/setup?token=gaettet").await.status, StatusCode::FORBIDDEN);
+
+    let page = client.get(&format!("/setup?token={token}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for label in [
+        r#"<label for="jobcenter_name">Jobcenterets navn</label>"#,
+        r#"<label for="municipality_code">Kommunekode</label>"#,
+        r#"<label for="email">E-mail</label>"#,
+        r#"<label for="password">Adgangskode</label>"#,
+    ] {
+        assert!(page.body.contains(label), "{label}");
+    }
+
+    let res = client.post("/setup", &fields(&token)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/");
+    let home = client.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Jobcenter Ærø"));
+    assert!(home.body.contains("Birgit Bøgh"));
+    assert!(home.body.contains("Jobcenteret er oprettet"));
+
+    let mut c = app.conn();
+    let (slug, code): (String, String) = jobcenters::table
+        .select((jobcenters::slug, jobcenters::municipality_code))
+        .first(&mut c)
+        .unwrap();
+    assert_eq!((slug.as_str(), code.as_str()), ("jobcenter-aeroe", "492"));
+    let (email, role): (String, String) = users::table
+        .select((users::email, users::role))
+        .first(&mut c)
+        .unwrap();
+    assert_eq!((email.as_str(), role.as_str()), ("birgit@aeroe.dk", "admin"));
+
+    // The link is dead now, for the form and for a second submission.
+    let other = app.client();
+    assert_eq!(other.get(&format!("/setup?token={token}")).await.status, StatusCode::FORBIDDEN);
+    other.get("/login").await;
+    let res = other.post("/setup", &fields(&token)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let count: i64 = jobcenters::table.count().get_result(&mut c).unwrap();
+    assert_eq!(count, 1);
+
+    // The admin can sign in again later.
+    let again = app.client();
+    assert_eq!(
+        again.login("birgit@aeroe.dk", "en lang og god sætning").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[actix_web::test]
+async fn bad_setup_input_is_explained_and_nothing_is_created() {
+    let app = app().await;
+    let token = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
+    let client = app.client();
+    client.get(&format!("/setup?token={token}")).await;
+    let res = client
+        .post(
+            "/setup",
+            &[
+                ("token", token.as_str()),
+                ("jobcenter_name", "Jobcenter <b>Test</b>"),
+                ("municipality_code", "12"),
+                ("name", ""),
+                ("email", "ikke-en-adresse"),
+                ("password", "kort"),
+                ("password_repeat", "kort"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Kommunekoden skal være tre cifre"));
+    assert!(res.body.contains("Skriv dit navn."));
+    assert!(res.body.contains("Skriv en gyldig e-mailadresse"));
+    assert!(res.body.contains("Adgangskoden skal være på mindst 10 tegn."));
+    assert!(res.body.contains(r#"value="ikke-en-adresse""#), "input kept");
+    assert!(res.body.contains("Jobcenter &lt;b&gt;Test&lt;&#x2F;b&gt;"), "input escaped");
+    assert!(res.body.contains(r#"aria-invalid="true""#));
+    let mut c = app.conn();
+    assert_eq!(jobcenters::table.count().get_result::<i64>(&mut c).unwrap(), 0);
+
+    // Mismatched passwords; the link still works afterwards.
+    let mut f = fields(&token);
+    f[6] = ("password_repeat", "noget helt andet");
+    let res = client.post("/setup", &f).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("De to adgangskoder er ikke ens."));
+    let res = client.post("/setup", &fields(&token)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn setup_links_expire_after_a_day_and_a_new_one_replaces_the_old() {
+    let app = app().await;
+    let first = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
+    let second = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
+    let client = app.client();
+    assert_eq!(client.get(&format!("/setup?token={first}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(client.get(&format!("/setup?token={second}")).await.status, StatusCode::OK);
+    app.clock.advance(TimeDelta::hours(25));
+    assert_eq!(client.get(&format!("/setup?token={second}")).await.status, StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn tokens_are_stored_hashed() {
+    let db = TestDb::new();
+    let pool = jobcenter_crm::db::Db::open(&db.url, 1, std::time::Duration::from_secs(5)).unwrap();
+    pool.migrate().unwrap();
+    let token = with_conn(&pool, |c| SetupToken::issue(c, chrono::Utc::now().naive_utc()).unwrap());
+    let stored: String = with_conn(&pool, |c| {
+        jobcenter_crm::db::schema::setup_tokens::table
+            .select(jobcenter_crm::db::schema::setup_tokens::token_hash)
+            .first(c)
+            .unwrap()
+    });
+    assert_ne!(stored, token);
+    assert_eq!(stored, jobcenter_crm::crypto::sha256_hex(&token));
+}
