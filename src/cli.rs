@@ -21,7 +21,11 @@ use crate::models::user::{NewUser, Role, User};
 use crate::web::{AppState, build_app};
 
 #[derive(Debug, Parser)]
-#[command(name = "jobcenter-crm", version, about = "Contact system for a jobcenter's company service")]
+#[command(
+    name = "jobcenter-crm",
+    version,
+    about = "Contact system for a jobcenter's company service"
+)]
 pub struct Cli {
     #[command(flatten)]
     db: DbArgs,
@@ -171,7 +175,9 @@ fn add_jobcenter(
     let now = SystemClock.now();
     let jobcenter = write_tx(c, |c| {
         if Jobcenter::find_by_slug(c, &slug)?.is_some() {
-            return Ok(Err(format!("a jobcenter with the slug '{slug}' exists already")));
+            return Ok(Err(format!(
+                "a jobcenter with the slug '{slug}' exists already"
+            )));
         }
         let jc = NewJobcenter {
             name,
@@ -193,7 +199,10 @@ fn add_jobcenter(
         Ok::<_, diesel::result::Error>(Ok(jc))
     })
     .map_err(|e| e.to_string())??;
-    println!("jobcenter '{}' added (slug {})", jobcenter.name, jobcenter.slug);
+    println!(
+        "jobcenter '{}' added (slug {})",
+        jobcenter.name, jobcenter.slug
+    );
     Ok(())
 }
 
@@ -259,12 +268,24 @@ fn user_command(c: &mut DbConn, command: UserCommand) -> Result<(), String> {
                     let mut all = Jobcenter::all(c).map_err(|e| e.to_string())?;
                     match all.len() {
                         1 => all.remove(0),
-                        0 => return Err("there is no jobcenter yet: add one with `jobcenter add`".into()),
-                        _ => return Err("there are several jobcenters: name one with --jobcenter SLUG".into()),
+                        0 => {
+                            return Err(
+                                "there is no jobcenter yet: add one with `jobcenter add`".into()
+                            );
+                        }
+                        _ => {
+                            return Err(
+                                "there are several jobcenters: name one with --jobcenter SLUG"
+                                    .into(),
+                            );
+                        }
                     }
                 }
             };
-            if User::find_by_email(c, &email).map_err(|e| e.to_string())?.is_some() {
+            if User::find_by_email(c, &email)
+                .map_err(|e| e.to_string())?
+                .is_some()
+            {
                 return Err(format!("the e-mail {email} is in use already"));
             }
             let hash = crate::crypto::hash_password(&read_password()?);
@@ -281,14 +302,22 @@ fn user_command(c: &mut DbConn, command: UserCommand) -> Result<(), String> {
             .insert(c)
             .map_err(|e| e.to_string())?;
             audit(c, &user, action::USER_CREATED)?;
-            println!("user {} added to {} as {}", user.email, jobcenter.name, role.as_str());
+            println!(
+                "user {} added to {} as {}",
+                user.email,
+                jobcenter.name,
+                role.as_str()
+            );
         }
         UserCommand::SetPassword { email, .. } => {
             let user = find_user(c, &email)?;
             let hash = crate::crypto::hash_password(&read_password()?);
             User::set_password(c, user.id, &hash).map_err(|e| e.to_string())?;
             audit(c, &user, action::PASSWORD_CHANGED)?;
-            println!("password of {} changed; their sessions are ended", user.email);
+            println!(
+                "password of {} changed; their sessions are ended",
+                user.email
+            );
         }
         UserCommand::Disable { email } => {
             let user = find_user(c, &email)?;
@@ -347,10 +376,10 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
     })?;
 
     // A stopped SQLite database is left as one consistent file.
-    if let Ok(mut conn) = db.conn() {
-        if let Err(e) = dialect::checkpoint(&mut conn) {
-            tracing::warn!("checkpoint at shutdown failed: {e}");
-        }
+    if let Ok(mut conn) = db.conn()
+        && let Err(e) = dialect::checkpoint(&mut conn)
+    {
+        tracing::warn!("checkpoint at shutdown failed: {e}");
     }
     Ok(())
 }

@@ -32,7 +32,12 @@ async fn an_admin_creates_a_consultant_who_can_sign_in() {
     assert!(list.body.contains("mads@koege.dk"));
 
     let mads = app.client();
-    assert_eq!(mads.login("mads@koege.dk", "min første adgangskode").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        mads.login("mads@koege.dk", "min første adgangskode")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     assert!(mads.get("/").await.body.contains("Jobcenter Køge"));
 
     let audit = admin.get("/admin/audit").await;
@@ -60,7 +65,10 @@ async fn bad_user_input_is_refused_with_reasons() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Skriv medarbejderens navn."));
     assert!(res.body.contains("Vælg en rolle."));
-    assert!(res.body.contains("Adgangskoden skal være på mindst 10 tegn."));
+    assert!(
+        res.body
+            .contains("Adgangskoden skal være på mindst 10 tegn.")
+    );
 
     // A taken e-mail (in any case) is refused.
     let res = admin
@@ -96,7 +104,10 @@ async fn disabling_a_user_ends_their_sessions_and_blocks_sign_in() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(consultant.get("/").await.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        app.client().login("konsulent@koege.dk", PASSWORD).await.status,
+        app.client()
+            .login("konsulent@koege.dk", PASSWORD)
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
 
@@ -109,7 +120,10 @@ async fn disabling_a_user_ends_their_sessions_and_blocks_sign_in() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        app.client().login("konsulent@koege.dk", PASSWORD).await.status,
+        app.client()
+            .login("konsulent@koege.dk", PASSWORD)
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
 
@@ -129,10 +143,20 @@ async fn admins_cannot_disable_themselves() {
     let seed = app.seed();
     let admin = app.signed_in("admin@koege.dk").await;
     let res = admin
-        .post_from("/admin/users", &format!("/admin/users/{}/active", seed.admin.id), &[("active", "false")])
+        .post_from(
+            "/admin/users",
+            &format!("/admin/users/{}/active", seed.admin.id),
+            &[("active", "false")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert!(admin.get("/admin/users").await.body.contains("Du kan ikke deaktivere dig selv."));
+    assert!(
+        admin
+            .get("/admin/users")
+            .await
+            .body
+            .contains("Du kan ikke deaktivere dig selv.")
+    );
 }
 
 #[actix_web::test]
@@ -146,11 +170,18 @@ async fn another_jobcenters_staff_and_log_stay_out_of_sight() {
 
     // A guessed id of another jobcenter's user answers 404 and changes nothing.
     let res = other
-        .post_from("/admin/users", &format!("/admin/users/{}/active", seed.consultant.id), &[("active", "false")])
+        .post_from(
+            "/admin/users",
+            &format!("/admin/users/{}/active", seed.consultant.id),
+            &[("active", "false")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        app.client().login("konsulent@koege.dk", PASSWORD).await.status,
+        app.client()
+            .login("konsulent@koege.dk", PASSWORD)
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
 
@@ -164,7 +195,9 @@ async fn the_audit_log_records_sign_in_failures_and_logout() {
     let app = app().await;
     app.seed();
     let client = app.client();
-    client.login("konsulent@koege.dk", "forkert adgangskode").await;
+    client
+        .login("konsulent@koege.dk", "forkert adgangskode")
+        .await;
     let consultant = app.signed_in("konsulent@koege.dk").await;
     consultant.get("/").await;
     consultant.post("/logout", &[]).await;
@@ -201,7 +234,10 @@ async fn the_audit_log_pages_by_id() {
     assert!(!first.body.contains("post nummer 060"));
     let marker = "/admin/audit?before=";
     let start = first.body.find(marker).expect("link to older entries") + marker.len();
-    let id: String = first.body[start..].chars().take_while(char::is_ascii_digit).collect();
+    let id: String = first.body[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let second = admin.get(&format!("{marker}{id}")).await;
     assert!(second.body.contains("post nummer 060"));
     assert!(!second.body.contains("post nummer 119"));

@@ -14,7 +14,10 @@ async fn login_page_has_labelled_fields() {
     let res = app.client().get("/login").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains(r#"<label for="email">E-mail</label>"#));
-    assert!(res.body.contains(r#"<label for="password">Adgangskode</label>"#));
+    assert!(
+        res.body
+            .contains(r#"<label for="password">Adgangskode</label>"#)
+    );
     assert!(res.body.contains(r#"id="email""#) && res.body.contains(r#"id="password""#));
     assert!(res.body.contains(r#"name="csrf_token""#));
     assert!(res.body.contains(r#"<html lang="da">"#));
@@ -38,10 +41,15 @@ async fn right_password_signs_in_and_wrong_does_not() {
     let seed = app.seed();
     let client = app.client();
 
-    let res = client.login("konsulent@koege.dk", "forkert adgangskode").await;
+    let res = client
+        .login("konsulent@koege.dk", "forkert adgangskode")
+        .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert!(res.body.contains("E-mail eller adgangskode er forkert."));
-    assert!(res.body.contains(r#"value="konsulent@koege.dk""#), "the e-mail is kept");
+    assert!(
+        res.body.contains(r#"value="konsulent@koege.dk""#),
+        "the e-mail is kept"
+    );
     assert!(client.cookie("jc_session").is_none());
     assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER);
 
@@ -78,7 +86,11 @@ async fn login_returns_to_the_page_asked_for_but_never_off_site() {
     let res = client
         .post(
             "/login",
-            &[("email", "admin@koege.dk"), ("password", PASSWORD), ("next", "/admin/users")],
+            &[
+                ("email", "admin@koege.dk"),
+                ("password", PASSWORD),
+                ("next", "/admin/users"),
+            ],
         )
         .await;
     assert_eq!(res.location(), "/admin/users");
@@ -88,7 +100,11 @@ async fn login_returns_to_the_page_asked_for_but_never_off_site() {
     let res = client
         .post(
             "/login",
-            &[("email", "admin@koege.dk"), ("password", PASSWORD), ("next", "//evil.example/x")],
+            &[
+                ("email", "admin@koege.dk"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/x"),
+            ],
         )
         .await;
     assert_eq!(res.location(), "/");
@@ -102,7 +118,9 @@ async fn ten_failures_lock_the_account_for_fifteen_minutes() {
         // From different addresses: the account limit alone applies.
         let client = app.client();
         client.set_ip(&format!("198.51.100.{i}"));
-        let res = client.login("konsulent@koege.dk", "forkert adgangskode").await;
+        let res = client
+            .login("konsulent@koege.dk", "forkert adgangskode")
+            .await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     }
     let client = app.client();
@@ -128,7 +146,9 @@ async fn ten_failures_from_one_address_block_that_address() {
     let client = app.client();
     client.set_ip("192.0.2.50");
     for i in 0..10 {
-        let res = client.login(&format!("gaet{i}@koege.dk"), "forkert adgangskode").await;
+        let res = client
+            .login(&format!("gaet{i}@koege.dk"), "forkert adgangskode")
+            .await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     }
     let res = client.login("admin@koege.dk", PASSWORD).await;
@@ -136,7 +156,10 @@ async fn ten_failures_from_one_address_block_that_address() {
 
     let elsewhere = app.client();
     elsewhere.set_ip("192.0.2.51");
-    assert_eq!(elsewhere.login("admin@koege.dk", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        elsewhere.login("admin@koege.dk", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[actix_web::test]
@@ -153,7 +176,10 @@ async fn signing_in_issues_a_new_session_id() {
     // Signing in again (e.g. a second tab) also rotates the id.
     client.get("/").await;
     let res = client
-        .post("/login", &[("email", "konsulent@koege.dk"), ("password", PASSWORD)])
+        .post(
+            "/login",
+            &[("email", "konsulent@koege.dk"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let second = client.cookie("jc_session").unwrap();
@@ -168,7 +194,10 @@ async fn signing_in_issues_a_new_session_id() {
     let cookie = res.header("set-cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "no Secure flag without TLS: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "no Secure flag without TLS: {cookie}"
+    );
 }
 
 #[actix_web::test]
@@ -197,7 +226,10 @@ async fn a_cookie_copied_before_logout_is_dead_after_it() {
     let res = client.post("/logout", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), "/login");
-    assert!(client.cookie("jc_session").is_none(), "the cookie is removed");
+    assert!(
+        client.cookie("jc_session").is_none(),
+        "the cookie is removed"
+    );
     let page = client.get("/login").await;
     assert!(page.body.contains("Du er logget ud."));
 
@@ -258,7 +290,10 @@ async fn role_guard_keeps_consultants_and_managers_out_of_admin_pages() {
             assert!(res.body.contains("Adgang nægtet"));
         }
         let home = client.get("/").await;
-        assert!(!home.body.contains("/admin/users"), "no admin link for {email}");
+        assert!(
+            !home.body.contains("/admin/users"),
+            "no admin link for {email}"
+        );
     }
     let admin = app.signed_in("admin@koege.dk").await;
     assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK);
@@ -270,7 +305,10 @@ async fn a_role_change_takes_effect_at_once() {
     let app = app().await;
     let seed = app.seed();
     let client = app.signed_in("leder@koege.dk").await;
-    assert_eq!(client.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        client.get("/admin/users").await.status,
+        StatusCode::FORBIDDEN
+    );
     diesel::update(jobcenter_crm::db::schema::users::table.find(seed.manager.id))
         .set(jobcenter_crm::db::schema::users::role.eq("admin"))
         .execute(&mut app.conn())
@@ -290,11 +328,17 @@ async fn a_new_password_ends_all_sessions_of_the_user() {
     assert_eq!(phone.get("/").await.status, StatusCode::SEE_OTHER);
     assert_eq!(desktop.get("/").await.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        app.client().login("konsulent@koege.dk", PASSWORD).await.status,
+        app.client()
+            .login("konsulent@koege.dk", PASSWORD)
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        app.client().login("konsulent@koege.dk", "et helt nyt kodeord").await.status,
+        app.client()
+            .login("konsulent@koege.dk", "et helt nyt kodeord")
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
 }

@@ -13,7 +13,11 @@ use jobcenter_crm::db::{Db, DbConn, DbOpenError, DbUrl, DbUrlError, establish, w
 fn an_unknown_scheme_is_an_error_and_creates_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let cwd = std::env::current_dir().unwrap();
-    for url in ["mysql://root@localhost/crm", "mariadb://x/y", "redis://127.0.0.1"] {
+    for url in [
+        "mysql://root@localhost/crm",
+        "mariadb://x/y",
+        "redis://127.0.0.1",
+    ] {
         match Db::open(url, 1, Duration::from_secs(1)) {
             Err(DbOpenError::Url(DbUrlError::UnknownScheme(_))) => {}
             Err(other) => panic!("{url}: wrong error {other}"),
@@ -23,7 +27,12 @@ fn an_unknown_scheme_is_an_error_and_creates_no_file() {
     assert!(!cwd.join("mysql:").exists() && !cwd.join("mysql").exists());
     // A plain path and sqlite:// select SQLite and create the file.
     let path = dir.path().join("sub").join("crm.db");
-    let db = Db::open(&format!("sqlite://{}", path.display()), 1, Duration::from_secs(1)).unwrap();
+    let db = Db::open(
+        &format!("sqlite://{}", path.display()),
+        1,
+        Duration::from_secs(1),
+    )
+    .unwrap();
     db.migrate().unwrap();
     assert!(path.exists());
     assert!(db.url().is_sqlite());
@@ -33,34 +42,44 @@ fn an_unknown_scheme_is_an_error_and_creates_no_file() {
 fn sqlite_connections_get_their_pragmas() {
     let db = TestDb::sqlite();
     let mut conn = establish(&DbUrl::parse(&db.url).unwrap()).unwrap();
-    let DbConn::Sqlite(c) = &mut conn else { panic!("not SQLite") };
+    let DbConn::Sqlite(c) = &mut conn else {
+        panic!("not SQLite")
+    };
     #[derive(QueryableByName)]
     struct Mode {
         #[diesel(sql_type = Text)]
         journal_mode: String,
     }
-    let mode: Mode = diesel::sql_query("PRAGMA journal_mode").get_result(c).unwrap();
+    let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
+        .get_result(c)
+        .unwrap();
     assert_eq!(mode.journal_mode, "wal");
     #[derive(QueryableByName)]
     struct Fk {
         #[diesel(sql_type = diesel::sql_types::Integer)]
         foreign_keys: i32,
     }
-    let fk: Fk = diesel::sql_query("PRAGMA foreign_keys").get_result(c).unwrap();
+    let fk: Fk = diesel::sql_query("PRAGMA foreign_keys")
+        .get_result(c)
+        .unwrap();
     assert_eq!(fk.foreign_keys, 1);
     #[derive(QueryableByName)]
     struct Sync {
         #[diesel(sql_type = diesel::sql_types::Integer)]
         synchronous: i32,
     }
-    let sync: Sync = diesel::sql_query("PRAGMA synchronous").get_result(c).unwrap();
+    let sync: Sync = diesel::sql_query("PRAGMA synchronous")
+        .get_result(c)
+        .unwrap();
     assert_eq!(sync.synchronous, 2, "FULL");
     #[derive(QueryableByName)]
     struct Busy {
         #[diesel(sql_type = diesel::sql_types::Integer)]
         timeout: i32,
     }
-    let busy: Busy = diesel::sql_query("PRAGMA busy_timeout").get_result(c).unwrap();
+    let busy: Busy = diesel::sql_query("PRAGMA busy_timeout")
+        .get_result(c)
+        .unwrap();
     assert!(busy.timeout >= 5000);
 }
 
@@ -125,9 +144,14 @@ fn columns(url: &str) -> Vec<Column> {
 
 #[test]
 fn both_databases_end_with_the_same_tables_and_columns() {
-    let Some(admin_url) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+    let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL half cannot be checked");
+            panic!(
+                "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL half cannot be checked"
+            );
         }
         eprintln!("skipped: set TEST_DATABASE_URL to compare with PostgreSQL");
         return;
@@ -136,7 +160,11 @@ fn both_databases_end_with_the_same_tables_and_columns() {
     let pg = TestDb::postgres(&admin_url);
     let lite_cols = columns(&sqlite.url);
     let pg_cols = columns(&pg.url);
-    assert!(lite_cols.iter().any(|c| c.table_name == "users" && c.column_name == "email"));
+    assert!(
+        lite_cols
+            .iter()
+            .any(|c| c.table_name == "users" && c.column_name == "email")
+    );
     assert_eq!(lite_cols, pg_cols);
 }
 
@@ -156,14 +184,22 @@ fn concurrent_starts_migrate_once() {
         let handles: Vec<_> = (0..4)
             .map(|_| {
                 let url = url.clone();
-                s.spawn(move || Db::open(&url, 1, Duration::from_secs(10)).unwrap().migrate().unwrap())
+                s.spawn(move || {
+                    Db::open(&url, 1, Duration::from_secs(10))
+                        .unwrap()
+                        .migrate()
+                        .unwrap()
+                })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let total: usize = applied.iter().sum();
     let expected = std::fs::read_dir("migrations/sqlite").unwrap().count();
-    assert_eq!(total, expected, "each migration ran exactly once: {applied:?}");
+    assert_eq!(
+        total, expected,
+        "each migration ran exactly once: {applied:?}"
+    );
 }
 
 /// Read-then-write transactions from many threads: none fails with "database is locked" and
@@ -193,7 +229,10 @@ fn sqlite_write_transactions_that_read_first_do_not_collide() {
                 for _ in 0..20 {
                     let mut c = pool.conn().unwrap();
                     write_tx(&mut c, |c| {
-                        let name: String = jobcenters::table.find(id).select(jobcenters::name).first(c)?;
+                        let name: String = jobcenters::table
+                            .find(id)
+                            .select(jobcenters::name)
+                            .first(c)?;
                         std::thread::yield_now();
                         diesel::update(jobcenters::table.find(id))
                             .set(jobcenters::name.eq(format!("{name}x")))
@@ -206,7 +245,11 @@ fn sqlite_write_transactions_that_read_first_do_not_collide() {
         }
     });
     let mut c = pool.conn().unwrap();
-    let name: String = jobcenters::table.find(id).select(jobcenters::name).first(&mut c).unwrap();
+    let name: String = jobcenters::table
+        .find(id)
+        .select(jobcenters::name)
+        .first(&mut c)
+        .unwrap();
     assert_eq!(name.len(), 160);
 }
 

@@ -12,7 +12,11 @@ async fn posts_without_a_form_token_are_refused() {
     let client = app.signed_in("admin@koege.dk").await;
     let res = client.post_raw::<&str>("/logout", &[], &[]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert!(res.body.contains("Adgang nægtet"), "a Danish error page: {}", res.body);
+    assert!(
+        res.body.contains("Adgang nægtet"),
+        "a Danish error page: {}",
+        res.body
+    );
     // Still signed in: nothing changed.
     assert_eq!(client.get("/").await.status, StatusCode::OK);
 }
@@ -58,7 +62,11 @@ async fn the_login_form_is_protected_too() {
     let client = app.client();
     client.get("/login").await;
     let res = client
-        .post_raw("/login", &[("email", "admin@koege.dk"), ("password", PASSWORD)], &[])
+        .post_raw(
+            "/login",
+            &[("email", "admin@koege.dk"), ("password", PASSWORD)],
+            &[],
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(client.cookie("jc_session").is_none());
@@ -72,21 +80,37 @@ async fn cross_site_posts_are_refused_even_with_a_valid_token() {
     client.get("/").await;
     let token = client.csrf().unwrap();
     let res = client
-        .post_raw("/logout", &[("csrf_token", token.as_str())], &[("origin", "https://evil.example")])
+        .post_raw(
+            "/logout",
+            &[("csrf_token", token.as_str())],
+            &[("origin", "https://evil.example")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = client
-        .post_raw("/logout", &[("csrf_token", token.as_str())], &[("sec-fetch-site", "cross-site")])
+        .post_raw(
+            "/logout",
+            &[("csrf_token", token.as_str())],
+            &[("sec-fetch-site", "cross-site")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert_eq!(client.get("/").await.status, StatusCode::OK, "still signed in");
+    assert_eq!(
+        client.get("/").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
 
     // The same form from our own origin goes through.
     let res = client
         .post_raw(
             "/logout",
             &[("csrf_token", token.as_str())],
-            &[("origin", "http://localhost:8080"), ("host", "localhost:8080"), ("sec-fetch-site", "same-origin")],
+            &[
+                ("origin", "http://localhost:8080"),
+                ("host", "localhost:8080"),
+                ("sec-fetch-site", "same-origin"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -116,13 +140,21 @@ async fn every_response_carries_the_security_headers() {
         signed_in.get("/admin/users").await,
     ] {
         let csp = res.header("content-security-policy");
-        for part in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+        for part in [
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
             assert!(csp.contains(part), "CSP lacks {part}: {csp}");
         }
         assert_eq!(res.header("x-content-type-options"), "nosniff");
         assert!(!res.header("referrer-policy").is_empty());
         assert_eq!(res.header("cache-control"), "no-store");
-        assert!(res.header("strict-transport-security").is_empty(), "no HSTS without TLS");
+        assert!(
+            res.header("strict-transport-security").is_empty(),
+            "no HSTS without TLS"
+        );
     }
     let css = anon.get("/static/app.css").await;
     assert_eq!(css.status, StatusCode::OK);
@@ -149,7 +181,11 @@ async fn a_malformed_form_gets_an_error_page_not_a_crash() {
     client.get("/admin/users").await;
     let token = client.csrf().unwrap();
     let res = client
-        .post_raw("/admin/users/abc/active", &[("csrf_token", token.as_str()), ("active", "false")], &[])
+        .post_raw(
+            "/admin/users/abc/active",
+            &[("csrf_token", token.as_str()), ("active", "false")],
+            &[],
+        )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(res.body.contains("Siden findes ikke"));
@@ -163,7 +199,10 @@ async fn oversized_posts_are_refused() {
     client.get("/login").await;
     let huge = "x".repeat(300 * 1024);
     let res = client
-        .post("/login", &[("email", "admin@koege.dk"), ("password", huge.as_str())])
+        .post(
+            "/login",
+            &[("email", "admin@koege.dk"), ("password", huge.as_str())],
+        )
         .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(res.body.contains("For meget indhold"));
@@ -176,7 +215,10 @@ async fn what_users_type_is_escaped() {
     let client = app.client();
     client.get("/login").await;
     let res = client
-        .post("/login", &[("email", "\"><script>alert(1)</script>"), ("password", "x")])
+        .post(
+            "/login",
+            &[("email", "\"><script>alert(1)</script>"), ("password", "x")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert!(!res.body.contains("<script>alert(1)</script>"));
@@ -189,5 +231,8 @@ async fn healthz_checks_the_database_without_sign_in() {
     let res = app.client().get("/healthz").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains(r#""database":"ok""#));
-    assert!(res.header("set-cookie").is_empty(), "no cookie for a health check");
+    assert!(
+        res.header("set-cookie").is_empty(),
+        "no cookie for a health check"
+    );
 }

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use jobcenter_crm::db::schema::{jobcenters, users};
 use jobcenter_crm::models::setup_token::SetupToken;
 
-fn fields<'a>(token: &'a str) -> Vec<(&'a str, &'a str)> {
+fn fields(token: &str) -> Vec<(&str, &str)> {
     vec![
         ("token", token),
         ("jobcenter_name", "Jobcenter Ærø"),
@@ -28,7 +28,10 @@ async fn the_setup_link_creates_jobcenter_and_admin_once() {
     let client = app.client();
 
     assert_eq!(client.get("/setup").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(client.get("/setup?token=gaettet").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        client.get("/setup?token=gaettet").await.status,
+        StatusCode::FORBIDDEN
+    );
 
     let page = client.get(&format!("/setup?token={token}")).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -60,11 +63,17 @@ async fn the_setup_link_creates_jobcenter_and_admin_once() {
         .select((users::email, users::role))
         .first(&mut c)
         .unwrap();
-    assert_eq!((email.as_str(), role.as_str()), ("birgit@aeroe.dk", "admin"));
+    assert_eq!(
+        (email.as_str(), role.as_str()),
+        ("birgit@aeroe.dk", "admin")
+    );
 
     // The link is dead now, for the form and for a second submission.
     let other = app.client();
-    assert_eq!(other.get(&format!("/setup?token={token}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        other.get(&format!("/setup?token={token}")).await.status,
+        StatusCode::FORBIDDEN
+    );
     other.get("/login").await;
     let res = other.post("/setup", &fields(&token)).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
@@ -74,7 +83,10 @@ async fn the_setup_link_creates_jobcenter_and_admin_once() {
     // The admin can sign in again later.
     let again = app.client();
     assert_eq!(
-        again.login("birgit@aeroe.dk", "en lang og god sætning").await.status,
+        again
+            .login("birgit@aeroe.dk", "en lang og god sætning")
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
 }
@@ -103,12 +115,24 @@ async fn bad_setup_input_is_explained_and_nothing_is_created() {
     assert!(res.body.contains("Kommunekoden skal være tre cifre"));
     assert!(res.body.contains("Skriv dit navn."));
     assert!(res.body.contains("Skriv en gyldig e-mailadresse"));
-    assert!(res.body.contains("Adgangskoden skal være på mindst 10 tegn."));
-    assert!(res.body.contains(r#"value="ikke-en-adresse""#), "input kept");
-    assert!(res.body.contains("Jobcenter &lt;b&gt;Test&lt;&#x2F;b&gt;"), "input escaped");
+    assert!(
+        res.body
+            .contains("Adgangskoden skal være på mindst 10 tegn.")
+    );
+    assert!(
+        res.body.contains(r#"value="ikke-en-adresse""#),
+        "input kept"
+    );
+    assert!(
+        res.body.contains("Jobcenter &lt;b&gt;Test&lt;&#x2F;b&gt;"),
+        "input escaped"
+    );
     assert!(res.body.contains(r#"aria-invalid="true""#));
     let mut c = app.conn();
-    assert_eq!(jobcenters::table.count().get_result::<i64>(&mut c).unwrap(), 0);
+    assert_eq!(
+        jobcenters::table.count().get_result::<i64>(&mut c).unwrap(),
+        0
+    );
 
     // Mismatched passwords; the link still works afterwards.
     let mut f = fields(&token);
@@ -126,10 +150,19 @@ async fn setup_links_expire_after_a_day_and_a_new_one_replaces_the_old() {
     let first = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
     let second = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
     let client = app.client();
-    assert_eq!(client.get(&format!("/setup?token={first}")).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(client.get(&format!("/setup?token={second}")).await.status, StatusCode::OK);
+    assert_eq!(
+        client.get(&format!("/setup?token={first}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        client.get(&format!("/setup?token={second}")).await.status,
+        StatusCode::OK
+    );
     app.clock.advance(TimeDelta::hours(25));
-    assert_eq!(client.get(&format!("/setup?token={second}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        client.get(&format!("/setup?token={second}")).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[test]
@@ -137,7 +170,9 @@ fn tokens_are_stored_hashed() {
     let db = TestDb::new();
     let pool = jobcenter_crm::db::Db::open(&db.url, 1, std::time::Duration::from_secs(5)).unwrap();
     pool.migrate().unwrap();
-    let token = with_conn(&pool, |c| SetupToken::issue(c, chrono::Utc::now().naive_utc()).unwrap());
+    let token = with_conn(&pool, |c| {
+        SetupToken::issue(c, chrono::Utc::now().naive_utc()).unwrap()
+    });
     let stored: String = with_conn(&pool, |c| {
         jobcenter_crm::db::schema::setup_tokens::table
             .select(jobcenter_crm::db::schema::setup_tokens::token_hash)

@@ -67,10 +67,13 @@ impl DbUrl {
             };
         }
         // "mysql:host/db" and the like: a scheme-looking prefix that is not a Windows drive letter.
-        if let Some((scheme, _)) = url.split_once(':') {
-            if scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') {
-                return Err(DbUrlError::UnknownScheme(scheme.to_string()));
-            }
+        if let Some((scheme, _)) = url.split_once(':')
+            && scheme.len() > 1
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+')
+        {
+            return Err(DbUrlError::UnknownScheme(scheme.to_string()));
         }
         Ok(DbUrl::Sqlite(PathBuf::from(url)))
     }
@@ -95,9 +98,9 @@ impl DbManager {
 pub fn establish(url: &DbUrl) -> Result<DbConn, r2d2::Error> {
     match url {
         DbUrl::Sqlite(path) => {
-            let path = path
-                .to_str()
-                .ok_or_else(|| diesel::ConnectionError::InvalidConnectionUrl(path.display().to_string()))?;
+            let path = path.to_str().ok_or_else(|| {
+                diesel::ConnectionError::InvalidConnectionUrl(path.display().to_string())
+            })?;
             let mut conn = SqliteConnection::establish(path)?;
             conn.batch_execute(
                 "PRAGMA busy_timeout = 10000;
@@ -197,7 +200,10 @@ impl Db {
     }
 
     pub fn migrate(&self) -> Result<usize, DbOpenError> {
-        let mut conn = self.pool.get().map_err(|e| DbOpenError::Connect(e.to_string()))?;
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| DbOpenError::Connect(e.to_string()))?;
         run_migrations(&mut conn)
     }
 }
@@ -232,7 +238,10 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
                     .map_err(|e| DbOpenError::Migrate(e.to_string()))
             };
             lock(c, "SELECT pg_advisory_lock($1)")?;
-            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()).map_err(err);
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(err);
             lock(c, "SELECT pg_advisory_unlock($1)")?;
             result
         }
@@ -278,11 +287,26 @@ mod tests {
             DbUrl::parse("postgresql://u@h/db"),
             Ok(DbUrl::Postgres("postgresql://u@h/db".into()))
         );
-        assert_eq!(DbUrl::parse("sqlite://data/x.db"), Ok(DbUrl::Sqlite("data/x.db".into())));
-        assert_eq!(DbUrl::parse("sqlite:///abs/x.db"), Ok(DbUrl::Sqlite("/abs/x.db".into())));
-        assert_eq!(DbUrl::parse("sqlite:x.db"), Ok(DbUrl::Sqlite("x.db".into())));
-        assert_eq!(DbUrl::parse("./data/x.db"), Ok(DbUrl::Sqlite("./data/x.db".into())));
-        assert_eq!(DbUrl::parse("/var/lib/x.db"), Ok(DbUrl::Sqlite("/var/lib/x.db".into())));
+        assert_eq!(
+            DbUrl::parse("sqlite://data/x.db"),
+            Ok(DbUrl::Sqlite("data/x.db".into()))
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:///abs/x.db"),
+            Ok(DbUrl::Sqlite("/abs/x.db".into()))
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:x.db"),
+            Ok(DbUrl::Sqlite("x.db".into()))
+        );
+        assert_eq!(
+            DbUrl::parse("./data/x.db"),
+            Ok(DbUrl::Sqlite("./data/x.db".into()))
+        );
+        assert_eq!(
+            DbUrl::parse("/var/lib/x.db"),
+            Ok(DbUrl::Sqlite("/var/lib/x.db".into()))
+        );
     }
 
     #[test]
@@ -291,8 +315,14 @@ mod tests {
             DbUrl::parse("mysql://root@localhost/db"),
             Err(DbUrlError::UnknownScheme("mysql".into()))
         );
-        assert_eq!(DbUrl::parse("http://example"), Err(DbUrlError::UnknownScheme("http".into())));
-        assert_eq!(DbUrl::parse("mysql:db"), Err(DbUrlError::UnknownScheme("mysql".into())));
+        assert_eq!(
+            DbUrl::parse("http://example"),
+            Err(DbUrlError::UnknownScheme("http".into()))
+        );
+        assert_eq!(
+            DbUrl::parse("mysql:db"),
+            Err(DbUrlError::UnknownScheme("mysql".into()))
+        );
         assert_eq!(DbUrl::parse(""), Err(DbUrlError::Empty));
         assert_eq!(DbUrl::parse("sqlite://"), Err(DbUrlError::Empty));
     }

@@ -35,7 +35,10 @@ impl NewJobcenter<'_> {
 
 impl Jobcenter {
     pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Jobcenter> {
-        jobcenters::table.find(id).select(Jobcenter::as_select()).first(c)
+        jobcenters::table
+            .find(id)
+            .select(Jobcenter::as_select())
+            .first(c)
     }
 
     pub fn find_by_slug(c: &mut DbConn, slug: &str) -> QueryResult<Option<Jobcenter>> {

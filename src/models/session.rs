@@ -74,7 +74,9 @@ impl Session {
     }
 
     pub fn delete(c: &mut DbConn, id: &str) -> QueryResult<()> {
-        diesel::delete(sessions::table.find(id)).execute(c).map(drop)
+        diesel::delete(sessions::table.find(id))
+            .execute(c)
+            .map(drop)
     }
 
     /// Removes sessions that can no longer be used.

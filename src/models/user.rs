@@ -57,7 +57,11 @@ impl NewUser<'_> {
 
 impl User {
     pub fn any_exists(c: &mut DbConn) -> QueryResult<bool> {
-        Ok(users::table.select(users::id).first::<i64>(c).optional()?.is_some())
+        Ok(users::table
+            .select(users::id)
+            .first::<i64>(c)
+            .optional()?
+            .is_some())
     }
 
     pub fn find_by_email(c: &mut DbConn, email: &str) -> QueryResult<Option<User>> {

@@ -272,7 +272,11 @@ pub async fn audit(
         .await?;
     let more = rows.len() as i64 > AUDIT_PAGE_SIZE;
     rows.truncate(AUDIT_PAGE_SIZE as usize);
-    let next_before = if more { rows.last().map(|r| r.id) } else { None };
+    let next_before = if more {
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
     let rows: Vec<AuditView> = rows
         .into_iter()
         .map(|row| AuditView {

@@ -104,10 +104,8 @@ impl FromRequest for CurrentUser {
 /// The client's address for throttling and the audit log: the peer, or the proxy's
 /// X-Forwarded-For when the proxy is trusted.
 pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_string();
-        }
+    if trust_proxy && let Some(ip) = req.connection_info().realip_remote_addr() {
+        return ip.to_string();
     }
     req.peer_addr()
         .map_or_else(|| "unknown".to_string(), |a| a.ip().to_string())
@@ -141,10 +139,12 @@ struct CsrfToken {
 }
 
 pub fn csrf_token(req: &HttpRequest) -> String {
-    req.extensions().get::<CsrfToken>().map_or_else(String::new, |t| {
-        t.used.set(true);
-        t.token.clone()
-    })
+    req.extensions()
+        .get::<CsrfToken>()
+        .map_or_else(String::new, |t| {
+            t.used.set(true);
+            t.token.clone()
+        })
 }
 
 /// What a form token is bound to: the session when there is one, else the anonymous cookie.
@@ -234,7 +234,10 @@ pub async fn csrf_guard(
         };
         let ok = submitted.is_some_and(|t| state.keys.verify_csrf(&binding, &t));
         if !ok {
-            tracing::warn!(path = req.path(), "refused a request without a valid form token");
+            tracing::warn!(
+                path = req.path(),
+                "refused a request without a valid form token"
+            );
             let res = HttpResponse::Forbidden().finish();
             return Ok(req.into_response(res).map_into_right_body());
         }

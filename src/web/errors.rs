@@ -36,7 +36,10 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
             "For meget indhold",
             "Det, du sendte, er for stort. Gør det kortere og prøv igen.",
         ),
-        422 => ("Oplysningerne kunne ikke bruges", "Ret oplysningerne og prøv igen."),
+        422 => (
+            "Oplysningerne kunne ikke bruges",
+            "Ret oplysningerne og prøv igen.",
+        ),
         429 => (
             "For mange forsøg",
             "Du har prøvet for mange gange på kort tid. Vent et øjeblik og prøv igen.",
@@ -88,7 +91,11 @@ pub fn render_error_page<B: MessageBody>(
     Ok(ErrorHandlerResponse::Response(res))
 }
 
-fn error_html(req: &HttpRequest, status: StatusCode, message: Option<UserMessage>) -> Option<String> {
+fn error_html(
+    req: &HttpRequest,
+    status: StatusCode,
+    message: Option<UserMessage>,
+) -> Option<String> {
     let state = req.app_data::<web::Data<AppState>>()?;
     let (title, text) = wording(status);
     let res = Page::new(req, "errors/error.html")

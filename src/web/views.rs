@@ -20,12 +20,30 @@ const FLASH_COOKIE: &str = "jc_flash";
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
-    ("home/index.html", include_str!("../../templates/home/index.html")),
-    ("auth/login.html", include_str!("../../templates/auth/login.html")),
-    ("setup/setup.html", include_str!("../../templates/setup/setup.html")),
-    ("admin/users.html", include_str!("../../templates/admin/users.html")),
-    ("admin/audit.html", include_str!("../../templates/admin/audit.html")),
-    ("errors/error.html", include_str!("../../templates/errors/error.html")),
+    (
+        "home/index.html",
+        include_str!("../../templates/home/index.html"),
+    ),
+    (
+        "auth/login.html",
+        include_str!("../../templates/auth/login.html"),
+    ),
+    (
+        "setup/setup.html",
+        include_str!("../../templates/setup/setup.html"),
+    ),
+    (
+        "admin/users.html",
+        include_str!("../../templates/admin/users.html"),
+    ),
+    (
+        "admin/audit.html",
+        include_str!("../../templates/admin/audit.html"),
+    ),
+    (
+        "errors/error.html",
+        include_str!("../../templates/errors/error.html"),
+    ),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");

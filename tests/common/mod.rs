@@ -59,9 +59,11 @@ impl TestDb {
 
     /// A fresh database on the server `admin_url` points at.
     pub fn postgres(admin_url: &str) -> TestDb {
-        let name = format!("jc_test_{}", jobcenter_crm::crypto::sha256_hex(&jobcenter_crm::crypto::random_token())[..16].to_string());
-        let mut admin = PgConnection::establish(admin_url)
-            .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+        let hash = jobcenter_crm::crypto::sha256_hex(&jobcenter_crm::crypto::random_token());
+        let name = format!("jc_test_{}", &hash[..16]);
+        let mut admin = PgConnection::establish(admin_url).unwrap_or_else(|e| {
+            panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}")
+        });
         diesel::sql_query(format!("CREATE DATABASE {name}"))
             .execute(&mut admin)
             .expect("create test database");
@@ -84,11 +86,11 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some((admin_url, name)) = &self.pg {
-            if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin);
-            }
+        if let Some((admin_url, name)) = &self.pg
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
         }
     }
 }
@@ -187,7 +189,12 @@ where
         Seed {
             admin: self.add_user(&jobcenter, "admin@koege.dk", "Anne Admin", Role::Admin),
             manager: self.add_user(&jobcenter, "leder@koege.dk", "Lars Leder", Role::Manager),
-            consultant: self.add_user(&jobcenter, "konsulent@koege.dk", "Karen Konsulent", Role::Consultant),
+            consultant: self.add_user(
+                &jobcenter,
+                "konsulent@koege.dk",
+                "Karen Konsulent",
+                Role::Consultant,
+            ),
             other_admin: self.add_user(&other, "admin@stevns.dk", "Søren Stevns", Role::Admin),
             jobcenter,
             other_jobcenter: other,
@@ -207,7 +214,12 @@ where
     pub async fn signed_in(&self, email: &str) -> Client<'_, S> {
         let client = self.client();
         let res = client.login(email, PASSWORD).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {email} failed: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login of {email} failed: {}",
+            res.body
+        );
         client
     }
 }
@@ -289,7 +301,9 @@ where
         for value in headers.get_all(header::SET_COOKIE) {
             let cookie = actix_web::cookie::Cookie::parse(value.to_str().unwrap().to_string())
                 .expect("valid Set-Cookie");
-            let removed = cookie.max_age().is_some_and(|a| a.is_zero() || a.is_negative());
+            let removed = cookie
+                .max_age()
+                .is_some_and(|a| a.is_zero() || a.is_negative());
             if removed {
                 self.cookies.borrow_mut().remove(cookie.name());
             } else {
@@ -316,9 +330,12 @@ where
 
     /// Posts a form as the browser would, with the form token of the last page seen.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut all: Vec<(&str, String)> = fields.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let mut all: Vec<(&str, String)> =
+            fields.iter().map(|(k, v)| (*k, v.to_string())).collect();
         if !fields.iter().any(|(k, _)| *k == "csrf_token") {
-            let token = self.csrf().expect("no form token seen yet: GET a page with a form first");
+            let token = self
+                .csrf()
+                .expect("no form token seen yet: GET a page with a form first");
             all.push(("csrf_token", token));
         }
         self.post_raw(path, &all, &[]).await
@@ -332,7 +349,10 @@ where
         headers: &[(&str, &str)],
     ) -> Resp {
         let body = serde_urlencoded::to_string(
-            fields.iter().map(|(k, v)| (*k, v.as_ref())).collect::<Vec<_>>(),
+            fields
+                .iter()
+                .map(|(k, v)| (*k, v.as_ref()))
+                .collect::<Vec<_>>(),
         )
         .unwrap();
         let mut req = test::TestRequest::post()

@@ -1,0 +1,440 @@
+//! The binary as an operator uses it: help, migrations, jobcenters and users from the command
+//! line, and `serve` with its setup link and graceful shutdown.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::TestDb;
+use diesel::prelude::*;
+use jobcenter_crm::db::Db;
+use jobcenter_crm::db::schema::{sessions, users};
+
+const BIN: &str = env!("CARGO_BIN_EXE_jobcenter-crm");
+
+fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("DATA_DIR", dir.path())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the binary");
+    {
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(input) = stdin {
+            pipe.write_all(input.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_is_there_for_every_command() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for cmd in ["serve", "migrate", "jobcenter", "user"] {
+        assert!(help.contains(cmd), "{cmd} missing from --help");
+    }
+    for args in [
+        &["serve", "--help"][..],
+        &["migrate", "--help"],
+        &["jobcenter", "add", "--help"],
+        &["user", "add", "--help"],
+        &["user", "set-password", "--help"],
+        &["user", "disable", "--help"],
+    ] {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage"), "{args:?}");
+    }
+    let serve = text(
+        &Command::new(BIN)
+            .args(["serve", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(serve.contains("--bind") && serve.contains("BIND"));
+}
+
+#[test]
+fn an_unknown_database_scheme_stops_the_binary_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["migrate"])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", "mysql://root@localhost/crm")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("unsupported scheme 'mysql://'"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file was created"
+    );
+}
+
+#[test]
+fn jobcenters_and_users_from_the_command_line() {
+    let db = TestDb::new();
+    let out = run(&db, &["migrate"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // No jobcenter yet.
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "a@koege.dk",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("en lang adgangskode\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no jobcenter"));
+
+    let out = run(
+        &db,
+        &[
+            "jobcenter",
+            "add",
+            "--name",
+            "Jobcenter Køge",
+            "--municipality",
+            "259",
+            "--slug",
+            "koege",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(
+        &db,
+        &[
+            "jobcenter",
+            "add",
+            "--name",
+            "Jobcenter Køge",
+            "--municipality",
+            "259",
+            "--slug",
+            "koege",
+        ],
+        None,
+    );
+    assert!(!out.status.success(), "a slug is used once");
+    let out = run(
+        &db,
+        &[
+            "jobcenter",
+            "add",
+            "--name",
+            "X",
+            "--municipality",
+            "25",
+            "--slug",
+            "x1",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--municipality"));
+
+    // With one jobcenter, --jobcenter may be left out.
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "Anne@Koege.dk",
+            "--name",
+            "Anne Admin",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("en lang adgangskode\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // The password is never taken from the arguments, and short ones are refused.
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "b@koege.dk",
+            "--name",
+            "B",
+            "--role",
+            "consultant",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "b@koege.dk",
+            "--name",
+            "B",
+            "--role",
+            "consultant",
+            "--password-stdin",
+        ],
+        Some("kort\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("at least") || text(&out.stderr).contains("characters"));
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "b@koege.dk",
+            "--name",
+            "B",
+            "--role",
+            "chef",
+            "--password-stdin",
+        ],
+        Some("en lang adgangskode\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--role"));
+
+    // With two jobcenters it must be named.
+    run(
+        &db,
+        &[
+            "jobcenter",
+            "add",
+            "--name",
+            "Jobcenter Stevns",
+            "--municipality",
+            "336",
+        ],
+        None,
+    );
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "c@stevns.dk",
+            "--name",
+            "C",
+            "--role",
+            "consultant",
+            "--password-stdin",
+        ],
+        Some("en lang adgangskode\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--jobcenter"));
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "c@stevns.dk",
+            "--name",
+            "C",
+            "--role",
+            "consultant",
+            "--jobcenter",
+            "jobcenter-stevns",
+            "--password-stdin",
+        ],
+        Some("en lang adgangskode\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let pool = Db::open(&db.url, 1, Duration::from_secs(5)).unwrap();
+    let mut c = pool.conn().unwrap();
+    let (anne_id, hash, role): (i64, String, String) = users::table
+        .filter(users::email.eq("anne@koege.dk"))
+        .select((users::id, users::password_hash, users::role))
+        .first(&mut c)
+        .unwrap();
+    assert_eq!(role, "admin");
+    assert!(hash.starts_with("$argon2id$"));
+    assert!(jobcenter_crm::crypto::verify_password(
+        &hash,
+        "en lang adgangskode"
+    ));
+
+    // A new password ends the sessions; so does disabling.
+    let now = chrono::Utc::now().naive_utc();
+    jobcenter_crm::models::session::Session::create(&mut c, anne_id, now).unwrap();
+    let out = run(
+        &db,
+        &[
+            "user",
+            "set-password",
+            "--email",
+            "anne@koege.dk",
+            "--password-stdin",
+        ],
+        Some("et andet langt kodeord\r\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (hash, active): (String, bool) = users::table
+        .find(anne_id)
+        .select((users::password_hash, users::active))
+        .first(&mut c)
+        .unwrap();
+    assert!(jobcenter_crm::crypto::verify_password(
+        &hash,
+        "et andet langt kodeord"
+    ));
+    assert!(active);
+    let left: i64 = sessions::table
+        .filter(sessions::user_id.eq(anne_id))
+        .count()
+        .get_result(&mut c)
+        .unwrap();
+    assert_eq!(left, 0);
+
+    jobcenter_crm::models::session::Session::create(&mut c, anne_id, now).unwrap();
+    let out = run(&db, &["user", "disable", "--email", "anne@koege.dk"], None);
+    assert!(out.status.success());
+    let active: bool = users::table
+        .find(anne_id)
+        .select(users::active)
+        .first(&mut c)
+        .unwrap();
+    assert!(!active);
+    let left: i64 = sessions::table
+        .filter(sessions::user_id.eq(anne_id))
+        .count()
+        .get_result(&mut c)
+        .unwrap();
+    assert_eq!(left, 0);
+
+    let out = run(&db, &["user", "disable", "--email", "ingen@koege.dk"], None);
+    assert!(!out.status.success());
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serve_prints_a_setup_link_and_shuts_down_cleanly() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &db.url)
+        .env("DATA_DIR", data.path())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut link = None;
+    let mut log = Vec::new();
+    while link.is_none() {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no setup link logged: {log:#?}"));
+        if let Some(i) = line.find("http://")
+            && line.contains("/setup?token=")
+        {
+            link = Some(line[i..].trim().to_string());
+        }
+        log.push(line);
+    }
+    let link = link.unwrap();
+    let rest = link.trim_start_matches("http://");
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+
+    let health = http_get(addr, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let setup = http_get(addr, path);
+    assert!(setup.starts_with("HTTP/1.1 200"), "{setup}");
+    assert!(setup.contains("Opret jobcenteret"));
+    assert!(http_get(addr, "/setup?token=wrong").starts_with("HTTP/1.1 403"));
+    // The secret key was generated into the data directory.
+    assert!(data.path().join("secret_key").exists());
+
+    // The access log does not carry the token.
+    let token = &path[path.find("token=").unwrap() + 6..];
+    std::thread::sleep(Duration::from_millis(200));
+    while let Ok(line) = rx.try_recv() {
+        log.push(line);
+    }
+    assert!(log.iter().any(|l| l.contains("GET /setup 200")), "{log:#?}");
+    assert_eq!(
+        log.iter().filter(|l| l.contains(token)).count(),
+        1,
+        "only the setup link itself"
+    );
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0: {status}");
+    if !db.is_postgres() {
+        let wal = std::path::PathBuf::from(format!("{}-wal", db.url));
+        let wal_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(wal_len, 0, "the WAL is checkpointed at shutdown");
+    }
+}
