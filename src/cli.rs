@@ -13,6 +13,7 @@ use crate::config::{Config, DbArgs, ServeArgs};
 use crate::db::{Db, DbConn, dialect, write_tx};
 use crate::domain::validate;
 use crate::models::audit::{NewAuditEntry, action};
+use crate::models::company_import::PendingImport;
 use crate::models::jobcenter::{Jobcenter, NewJobcenter};
 use crate::models::login_attempt::LoginAttempt;
 use crate::models::session::Session;
@@ -48,6 +49,26 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Import data from CSV files as Danish Excel writes them
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import companies; good rows go in together, bad rows are reported by line
+    Companies {
+        /// The CSV file (`;` or `,` separated, UTF-8 or Windows-1252)
+        file: std::path::PathBuf,
+        /// The jobcenter's slug; may be left out when there is exactly one jobcenter
+        #[arg(long)]
+        jobcenter: Option<String>,
+        /// Update companies that exist already (same CVR or P-number) instead of skipping them
+        #[arg(long)]
+        update_existing: bool,
     },
 }
 
@@ -158,6 +179,81 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
             user_command(&mut conn, command)
         }
+        Command::Import {
+            command:
+                ImportCommand::Companies {
+                    file,
+                    jobcenter,
+                    update_existing,
+                },
+        } => {
+            let db = open_db(&cli.db, 1)?;
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            import_companies(&mut conn, &file, jobcenter, update_existing)
+        }
+    }
+}
+
+fn import_companies(
+    c: &mut DbConn,
+    file: &std::path::Path,
+    jobcenter: Option<String>,
+    update_existing: bool,
+) -> Result<(), String> {
+    let jobcenter = pick_jobcenter(c, jobcenter)?;
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let table = crate::domain::csv_io::read_table(&bytes).map_err(|e| e.to_string())?;
+    let now = SystemClock.now();
+    let report =
+        crate::models::company_import::import(c, jobcenter.id, &table, update_existing, now)
+            .map_err(|e| e.to_string())??;
+    NewAuditEntry {
+        jobcenter_id: Some(jobcenter.id),
+        action: action::COMPANIES_IMPORTED,
+        entity: "company",
+        details: format!(
+            "{} (command line): {} oprettet, {} opdateret, {} uændret, {} sprunget over, {} fejl",
+            file.display(),
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.skipped,
+            report.errors.len()
+        ),
+        created_at: now,
+        ..Default::default()
+    }
+    .insert(c)
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{}: {} created, {} updated, {} unchanged, {} skipped, {} with errors",
+        jobcenter.name,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.skipped,
+        report.errors.len()
+    );
+    for e in &report.errors {
+        println!("linje {}: {}", e.line, e.message);
+    }
+    Ok(())
+}
+
+/// The named jobcenter, or the only one.
+fn pick_jobcenter(c: &mut DbConn, slug: Option<String>) -> Result<Jobcenter, String> {
+    match slug {
+        Some(slug) => Jobcenter::find_by_slug(c, &slug)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no jobcenter with the slug '{slug}'")),
+        None => {
+            let mut all = Jobcenter::all(c).map_err(|e| e.to_string())?;
+            match all.len() {
+                1 => Ok(all.remove(0)),
+                0 => Err("there is no jobcenter yet: add one with `jobcenter add`".into()),
+                _ => Err("there are several jobcenters: name one with --jobcenter SLUG".into()),
+            }
+        }
     }
 }
 
@@ -260,28 +356,7 @@ fn user_command(c: &mut DbConn, command: UserCommand) -> Result<(), String> {
             validate::required(&name, 200, "name is empty").map_err(|e| format!("--name: {e}"))?;
             let role = Role::parse(&role)
                 .ok_or_else(|| "--role must be consultant, manager or admin".to_string())?;
-            let jobcenter = match jobcenter {
-                Some(slug) => Jobcenter::find_by_slug(c, &slug)
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| format!("no jobcenter with the slug '{slug}'"))?,
-                None => {
-                    let mut all = Jobcenter::all(c).map_err(|e| e.to_string())?;
-                    match all.len() {
-                        1 => all.remove(0),
-                        0 => {
-                            return Err(
-                                "there is no jobcenter yet: add one with `jobcenter add`".into()
-                            );
-                        }
-                        _ => {
-                            return Err(
-                                "there are several jobcenters: name one with --jobcenter SLUG"
-                                    .into(),
-                            );
-                        }
-                    }
-                }
-            };
+            let jobcenter = pick_jobcenter(c, jobcenter)?;
             if User::find_by_email(c, &email)
                 .map_err(|e| e.to_string())?
                 .is_some()
@@ -384,7 +459,7 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Clears expired sessions and old login attempts every ten minutes.
+/// Clears expired sessions, old login attempts and unconfirmed imports every ten minutes.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -395,6 +470,7 @@ async fn housekeeping(state: AppState) {
             .run(move |c| {
                 Session::purge_expired(c, now)?;
                 LoginAttempt::purge_old(c, now)?;
+                PendingImport::purge_old(c, now)?;
                 Ok(())
             })
             .await;

@@ -250,16 +250,22 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
 
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so a transaction that reads
 /// before it writes takes the write lock up front and never fails with "database is locked"
-/// half-way; PostgreSQL uses its ordinary transaction.
+/// half-way; PostgreSQL uses its ordinary transaction. Nested calls become savepoints.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     type Tm = <DbConn as Connection>::TransactionManager;
+    let nested = Tm::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some();
     match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConn::Pg(_) => Tm::begin_transaction(conn)?,
+        // Inside an open transaction this is a savepoint; the lock is held already.
+        DbConn::Sqlite(c) if !nested => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        _ => Tm::begin_transaction(conn)?,
     }
     match f(conn) {
         Ok(value) => {

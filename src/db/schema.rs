@@ -69,7 +69,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    companies (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        cvr -> Text,
+        p_number -> Nullable<Text>,
+        name -> Text,
+        address -> Text,
+        postcode -> Text,
+        city -> Text,
+        industry_code -> Text,
+        industry_text -> Text,
+        employees -> Nullable<Text>,
+        phone -> Text,
+        email -> Text,
+        website -> Text,
+        status -> Text,
+        fixed_contact_id -> Nullable<BigInt>,
+        notes -> Text,
+        last_contact_on -> Nullable<Date>,
+        name_search -> Text,
+        search_text -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_persons (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        company_id -> BigInt,
+        name -> Text,
+        title -> Text,
+        phone -> Text,
+        email -> Text,
+        removed_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    company_imports (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        user_id -> BigInt,
+        filename -> Text,
+        content -> Text,
+        update_existing -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> jobcenters (jobcenter_id));
+diesel::joinable!(companies -> users (fixed_contact_id));
+diesel::joinable!(contact_persons -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (user_id));
 
@@ -80,4 +138,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     audit_log,
     setup_tokens,
+    companies,
+    contact_persons,
+    company_imports,
 );

@@ -1,3 +1,7 @@
 //! Pure rules with no I/O.
 
+pub mod cpr_guard;
+pub mod csv_io;
+pub mod cvr;
+pub mod text;
 pub mod validate;

@@ -18,6 +18,15 @@ pub mod action {
     pub const USER_ENABLED: &str = "user_enabled";
     pub const PASSWORD_CHANGED: &str = "password_changed";
     pub const JOBCENTER_CREATED: &str = "jobcenter_created";
+    pub const COMPANY_CREATED: &str = "company_created";
+    pub const COMPANY_UPDATED: &str = "company_updated";
+    pub const COMPANY_DELETED: &str = "company_deleted";
+    pub const COMPANIES_IMPORTED: &str = "companies_imported";
+    pub const COMPANIES_EXPORTED: &str = "companies_exported";
+    pub const CONTACT_CREATED: &str = "contact_created";
+    pub const CONTACT_UPDATED: &str = "contact_updated";
+    pub const CONTACT_REMOVED: &str = "contact_removed";
+    pub const CONTACT_ERASED: &str = "contact_erased";
 }
 
 /// Danish wording of an action for the audit page.
@@ -33,6 +42,15 @@ pub fn action_label(action: &str) -> &str {
         action::USER_ENABLED => "Medarbejder genaktiveret",
         action::PASSWORD_CHANGED => "Adgangskode ændret",
         action::JOBCENTER_CREATED => "Jobcenter oprettet",
+        action::COMPANY_CREATED => "Virksomhed oprettet",
+        action::COMPANY_UPDATED => "Virksomhed ændret",
+        action::COMPANY_DELETED => "Virksomhed slettet",
+        action::COMPANIES_IMPORTED => "Virksomheder importeret",
+        action::COMPANIES_EXPORTED => "Virksomheder eksporteret",
+        action::CONTACT_CREATED => "Kontaktperson tilføjet",
+        action::CONTACT_UPDATED => "Kontaktperson ændret",
+        action::CONTACT_REMOVED => "Kontaktperson fjernet",
+        action::CONTACT_ERASED => "Kontaktpersons data slettet",
         other => other,
     }
 }
@@ -56,6 +74,38 @@ impl NewAuditEntry<'_> {
             .values(self)
             .execute(c)
             .map(drop)
+    }
+}
+
+/// Who does something, from where and when: what every audit row of a signed-in user carries.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub jobcenter_id: i64,
+    pub user_id: i64,
+    pub client_ip: String,
+    pub now: NaiveDateTime,
+}
+
+impl Actor {
+    pub fn record(
+        &self,
+        c: &mut DbConn,
+        action: &str,
+        entity: &str,
+        entity_id: Option<i64>,
+        details: String,
+    ) -> QueryResult<()> {
+        NewAuditEntry {
+            jobcenter_id: Some(self.jobcenter_id),
+            user_id: Some(self.user_id),
+            action,
+            entity,
+            entity_id,
+            details,
+            client_ip: Some(self.client_ip.clone()),
+            created_at: self.now,
+        }
+        .insert(c)
     }
 }
 

@@ -2,11 +2,51 @@
 //! the jobcenter id; a row of another jobcenter is simply not found.
 
 pub mod audit;
+pub mod company;
+pub mod company_import;
+pub mod contact_person;
 pub mod jobcenter;
 pub mod login_attempt;
 pub mod session;
 pub mod setup_token;
 pub mod user;
+
+use std::collections::BTreeMap;
+
+use crate::error::AppError;
+
+/// Field name → Danish message, shown next to the field.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+/// Why a write was refused.
+#[derive(Debug)]
+pub enum WriteError {
+    /// Bad input; nothing was saved.
+    Invalid(FieldErrors),
+    /// The record exists already (e.g. the same CVR); the id of the existing one.
+    Duplicate(i64),
+    /// Someone else saved in between; the form's version is out of date.
+    Stale,
+    Failed(AppError),
+}
+
+impl From<diesel::result::Error> for WriteError {
+    fn from(e: diesel::result::Error) -> Self {
+        WriteError::Failed(e.into())
+    }
+}
+
+impl From<AppError> for WriteError {
+    fn from(e: AppError) -> Self {
+        WriteError::Failed(e)
+    }
+}
+
+impl WriteError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        WriteError::Invalid(FieldErrors::from([(field, message.into())]))
+    }
+}
 
 /// An enum stored as text in both databases, with its Danish label for the UI.
 macro_rules! text_enum {

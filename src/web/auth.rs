@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::AppState;
 use crate::crypto;
 use crate::error::AppError;
+use crate::models::audit::Actor;
 use crate::models::session::Session;
 use crate::models::user::Role;
 
@@ -39,6 +40,16 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// The user as the author of audit rows for this request.
+    pub fn actor(&self, req: &HttpRequest, state: &AppState) -> Actor {
+        Actor {
+            jobcenter_id: self.jobcenter_id,
+            user_id: self.id,
+            client_ip: client_ip(req, state.config.trust_proxy),
+            now: state.now(),
+        }
+    }
+
     /// Refuses with 403 unless the user has at least `role`.
     pub fn require(&self, role: Role) -> Result<(), AppError> {
         if self.role >= role {
@@ -185,12 +196,22 @@ async fn submitted_token(req: &mut ServiceRequest) -> Result<Option<String>, act
     if let Some(t) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return Ok(Some(t.to_string()));
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("");
+    // File uploads carry the token in the form's action URL: the body is streamed to the
+    // handler, not read here.
+    if content_type.starts_with("multipart/form-data") {
+        return Ok(
+            serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+                .ok()
+                .and_then(|q| q.into_iter().find(|(k, _)| k == CSRF_FIELD))
+                .map(|(_, v)| v),
+        );
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok(None);
     }
     // Read the body to find the token, then hand the same bytes on to the handler.

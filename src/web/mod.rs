@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod companies;
 pub mod errors;
 pub mod home;
 pub mod login;
@@ -123,5 +124,25 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(admin::list_users)
         .service(admin::create_user)
         .service(admin::set_user_active)
-        .service(admin::audit);
+        .service(admin::audit)
+        .service(companies::list)
+        .service(companies::new_form)
+        .service(companies::create)
+        .service(companies::export)
+        .service(companies::import_form)
+        .service(companies::upload)
+        .service(companies::import_preview)
+        .service(companies::import_confirm)
+        .service(companies::import_cancel)
+        .service(companies::show)
+        .service(companies::edit_form)
+        .service(companies::update)
+        .service(companies::delete)
+        .service(companies::new_contact_form)
+        .service(companies::create_contact)
+        .service(companies::edit_contact_form)
+        .service(companies::update_contact)
+        .service(companies::remove_contact)
+        .service(companies::erase_contact_form)
+        .service(companies::erase_contact);
 }

@@ -1,7 +1,7 @@
 //! Rendering: the templates compiled into the binary, the page helper that adds what every
 //! page needs (user, form token, flash message), flash messages and small formatting filters.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use actix_web::cookie::{Cookie, CookieJar};
 use actix_web::http::{StatusCode, header};
@@ -16,34 +16,31 @@ use crate::error::AppError;
 
 const FLASH_COOKIE: &str = "jc_flash";
 
+/// Embeds templates by their path under `templates/`.
+macro_rules! embed_templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
 /// Templates are embedded, so the binary is the whole deployment.
-const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
-    (
-        "home/index.html",
-        include_str!("../../templates/home/index.html"),
-    ),
-    (
-        "auth/login.html",
-        include_str!("../../templates/auth/login.html"),
-    ),
-    (
-        "setup/setup.html",
-        include_str!("../../templates/setup/setup.html"),
-    ),
-    (
-        "admin/users.html",
-        include_str!("../../templates/admin/users.html"),
-    ),
-    (
-        "admin/audit.html",
-        include_str!("../../templates/admin/audit.html"),
-    ),
-    (
-        "errors/error.html",
-        include_str!("../../templates/errors/error.html"),
-    ),
+const TEMPLATES: &[(&str, &str)] = embed_templates![
+    "base.html",
+    "macros.html",
+    "home/index.html",
+    "auth/login.html",
+    "setup/setup.html",
+    "admin/users.html",
+    "admin/audit.html",
+    "errors/error.html",
+    "companies/list.html",
+    "companies/form.html",
+    "companies/show.html",
+    "companies/contact_form.html",
+    "companies/contact_erase.html",
+    "companies/import.html",
+    "companies/import_preview.html",
+    "companies/import_done.html",
 ];
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
@@ -53,6 +50,7 @@ pub fn templates() -> Result<tera::Tera, tera::Error> {
     tera.add_raw_templates(TEMPLATES.iter().copied())?;
     tera.autoescape_on(vec![".html"]);
     tera.register_filter("dk_datetime", dk_datetime);
+    tera.register_filter("urlencode", urlencode);
     Ok(tera)
 }
 
@@ -66,8 +64,14 @@ fn dk_datetime(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::R
     }))
 }
 
-/// Field name → Danish message, shown next to the field.
-pub type FieldErrors = BTreeMap<&'static str, String>;
+pub use crate::models::FieldErrors;
+
+/// Percent-encodes a value for a query string.
+fn urlencode(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    Ok(tera::Value::String(url_encode(
+        value.as_str().unwrap_or_default(),
+    )))
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Flash {

@@ -116,6 +116,11 @@ pub async fn app_with(
 ) -> TestApp<
     impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
 > {
+    // Log lines show up in the output of a failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
     let db = TestDb::new();
     let mut config = Config::for_tests(&db.url);
     adjust(&mut config);
@@ -243,6 +248,16 @@ impl Resp {
             .unwrap_or("")
     }
 
+    /// The `href` of the first link whose attributes contain `marker`, unescaped.
+    pub fn link(&self, marker: &str) -> Option<String> {
+        let at = self.body.find(marker)?;
+        let tag_start = self.body[..at].rfind('<')?;
+        let tag = &self.body[tag_start..];
+        let start = tag.find("href=\"")? + 6;
+        let end = tag[start..].find('"')?;
+        Some(unescape(&tag[start..start + end]))
+    }
+
     /// The value of the hidden form token on the page, if any.
     pub fn csrf_token(&self) -> Option<String> {
         let marker = "name=\"csrf_token\" value=\"";
@@ -250,6 +265,16 @@ impl Resp {
         let end = self.body[start..].find('"')?;
         Some(self.body[start..start + end].to_string())
     }
+}
+
+/// Undoes the HTML escaping of the templates.
+pub fn unescape(s: &str) -> String {
+    s.replace("&#x2F;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// A browser: keeps cookies and the last form token it saw.
@@ -362,6 +387,49 @@ where
         for (k, v) in headers {
             req = req.insert_header((k.to_string(), v.to_string()));
         }
+        self.send(req).await
+    }
+
+    /// Uploads a file the way a browser sends `<form enctype="multipart/form-data">`; the form
+    /// token goes in the query string as the page puts it there.
+    pub async fn upload(
+        &self,
+        path: &str,
+        file_field: &str,
+        filename: &str,
+        content: &[u8],
+        fields: &[(&str, &str)],
+    ) -> Resp {
+        let boundary = "----jobcentercrmtestboundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let token = self.csrf().expect("no form token seen yet");
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let req = test::TestRequest::post()
+            .uri(&format!(
+                "{path}{sep}csrf_token={}",
+                jobcenter_crm::web::views::url_encode(&token)
+            ))
+            .insert_header((
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            ))
+            .set_payload(body);
         self.send(req).await
     }
 

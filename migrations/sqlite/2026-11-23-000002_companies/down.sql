@@ -1,0 +1,3 @@
+DROP TABLE company_imports;
+DROP TABLE contact_persons;
+DROP TABLE companies;

@@ -1,0 +1,740 @@
+//! Companies: the workplaces the jobcenter deals with. Every query takes the jobcenter id.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::user::User;
+use super::{FieldErrors, WriteError, text_enum};
+use crate::db::schema::{companies, users};
+use crate::db::{DbConn, write_tx};
+use crate::domain::{cpr_guard, cvr, text, validate};
+
+type Backend = <DbConn as Connection>::Backend;
+
+text_enum! {
+    pub enum CompanyStatus {
+        Prospect => ("prospect", "Potentiel"),
+        Active => ("active", "Aktiv"),
+        Inactive => ("inactive", "Inaktiv"),
+    }
+}
+
+text_enum! {
+    /// Number of employees, in the bands Danish registers use.
+    pub enum EmployeeBand {
+        B1 => ("1-4", "1–4"),
+        B5 => ("5-9", "5–9"),
+        B10 => ("10-19", "10–19"),
+        B20 => ("20-49", "20–49"),
+        B50 => ("50-99", "50–99"),
+        B100 => ("100-249", "100–249"),
+        B250 => ("250+", "250 eller flere"),
+    }
+}
+
+impl EmployeeBand {
+    /// The band of a head count: 12 → 10–19.
+    pub fn of(count: u32) -> Option<EmployeeBand> {
+        Some(match count {
+            0 => return None,
+            1..=4 => EmployeeBand::B1,
+            5..=9 => EmployeeBand::B5,
+            10..=19 => EmployeeBand::B10,
+            20..=49 => EmployeeBand::B20,
+            50..=99 => EmployeeBand::B50,
+            100..=249 => EmployeeBand::B100,
+            _ => EmployeeBand::B250,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = companies)]
+pub struct Company {
+    pub id: i64,
+    pub jobcenter_id: i64,
+    pub cvr: String,
+    pub p_number: Option<String>,
+    pub name: String,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    pub industry_code: String,
+    pub industry_text: String,
+    pub employees: Option<EmployeeBand>,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub status: CompanyStatus,
+    pub fixed_contact_id: Option<i64>,
+    pub notes: String,
+    pub last_contact_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub name_search: String,
+    #[serde(skip)]
+    pub search_text: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A company form (or an import row) as typed.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CompanyForm {
+    pub cvr: String,
+    pub p_number: String,
+    pub name: String,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    pub industry_code: String,
+    pub industry_text: String,
+    pub employees: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub status: String,
+    pub fixed_contact_id: String,
+    pub notes: String,
+    /// The version the form was loaded at; an edit of an older version is refused.
+    pub version: String,
+}
+
+/// Validated company data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyInput {
+    pub cvr: String,
+    pub p_number: Option<String>,
+    pub name: String,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    pub industry_code: String,
+    pub industry_text: String,
+    pub employees: Option<EmployeeBand>,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub status: CompanyStatus,
+    pub fixed_contact_id: Option<i64>,
+    pub notes: String,
+}
+
+/// Limits a free-text field: length, and no CPR numbers.
+fn free_text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) -> String {
+    let value = value.trim();
+    if value.chars().count() > max {
+        errors.insert(field, format!("Må højst være på {max} tegn."));
+    } else if let Err(e) = cpr_guard::check_free_text(value) {
+        errors.insert(field, e.to_string());
+    }
+    value.to_string()
+}
+
+/// "www.firma.dk" → "https://www.firma.dk"; only http and https addresses are accepted.
+pub fn normalize_website(input: &str) -> Result<String, &'static str> {
+    let input = input.trim();
+    let lower = input.to_ascii_lowercase();
+    let url = if lower.starts_with("http://") || lower.starts_with("https://") {
+        input.to_string()
+    } else if lower.contains("://") {
+        return Err("Kun adresser med http:// eller https:// kan bruges.");
+    } else {
+        format!("https://{input}")
+    };
+    let host = url
+        .split_once("://")
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
+        .unwrap_or("");
+    let host_ok = host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if host_ok && url.len() <= 300 && !url.chars().any(char::is_whitespace) {
+        Ok(url)
+    } else {
+        Err("Skriv en gyldig webadresse, fx www.firma.dk.")
+    }
+}
+
+pub fn check_phone(phone: &str) -> Result<(), &'static str> {
+    if phone.chars().count() > 40 {
+        Err("Telefonnummeret må højst være på 40 tegn.")
+    } else if !phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '/' | '.'))
+    {
+        Err("Telefonnummeret må kun indeholde tal, mellemrum og + - ( ).")
+    } else {
+        Ok(())
+    }
+}
+
+impl CompanyForm {
+    pub fn from_company(c: &Company) -> CompanyForm {
+        CompanyForm {
+            cvr: c.cvr.clone(),
+            p_number: c.p_number.clone().unwrap_or_default(),
+            name: c.name.clone(),
+            address: c.address.clone(),
+            postcode: c.postcode.clone(),
+            city: c.city.clone(),
+            industry_code: c.industry_code.clone(),
+            industry_text: c.industry_text.clone(),
+            employees: c
+                .employees
+                .map(|e| e.as_str().to_string())
+                .unwrap_or_default(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+            website: c.website.clone(),
+            status: c.status.as_str().to_string(),
+            fixed_contact_id: c
+                .fixed_contact_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            notes: c.notes.clone(),
+            version: c.version.to_string(),
+        }
+    }
+
+    /// Checks every field; all refusals at once, in Danish, keyed by field.
+    pub fn validate(&self) -> Result<CompanyInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let cvr = cvr::normalize_cvr(&self.cvr).unwrap_or_else(|e| {
+            errors.insert("cvr", e.to_string());
+            String::new()
+        });
+        let p_number = if self.p_number.trim().is_empty() {
+            None
+        } else {
+            cvr::normalize_p_number(&self.p_number)
+                .map_err(|e| errors.insert("p_number", e.to_string()))
+                .ok()
+        };
+        let name = free_text(&mut errors, "name", &self.name, 200);
+        if name.is_empty() {
+            errors.insert("name", "Skriv virksomhedens navn.".into());
+        }
+        let address = free_text(&mut errors, "address", &self.address, 200);
+        let postcode = if self.postcode.trim().is_empty() {
+            String::new()
+        } else {
+            cvr::normalize_postcode(&self.postcode).unwrap_or_else(|e| {
+                errors.insert("postcode", e.to_string());
+                String::new()
+            })
+        };
+        let city = free_text(&mut errors, "city", &self.city, 100);
+        let industry_code = self.industry_code.trim().to_string();
+        let code_ok = (2..=6).contains(&industry_code.len())
+            && industry_code.bytes().all(|b| b.is_ascii_digit());
+        if !industry_code.is_empty() && !code_ok {
+            errors.insert(
+                "industry_code",
+                "Branchekoden (DB07) er 2-6 cifre, fx 561010.".into(),
+            );
+        }
+        let industry_text = free_text(&mut errors, "industry_text", &self.industry_text, 200);
+        let employees = match self.employees.trim() {
+            "" => None,
+            band => EmployeeBand::parse(band).or_else(|| {
+                errors.insert("employees", "Vælg et antal ansatte fra listen.".into());
+                None
+            }),
+        };
+        let phone = self.phone.trim().to_string();
+        if let Err(e) = check_phone(&phone) {
+            errors.insert("phone", e.into());
+        }
+        let email = self.email.trim().to_string();
+        if !email.is_empty()
+            && let Err(e) = validate::email(&email)
+        {
+            errors.insert("email", e.into());
+        }
+        let website = if self.website.trim().is_empty() {
+            String::new()
+        } else {
+            normalize_website(&self.website).unwrap_or_else(|e| {
+                errors.insert("website", e.into());
+                String::new()
+            })
+        };
+        let status = match self.status.trim() {
+            "" => CompanyStatus::Prospect,
+            s => CompanyStatus::parse(s).unwrap_or_else(|| {
+                errors.insert("status", "Vælg en status.".into());
+                CompanyStatus::Prospect
+            }),
+        };
+        let fixed_contact_id = match self.fixed_contact_id.trim() {
+            "" => None,
+            id => id.parse::<i64>().ok().or_else(|| {
+                errors.insert("fixed_contact_id", "Vælg en medarbejder fra listen.".into());
+                None
+            }),
+        };
+        let notes = free_text(&mut errors, "notes", &self.notes, 5000);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(CompanyInput {
+            cvr,
+            p_number,
+            name,
+            address,
+            postcode,
+            city,
+            industry_code,
+            industry_text,
+            employees,
+            phone,
+            email,
+            website,
+            status,
+            fixed_contact_id,
+            notes,
+        })
+    }
+}
+
+/// The columns a create or an edit writes.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = companies, treat_none_as_null = true)]
+struct CompanyValues<'a> {
+    cvr: &'a str,
+    p_number: Option<&'a str>,
+    name: &'a str,
+    address: &'a str,
+    postcode: &'a str,
+    city: &'a str,
+    industry_code: &'a str,
+    industry_text: &'a str,
+    employees: Option<EmployeeBand>,
+    phone: &'a str,
+    email: &'a str,
+    website: &'a str,
+    status: CompanyStatus,
+    fixed_contact_id: Option<i64>,
+    notes: &'a str,
+    name_search: String,
+    search_text: String,
+    updated_at: NaiveDateTime,
+}
+
+impl CompanyInput {
+    fn values(&self, now: NaiveDateTime) -> CompanyValues<'_> {
+        let searchable = [
+            self.name.as_str(),
+            self.city.as_str(),
+            self.cvr.as_str(),
+            self.p_number.as_deref().unwrap_or(""),
+        ]
+        .join(" ");
+        CompanyValues {
+            cvr: &self.cvr,
+            p_number: self.p_number.as_deref(),
+            name: &self.name,
+            address: &self.address,
+            postcode: &self.postcode,
+            city: &self.city,
+            industry_code: &self.industry_code,
+            industry_text: &self.industry_text,
+            employees: self.employees,
+            phone: &self.phone,
+            email: &self.email,
+            website: &self.website,
+            status: self.status,
+            fixed_contact_id: self.fixed_contact_id,
+            notes: &self.notes,
+            name_search: text::sort_key(&self.name),
+            search_text: text::search_fold(&searchable),
+            updated_at: now,
+        }
+    }
+
+    /// The Danish names of the fields that differ from `current`, for the audit log.
+    pub fn changed_fields(&self, current: &Company) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        let mut check = |differs: bool, label: &'static str| {
+            if differs {
+                changed.push(label)
+            }
+        };
+        check(self.cvr != current.cvr, "CVR-nummer");
+        check(self.p_number != current.p_number, "P-nummer");
+        check(self.name != current.name, "navn");
+        check(self.address != current.address, "adresse");
+        check(self.postcode != current.postcode, "postnummer");
+        check(self.city != current.city, "by");
+        check(self.industry_code != current.industry_code, "branchekode");
+        check(self.industry_text != current.industry_text, "branche");
+        check(self.employees != current.employees, "ansatte");
+        check(self.phone != current.phone, "telefon");
+        check(self.email != current.email, "e-mail");
+        check(self.website != current.website, "hjemmeside");
+        check(self.status != current.status, "status");
+        check(
+            self.fixed_contact_id != current.fixed_contact_id,
+            "fast kontakt",
+        );
+        check(self.notes != current.notes, "noter");
+        changed
+    }
+
+    /// The fixed contact must be an active member of staff of the same jobcenter.
+    fn check_fixed_contact(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
+        if let Some(id) = self.fixed_contact_id {
+            match User::find(c, jobcenter_id, id).optional()? {
+                Some(user) if user.active => {}
+                _ => {
+                    return Err(WriteError::invalid(
+                        "fixed_contact_id",
+                        "Vælg en aktiv medarbejder fra jobcenteret.",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How the company list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CompanySort {
+    #[default]
+    Name,
+    /// Most recently contacted first; never contacted last.
+    LastContact,
+}
+
+/// A typed search of the register.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyQuery {
+    pub text: Option<String>,
+    pub status: Option<CompanyStatus>,
+    pub fixed_contact_id: Option<i64>,
+    pub industry: Option<String>,
+    pub postcode: Option<String>,
+    pub sort: CompanySort,
+}
+
+/// Where the next page starts: the sort key and id of the last row shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    key: Option<String>,
+    id: i64,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(s).ok()?).ok()
+    }
+}
+
+pub struct CompanyPage {
+    pub companies: Vec<Company>,
+    /// Names of the fixed contacts on this page.
+    pub contact_names: HashMap<i64, String>,
+    pub next: Option<Cursor>,
+}
+
+impl CompanyQuery {
+    fn filtered(&self, jobcenter_id: i64) -> companies::BoxedQuery<'static, Backend> {
+        let mut query = companies::table
+            .filter(companies::jobcenter_id.eq(jobcenter_id))
+            .into_boxed();
+        if let Some(t) = self
+            .text
+            .as_deref()
+            .map(text::search_fold)
+            .filter(|t| !t.is_empty())
+        {
+            let pattern = format!("%{}%", text::like_escape(&t));
+            query = query.filter(companies::search_text.like(pattern).escape('\\'));
+        }
+        if let Some(status) = self.status {
+            query = query.filter(companies::status.eq(status));
+        }
+        if let Some(id) = self.fixed_contact_id {
+            query = query.filter(companies::fixed_contact_id.eq(id));
+        }
+        if let Some(code) = self.industry.as_deref().filter(|c| !c.is_empty()) {
+            query = query.filter(
+                companies::industry_code
+                    .like(format!("{}%", text::like_escape(code)))
+                    .escape('\\'),
+            );
+        }
+        if let Some(postcode) = self.postcode.as_deref().filter(|p| !p.is_empty()) {
+            query = query.filter(companies::postcode.eq(postcode.to_string()));
+        }
+        query
+    }
+}
+
+impl Company {
+    pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<Company> {
+        companies::table
+            .filter(companies::jobcenter_id.eq(jobcenter_id))
+            .filter(companies::id.eq(id))
+            .select(Company::as_select())
+            .first(c)
+    }
+
+    pub fn find_by_cvr(c: &mut DbConn, jobcenter_id: i64, cvr: &str) -> QueryResult<Vec<Company>> {
+        companies::table
+            .filter(companies::jobcenter_id.eq(jobcenter_id))
+            .filter(companies::cvr.eq(cvr))
+            .order(companies::id)
+            .select(Company::as_select())
+            .load(c)
+    }
+
+    /// The company that already holds this P-number, or without one this CVR.
+    pub fn find_duplicate(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        cvr: &str,
+        p_number: Option<&str>,
+        except_id: Option<i64>,
+    ) -> QueryResult<Option<i64>> {
+        let mut query = companies::table
+            .filter(companies::jobcenter_id.eq(jobcenter_id))
+            .select(companies::id)
+            .into_boxed();
+        query = match p_number {
+            Some(p) => query.filter(companies::p_number.eq(p.to_string())),
+            None => query
+                .filter(companies::cvr.eq(cvr.to_string()))
+                .filter(companies::p_number.is_null()),
+        };
+        if let Some(id) = except_id {
+            query = query.filter(companies::id.ne(id));
+        }
+        query.first(c).optional()
+    }
+
+    /// Adds a company; refused when its P-number (or CVR) is taken in the jobcenter.
+    pub fn create(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        input: &CompanyInput,
+        now: NaiveDateTime,
+    ) -> Result<Company, WriteError> {
+        write_tx(c, |c| Self::insert(c, jobcenter_id, input, now))
+    }
+
+    /// The insert itself, for callers that already hold a write transaction (imports).
+    pub fn insert(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        input: &CompanyInput,
+        now: NaiveDateTime,
+    ) -> Result<Company, WriteError> {
+        input.check_fixed_contact(c, jobcenter_id)?;
+        if let Some(existing) =
+            Self::find_duplicate(c, jobcenter_id, &input.cvr, input.p_number.as_deref(), None)?
+        {
+            return Err(WriteError::Duplicate(existing));
+        }
+        let id: i64 = diesel::insert_into(companies::table)
+            .values((
+                input.values(now),
+                companies::jobcenter_id.eq(jobcenter_id),
+                companies::created_at.eq(now),
+                companies::version.eq(1),
+            ))
+            .returning(companies::id)
+            .get_result(c)?;
+        Ok(Self::find(c, jobcenter_id, id)?)
+    }
+
+    /// Saves an edit made on `expected_version`; if someone saved in between, nothing is
+    /// written and `Stale` comes back. Returns the saved company and the changed fields.
+    pub fn update(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        id: i64,
+        expected_version: i32,
+        input: &CompanyInput,
+        now: NaiveDateTime,
+    ) -> Result<(Company, Vec<&'static str>), WriteError> {
+        write_tx(c, |c| {
+            let current = Self::find(c, jobcenter_id, id)?;
+            if current.version != expected_version {
+                return Err(WriteError::Stale);
+            }
+            input.check_fixed_contact(c, jobcenter_id)?;
+            if let Some(existing) = Self::find_duplicate(
+                c,
+                jobcenter_id,
+                &input.cvr,
+                input.p_number.as_deref(),
+                Some(id),
+            )? {
+                return Err(WriteError::Duplicate(existing));
+            }
+            let changed = input.changed_fields(&current);
+            if changed.is_empty() {
+                return Ok((current, changed));
+            }
+            let updated = diesel::update(
+                companies::table
+                    .filter(companies::id.eq(id))
+                    .filter(companies::jobcenter_id.eq(jobcenter_id))
+                    .filter(companies::version.eq(expected_version)),
+            )
+            .set((
+                input.values(now),
+                companies::version.eq(expected_version + 1),
+            ))
+            .execute(c)?;
+            if updated != 1 {
+                return Err(WriteError::Stale);
+            }
+            Ok((Self::find(c, jobcenter_id, id)?, changed))
+        })
+    }
+
+    /// Deletes a company and its contact persons.
+    pub fn delete(c: &mut DbConn, jobcenter_id: i64, id: i64) -> Result<Company, WriteError> {
+        write_tx(c, |c| {
+            let company = Self::find(c, jobcenter_id, id)?;
+            diesel::delete(companies::table.filter(companies::id.eq(company.id))).execute(c)?;
+            Ok(company)
+        })
+    }
+
+    /// One page of the register, `limit` rows after `after`, through the index of the sort.
+    pub fn search(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        query: &CompanyQuery,
+        after: Option<&Cursor>,
+        limit: i64,
+    ) -> QueryResult<CompanyPage> {
+        let mut rows = match query.sort {
+            CompanySort::Name => {
+                let mut q = query.filtered(jobcenter_id);
+                if let Some(cur) = after {
+                    let key = cur.key.clone().unwrap_or_default();
+                    q = q.filter(
+                        companies::name_search
+                            .gt(key.clone())
+                            .or(companies::name_search.eq(key).and(companies::id.gt(cur.id))),
+                    );
+                }
+                q.order((companies::name_search, companies::id))
+                    .limit(limit + 1)
+                    .select(Company::as_select())
+                    .load(c)?
+            }
+            CompanySort::LastContact => {
+                Self::by_last_contact(c, jobcenter_id, query, after, limit + 1)?
+            }
+        };
+        let next = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|last| Cursor {
+                key: match query.sort {
+                    CompanySort::Name => Some(last.name_search.clone()),
+                    CompanySort::LastContact => last.last_contact_on.map(|d| d.to_string()),
+                },
+                id: last.id,
+            })
+        } else {
+            None
+        };
+        let ids: Vec<i64> = rows.iter().filter_map(|r| r.fixed_contact_id).collect();
+        let contact_names = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            users::table
+                .filter(users::id.eq_any(ids))
+                .select((users::id, users::name))
+                .load::<(i64, String)>(c)?
+                .into_iter()
+                .collect()
+        };
+        Ok(CompanyPage {
+            companies: rows,
+            contact_names,
+            next,
+        })
+    }
+
+    /// Most recent contact first; companies never contacted follow, newest first.
+    fn by_last_contact(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        query: &CompanyQuery,
+        after: Option<&Cursor>,
+        limit: i64,
+    ) -> QueryResult<Vec<Company>> {
+        let after_date = after.and_then(|cur| cur.key.as_deref()?.parse::<NaiveDate>().ok());
+        let in_null_part = after.is_some() && after_date.is_none();
+        let mut rows = Vec::new();
+        if !in_null_part {
+            let mut q = query
+                .filtered(jobcenter_id)
+                .filter(companies::last_contact_on.is_not_null());
+            if let (Some(d), Some(cur)) = (after_date, after) {
+                q = q.filter(
+                    companies::last_contact_on
+                        .lt(d)
+                        .or(companies::last_contact_on
+                            .eq(d)
+                            .and(companies::id.lt(cur.id))),
+                );
+            }
+            rows = q
+                .order((companies::last_contact_on.desc(), companies::id.desc()))
+                .limit(limit)
+                .select(Company::as_select())
+                .load(c)?;
+        }
+        let missing = limit - rows.len() as i64;
+        if missing > 0 {
+            let mut q = query
+                .filtered(jobcenter_id)
+                .filter(companies::last_contact_on.is_null());
+            if let (true, Some(cur)) = (in_null_part, after) {
+                q = q.filter(companies::id.lt(cur.id));
+            }
+            rows.extend(
+                q.order(companies::id.desc())
+                    .limit(missing)
+                    .select(Company::as_select())
+                    .load(c)?,
+            );
+        }
+        Ok(rows)
+    }
+
+    /// Every company the query matches, by name, for export.
+    pub fn export(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        query: &CompanyQuery,
+    ) -> QueryResult<Vec<Company>> {
+        query
+            .filtered(jobcenter_id)
+            .order((companies::name_search, companies::id))
+            .select(Company::as_select())
+            .load(c)
+    }
+}

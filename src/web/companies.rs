@@ -1,0 +1,988 @@
+//! The company register: list and search, create, show, edit, delete, contact persons, and CSV
+//! import and export.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::views::{FieldErrors, Page, redirect, redirect_with_flash};
+use crate::domain::csv_io;
+use crate::error::AppError;
+use crate::models::WriteError;
+use crate::models::audit::action;
+use crate::models::company::{
+    Company, CompanyForm, CompanyQuery, CompanySort, CompanyStatus, Cursor, EmployeeBand,
+};
+use crate::models::company_import::{self, PendingImport};
+use crate::models::contact_person::{ContactPerson, ContactPersonForm};
+use crate::models::user::{Role, User};
+
+const PAGE_SIZE: i64 = 25;
+const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+fn status_choices() -> Vec<Choice> {
+    CompanyStatus::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().into(),
+            label: s.label().into(),
+        })
+        .collect()
+}
+
+fn employee_choices() -> Vec<Choice> {
+    EmployeeBand::ALL
+        .iter()
+        .map(|b| Choice {
+            value: b.as_str().into(),
+            label: b.label().into(),
+        })
+        .collect()
+}
+
+/// Active staff of the jobcenter, for the fixed-contact choice.
+async fn staff_choices(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
+    let users = state
+        .db
+        .run(move |c| Ok(User::list(c, jobcenter_id)?))
+        .await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.name,
+        })
+        .collect())
+}
+
+/// The list's query string, as typed.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListParams {
+    q: String,
+    status: String,
+    fixed_contact: String,
+    industry: String,
+    postcode: String,
+    sort: String,
+    mine: String,
+    after: String,
+}
+
+impl ListParams {
+    fn query(&self, user: &CurrentUser) -> CompanyQuery {
+        let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        CompanyQuery {
+            text: some(&self.q),
+            status: CompanyStatus::parse(self.status.trim()),
+            fixed_contact_id: if self.mine == "1" {
+                Some(user.id)
+            } else {
+                self.fixed_contact.trim().parse().ok()
+            },
+            industry: some(&self.industry),
+            postcode: some(&self.postcode),
+            sort: if self.sort == "last_contact" {
+                CompanySort::LastContact
+            } else {
+                CompanySort::Name
+            },
+        }
+    }
+
+    /// The same filter as a query string, without the page position.
+    fn filter_query(&self) -> String {
+        let mut params = self.clone();
+        params.after.clear();
+        serde_urlencoded::to_string(&params)
+            .unwrap_or_default()
+            .split('&')
+            .filter(|kv| !kv.ends_with('='))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+#[derive(Serialize)]
+struct ListRow {
+    #[serde(flatten)]
+    company: Company,
+    status_label: &'static str,
+    fixed_contact_name: Option<String>,
+    last_contact: Option<String>,
+}
+
+fn dk_date(d: chrono::NaiveDate) -> String {
+    d.format("%d-%m-%Y").to_string()
+}
+
+#[get("/companies")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = params.into_inner();
+    let query = params.query(&user);
+    let after = Cursor::decode(&params.after);
+    let jc = user.jobcenter_id;
+    let q = query.clone();
+    let page = state
+        .db
+        .run(move |c| Ok(Company::search(c, jc, &q, after.as_ref(), PAGE_SIZE)?))
+        .await?;
+    let rows: Vec<ListRow> = page
+        .companies
+        .into_iter()
+        .map(|company| ListRow {
+            status_label: company.status.label(),
+            fixed_contact_name: company
+                .fixed_contact_id
+                .and_then(|id| page.contact_names.get(&id).cloned()),
+            last_contact: company.last_contact_on.map(dk_date),
+            company,
+        })
+        .collect();
+    let filter_query = params.filter_query();
+    let next_url = page.next.map(|cur| {
+        let sep = if filter_query.is_empty() { "" } else { "&" };
+        format!("/companies?{filter_query}{sep}after={}", cur.encode())
+    });
+    let with_filter = |path: &str| {
+        if filter_query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{filter_query}")
+        }
+    };
+    Page::new(&req, "companies/list.html")
+        .with("rows", &rows)
+        .with("params", &params)
+        .with("statuses", status_choices())
+        .with("staff", staff_choices(&state, jc).await?)
+        .with("next_url", next_url)
+        .with("export_url", with_filter("/companies.csv"))
+        .with("first_url", with_filter("/companies"))
+        .with("first_page", params.after.is_empty())
+        .with("can_import", user.role >= Role::Manager)
+        .render(&state)
+}
+
+async fn form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    form: &CompanyForm,
+    company: Option<&Company>,
+    errors: &FieldErrors,
+    extra: Option<(&str, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let mut page = Page::new(req, "companies/form.html")
+        .with("form", form)
+        .with("company", company)
+        .with("statuses", status_choices())
+        .with("employee_bands", employee_choices())
+        .with("staff", staff_choices(state, user.jobcenter_id).await?);
+    if let Some((key, id)) = extra {
+        page = page.with(key, id);
+    }
+    if errors.is_empty() {
+        page.render(state)
+    } else {
+        page.invalid(errors).render(state)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Prefill {
+    name: String,
+    cvr: String,
+    email: String,
+    phone: String,
+}
+
+#[get("/companies/new")]
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    prefill: web::Query<Prefill>,
+) -> Result<HttpResponse, AppError> {
+    let form = CompanyForm {
+        name: prefill.name.clone(),
+        cvr: prefill.cvr.clone(),
+        email: prefill.email.clone(),
+        phone: prefill.phone.clone(),
+        status: CompanyStatus::Prospect.as_str().into(),
+        fixed_contact_id: user.id.to_string(),
+        ..Default::default()
+    };
+    form_page(&req, &state, &user, &form, None, &FieldErrors::new(), None).await
+}
+
+fn duplicate_errors(existing: i64) -> (FieldErrors, Option<(&'static str, i64)>) {
+    let errors = FieldErrors::from([(
+        "cvr",
+        "Virksomheden findes allerede i registret (samme CVR-nummer, eller samme P-nummer)."
+            .to_string(),
+    )]);
+    (errors, Some(("duplicate_id", existing)))
+}
+
+#[post("/companies")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<CompanyForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let input = match form.validate() {
+        Ok(input) => input,
+        Err(errors) => return form_page(&req, &state, &user, &form, None, &errors, None).await,
+    };
+    let actor = user.actor(&req, &state);
+    let u = user.clone();
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                let company = Company::insert(c, u.jobcenter_id, &input, actor.now)?;
+                actor.record(
+                    c,
+                    action::COMPANY_CREATED,
+                    "company",
+                    Some(company.id),
+                    format!("{} (CVR {})", company.name, company.cvr),
+                )?;
+                Ok::<_, WriteError>(company)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(company) => Ok(redirect_with_flash(
+            &state,
+            &format!("/companies/{}", company.id),
+            "ok",
+            &format!("{} er oprettet.", company.name),
+        )),
+        Err(WriteError::Invalid(errors)) => {
+            form_page(&req, &state, &user, &form, None, &errors, None).await
+        }
+        Err(WriteError::Duplicate(existing)) => {
+            let (errors, extra) = duplicate_errors(existing);
+            form_page(&req, &state, &user, &form, None, &errors, extra).await
+        }
+        Err(WriteError::Stale) => Err(AppError::Conflict("Prøv igen.".into())),
+        Err(WriteError::Failed(e)) => Err(e),
+    }
+}
+
+#[derive(Serialize)]
+struct CompanyView {
+    #[serde(flatten)]
+    company: Company,
+    status_label: &'static str,
+    employees_label: Option<&'static str>,
+    fixed_contact_name: Option<String>,
+    last_contact: Option<String>,
+}
+
+#[get("/companies/{id:\\d+}")]
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let jc = user.jobcenter_id;
+    let (company, contact_name, contacts, former) = state
+        .db
+        .run(move |c| {
+            let company = Company::find(c, jc, id)?;
+            let contact_name = match company.fixed_contact_id {
+                Some(uid) => Some(User::find(c, jc, uid)?.name),
+                None => None,
+            };
+            let contacts = ContactPerson::current(c, jc, id)?;
+            let former = ContactPerson::former(c, jc, id)?;
+            Ok((company, contact_name, contacts, former))
+        })
+        .await?;
+    let view = CompanyView {
+        status_label: company.status.label(),
+        employees_label: company.employees.map(EmployeeBand::label),
+        fixed_contact_name: contact_name,
+        last_contact: company.last_contact_on.map(dk_date),
+        company,
+    };
+    Page::new(&req, "companies/show.html")
+        .with("c", &view)
+        .with("contacts", &contacts)
+        .with("former_contacts", &former)
+        .with("can_delete", user.role >= Role::Manager)
+        .render(&state)
+}
+
+#[get("/companies/{id:\\d+}/edit")]
+pub async fn edit_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let jc = user.jobcenter_id;
+    let company = state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?;
+    let form = CompanyForm::from_company(&company);
+    form_page(
+        &req,
+        &state,
+        &user,
+        &form,
+        Some(&company),
+        &FieldErrors::new(),
+        None,
+    )
+    .await
+}
+
+#[post("/companies/{id:\\d+}/edit")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<CompanyForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let jc = user.jobcenter_id;
+    let current = state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?;
+    let input = match form.validate() {
+        Ok(input) => input,
+        Err(errors) => {
+            return form_page(&req, &state, &user, &form, Some(&current), &errors, None).await;
+        }
+    };
+    let Ok(version) = form.version.trim().parse::<i32>() else {
+        return Err(AppError::Validation(
+            "Formularen mangler versionsnummer. Genindlæs siden.".into(),
+        ));
+    };
+    let actor = user.actor(&req, &state);
+    let u = user.clone();
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                let (company, changed) =
+                    Company::update(c, u.jobcenter_id, id, version, &input, actor.now)?;
+                if !changed.is_empty() {
+                    actor.record(
+                        c,
+                        action::COMPANY_UPDATED,
+                        "company",
+                        Some(id),
+                        format!("Ændrede felter: {}", changed.join(", ")),
+                    )?;
+                }
+                Ok::<_, WriteError>((company, changed))
+            }))
+        })
+        .await?;
+    match result {
+        Ok((company, changed)) => {
+            let message = if changed.is_empty() {
+                "Ingen ændringer at gemme.".to_string()
+            } else {
+                format!("Ændringerne af {} er gemt.", company.name)
+            };
+            Ok(redirect_with_flash(
+                &state,
+                &format!("/companies/{id}"),
+                "ok",
+                &message,
+            ))
+        }
+        Err(WriteError::Invalid(errors)) => {
+            form_page(&req, &state, &user, &form, Some(&current), &errors, None).await
+        }
+        Err(WriteError::Duplicate(existing)) => {
+            let (errors, extra) = duplicate_errors(existing);
+            form_page(&req, &state, &user, &form, Some(&current), &errors, extra).await
+        }
+        Err(WriteError::Stale) => {
+            let errors = FieldErrors::from([(
+                "form",
+                "Virksomheden er blevet ændret af en anden, mens du redigerede. Dine ændringer er ikke gemt. Genindlæs siden for at se den nyeste udgave, og indtast dine ændringer igen.".to_string(),
+            )]);
+            let mut res = form_page(
+                &req,
+                &state,
+                &user,
+                &form,
+                Some(&current),
+                &errors,
+                Some(("stale", 1)),
+            )
+            .await?;
+            *res.status_mut() = StatusCode::CONFLICT;
+            Ok(res)
+        }
+        Err(WriteError::Failed(e)) => Err(e),
+    }
+}
+
+#[post("/companies/{id:\\d+}/delete")]
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let id = path.into_inner();
+    let actor = user.actor(&req, &state);
+    let u = user.clone();
+    let company = state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                let company = Company::delete(c, u.jobcenter_id, id).map_err(|e| match e {
+                    WriteError::Failed(e) => e,
+                    other => AppError::Internal(format!("{other:?}")),
+                })?;
+                actor.record(
+                    c,
+                    action::COMPANY_DELETED,
+                    "company",
+                    Some(id),
+                    format!("{} (CVR {})", company.name, company.cvr),
+                )?;
+                Ok(company)
+            })
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/companies",
+        "ok",
+        &format!("{} er slettet.", company.name),
+    ))
+}
+
+// --- Contact persons -------------------------------------------------------------------------
+
+async fn contact_form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    company: &Company,
+    person_id: Option<i64>,
+    form: &ContactPersonForm,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let page = Page::new(req, "companies/contact_form.html")
+        .with("company", company)
+        .with("person_id", person_id)
+        .with("form", form);
+    if errors.is_empty() {
+        page.render(state)
+    } else {
+        page.invalid(errors).render(state)
+    }
+}
+
+#[get("/companies/{id:\\d+}/contacts/new")]
+pub async fn new_contact_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let company = state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?;
+    contact_form_page(
+        &req,
+        &state,
+        &company,
+        None,
+        &ContactPersonForm::default(),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+#[post("/companies/{id:\\d+}/contacts")]
+pub async fn create_contact(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<ContactPersonForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let company = state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?;
+    let form = form.into_inner();
+    let input = match form.validate() {
+        Ok(input) => input,
+        Err(errors) => {
+            return contact_form_page(&req, &state, &company, None, &form, &errors).await;
+        }
+    };
+    let actor = user.actor(&req, &state);
+    state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                let person =
+                    ContactPerson::create(c, jc, id, &input, actor.now).map_err(write_failed)?;
+                // Ids only: the log keeps no personal data that an erasure would have to reach.
+                actor.record(
+                    c,
+                    action::CONTACT_CREATED,
+                    "contact_person",
+                    Some(person.id),
+                    format!("virksomhed #{id}"),
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/companies/{id}"),
+        "ok",
+        "Kontaktpersonen er tilføjet.",
+    ))
+}
+
+fn write_failed(e: WriteError) -> AppError {
+    match e {
+        WriteError::Failed(e) => e,
+        WriteError::Invalid(_) | WriteError::Duplicate(_) | WriteError::Stale => {
+            AppError::Validation("Ændringen kunne ikke gemmes.".into())
+        }
+    }
+}
+
+#[get("/companies/{id:\\d+}/contacts/{pid:\\d+}/edit")]
+pub async fn edit_contact_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let (company, person) = state
+        .db
+        .run(move |c| {
+            Ok((
+                Company::find(c, jc, id)?,
+                ContactPerson::find(c, jc, id, pid)?,
+            ))
+        })
+        .await?;
+    let form = ContactPersonForm::from_person(&person);
+    contact_form_page(
+        &req,
+        &state,
+        &company,
+        Some(pid),
+        &form,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+#[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/edit")]
+pub async fn update_contact(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<ContactPersonForm>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let company = state
+        .db
+        .run(move |c| {
+            ContactPerson::find(c, jc, id, pid)?;
+            Ok(Company::find(c, jc, id)?)
+        })
+        .await?;
+    let form = form.into_inner();
+    let input = match form.validate() {
+        Ok(input) => input,
+        Err(errors) => {
+            return contact_form_page(&req, &state, &company, Some(pid), &form, &errors).await;
+        }
+    };
+    let actor = user.actor(&req, &state);
+    state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                ContactPerson::update(c, jc, id, pid, &input, actor.now).map_err(write_failed)?;
+                actor.record(
+                    c,
+                    action::CONTACT_UPDATED,
+                    "contact_person",
+                    Some(pid),
+                    format!("virksomhed #{id}"),
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/companies/{id}"),
+        "ok",
+        "Kontaktpersonen er gemt.",
+    ))
+}
+
+#[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/remove")]
+pub async fn remove_contact(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let actor = user.actor(&req, &state);
+    state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                ContactPerson::remove(c, jc, id, pid, actor.now).map_err(write_failed)?;
+                actor.record(
+                    c,
+                    action::CONTACT_REMOVED,
+                    "contact_person",
+                    Some(pid),
+                    format!("virksomhed #{id}"),
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/companies/{id}"),
+        "ok",
+        "Kontaktpersonen er fjernet fra virksomheden.",
+    ))
+}
+
+#[get("/companies/{id:\\d+}/contacts/{pid:\\d+}/erase")]
+pub async fn erase_contact_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let (company, person) = state
+        .db
+        .run(move |c| {
+            Ok((
+                Company::find(c, jc, id)?,
+                ContactPerson::find(c, jc, id, pid)?,
+            ))
+        })
+        .await?;
+    Page::new(&req, "companies/contact_erase.html")
+        .with("company", &company)
+        .with("person", &person)
+        .render(&state)
+}
+
+#[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/erase")]
+pub async fn erase_contact(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let actor = user.actor(&req, &state);
+    state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                ContactPerson::erase(c, jc, id, pid, actor.now).map_err(write_failed)?;
+                actor.record(
+                    c,
+                    action::CONTACT_ERASED,
+                    "contact_person",
+                    Some(pid),
+                    format!("virksomhed #{id}"),
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/companies/{id}"),
+        "ok",
+        "Kontaktpersonens oplysninger er slettet for altid.",
+    ))
+}
+
+// --- Export and import -----------------------------------------------------------------------
+
+#[get("/companies.csv")]
+pub async fn export(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let query = params.query(&user);
+    let actor = user.actor(&req, &state);
+    let filename = format!("virksomheder-{}.csv", actor.now.format("%Y-%m-%d"));
+    let filter = params.filter_query();
+    let u = user.clone();
+    let csv = state
+        .db
+        .run(move |c| {
+            let rows = Company::export(c, u.jobcenter_id, &query)?;
+            let csv = company_import::export_csv(c, u.jobcenter_id, &rows)?;
+            let details = if filter.is_empty() {
+                format!("{} virksomheder", rows.len())
+            } else {
+                format!("{} virksomheder, filter: {filter}", rows.len())
+            };
+            actor.record(c, action::COMPANIES_EXPORTED, "company", None, details)?;
+            Ok(csv)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename)],
+        })
+        .body(csv))
+}
+
+#[get("/companies/import")]
+pub async fn import_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    Page::new(&req, "companies/import.html")
+        .with("headers", company_import::HEADERS)
+        .with("update_existing", false)
+        .render(&state)
+}
+
+fn import_error(
+    req: &HttpRequest,
+    state: &AppState,
+    message: &str,
+    update_existing: bool,
+) -> Result<HttpResponse, AppError> {
+    Page::new(req, "companies/import.html")
+        .with("headers", company_import::HEADERS)
+        .with("update_existing", update_existing)
+        .invalid(&FieldErrors::from([("file", message.to_string())]))
+        .render(state)
+}
+
+/// Receives the file, keeps it for the preview and shows what the import would do.
+#[post("/companies/import")]
+pub async fn upload(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    mut payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let mut filename = String::new();
+    let mut bytes = Vec::new();
+    let mut update_existing = false;
+    while let Some(field) = payload.next().await {
+        let mut field =
+            field.map_err(|_| AppError::Validation("Filen kunne ikke læses.".into()))?;
+        let name = field.name().unwrap_or_default().to_string();
+        let mut data = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk =
+                chunk.map_err(|_| AppError::Validation("Filen kunne ikke læses.".into()))?;
+            if bytes.len() + data.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                return import_error(
+                    &req,
+                    &state,
+                    "Filen er for stor (højst 10 MB).",
+                    update_existing,
+                );
+            }
+            data.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "file" => {
+                filename = field
+                    .content_disposition()
+                    .and_then(|cd| cd.get_filename().map(str::to_string))
+                    .unwrap_or_default();
+                bytes = data;
+            }
+            "update_existing" => update_existing = data == b"1",
+            _ => {}
+        }
+    }
+    if bytes.is_empty() {
+        return import_error(&req, &state, "Vælg en CSV-fil.", update_existing);
+    }
+    let table = match csv_io::read_table(&bytes) {
+        Ok(t) => t,
+        Err(e) => return import_error(&req, &state, e, update_existing),
+    };
+    let content = csv_io::decode(&bytes);
+    let now = state.now();
+    let (jc, uid) = (user.jobcenter_id, user.id);
+    let result = state
+        .db
+        .run(
+            move |c| match company_import::preview(c, jc, &table, update_existing) {
+                Err(file_error) => Ok(Err(file_error)),
+                Ok(_) => Ok(Ok(PendingImport::create(
+                    c,
+                    jc,
+                    uid,
+                    &filename,
+                    &content,
+                    update_existing,
+                    now,
+                )?)),
+            },
+        )
+        .await?;
+    match result {
+        Ok(id) => Ok(redirect(&format!("/companies/import/{id}"))),
+        Err(file_error) => import_error(&req, &state, &file_error, update_existing),
+    }
+}
+
+#[get("/companies/import/{id:\\d+}")]
+pub async fn import_preview(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    let (pending, report) = state
+        .db
+        .run(move |c| {
+            let pending = PendingImport::find(c, jc, uid, id)?;
+            let table = csv_io::read_table(pending.content.as_bytes())
+                .map_err(|e| AppError::Validation(e.into()))?;
+            let report = company_import::preview(c, jc, &table, pending.update_existing)
+                .map_err(AppError::Validation)?;
+            Ok((pending, report))
+        })
+        .await?;
+    Page::new(&req, "companies/import_preview.html")
+        .with("import_id", pending.id)
+        .with("filename", &pending.filename)
+        .with("update_existing", pending.update_existing)
+        .with("report", &report)
+        .render(&state)
+}
+
+#[post("/companies/import/{id:\\d+}")]
+pub async fn import_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let id = path.into_inner();
+    let actor = user.actor(&req, &state);
+    let u = user.clone();
+    let report = state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                let pending = PendingImport::find(c, u.jobcenter_id, u.id, id)?;
+                let table = csv_io::read_table(pending.content.as_bytes())
+                    .map_err(|e| AppError::Validation(e.into()))?;
+                let report = company_import::import(
+                    c,
+                    u.jobcenter_id,
+                    &table,
+                    pending.update_existing,
+                    actor.now,
+                )?
+                .map_err(AppError::Validation)?;
+                PendingImport::delete(c, id)?;
+                actor.record(
+                    c,
+                    action::COMPANIES_IMPORTED,
+                    "company",
+                    None,
+                    format!(
+                        "{}: {} oprettet, {} opdateret, {} uændret, {} sprunget over, {} fejl",
+                        pending.filename,
+                        report.created,
+                        report.updated,
+                        report.unchanged,
+                        report.skipped,
+                        report.errors.len()
+                    ),
+                )?;
+                Ok(report)
+            })
+        })
+        .await?;
+    Page::new(&req, "companies/import_done.html")
+        .with("report", &report)
+        .render(&state)
+}
+
+#[post("/companies/import/{id:\\d+}/cancel")]
+pub async fn import_cancel(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    state
+        .db
+        .run(move |c| {
+            PendingImport::find(c, jc, uid, id)?;
+            Ok(PendingImport::delete(c, id)?)
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/companies/import",
+        "ok",
+        "Importen er annulleret.",
+    ))
+}
