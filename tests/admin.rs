@@ -242,3 +242,73 @@ async fn the_audit_log_pages_by_id() {
     assert!(second.body.contains("post nummer 060"));
     assert!(!second.body.contains("post nummer 119"));
 }
+
+#[actix_web::test]
+async fn admins_set_the_local_rules_and_bad_values_are_refused() {
+    let app = app().await;
+    let seed = app.seed();
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    assert_eq!(
+        consultant.get("/admin/settings").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let admin = app.signed_in("admin@koege.dk").await;
+    let page = admin.get("/admin/settings").await;
+    assert!(
+        page.body.contains(r#"value="20""#),
+        "default småjob maximum"
+    );
+    assert!(page.body.contains(r#"value="0,5""#), "decimal comma");
+    let fields = [
+        ("smaajob_min_hours", "2,5"),
+        ("smaajob_max_hours", "15"),
+        ("other_min_hours", "1"),
+        ("other_max_hours", "37"),
+        ("praktik_max_weeks", "8"),
+        ("answer_promise_days", "1"),
+        ("privacy_url", "https://koege.dk/privatliv"),
+        ("team_email", "virksomhedsservice@koege.dk"),
+        ("request_retention_months", "24"),
+        ("spam_retention_days", "30"),
+    ];
+    let mut bad = fields;
+    bad[1] = ("smaajob_max_hours", "2");
+    bad[4] = ("praktik_max_weeks", "tretten");
+    bad[6] = ("privacy_url", "koege.dk");
+    let res = admin.post("/admin/settings", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Højst skal være mindst lige så mange timer som mindst.")
+    );
+    assert!(res.body.contains("Skriv et antal uger mellem 1 og 52."));
+    assert!(res.body.contains("begynder med https://"));
+    let saved =
+        jobcenter_crm::models::settings::Settings::get(&mut app.conn(), seed.jobcenter.id).unwrap();
+    assert_eq!(saved.smaajob_max_hours, 20.0, "nothing saved");
+
+    let res = admin.post("/admin/settings", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let saved =
+        jobcenter_crm::models::settings::Settings::get(&mut app.conn(), seed.jobcenter.id).unwrap();
+    assert_eq!(
+        (
+            saved.smaajob_min_hours,
+            saved.smaajob_max_hours,
+            saved.praktik_max_weeks
+        ),
+        (2.5, 15.0, 8)
+    );
+    // The neighbouring jobcenter keeps its own rules.
+    let other =
+        jobcenter_crm::models::settings::Settings::get(&mut app.conn(), seed.other_jobcenter.id)
+            .unwrap();
+    assert_eq!(other.smaajob_max_hours, 20.0);
+    assert!(
+        admin
+            .get("/admin/settings")
+            .await
+            .body
+            .contains(r#"value="2,5""#)
+    );
+}

@@ -125,6 +125,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobcenter_settings (jobcenter_id) {
+        jobcenter_id -> BigInt,
+        smaajob_min_hours -> Double,
+        smaajob_max_hours -> Double,
+        other_min_hours -> Double,
+        other_max_hours -> Double,
+        praktik_max_weeks -> Integer,
+        answer_promise_days -> Integer,
+        privacy_url -> Text,
+        team_email -> Text,
+        request_retention_months -> Integer,
+        spam_retention_days -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> jobcenters (jobcenter_id));
 diesel::joinable!(companies -> users (fixed_contact_id));
 diesel::joinable!(contact_persons -> companies (company_id));
@@ -141,4 +158,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     companies,
     contact_persons,
     company_imports,
+    jobcenter_settings,
 );

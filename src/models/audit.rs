@@ -27,6 +27,7 @@ pub mod action {
     pub const CONTACT_UPDATED: &str = "contact_updated";
     pub const CONTACT_REMOVED: &str = "contact_removed";
     pub const CONTACT_ERASED: &str = "contact_erased";
+    pub const SETTINGS_CHANGED: &str = "settings_changed";
 }
 
 /// Danish wording of an action for the audit page.
@@ -51,6 +52,7 @@ pub fn action_label(action: &str) -> &str {
         action::CONTACT_UPDATED => "Kontaktperson ændret",
         action::CONTACT_REMOVED => "Kontaktperson fjernet",
         action::CONTACT_ERASED => "Kontaktpersons data slettet",
+        action::SETTINGS_CHANGED => "Indstillinger ændret",
         other => other,
     }
 }

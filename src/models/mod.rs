@@ -8,6 +8,7 @@ pub mod contact_person;
 pub mod jobcenter;
 pub mod login_attempt;
 pub mod session;
+pub mod settings;
 pub mod setup_token;
 pub mod user;
 

@@ -9,6 +9,7 @@ use super::views::{FieldErrors, Page, redirect_with_flash};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::models::audit::{AuditRow, NewAuditEntry, action, action_label};
+use crate::models::settings::{Settings, SettingsForm};
 use crate::models::user::{NewUser, Role, User};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -288,4 +289,55 @@ pub async fn audit(
         .with("rows", &rows)
         .with("next_before", next_before)
         .render(&state)
+}
+
+#[get("/admin/settings")]
+pub async fn settings_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let jc = user.jobcenter_id;
+    let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
+    Page::new(&req, "admin/settings.html")
+        .with("form", SettingsForm::from_settings(&settings))
+        .render(&state)
+}
+
+#[post("/admin/settings")]
+pub async fn save_settings(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<SettingsForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let form = form.into_inner();
+    let actor = user.actor(&req, &state);
+    let settings = match form.validate(user.jobcenter_id, actor.now) {
+        Ok(s) => s,
+        Err(errors) => {
+            return Page::new(&req, "admin/settings.html")
+                .with("form", &form)
+                .invalid(&errors)
+                .render(&state);
+        }
+    };
+    state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                settings.save(c)?;
+                actor.record(c, action::SETTINGS_CHANGED, "settings", None, String::new())?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/admin/settings",
+        "ok",
+        "Indstillingerne er gemt.",
+    ))
 }

@@ -125,6 +125,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(admin::create_user)
         .service(admin::set_user_active)
         .service(admin::audit)
+        .service(admin::settings_form)
+        .service(admin::save_settings)
         .service(companies::list)
         .service(companies::new_form)
         .service(companies::create)

@@ -32,6 +32,7 @@ const TEMPLATES: &[(&str, &str)] = embed_templates![
     "setup/setup.html",
     "admin/users.html",
     "admin/audit.html",
+    "admin/settings.html",
     "errors/error.html",
     "companies/list.html",
     "companies/form.html",
@@ -49,6 +50,7 @@ pub fn templates() -> Result<tera::Tera, tera::Error> {
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(TEMPLATES.iter().copied())?;
     tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
     tera.register_filter("dk_datetime", dk_datetime);
     tera.register_filter("urlencode", urlencode);
     Ok(tera)
@@ -65,6 +67,23 @@ fn dk_datetime(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::R
 }
 
 pub use crate::models::FieldErrors;
+
+/// Escapes the five characters that matter in text and double-quoted attributes (Tera's own
+/// escaper also rewrites '/', which makes every URL unreadable in the page source).
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// Percent-encodes a value for a query string.
 fn urlencode(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
@@ -211,6 +230,15 @@ mod tests {
     #[test]
     fn url_encoding() {
         assert_eq!(url_encode("/a b?c=æ&d"), "%2Fa+b%3Fc%3D%C3%A6%26d");
+    }
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            escape_html(r#"<a href="x" onclick='y'>&</a>"#),
+            "&lt;a href=&quot;x&quot; onclick=&#x27;y&#x27;&gt;&amp;&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("https://firma.dk/a"), "https://firma.dk/a");
     }
 
     #[test]

@@ -1,0 +1,1 @@
+DROP TABLE jobcenter_settings;
