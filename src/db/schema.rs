@@ -142,7 +142,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        company_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        occurred_on -> Date,
+        topics -> Text,
+        summary -> Text,
+        outcome -> Nullable<Text>,
+        campaign_id -> Nullable<BigInt>,
+        contact_person_id -> Nullable<BigInt>,
+        follow_up_on -> Nullable<Date>,
+        follow_up_note -> Text,
+        follow_up_done -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    placements (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        company_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        citizen_ref -> Text,
+        hours_per_week -> Double,
+        start_on -> Date,
+        end_on -> Nullable<Date>,
+        status -> Text,
+        result -> Nullable<Text>,
+        campaign_id -> Nullable<BigInt>,
+        note -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (user_id) {
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> jobcenters (jobcenter_id));
+diesel::joinable!(activities -> companies (company_id));
+diesel::joinable!(placements -> companies (company_id));
+diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(companies -> users (fixed_contact_id));
 diesel::joinable!(contact_persons -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -159,4 +213,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_persons,
     company_imports,
     jobcenter_settings,
+    activities,
+    placements,
+    calendar_feeds,
 );

@@ -3,5 +3,6 @@
 pub mod cpr_guard;
 pub mod csv_io;
 pub mod cvr;
+pub mod dates;
 pub mod text;
 pub mod validate;

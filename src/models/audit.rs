@@ -28,6 +28,15 @@ pub mod action {
     pub const CONTACT_REMOVED: &str = "contact_removed";
     pub const CONTACT_ERASED: &str = "contact_erased";
     pub const SETTINGS_CHANGED: &str = "settings_changed";
+    pub const ACTIVITY_CREATED: &str = "activity_created";
+    pub const ACTIVITY_UPDATED: &str = "activity_updated";
+    pub const ACTIVITY_DELETED: &str = "activity_deleted";
+    pub const FOLLOW_UP_DONE: &str = "follow_up_done";
+    pub const FOLLOW_UP_REOPENED: &str = "follow_up_reopened";
+    pub const CALENDAR_FEED_ENABLED: &str = "calendar_feed_enabled";
+    pub const CALENDAR_FEED_REVOKED: &str = "calendar_feed_revoked";
+    pub const PLACEMENT_CREATED: &str = "placement_created";
+    pub const PLACEMENT_UPDATED: &str = "placement_updated";
 }
 
 /// Danish wording of an action for the audit page.
@@ -53,6 +62,15 @@ pub fn action_label(action: &str) -> &str {
         action::CONTACT_REMOVED => "Kontaktperson fjernet",
         action::CONTACT_ERASED => "Kontaktpersons data slettet",
         action::SETTINGS_CHANGED => "Indstillinger ændret",
+        action::ACTIVITY_CREATED => "Aktivitet registreret",
+        action::ACTIVITY_UPDATED => "Aktivitet ændret",
+        action::ACTIVITY_DELETED => "Aktivitet slettet",
+        action::FOLLOW_UP_DONE => "Opfølgning udført",
+        action::FOLLOW_UP_REOPENED => "Opfølgning genåbnet",
+        action::CALENDAR_FEED_ENABLED => "Kalenderlink slået til",
+        action::CALENDAR_FEED_REVOKED => "Kalenderlink slået fra",
+        action::PLACEMENT_CREATED => "Forløb registreret",
+        action::PLACEMENT_UPDATED => "Forløb ændret",
         other => other,
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::schema::{companies, users};
+use crate::db::schema::{activities, companies, placements, users};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, cvr, text, validate};
 
@@ -610,10 +610,31 @@ impl Company {
         })
     }
 
-    /// Deletes a company and its contact persons.
+    /// Deletes a company and its contact persons. A company with activities or placements is
+    /// history and is not deleted (`Invalid`): archive it as inactive instead.
     pub fn delete(c: &mut DbConn, jobcenter_id: i64, id: i64) -> Result<Company, WriteError> {
         write_tx(c, |c| {
             let company = Self::find(c, jobcenter_id, id)?;
+            let has_activities = activities::table
+                .filter(activities::jobcenter_id.eq(jobcenter_id))
+                .filter(activities::company_id.eq(id))
+                .select(activities::id)
+                .first::<i64>(c)
+                .optional()?
+                .is_some();
+            let has_placements = placements::table
+                .filter(placements::jobcenter_id.eq(jobcenter_id))
+                .filter(placements::company_id.eq(id))
+                .select(placements::id)
+                .first::<i64>(c)
+                .optional()?
+                .is_some();
+            if has_activities || has_placements {
+                return Err(WriteError::invalid(
+                    "company",
+                    "Virksomheden har aktiviteter eller forløb og kan ikke slettes.",
+                ));
+            }
             diesel::delete(companies::table.filter(companies::id.eq(company.id))).execute(c)?;
             Ok(company)
         })

@@ -1,12 +1,15 @@
 //! Data types, validation and queries, one file per aggregate. Every query of tenant data takes
 //! the jobcenter id; a row of another jobcenter is simply not found.
 
+pub mod activity;
 pub mod audit;
+pub mod calendar_feed;
 pub mod company;
 pub mod company_import;
 pub mod contact_person;
 pub mod jobcenter;
 pub mod login_attempt;
+pub mod placement;
 pub mod session;
 pub mod settings;
 pub mod setup_token;

@@ -14,15 +14,19 @@ use super::views::{FieldErrors, Page, redirect, redirect_with_flash};
 use crate::domain::csv_io;
 use crate::error::AppError;
 use crate::models::WriteError;
+use crate::models::activity::{Activity, ActivityQuery};
 use crate::models::audit::action;
 use crate::models::company::{
     Company, CompanyForm, CompanyQuery, CompanySort, CompanyStatus, Cursor, EmployeeBand,
 };
 use crate::models::company_import::{self, PendingImport};
 use crate::models::contact_person::{ContactPerson, ContactPersonForm};
+use crate::models::placement::{Placement, PlacementQuery};
 use crate::models::user::{Role, User};
 
 const PAGE_SIZE: i64 = 25;
+/// Activities and placements shown on the company page; the rest are a link away.
+const TIMELINE_SIZE: i64 = 30;
 const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
 #[derive(Serialize)]
@@ -311,7 +315,7 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let jc = user.jobcenter_id;
-    let (company, contact_name, contacts, former) = state
+    let (company, contact_name, contacts, former, activities, placements) = state
         .db
         .run(move |c| {
             let company = Company::find(c, jc, id)?;
@@ -321,7 +325,29 @@ pub async fn show(
             };
             let contacts = ContactPerson::current(c, jc, id)?;
             let former = ContactPerson::former(c, jc, id)?;
-            Ok((company, contact_name, contacts, former))
+            let by_company = ActivityQuery {
+                company_id: Some(id),
+                ..Default::default()
+            };
+            let activities = Activity::list(c, jc, &by_company, None, TIMELINE_SIZE + 1)?;
+            let placements = Placement::list(
+                c,
+                jc,
+                &PlacementQuery {
+                    company_id: Some(id),
+                    ..Default::default()
+                },
+                None,
+                TIMELINE_SIZE + 1,
+            )?;
+            Ok((
+                company,
+                contact_name,
+                contacts,
+                former,
+                activities,
+                placements,
+            ))
         })
         .await?;
     let view = CompanyView {
@@ -331,7 +357,19 @@ pub async fn show(
         last_contact: company.last_contact_on.map(dk_date),
         company,
     };
+    let more_activities = activities.len() as i64 > TIMELINE_SIZE;
+    let more_placements = placements.len() as i64 > TIMELINE_SIZE;
     Page::new(&req, "companies/show.html")
+        .with(
+            "activities",
+            &activities[..activities.len().min(TIMELINE_SIZE as usize)],
+        )
+        .with("more_activities", more_activities)
+        .with(
+            "placements",
+            &placements[..placements.len().min(TIMELINE_SIZE as usize)],
+        )
+        .with("more_placements", more_placements)
         .with("c", &view)
         .with("contacts", &contacts)
         .with("former_contacts", &former)
@@ -460,14 +498,15 @@ pub async fn delete(
     let id = path.into_inner();
     let actor = user.actor(&req, &state);
     let u = user.clone();
-    let company = state
+    let result = state
         .db
         .run(move |c| {
             crate::db::write_tx(c, |c| {
-                let company = Company::delete(c, u.jobcenter_id, id).map_err(|e| match e {
-                    WriteError::Failed(e) => e,
-                    other => AppError::Internal(format!("{other:?}")),
-                })?;
+                let company = match Company::delete(c, u.jobcenter_id, id) {
+                    Ok(company) => company,
+                    Err(WriteError::Failed(e)) => return Err(e),
+                    Err(_) => return Ok(None),
+                };
                 actor.record(
                     c,
                     action::COMPANY_DELETED,
@@ -475,16 +514,24 @@ pub async fn delete(
                     Some(id),
                     format!("{} (CVR {})", company.name, company.cvr),
                 )?;
-                Ok(company)
+                Ok(Some(company))
             })
         })
         .await?;
-    Ok(redirect_with_flash(
-        &state,
-        "/companies",
-        "ok",
-        &format!("{} er slettet.", company.name),
-    ))
+    Ok(match result {
+        Some(company) => redirect_with_flash(
+            &state,
+            "/companies",
+            "ok",
+            &format!("{} er slettet.", company.name),
+        ),
+        None => redirect_with_flash(
+            &state,
+            &format!("/companies/{id}"),
+            "error",
+            "Virksomheden har aktiviteter eller forløb og kan ikke slettes. Sæt status til Inaktiv i stedet.",
+        ),
+    })
 }
 
 // --- Contact persons -------------------------------------------------------------------------

@@ -6,15 +6,25 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::views::{self, Page};
 use crate::error::AppError;
+use crate::models::activity::Activity;
 
 /// The signed-in user's start page.
 #[get("/")]
 pub async fn index(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    Page::new(&req, "home/index.html").render(&state)
+    let (jc, uid) = (user.jobcenter_id, user.id);
+    let today = views::local_date(state.now());
+    let (overdue, due_today) = state
+        .db
+        .run(move |c| Ok(Activity::follow_up_counts(c, jc, uid, today)?))
+        .await?;
+    Page::new(&req, "home/index.html")
+        .with("overdue", overdue)
+        .with("due_today", due_today)
+        .render(&state)
 }
 
 /// Liveness and database check for load balancers and monitoring; no sign-in.

@@ -1,11 +1,13 @@
 //! The web app: state, routes and middleware, shared by `serve` and the tests.
 
+pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod companies;
 pub mod errors;
 pub mod home;
 pub mod login;
+pub mod placements;
 pub mod security;
 pub mod setup;
 pub mod views;
@@ -146,5 +148,21 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(companies::update_contact)
         .service(companies::remove_contact)
         .service(companies::erase_contact_form)
-        .service(companies::erase_contact);
+        .service(companies::erase_contact)
+        .service(activities::new_form)
+        .service(activities::create)
+        .service(activities::list)
+        .service(activities::edit_form)
+        .service(activities::update)
+        .service(activities::delete)
+        .service(activities::follow_ups)
+        .service(activities::follow_up_done)
+        .service(activities::enable_feed)
+        .service(activities::revoke_feed)
+        .service(activities::feed)
+        .service(placements::list)
+        .service(placements::new_form)
+        .service(placements::create)
+        .service(placements::edit_form)
+        .service(placements::update);
 }

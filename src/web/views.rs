@@ -42,6 +42,13 @@ const TEMPLATES: &[(&str, &str)] = embed_templates![
     "companies/import.html",
     "companies/import_preview.html",
     "companies/import_done.html",
+    "activities/form.html",
+    "activities/pick_company.html",
+    "activities/list.html",
+    "activities/follow_ups.html",
+    "activities/calendar_feed.html",
+    "placements/form.html",
+    "placements/list.html",
 ];
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
@@ -56,12 +63,24 @@ pub fn templates() -> Result<tera::Tera, tera::Error> {
     Ok(tera)
 }
 
-/// "2026-11-23T08:40:50.123" → "23-11-2026 08:40" (UTC as stored).
+/// Stored UTC time → Danish local time (CET/CEST).
+pub fn local_time(utc: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    utc.and_utc()
+        .with_timezone(&chrono_tz::Europe::Copenhagen)
+        .naive_local()
+}
+
+/// Today's date in Denmark, for "today" in follow-ups and date defaults.
+pub fn local_date(utc: chrono::NaiveDateTime) -> chrono::NaiveDate {
+    local_time(utc).date()
+}
+
+/// "2026-11-23T08:40:50.123" (UTC as stored) → "23-11-2026 09:40" (Danish time).
 fn dk_datetime(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
     let s = value.as_str().unwrap_or_default();
     let parsed = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f");
     Ok(tera::Value::String(match parsed {
-        Ok(t) => t.format("%d-%m-%Y %H:%M").to_string(),
+        Ok(t) => local_time(t).format("%d-%m-%Y %H:%M").to_string(),
         Err(_) => s.to_string(),
     }))
 }
@@ -239,6 +258,21 @@ mod tests {
             "&lt;a href=&quot;x&quot; onclick=&#x27;y&#x27;&gt;&amp;&lt;/a&gt;"
         );
         assert_eq!(escape_html("https://firma.dk/a"), "https://firma.dk/a");
+    }
+
+    #[test]
+    fn times_are_shown_in_danish_time() {
+        let winter = chrono::NaiveDate::from_ymd_opt(2026, 1, 10)
+            .unwrap()
+            .and_hms_opt(23, 30, 0)
+            .unwrap();
+        assert_eq!(local_time(winter).to_string(), "2026-01-11 00:30:00");
+        assert_eq!(local_date(winter).to_string(), "2026-01-11");
+        let summer = chrono::NaiveDate::from_ymd_opt(2026, 7, 1)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap();
+        assert_eq!(local_time(summer).to_string(), "2026-07-01 10:00:00");
     }
 
     #[test]

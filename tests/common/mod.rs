@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use actix_http::Request;
@@ -20,6 +21,8 @@ use diesel::prelude::*;
 use jobcenter_crm::clock::{Clock, ManualClock};
 use jobcenter_crm::config::Config;
 use jobcenter_crm::db::{Db, DbConn};
+use jobcenter_crm::domain::cvr::complete_cvr;
+use jobcenter_crm::models::company::{Company, CompanyForm};
 use jobcenter_crm::models::jobcenter::{Jobcenter, NewJobcenter};
 use jobcenter_crm::models::user::{NewUser, Role, User};
 use jobcenter_crm::{AppState, build_app};
@@ -185,6 +188,24 @@ where
         }
         .insert(&mut self.conn())
         .expect("insert user")
+    }
+
+    /// A company in `jobcenter` with a fresh valid CVR number.
+    pub fn add_company(&self, jobcenter: &Jobcenter, name: &str) -> Company {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let cvr = (0..)
+            .filter_map(|_| complete_cvr(3_000_000 + NEXT.fetch_add(1, Ordering::Relaxed)))
+            .next()
+            .unwrap();
+        let input = CompanyForm {
+            cvr,
+            name: name.to_string(),
+            city: "Køge".into(),
+            ..Default::default()
+        }
+        .validate()
+        .expect("valid company");
+        Company::create(&mut self.conn(), jobcenter.id, &input, self.now()).expect("insert company")
     }
 
     /// Two jobcenters with their staff.

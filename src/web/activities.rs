@@ -1,0 +1,672 @@
+//! Activities, follow-ups and the private calendar feed of follow-ups.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDate;
+use icalendar::{Calendar, Component, Event, EventLike};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::views::{FieldErrors, Page, redirect_with_flash};
+use crate::domain::dates;
+use crate::error::AppError;
+use crate::models::WriteError;
+use crate::models::activity::{
+    Activity, ActivityForm, ActivityKind, ActivityQuery, Outcome, Topic,
+};
+use crate::models::audit::action;
+use crate::models::calendar_feed::CalendarFeed;
+use crate::models::company::{Company, CompanyQuery};
+use crate::models::contact_person::ContactPerson;
+use crate::models::user::{Role, User};
+
+const PAGE_SIZE: i64 = 25;
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|t| Choice {
+            value: value(*t).into(),
+            label: label(*t).into(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct TopicBox {
+    name: String,
+    label: &'static str,
+    checked: bool,
+}
+
+/// The local date of the request, for "today" in follow-ups and form defaults.
+fn today(state: &AppState) -> NaiveDate {
+    super::views::local_date(state.now())
+}
+
+async fn staff(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
+    let users = state
+        .db
+        .run(move |c| Ok(User::list(c, jobcenter_id)?))
+        .await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.name,
+        })
+        .collect())
+}
+
+async fn form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    company: &Company,
+    activity_id: Option<i64>,
+    form: &ActivityForm,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let (jc, company_id) = (user.jobcenter_id, company.id);
+    let contacts = state
+        .db
+        .run(move |c| Ok(ContactPerson::current(c, jc, company_id)?))
+        .await?;
+    let contact_choices: Vec<Choice> = contacts
+        .into_iter()
+        .map(|p| Choice {
+            value: p.id.to_string(),
+            label: p.name,
+        })
+        .collect();
+    let topics: Vec<TopicBox> = Topic::ALL
+        .iter()
+        .map(|t| TopicBox {
+            name: format!("topic_{}", t.as_str()),
+            label: t.label(),
+            checked: form.topic_checked(*t),
+        })
+        .collect();
+    let page = Page::new(req, "activities/form.html")
+        .with("company", company)
+        .with("activity_id", activity_id)
+        .with("form", form)
+        .with(
+            "kinds",
+            choices(ActivityKind::ALL, ActivityKind::as_str, ActivityKind::label),
+        )
+        .with(
+            "outcomes",
+            choices(Outcome::ALL, Outcome::as_str, Outcome::label),
+        )
+        .with("topics", topics)
+        .with("contacts", contact_choices)
+        .with("staff", staff(state, user.jobcenter_id).await?);
+    if errors.is_empty() {
+        page.render(state)
+    } else {
+        page.invalid(errors).render(state)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewParams {
+    company: String,
+    request: String,
+    q: String,
+    kind: String,
+}
+
+/// "Log a visit": with `?company=` the short form; without it, a search for the company.
+#[get("/activities/new")]
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    params: web::Query<NewParams>,
+) -> Result<HttpResponse, AppError> {
+    let jc = user.jobcenter_id;
+    let Ok(company_id) = params.company.trim().parse::<i64>() else {
+        let q = params.q.trim().to_string();
+        let found = if q.is_empty() {
+            Vec::new()
+        } else {
+            let query = CompanyQuery {
+                text: Some(q.clone()),
+                ..Default::default()
+            };
+            state
+                .db
+                .run(move |c| Ok(Company::search(c, jc, &query, None, 20)?.companies))
+                .await?
+        };
+        return Page::new(&req, "activities/pick_company.html")
+            .with("q", &q)
+            .with("companies", &found)
+            .render(&state);
+    };
+    let company = state
+        .db
+        .run(move |c| Ok(Company::find(c, jc, company_id)?))
+        .await?;
+    let form = ActivityForm {
+        company_id: company.id.to_string(),
+        user_id: user.id.to_string(),
+        kind: ActivityKind::parse(&params.kind)
+            .unwrap_or(ActivityKind::Visit)
+            .as_str()
+            .into(),
+        occurred_on: today(&state).to_string(),
+        request_id: params.request.clone(),
+        ..Default::default()
+    };
+    form_page(
+        &req,
+        &state,
+        &user,
+        &company,
+        None,
+        &form,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+fn saved_message(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Visit => "Besøget er registreret.",
+        ActivityKind::Phone => "Opkaldet er registreret.",
+        ActivityKind::Mail => "Mailen er registreret.",
+        ActivityKind::Meeting => "Mødet er registreret.",
+        ActivityKind::Event => "Arrangementet er registreret.",
+    }
+}
+
+#[post("/activities")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<ActivityForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let jc = user.jobcenter_id;
+    let company_id = form
+        .company_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)?;
+    let company = state
+        .db
+        .run(move |c| Ok(Company::find(c, jc, company_id)?))
+        .await?;
+    let input = match form.validate() {
+        Ok(input) => input,
+        Err(errors) => return form_page(&req, &state, &user, &company, None, &form, &errors).await,
+    };
+    let actor = user.actor(&req, &state);
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                let activity = Activity::create(c, jc, &input, actor.now)?;
+                actor.record(
+                    c,
+                    action::ACTIVITY_CREATED,
+                    "activity",
+                    Some(activity.id),
+                    format!("virksomhed #{}", activity.company_id),
+                )?;
+                Ok::<_, WriteError>(activity)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(activity) => Ok(redirect_with_flash(
+            &state,
+            &format!("/companies/{}", activity.company_id),
+            "ok",
+            saved_message(activity.kind),
+        )),
+        Err(WriteError::Invalid(errors)) => {
+            form_page(&req, &state, &user, &company, None, &form, &errors).await
+        }
+        Err(WriteError::Failed(e)) => Err(e),
+        Err(WriteError::Duplicate(_) | WriteError::Stale) => {
+            Err(AppError::Conflict("Prøv igen.".into()))
+        }
+    }
+}
+
+/// Consultants change their own activities; managers and admins any.
+fn may_change(user: &CurrentUser, activity: &Activity) -> Result<(), AppError> {
+    if activity.user_id == user.id || user.role >= Role::Manager {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[get("/activities/{id:\\d+}/edit")]
+pub async fn edit_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let (activity, company) = state
+        .db
+        .run(move |c| {
+            let a = Activity::find(c, jc, id)?;
+            let company = Company::find(c, jc, a.company_id)?;
+            Ok((a, company))
+        })
+        .await?;
+    may_change(&user, &activity)?;
+    let form = ActivityForm::from_activity(&activity);
+    form_page(
+        &req,
+        &state,
+        &user,
+        &company,
+        Some(id),
+        &form,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+#[post("/activities/{id:\\d+}/edit")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<ActivityForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let (activity, company) = state
+        .db
+        .run(move |c| {
+            let a = Activity::find(c, jc, id)?;
+            let company = Company::find(c, jc, a.company_id)?;
+            Ok((a, company))
+        })
+        .await?;
+    may_change(&user, &activity)?;
+    let mut form = form.into_inner();
+    form.company_id = activity.company_id.to_string();
+    let input = match form.validate() {
+        Ok(input) => input,
+        Err(errors) => {
+            return form_page(&req, &state, &user, &company, Some(id), &form, &errors).await;
+        }
+    };
+    let version = form.version.trim().parse::<i32>().unwrap_or(-1);
+    let actor = user.actor(&req, &state);
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                let a = Activity::update(c, jc, id, version, &input, actor.now)?;
+                actor.record(
+                    c,
+                    action::ACTIVITY_UPDATED,
+                    "activity",
+                    Some(id),
+                    format!("virksomhed #{}", a.company_id),
+                )?;
+                Ok::<_, WriteError>(a)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(a) => Ok(redirect_with_flash(
+            &state,
+            &format!("/companies/{}", a.company_id),
+            "ok",
+            "Aktiviteten er gemt.",
+        )),
+        Err(WriteError::Invalid(errors)) => {
+            form_page(&req, &state, &user, &company, Some(id), &form, &errors).await
+        }
+        Err(WriteError::Stale) => {
+            let errors = FieldErrors::from([(
+                "form",
+                "Aktiviteten er blevet ændret af en anden, mens du redigerede. Dine ændringer er ikke gemt. Genindlæs siden og prøv igen.".to_string(),
+            )]);
+            let mut res =
+                form_page(&req, &state, &user, &company, Some(id), &form, &errors).await?;
+            *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
+            Ok(res)
+        }
+        Err(WriteError::Failed(e)) => Err(e),
+        Err(WriteError::Duplicate(_)) => Err(AppError::Conflict("Prøv igen.".into())),
+    }
+}
+
+#[post("/activities/{id:\\d+}/delete")]
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let activity = state
+        .db
+        .run(move |c| Ok(Activity::find(c, jc, id)?))
+        .await?;
+    may_change(&user, &activity)?;
+    let actor = user.actor(&req, &state);
+    state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                let a = Activity::delete(c, jc, id).map_err(|e| match e {
+                    WriteError::Failed(e) => e,
+                    _ => AppError::NotFound,
+                })?;
+                actor.record(
+                    c,
+                    action::ACTIVITY_DELETED,
+                    "activity",
+                    Some(id),
+                    format!("virksomhed #{}", a.company_id),
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/companies/{}", activity.company_id),
+        "ok",
+        "Aktiviteten er slettet.",
+    ))
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListParams {
+    consultant: String,
+    company: String,
+    kind: String,
+    topic: String,
+    from: String,
+    to: String,
+    after: String,
+}
+
+#[get("/activities")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = params.into_inner();
+    let is_manager = user.role >= Role::Manager;
+    // Consultants see their own list; managers anyone's, or everyone's.
+    let user_filter = if is_manager {
+        match params.consultant.as_str() {
+            "" => Some(user.id),
+            "all" => None,
+            id => id.parse().ok(),
+        }
+    } else {
+        Some(user.id)
+    };
+    let query = ActivityQuery {
+        user_id: user_filter,
+        company_id: params.company.parse().ok(),
+        kind: ActivityKind::parse(&params.kind),
+        topic: Topic::parse(&params.topic),
+        from: dates::parse_date(&params.from),
+        to: dates::parse_date(&params.to),
+    };
+    let after = params
+        .after
+        .split_once('_')
+        .and_then(|(d, id)| Some((dates::parse_date(d)?, id.parse().ok()?)));
+    let jc = user.jobcenter_id;
+    let mut rows = state
+        .db
+        .run(move |c| Ok(Activity::list(c, jc, &query, after, PAGE_SIZE + 1)?))
+        .await?;
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last()
+            .map(|r| format!("{}_{}", r.activity.occurred_on, r.activity.id))
+    } else {
+        None
+    };
+    let mut filter = params.clone();
+    filter.after.clear();
+    let filter_query = serde_urlencoded::to_string(&filter).unwrap_or_default();
+    Page::new(&req, "activities/list.html")
+        .with("rows", &rows)
+        .with("params", &params)
+        .with("is_manager", is_manager)
+        .with("staff", staff(&state, jc).await?)
+        .with(
+            "kinds",
+            choices(ActivityKind::ALL, ActivityKind::as_str, ActivityKind::label),
+        )
+        .with("topics", choices(Topic::ALL, Topic::as_str, Topic::label))
+        .with(
+            "next_url",
+            next.map(|n| format!("/activities?{filter_query}&after={n}")),
+        )
+        .with("first_page", params.after.is_empty())
+        .render(&state)
+}
+
+/// One group of the follow-up page: overdue, today, the rest of the week, later.
+#[derive(Serialize)]
+struct FollowUpGroup {
+    key: &'static str,
+    title: &'static str,
+    items: Vec<crate::models::activity::FollowUp>,
+}
+
+#[get("/follow-ups")]
+pub async fn follow_ups(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let (jc, uid) = (user.jobcenter_id, user.id);
+    let (items, feed_since) = state
+        .db
+        .run(move |c| {
+            Ok((
+                Activity::open_follow_ups(c, jc, uid)?,
+                CalendarFeed::enabled_since(c, uid)?,
+            ))
+        })
+        .await?;
+    let today = today(&state);
+    let week_end = dates::end_of_week(today);
+    let mut groups: Vec<FollowUpGroup> = [
+        ("overdue", "Overskredet"),
+        ("today", "I dag"),
+        ("this_week", "Resten af ugen"),
+        ("later", "Senere"),
+    ]
+    .into_iter()
+    .map(|(key, title)| FollowUpGroup {
+        key,
+        title,
+        items: Vec::new(),
+    })
+    .collect();
+    for f in items {
+        let index = if f.follow_up_on < today {
+            0
+        } else if f.follow_up_on == today {
+            1
+        } else if f.follow_up_on <= week_end {
+            2
+        } else {
+            3
+        };
+        groups[index].items.push(f);
+    }
+    Page::new(&req, "activities/follow_ups.html")
+        .with("groups", &groups)
+        .with("feed_enabled", feed_since.is_some())
+        .render(&state)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DoneForm {
+    done: String,
+}
+
+/// Marks a follow-up done in one click (or open again).
+#[post("/activities/{id:\\d+}/follow-up")]
+pub async fn follow_up_done(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<DoneForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let activity = state
+        .db
+        .run(move |c| Ok(Activity::find(c, jc, id)?))
+        .await?;
+    may_change(&user, &activity)?;
+    let done = form.done != "0";
+    let actor = user.actor(&req, &state);
+    state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                Activity::set_follow_up_done(c, jc, id, done, actor.now)?;
+                let act = if done {
+                    action::FOLLOW_UP_DONE
+                } else {
+                    action::FOLLOW_UP_REOPENED
+                };
+                actor.record(c, act, "activity", Some(id), String::new())?;
+                Ok(())
+            })
+        })
+        .await?;
+    let message = if done {
+        "Opfølgningen er markeret som udført."
+    } else {
+        "Opfølgningen er åbnet igen."
+    };
+    Ok(redirect_with_flash(&state, "/follow-ups", "ok", message))
+}
+
+/// Turns the private calendar link on (or makes a new one) and shows it once.
+#[post("/calendar-feed")]
+pub async fn enable_feed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let actor = user.actor(&req, &state);
+    let uid = user.id;
+    let token = state
+        .db
+        .run(move |c| {
+            let token = CalendarFeed::enable(c, uid, actor.now)?;
+            actor.record(
+                c,
+                action::CALENDAR_FEED_ENABLED,
+                "user",
+                Some(uid),
+                String::new(),
+            )?;
+            Ok(token)
+        })
+        .await?;
+    let url = format!("{}/calendar/{token}.ics", state.config.base_url);
+    Page::new(&req, "activities/calendar_feed.html")
+        .with("url", url)
+        .render(&state)
+}
+
+#[post("/calendar-feed/revoke")]
+pub async fn revoke_feed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let actor = user.actor(&req, &state);
+    let uid = user.id;
+    state
+        .db
+        .run(move |c| {
+            CalendarFeed::revoke(c, uid)?;
+            actor.record(
+                c,
+                action::CALENDAR_FEED_REVOKED,
+                "user",
+                Some(uid),
+                String::new(),
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/follow-ups",
+        "ok",
+        "Kalenderlinket er slået fra. Den gamle adresse virker ikke længere.",
+    ))
+}
+
+/// The follow-ups of the link's owner as iCalendar, all-day events. It carries the company name
+/// and the follow-up note only.
+#[get("/calendar/{token}.ics")]
+pub async fn feed(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let items = state
+        .db
+        .run(move |c| {
+            let (uid, jc) = CalendarFeed::owner(c, &token)?.ok_or(AppError::NotFound)?;
+            Ok(Activity::open_follow_ups(c, jc, uid)?)
+        })
+        .await?;
+    let mut calendar = Calendar::new();
+    calendar.name("Opfølgninger – Jobcenter CRM");
+    for f in &items {
+        let mut event = Event::new();
+        event
+            .uid(&format!("follow-up-{}@jobcenter-crm", f.activity_id))
+            .summary(&format!("Opfølgning: {}", f.company_name))
+            .all_day(f.follow_up_on);
+        if !f.note.is_empty() {
+            event.description(&f.note);
+        }
+        calendar.push(event.done());
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(calendar.done().to_string()))
+}

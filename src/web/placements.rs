@@ -1,0 +1,431 @@
+//! Placements: småjob, fleksjob, virksomhedspraktik, løntilskud and ordinary jobs.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::views::{FieldErrors, Page, redirect_with_flash};
+use crate::domain::dates;
+use crate::error::AppError;
+use crate::models::WriteError;
+use crate::models::audit::action;
+use crate::models::company::Company;
+use crate::models::placement::{
+    Placement, PlacementForm, PlacementKind, PlacementQuery, PlacementResult, PlacementStatus,
+    format_hours,
+};
+use crate::models::settings::Settings;
+use crate::models::user::User;
+
+const PAGE_SIZE: i64 = 25;
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|t| Choice {
+            value: value(*t).into(),
+            label: label(*t).into(),
+        })
+        .collect()
+}
+
+async fn staff(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
+    let users = state
+        .db
+        .run(move |c| Ok(User::list(c, jobcenter_id)?))
+        .await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.name,
+        })
+        .collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    company: &Company,
+    placement_id: Option<i64>,
+    form: &PlacementForm,
+    rules: &Settings,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let page = Page::new(req, "placements/form.html")
+        .with("company", company)
+        .with("placement_id", placement_id)
+        .with("form", form)
+        .with(
+            "kinds",
+            choices(
+                PlacementKind::ALL,
+                PlacementKind::as_str,
+                PlacementKind::label,
+            ),
+        )
+        .with(
+            "statuses",
+            choices(
+                PlacementStatus::ALL,
+                PlacementStatus::as_str,
+                PlacementStatus::label,
+            ),
+        )
+        .with(
+            "results",
+            choices(
+                PlacementResult::ALL,
+                PlacementResult::as_str,
+                PlacementResult::label,
+            ),
+        )
+        .with(
+            "hours_hint",
+            format!(
+                "Småjob {}–{} timer, øvrige {}–{} timer. Decimaler med komma, fx 12,5.",
+                format_hours(rules.smaajob_min_hours),
+                format_hours(rules.smaajob_max_hours),
+                format_hours(rules.other_min_hours),
+                format_hours(rules.other_max_hours)
+            ),
+        )
+        .with("praktik_max_weeks", rules.praktik_max_weeks)
+        .with("staff", staff(state, user.jobcenter_id).await?);
+    if errors.is_empty() {
+        page.render(state)
+    } else {
+        page.invalid(errors).render(state)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewParams {
+    company: String,
+}
+
+#[get("/placements/new")]
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    params: web::Query<NewParams>,
+) -> Result<HttpResponse, AppError> {
+    let jc = user.jobcenter_id;
+    let company_id = params
+        .company
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)?;
+    let (company, rules) = state
+        .db
+        .run(move |c| Ok((Company::find(c, jc, company_id)?, Settings::get(c, jc)?)))
+        .await?;
+    let form = PlacementForm {
+        company_id: company.id.to_string(),
+        user_id: user.id.to_string(),
+        kind: PlacementKind::Smaajob.as_str().into(),
+        status: PlacementStatus::Planned.as_str().into(),
+        start_on: super::views::local_date(state.now()).to_string(),
+        ..Default::default()
+    };
+    form_page(
+        &req,
+        &state,
+        &user,
+        &company,
+        None,
+        &form,
+        &rules,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+#[post("/placements")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<PlacementForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let jc = user.jobcenter_id;
+    let company_id = form
+        .company_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)?;
+    let (company, rules) = state
+        .db
+        .run(move |c| Ok((Company::find(c, jc, company_id)?, Settings::get(c, jc)?)))
+        .await?;
+    let input = match form.validate(&rules) {
+        Ok(input) => input,
+        Err(errors) => {
+            return form_page(&req, &state, &user, &company, None, &form, &rules, &errors).await;
+        }
+    };
+    let actor = user.actor(&req, &state);
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                let p = Placement::create(c, jc, &input, actor.now)?;
+                actor.record(
+                    c,
+                    action::PLACEMENT_CREATED,
+                    "placement",
+                    Some(p.id),
+                    format!("{} hos virksomhed #{}", p.kind.label(), p.company_id),
+                )?;
+                Ok::<_, WriteError>(p)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(p) => Ok(redirect_with_flash(
+            &state,
+            &format!("/companies/{}", p.company_id),
+            "ok",
+            &format!(
+                "Forløbet ({}) er registreret.",
+                p.kind.label().to_lowercase()
+            ),
+        )),
+        Err(WriteError::Invalid(errors)) => {
+            form_page(&req, &state, &user, &company, None, &form, &rules, &errors).await
+        }
+        Err(WriteError::Failed(e)) => Err(e),
+        Err(_) => Err(AppError::Conflict("Prøv igen.".into())),
+    }
+}
+
+#[get("/placements/{id:\\d+}/edit")]
+pub async fn edit_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let (placement, company, rules) = state
+        .db
+        .run(move |c| {
+            let p = Placement::find(c, jc, id)?;
+            let company = Company::find(c, jc, p.company_id)?;
+            Ok((p, company, Settings::get(c, jc)?))
+        })
+        .await?;
+    let form = PlacementForm::from_placement(&placement);
+    form_page(
+        &req,
+        &state,
+        &user,
+        &company,
+        Some(id),
+        &form,
+        &rules,
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+#[post("/placements/{id:\\d+}/edit")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<PlacementForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let (placement, company, rules) = state
+        .db
+        .run(move |c| {
+            let p = Placement::find(c, jc, id)?;
+            let company = Company::find(c, jc, p.company_id)?;
+            Ok((p, company, Settings::get(c, jc)?))
+        })
+        .await?;
+    let mut form = form.into_inner();
+    form.company_id = placement.company_id.to_string();
+    let input = match form.validate(&rules) {
+        Ok(input) => input,
+        Err(errors) => {
+            return form_page(
+                &req,
+                &state,
+                &user,
+                &company,
+                Some(id),
+                &form,
+                &rules,
+                &errors,
+            )
+            .await;
+        }
+    };
+    let version = form.version.trim().parse::<i32>().unwrap_or(-1);
+    let actor = user.actor(&req, &state);
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                let p = Placement::update(c, jc, id, version, &input, actor.now)?;
+                actor.record(
+                    c,
+                    action::PLACEMENT_UPDATED,
+                    "placement",
+                    Some(id),
+                    format!("virksomhed #{}", p.company_id),
+                )?;
+                Ok::<_, WriteError>(p)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(p) => Ok(redirect_with_flash(
+            &state,
+            &format!("/companies/{}", p.company_id),
+            "ok",
+            "Forløbet er gemt.",
+        )),
+        Err(WriteError::Invalid(errors)) => {
+            form_page(
+                &req,
+                &state,
+                &user,
+                &company,
+                Some(id),
+                &form,
+                &rules,
+                &errors,
+            )
+            .await
+        }
+        Err(WriteError::Stale) => {
+            let errors = FieldErrors::from([(
+                "form",
+                "Forløbet er blevet ændret af en anden, mens du redigerede. Dine ændringer er ikke gemt. Genindlæs siden og prøv igen.".to_string(),
+            )]);
+            let mut res = form_page(
+                &req,
+                &state,
+                &user,
+                &company,
+                Some(id),
+                &form,
+                &rules,
+                &errors,
+            )
+            .await?;
+            *res.status_mut() = StatusCode::CONFLICT;
+            Ok(res)
+        }
+        Err(WriteError::Failed(e)) => Err(e),
+        Err(WriteError::Duplicate(_)) => Err(AppError::Conflict("Prøv igen.".into())),
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListParams {
+    kind: String,
+    status: String,
+    consultant: String,
+    company: String,
+    from: String,
+    to: String,
+    after: String,
+}
+
+#[get("/placements")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = params.into_inner();
+    let query = PlacementQuery {
+        company_id: params.company.parse().ok(),
+        user_id: params.consultant.parse().ok(),
+        kind: PlacementKind::parse(&params.kind),
+        status: PlacementStatus::parse(&params.status),
+        from: dates::parse_date(&params.from),
+        to: dates::parse_date(&params.to),
+    };
+    let after = params
+        .after
+        .split_once('_')
+        .and_then(|(d, id)| Some((dates::parse_date(d)?, id.parse().ok()?)));
+    let jc = user.jobcenter_id;
+    let today = super::views::local_date(state.now());
+    let (mut rows, counts) = state
+        .db
+        .run(move |c| {
+            Ok((
+                Placement::list(c, jc, &query, after, PAGE_SIZE + 1)?,
+                Placement::counts(c, jc, today)?,
+            ))
+        })
+        .await?;
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last()
+            .map(|r| format!("{}_{}", r.placement.start_on, r.placement.id))
+    } else {
+        None
+    };
+    let mut filter = params.clone();
+    filter.after.clear();
+    let filter_query = serde_urlencoded::to_string(&filter).unwrap_or_default();
+    let total_active: i64 = counts.iter().map(|k| k.active_now).sum();
+    let total_started: i64 = counts.iter().map(|k| k.started_this_year).sum();
+    Page::new(&req, "placements/list.html")
+        .with("rows", &rows)
+        .with("counts", &counts)
+        .with("total_active", total_active)
+        .with("total_started", total_started)
+        .with("year", chrono::Datelike::year(&today))
+        .with("params", &params)
+        .with("staff", staff(&state, jc).await?)
+        .with(
+            "kinds",
+            choices(
+                PlacementKind::ALL,
+                PlacementKind::as_str,
+                PlacementKind::label,
+            ),
+        )
+        .with(
+            "statuses",
+            choices(
+                PlacementStatus::ALL,
+                PlacementStatus::as_str,
+                PlacementStatus::label,
+            ),
+        )
+        .with(
+            "next_url",
+            next.map(|n| format!("/placements?{filter_query}&after={n}")),
+        )
+        .with("first_page", params.after.is_empty())
+        .render(&state)
+}

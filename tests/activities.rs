@@ -1,0 +1,537 @@
+//! Activities, follow-ups and the calendar feed, as consultants use them.
+
+mod common;
+
+use actix_web::http::StatusCode;
+use chrono::TimeDelta;
+use common::app;
+use diesel::prelude::*;
+use jobcenter_crm::db::schema::{activities, companies};
+
+fn dk(d: chrono::NaiveDate) -> String {
+    d.format("%d-%m-%Y").to_string()
+}
+
+#[actix_web::test]
+async fn a_visit_logged_from_the_company_page_shows_on_its_timeline() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Køge Havn A/S");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let page = client.get(&format!("/companies/{}", company.id)).await;
+    let new = format!("/activities/new?company={}", company.id);
+    assert!(
+        page.body
+            .contains(&format!("href=\"{}\"", new.replace('&', "&amp;")))
+    );
+    let form = client.get(&new).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains(r#"<label for="occurred_on">Dato</label>"#)
+    );
+    assert!(
+        form.body
+            .contains(r#"id="kind-visit" name="kind" value="visit" checked"#),
+        "a visit by default"
+    );
+    let today = jobcenter_crm::web::views::local_date(app.now());
+    assert!(
+        form.body.contains(&format!(r#"value="{today}""#)),
+        "today by default"
+    );
+
+    let cid = company.id.to_string();
+    let res = client
+        .post(
+            "/activities",
+            &[
+                ("company_id", cid.as_str()),
+                ("user_id", &seed.consultant.id.to_string()),
+                ("kind", "visit"),
+                ("occurred_on", &today.to_string()),
+                ("topic_smaajob", "1"),
+                ("topic_fleksjob", "1"),
+                ("summary", "Talte med indehaveren om to småjobs i køkkenet."),
+                ("outcome", "interested"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), format!("/companies/{}", company.id));
+    let page = client.get(res.location()).await;
+    assert!(page.body.contains("Besøget er registreret."));
+    for text in [
+        "Besøg",
+        &dk(today),
+        "Småjob, Fleksjob",
+        "to småjobs i køkkenet",
+        "Interesseret",
+        "Karen Konsulent",
+    ] {
+        assert!(page.body.contains(text), "{text} missing from the timeline");
+    }
+    let last: Option<chrono::NaiveDate> = companies::table
+        .find(company.id)
+        .select(companies::last_contact_on)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(last, Some(today));
+    let list = client.get("/companies?sort=last_contact").await;
+    assert!(list.body.contains(&dk(today)));
+}
+
+async fn log<S, B>(
+    client: &common::Client<'_, S>,
+    company_id: i64,
+    fields: &[(&str, &str)],
+) -> common::Resp
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    client
+        .get(&format!("/activities/new?company={company_id}"))
+        .await;
+    let cid = company_id.to_string();
+    let mut all = vec![("company_id", cid.as_str()), ("kind", "phone")];
+    all.extend_from_slice(fields);
+    client.post("/activities", &all).await
+}
+
+#[actix_web::test]
+async fn follow_ups_are_listed_by_when_and_done_in_one_click() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Opfølgning ApS");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let me = seed.consultant.id.to_string();
+    let today = jobcenter_crm::web::views::local_date(app.now());
+    let res = log(
+        &client,
+        company.id,
+        &[
+            ("user_id", &me),
+            ("occurred_on", &today.to_string()),
+            ("follow_up_on", &today.to_string()),
+            ("follow_up_note", "Ring om småjob i december"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let home = client.get("/").await;
+    assert!(home.body.contains("1 i dag"));
+    let page = client.get("/follow-ups").await;
+    let today_section = &page.body
+        [page.body.find("id=\"h-today\"").unwrap()..page.body.find("id=\"h-this_week\"").unwrap()];
+    assert!(
+        today_section.contains("Opfølgning ApS")
+            && today_section.contains("Ring om småjob i december")
+    );
+
+    // Two days later it is overdue.
+    app.clock.advance(TimeDelta::days(2));
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let page = client.get("/follow-ups").await;
+    let overdue = &page.body
+        [page.body.find("id=\"h-overdue\"").unwrap()..page.body.find("id=\"h-today\"").unwrap()];
+    assert!(overdue.contains("Opfølgning ApS"));
+    assert!(client.get("/").await.body.contains("1 overskredet"));
+
+    let id: i64 = activities::table
+        .select(activities::id)
+        .first(&mut app.conn())
+        .unwrap();
+    client.get("/follow-ups").await;
+    let res = client
+        .post(&format!("/activities/{id}/follow-up"), &[("done", "1")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = client.get("/follow-ups").await;
+    assert!(page.body.contains("markeret som udført"));
+    assert!(!page.body.contains("Ring om småjob i december"));
+    // Another consultant's follow-ups are not on my list, and I cannot tick theirs off.
+    let lars = app.signed_in("leder@koege.dk").await;
+    assert!(
+        !lars
+            .get("/follow-ups")
+            .await
+            .body
+            .contains("Opfølgning ApS")
+    );
+}
+
+#[actix_web::test]
+async fn a_follow_up_before_the_activity_or_a_cpr_number_is_refused() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Regler ApS");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let me = seed.consultant.id.to_string();
+    let res = log(
+        &client,
+        company.id,
+        &[
+            ("user_id", &me),
+            ("occurred_on", "2026-11-20"),
+            ("follow_up_on", "2026-11-19"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Opfølgningen kan ikke ligge før aktivitetens dato.")
+    );
+    let res = log(
+        &client,
+        company.id,
+        &[
+            ("user_id", &me),
+            ("occurred_on", "20-11-2026"),
+            ("summary", "Aftalt praktik for 241285-1234 fra mandag"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("CPR-nummer"));
+    assert!(
+        res.body.contains("Aftalt praktik for"),
+        "the input is kept so it can be corrected"
+    );
+    let res = log(
+        &client,
+        company.id,
+        &[("user_id", &me), ("occurred_on", "31-02-2026")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Skriv en gyldig dato"));
+    let count: i64 = activities::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[actix_web::test]
+async fn consultants_change_their_own_activities_and_managers_any() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Redigering ApS");
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let me = seed.consultant.id.to_string();
+    log(
+        &karen,
+        company.id,
+        &[
+            ("user_id", &me),
+            ("occurred_on", "2026-11-20"),
+            ("summary", "Første udgave"),
+        ],
+    )
+    .await;
+    let id: i64 = activities::table
+        .select(activities::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let edit = format!("/activities/{id}/edit");
+    let res = karen
+        .post_from(
+            &edit,
+            &edit,
+            &[
+                ("kind", "meeting"),
+                ("user_id", &me),
+                ("occurred_on", "2026-11-21"),
+                ("summary", "Anden udgave"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = karen.get(&format!("/companies/{}", company.id)).await;
+    assert!(page.body.contains("Anden udgave") && page.body.contains("Møde"));
+
+    // A second consultant may not; the manager may.
+    let mads = app.add_user(
+        &seed.jobcenter,
+        "mads@koege.dk",
+        "Mads",
+        jobcenter_crm::models::user::Role::Consultant,
+    );
+    let mads_client = app.signed_in(&mads.email).await;
+    assert_eq!(mads_client.get(&edit).await.status, StatusCode::FORBIDDEN);
+    mads_client.get("/").await;
+    assert_eq!(
+        mads_client
+            .post(&format!("/activities/{id}/delete"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // A stale edit is refused.
+    let res = karen
+        .post_from(
+            &edit,
+            &edit,
+            &[
+                ("kind", "meeting"),
+                ("user_id", &me),
+                ("occurred_on", "2026-11-21"),
+                ("summary", "Gammel"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let lars = app.signed_in("leder@koege.dk").await;
+    lars.get(&edit).await;
+    let res = lars.post(&format!("/activities/{id}/delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let count: i64 = activities::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(count, 0);
+    let last: Option<chrono::NaiveDate> = companies::table
+        .find(company.id)
+        .select(companies::last_contact_on)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(last, None, "last contact follows the activities");
+}
+
+#[actix_web::test]
+async fn the_activity_list_shows_mine_and_managers_see_everyones() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Liste ApS");
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    log(
+        &karen,
+        company.id,
+        &[
+            ("user_id", &seed.consultant.id.to_string()),
+            ("occurred_on", "2026-11-02"),
+            ("summary", "Karens opkald"),
+            ("topic_smaajob", "1"),
+        ],
+    )
+    .await;
+    let lars = app.signed_in("leder@koege.dk").await;
+    log(
+        &lars,
+        company.id,
+        &[
+            ("user_id", &seed.manager.id.to_string()),
+            ("occurred_on", "2026-11-03"),
+            ("summary", "Lars' opkald"),
+        ],
+    )
+    .await;
+    let list = karen.get("/activities").await;
+    assert!(list.body.contains("Karens opkald") && !list.body.contains("Lars&#x27; opkald"));
+    let list = karen.get("/activities?consultant=all").await;
+    assert!(
+        !list.body.contains("Lars&#x27; opkald"),
+        "consultants see only their own list"
+    );
+    let list = lars.get("/activities?consultant=all").await;
+    assert!(list.body.contains("Karens opkald") && list.body.contains("Lars&#x27; opkald"));
+    let list = lars.get("/activities?consultant=all&topic=smaajob").await;
+    assert!(list.body.contains("Karens opkald") && !list.body.contains("Lars&#x27; opkald"));
+    let list = lars.get("/activities?consultant=all&from=2026-11-03").await;
+    assert!(!list.body.contains("Karens opkald") && list.body.contains("Lars&#x27; opkald"));
+}
+
+#[actix_web::test]
+async fn another_jobcenter_cannot_log_on_our_companies_or_see_our_follow_ups() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Vores Virksomhed");
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let today = jobcenter_crm::web::views::local_date(app.now()).to_string();
+    log(
+        &karen,
+        company.id,
+        &[
+            ("user_id", &seed.consultant.id.to_string()),
+            ("occurred_on", &today),
+            ("follow_up_on", &today),
+            ("follow_up_note", "Hemmelig note"),
+        ],
+    )
+    .await;
+    let id: i64 = activities::table
+        .select(activities::id)
+        .first(&mut app.conn())
+        .unwrap();
+
+    let other = app.signed_in("admin@stevns.dk").await;
+    assert_eq!(
+        other
+            .get(&format!("/activities/new?company={}", company.id))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get(&format!("/activities/{id}/edit")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    other.get("/").await;
+    let cid = company.id.to_string();
+    let oid = seed.other_admin.id.to_string();
+    let res = other
+        .post(
+            "/activities",
+            &[
+                ("company_id", cid.as_str()),
+                ("user_id", oid.as_str()),
+                ("kind", "visit"),
+                ("occurred_on", &today),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other
+            .post(&format!("/activities/{id}/follow-up"), &[("done", "1")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(&format!("/activities/{id}/delete"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !other
+            .get("/follow-ups")
+            .await
+            .body
+            .contains("Hemmelig note")
+    );
+    assert!(
+        !other
+            .get("/activities?consultant=all")
+            .await
+            .body
+            .contains("Vores Virksomhed")
+    );
+    let count: i64 = activities::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[actix_web::test]
+async fn a_company_with_history_is_archived_not_deleted() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Historik ApS");
+    let lars = app.signed_in("leder@koege.dk").await;
+    log(
+        &lars,
+        company.id,
+        &[
+            ("user_id", &seed.manager.id.to_string()),
+            ("occurred_on", "2026-11-02"),
+        ],
+    )
+    .await;
+    lars.get(&format!("/companies/{}", company.id)).await;
+    let res = lars
+        .post(&format!("/companies/{}/delete", company.id), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = lars.get(res.location()).await;
+    assert!(page.body.contains("kan ikke slettes"));
+    let count: i64 = companies::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[actix_web::test]
+async fn the_calendar_feed_is_valid_icalendar_and_dies_when_revoked() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Kalender; og, komma ApS");
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    log(
+        &karen,
+        company.id,
+        &[
+            ("user_id", &seed.consultant.id.to_string()),
+            ("occurred_on", "2026-11-20"),
+            ("follow_up_on", "2026-12-01"),
+            ("follow_up_note", "Send materiale om fleksjob"),
+        ],
+    )
+    .await;
+    karen.get("/follow-ups").await;
+    let page = karen.post("/calendar-feed", &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page
+        .body
+        .find("http://localhost/calendar/")
+        .expect("the feed address");
+    let end = start + page.body[start..].find('"').unwrap();
+    let url = &page.body[start..end];
+    let path = url.trim_start_matches("http://localhost");
+
+    let anonymous = app.client();
+    let feed = anonymous.get(path).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.header("content-type").starts_with("text/calendar"));
+    let calendar: icalendar::Calendar = feed.body.parse().expect("valid iCalendar");
+    use icalendar::Component;
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .collect();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        events[0].get_summary(),
+        Some("Opfølgning: Kalender; og, komma ApS")
+    );
+    assert_eq!(
+        events[0].get_description(),
+        Some("Send materiale om fleksjob")
+    );
+    assert!(feed.body.contains("DTSTART;VALUE=DATE:20261201"));
+    assert!(
+        !feed.body.contains("Karen"),
+        "no names of staff in the feed"
+    );
+
+    // A new link kills the old one; turning it off kills the new one.
+    karen.get("/follow-ups").await;
+    let page = karen.post("/calendar-feed", &[]).await;
+    assert_eq!(anonymous.get(path).await.status, StatusCode::NOT_FOUND);
+    let start = page.body.find("http://localhost/calendar/").unwrap();
+    let end = start + page.body[start..].find('"').unwrap();
+    let new_path = page.body[start..end]
+        .trim_start_matches("http://localhost")
+        .to_string();
+    assert_eq!(anonymous.get(&new_path).await.status, StatusCode::OK);
+    karen.get("/follow-ups").await;
+    karen.post("/calendar-feed/revoke", &[]).await;
+    assert_eq!(anonymous.get(&new_path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        anonymous.get("/calendar/gaet-et-token.ics").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
