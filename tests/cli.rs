@@ -438,3 +438,54 @@ fn serve_prints_a_setup_link_and_shuts_down_cleanly() {
         assert_eq!(wal_len, 0, "the WAL is checkpointed at shutdown");
     }
 }
+
+#[test]
+fn companies_are_imported_from_the_command_line() {
+    let db = TestDb::new();
+    run(
+        &db,
+        &[
+            "jobcenter",
+            "add",
+            "--name",
+            "Jobcenter Køge",
+            "--municipality",
+            "259",
+            "--slug",
+            "koege",
+        ],
+        None,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("virksomheder.csv");
+    let good = jobcenter_crm::domain::cvr::complete_cvr(4_000_001).unwrap();
+    std::fs::write(
+        &file,
+        format!("\u{feff}Navn;CVR-nummer;By\r\nKøge Bryghus;{good};Køge\r\nFejl ApS;1234;Køge\r\n"),
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let out = run(
+        &db,
+        &["import", "companies", &path, "--jobcenter", "koege"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("1 created"), "{stdout}");
+    assert!(
+        stdout.contains("linje 3:"),
+        "the bad row is reported by line: {stdout}"
+    );
+    // Again: nothing doubles.
+    let out = run(&db, &["import", "companies", &path], None);
+    assert!(text(&out.stdout).contains("0 created, 0 updated, 0 unchanged, 1 skipped"));
+    let out = run(&db, &["import", "companies", "/no/such/file.csv"], None);
+    assert!(!out.status.success());
+    let pool = Db::open(&db.url, 1, Duration::from_secs(5)).unwrap();
+    let names: Vec<String> = jobcenter_crm::db::schema::companies::table
+        .select(jobcenter_crm::db::schema::companies::name)
+        .load(&mut pool.conn().unwrap())
+        .unwrap();
+    assert_eq!(names, vec!["Køge Bryghus"]);
+}
