@@ -11,9 +11,10 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
-    /// Not signed in: redirect to the login page and come back to `next` afterwards.
+    /// Not signed in: redirect to the login page and come back to `next` afterwards; `expired`
+    /// when the browser had a session that has run out.
     #[error("not signed in")]
-    Unauthenticated { next: String },
+    Unauthenticated { next: String, expired: bool },
     #[error("validation failed: {0}")]
     Validation(String),
     /// A write that lost a race or hit a unique rule; the message is for the user.
@@ -65,11 +66,18 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            AppError::Unauthenticated { next } => {
-                let location = if next.is_empty() || next == "/" {
+            AppError::Unauthenticated { next, expired } => {
+                let mut params = Vec::new();
+                if !next.is_empty() && next != "/" {
+                    params.push(format!("next={}", crate::web::views::url_encode(next)));
+                }
+                if *expired {
+                    params.push("reason=expired".to_string());
+                }
+                let location = if params.is_empty() {
                     "/login".to_string()
                 } else {
-                    format!("/login?next={}", crate::web::views::url_encode(next))
+                    format!("/login?{}", params.join("&"))
                 };
                 HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, location))

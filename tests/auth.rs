@@ -237,7 +237,7 @@ async fn a_cookie_copied_before_logout_is_dead_after_it() {
     replay.set_cookie("jc_session", &copied);
     let res = replay.get("/").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.location(), "/login");
+    assert_eq!(res.location(), "/login?reason=expired");
 
     let mut c = app.conn();
     let left: i64 = sessions::table
@@ -261,7 +261,7 @@ async fn idle_sessions_end_after_thirty_minutes() {
     app.clock.advance(TimeDelta::minutes(31));
     let res = client.get("/").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.location(), "/login");
+    assert_eq!(res.location(), "/login?reason=expired");
 }
 
 #[actix_web::test]
@@ -341,4 +341,107 @@ async fn a_new_password_ends_all_sessions_of_the_user() {
             .status,
         StatusCode::SEE_OTHER
     );
+}
+
+#[actix_web::test]
+async fn empty_fields_are_named_and_not_counted_as_attempts() {
+    let app = app().await;
+    app.seed();
+    let client = app.client();
+    for _ in 0..12 {
+        let res = client.login("", "").await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("Skriv din e-mailadresse."));
+        assert!(res.body.contains("Skriv din adgangskode."));
+        assert!(res.body.contains(r#"id="email-error""#));
+    }
+    assert_eq!(
+        client.login("konsulent@koege.dk", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[actix_web::test]
+async fn a_disabled_account_is_told_so_only_with_the_right_password() {
+    let app = app().await;
+    let seed = app.seed();
+    jobcenter_crm::models::user::User::set_active(&mut app.conn(), seed.consultant.id, false)
+        .unwrap();
+    let res = app
+        .client()
+        .login("konsulent@koege.dk", "forkert adgangskode")
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(!res.body.contains("deaktiveret"));
+    let res = app.client().login("konsulent@koege.dk", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("Din konto er deaktiveret."));
+}
+
+#[actix_web::test]
+async fn an_expired_session_says_why_and_returns_to_the_form_afterwards() {
+    let app = app().await;
+    app.seed();
+    let client = app.signed_in("admin@koege.dk").await;
+    client.get("/admin/users/new").await;
+    app.clock.advance(TimeDelta::minutes(45));
+    let res = client
+        .post_raw(
+            "/admin/users",
+            &[
+                ("csrf_token", client.csrf().unwrap().as_str()),
+                ("name", "X"),
+            ],
+            &[
+                ("referer", "http://localhost:8080/admin/users/new"),
+                ("host", "localhost:8080"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.location(),
+        "/login?next=%2Fadmin%2Fusers%2Fnew&reason=expired"
+    );
+    let page = client.get(res.location()).await;
+    assert!(page.body.contains("Din session er udløbet"));
+}
+
+#[actix_web::test]
+async fn a_stale_login_form_comes_back_instead_of_a_dead_end() {
+    let app = app().await;
+    app.seed();
+    let client = app.client();
+    client.get("/login").await;
+    let res = client
+        .post_raw(
+            "/login",
+            &[
+                ("csrf_token", "forældet"),
+                ("email", "admin@koege.dk"),
+                ("password", PASSWORD),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/login");
+    let page = client.get("/login").await;
+    assert!(page.body.contains("Siden var udløbet. Prøv igen."));
+    assert!(client.cookie("jc_session").is_none());
+}
+
+#[actix_web::test]
+async fn throttled_sign_ins_say_when_to_retry() {
+    let app = app().await;
+    app.seed();
+    let client = app.client();
+    for _ in 0..10 {
+        client
+            .login("konsulent@koege.dk", "forkert adgangskode")
+            .await;
+    }
+    let res = client.login("konsulent@koege.dk", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.header("retry-after"), "900");
 }

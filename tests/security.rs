@@ -68,8 +68,11 @@ async fn the_login_form_is_protected_too() {
             &[],
         )
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // Refused: the form comes back (with a note that the page had expired), nobody is signed in.
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/login");
     assert!(client.cookie("jc_session").is_none());
+    assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER);
 }
 
 #[actix_web::test]
@@ -235,4 +238,15 @@ async fn healthz_checks_the_database_without_sign_in() {
         res.header("set-cookie").is_empty(),
         "no cookie for a health check"
     );
+}
+
+#[actix_web::test]
+async fn a_signed_in_user_keeps_the_navigation_on_a_404() {
+    let app = app().await;
+    app.seed();
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let res = client.get("/findes-ikke").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("Siden findes ikke"));
+    assert!(res.body.contains("Karen Konsulent") && res.body.contains("Log ud"));
 }

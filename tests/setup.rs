@@ -27,7 +27,9 @@ async fn the_setup_link_creates_jobcenter_and_admin_once() {
     let token = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
     let client = app.client();
 
-    assert_eq!(client.get("/setup").await.status, StatusCode::FORBIDDEN);
+    let dead = client.get("/setup").await;
+    assert_eq!(dead.status, StatusCode::FORBIDDEN);
+    assert!(dead.body.contains("Opsætningslinket virker ikke"));
     assert_eq!(
         client.get("/setup?token=gaettet").await.status,
         StatusCode::FORBIDDEN

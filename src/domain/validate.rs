@@ -37,7 +37,9 @@ pub fn email(email: &str) -> Result<(), &'static str> {
             }
             None => false,
         };
-    if valid {
+    if email.is_empty() {
+        Err("Skriv e-mailadressen.")
+    } else if valid {
         Ok(())
     } else {
         Err("Skriv en gyldig e-mailadresse, fx navn@firma.dk.")
@@ -61,7 +63,7 @@ pub fn municipality_code(code: &str) -> Result<(), &'static str> {
     if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err("Kommunekoden skal være tre cifre, fx 101.")
+        Err("Kommunekoden skal være tre cifre, fx 259.")
     }
 }
 

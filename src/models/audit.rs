@@ -44,7 +44,7 @@ pub fn action_label(action: &str) -> &str {
     match action {
         action::SETUP => "Første opsætning",
         action::LOGIN => "Logget ind",
-        action::LOGIN_FAILED => "Mislykket login",
+        action::LOGIN_FAILED => "Mislykket log ind",
         action::LOGIN_THROTTLED => "Login blokeret (for mange forsøg)",
         action::LOGOUT => "Logget ud",
         action::USER_CREATED => "Medarbejder oprettet",

@@ -15,12 +15,11 @@ pub mod settings;
 pub mod setup_token;
 pub mod user;
 
-use std::collections::BTreeMap;
-
 use crate::error::AppError;
 
-/// Field name → Danish message, shown next to the field.
-pub type FieldErrors = BTreeMap<&'static str, String>;
+/// Field name → Danish message, shown next to the field; in the order the fields were checked,
+/// which is the order of the form, so the error summary reads top to bottom.
+pub type FieldErrors = indexmap::IndexMap<&'static str, String>;
 
 /// Why a write was refused.
 #[derive(Debug)]

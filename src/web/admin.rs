@@ -66,17 +66,13 @@ fn role_options() -> Vec<RoleOption> {
         .collect()
 }
 
-async fn users_page(
+fn user_form_page(
     req: &HttpRequest,
     state: &AppState,
-    user: &CurrentUser,
     form: &NewUserForm,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let jc = user.jobcenter_id;
-    let users = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
-    let page = Page::new(req, "admin/users.html")
-        .with("users", &users)
+    let page = Page::new(req, "admin/user_form.html")
         .with("form", form)
         .with("roles", role_options());
     if errors.is_empty() {
@@ -93,11 +89,25 @@ pub async fn list_users(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
+    let jc = user.jobcenter_id;
+    let users = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
+    Page::new(&req, "admin/users.html")
+        .with("users", &users)
+        .render(&state)
+}
+
+#[get("/admin/users/new")]
+pub async fn new_user_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
     let form = NewUserForm {
         role: Role::Consultant.as_str().into(),
         ..Default::default()
     };
-    users_page(&req, &state, &user, &form, &FieldErrors::new()).await
+    user_form_page(&req, &state, &form, &FieldErrors::new())
 }
 
 #[post("/admin/users")]
@@ -123,7 +133,7 @@ pub async fn create_user(
         }
     }
     let Some(role) = role.filter(|_| errors.is_empty()) else {
-        return users_page(&req, &state, &user, &form, &errors).await;
+        return user_form_page(&req, &state, &form, &errors);
     };
     let hash = state.hash_password(form.password.clone()).await?;
     let now = state.now();
@@ -174,7 +184,7 @@ pub async fn create_user(
         // Taken between the check and the insert.
         Err(AppError::Conflict(_)) => {
             errors.insert("email", "E-mailadressen er allerede i brug.".into());
-            users_page(&req, &state, &user, &form, &errors).await
+            user_form_page(&req, &state, &form, &errors)
         }
         Err(e) => Err(e),
     }

@@ -76,15 +76,20 @@ impl FromRequest for CurrentUser {
             if let Some(user) = req.extensions().get::<CurrentUser>() {
                 return Ok(user.clone());
             }
-            // After signing in, come back to the page asked for (GET only).
+            // After signing in, come back to the page asked for; after a form was sent, to the
+            // page the form was on.
             let next = if req.method() == Method::GET {
                 req.uri()
                     .path_and_query()
                     .map_or("/".to_string(), |p| p.to_string())
             } else {
-                "/".to_string()
+                same_site_referer(&req).unwrap_or_else(|| "/".to_string())
             };
-            let unauthenticated = || AppError::Unauthenticated { next: next.clone() };
+            let had_session = req.cookie(SESSION_COOKIE).is_some();
+            let unauthenticated = || AppError::Unauthenticated {
+                next: next.clone(),
+                expired: had_session,
+            };
             let token = req.cookie(SESSION_COOKIE).ok_or_else(unauthenticated)?;
             let state = state(&req)?;
             let session_id = crypto::sha256_hex(token.value());
@@ -110,6 +115,14 @@ impl FromRequest for CurrentUser {
             Ok(current)
         })
     }
+}
+
+/// The path of the Referer when it is one of our own pages.
+fn same_site_referer(req: &HttpRequest) -> Option<String> {
+    let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
+    let (_, rest) = referer.split_once("://")?;
+    let (host, path) = rest.split_at(rest.find('/')?);
+    (host.eq_ignore_ascii_case(req.connection_info().host())).then(|| path.to_string())
 }
 
 /// The client's address for throttling and the audit log: the peer, or the proxy's
@@ -259,7 +272,17 @@ pub async fn csrf_guard(
                 path = req.path(),
                 "refused a request without a valid form token"
             );
-            let res = HttpResponse::Forbidden().finish();
+            // The login form simply comes back, so an expired page is no dead end.
+            let res = if req.path() == "/login" {
+                super::views::redirect_with_flash(
+                    &state,
+                    "/login",
+                    "error",
+                    "Siden var udløbet. Prøv igen.",
+                )
+            } else {
+                HttpResponse::Forbidden().finish()
+            };
             return Ok(req.into_response(res).map_into_right_body());
         }
     }

@@ -10,7 +10,8 @@ use super::AppState;
 use super::views::Page;
 use crate::error::{AppError, UserMessage};
 
-pub async fn not_found() -> Result<HttpResponse, AppError> {
+/// Unknown addresses; a signed-in user keeps the navigation on the error page.
+pub async fn not_found(_user: Option<super::auth::CurrentUser>) -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 

@@ -19,6 +19,7 @@ use crate::models::user::User;
 #[serde(default)]
 pub struct NextQuery {
     next: String,
+    reason: String,
 }
 
 #[get("/login")]
@@ -34,6 +35,7 @@ pub async fn login_form(
     Page::new(&req, "auth/login.html")
         .with("email", "")
         .with("next", safe_next(&query.next))
+        .with("expired", query.reason == "expired")
         .render(&state)
 }
 
@@ -62,6 +64,22 @@ pub async fn login(
     let ip = client_ip(&req, state.config.trust_proxy);
     let now = state.now();
     let next = safe_next(&form.next).to_string();
+
+    // Empty fields are a typing slip, not an attempt: say so and count nothing.
+    let mut missing = FieldErrors::new();
+    if email.is_empty() {
+        missing.insert("email", "Skriv din e-mailadresse.".into());
+    }
+    if form.password.is_empty() {
+        missing.insert("password", "Skriv din adgangskode.".into());
+    }
+    if !missing.is_empty() {
+        return Page::new(&req, "auth/login.html")
+            .with("email", &form.email)
+            .with("next", &next)
+            .invalid(&missing)
+            .render(&state);
+    }
 
     let (e, i) = (email.clone(), ip.clone());
     let outcome = state
@@ -105,10 +123,15 @@ pub async fn login(
                     Ok(())
                 })
                 .await?;
-            return refuse(
+            let mut res = refuse(
                 StatusCode::TOO_MANY_REQUESTS,
                 "For mange mislykkede forsøg. Vent 15 minutter, og prøv så igen.",
+            )?;
+            res.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from_static("900"),
             );
+            return Ok(res);
         }
         Outcome::Unknown => None,
         Outcome::Found(user) => Some(*user),
@@ -116,7 +139,14 @@ pub async fn login(
 
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let password_ok = state.verify_password(hash, form.password.clone()).await?;
-    let user = user.filter(|u| password_ok && u.active);
+    // Only someone who knows the password learns that the account is disabled.
+    if password_ok && user.as_ref().is_some_and(|u| !u.active) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "Din konto er deaktiveret. Kontakt jobcenterets administrator.",
+        );
+    }
+    let user = user.filter(|_| password_ok);
 
     let Some(user) = user else {
         state

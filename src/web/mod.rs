@@ -124,6 +124,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(setup::setup_form)
         .service(setup::setup)
         .service(admin::list_users)
+        .service(admin::new_user_form)
         .service(admin::create_user)
         .service(admin::set_user_active)
         .service(admin::audit)

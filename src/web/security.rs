@@ -33,6 +33,14 @@ pub async fn headers_and_log(
         (header::X_FRAME_OPTIONS, "DENY"),
         // Pages show personal data; only static assets set their own caching.
         (header::CACHE_CONTROL, "no-store"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
     ];
     for (name, value) in defaults {
         if !headers.contains_key(&name) {

@@ -1,16 +1,17 @@
 //! First run: the one-time link printed by `serve` opens this page, which creates the
 //! jobcenter and its first admin and signs the admin in.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::{client_ip, session_cookie};
-use super::views::{FieldErrors, Page, redirect_with_flash};
+use super::views::{FieldErrors, Page, message_page, redirect_with_flash};
 use crate::db::write_tx;
 use crate::domain::validate;
 use crate::error::AppError;
-use crate::models::audit::{NewAuditEntry, action};
+use crate::models::audit::{Actor, action};
 use crate::models::jobcenter::{Jobcenter, NewJobcenter};
 use crate::models::session::Session;
 use crate::models::setup_token::SetupToken;
@@ -65,6 +66,17 @@ impl SetupForm {
     }
 }
 
+/// A missing, used or expired link: say so, and how to get a new one.
+fn link_dead(req: &HttpRequest, state: &AppState) -> Result<HttpResponse, AppError> {
+    message_page(
+        req,
+        state,
+        StatusCode::FORBIDDEN,
+        "Opsætningslinket virker ikke",
+        "Linket er allerede brugt, er udløbet eller er ikke helt. Er jobcenteret allerede oprettet, så log ind. Ellers genstart programmet: så skriver det et nyt link i loggen.",
+    )
+}
+
 async fn token_is_valid(state: &AppState, token: String) -> Result<bool, AppError> {
     let now = state.now();
     state
@@ -80,7 +92,7 @@ pub async fn setup_form(
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, AppError> {
     if query.token.is_empty() || !token_is_valid(&state, query.token.clone()).await? {
-        return Err(AppError::Forbidden);
+        return link_dead(&req, &state);
     }
     let form = SetupForm {
         token: query.token.clone(),
@@ -113,7 +125,7 @@ pub async fn setup(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     if form.token.is_empty() || !token_is_valid(&state, form.token.clone()).await? {
-        return Err(AppError::Forbidden);
+        return link_dead(&req, &state);
     }
     let mut errors = form.validate();
     if !errors.is_empty() {
@@ -165,21 +177,27 @@ pub async fn setup(
                     created_at: now,
                 }
                 .insert(c)?;
-                for (act, entity, id) in [
-                    (action::SETUP, "jobcenter", jobcenter.id),
-                    (action::USER_CREATED, "user", user.id),
+                for (act, entity, id, details) in [
+                    (
+                        action::SETUP,
+                        "jobcenter",
+                        jobcenter.id,
+                        jobcenter.name.clone(),
+                    ),
+                    (
+                        action::USER_CREATED,
+                        "user",
+                        user.id,
+                        format!("{} (Administrator)", user.email),
+                    ),
                 ] {
-                    NewAuditEntry {
-                        jobcenter_id: Some(jobcenter.id),
-                        user_id: Some(user.id),
-                        action: act,
-                        entity,
-                        entity_id: Some(id),
-                        client_ip: Some(ip.clone()),
-                        created_at: now,
-                        ..Default::default()
-                    }
-                    .insert(c)?;
+                    let actor = Actor {
+                        jobcenter_id: jobcenter.id,
+                        user_id: user.id,
+                        client_ip: ip.clone(),
+                        now,
+                    };
+                    actor.record(c, act, entity, Some(id), details)?;
                 }
                 User::record_login(c, user.id, now)?;
                 Ok(Session::create(c, user.id, now)?)
@@ -198,7 +216,7 @@ pub async fn setup(
                 .map_err(AppError::internal)?;
             Ok(res)
         }
-        Err(SetupFailure::TokenGone) => Err(AppError::Forbidden),
+        Err(SetupFailure::TokenGone) => link_dead(&req, &state),
         Err(SetupFailure::Db(e)) => Err(e.into()),
         Err(failure) => {
             if matches!(failure, SetupFailure::NameTaken) {

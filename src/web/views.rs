@@ -33,6 +33,7 @@ const TEMPLATES: &[(&str, &str)] = embed_templates![
     "admin/users.html",
     "admin/audit.html",
     "admin/settings.html",
+    "admin/user_form.html",
     "errors/error.html",
     "companies/list.html",
     "companies/form.html",
@@ -182,6 +183,21 @@ fn read_flash(req: &HttpRequest, state: &AppState) -> Option<Flash> {
     let verified = jar.signed(&state.keys.cookie).get(FLASH_COOKIE)?;
     let json = URL_SAFE_NO_PAD.decode(verified.value()).ok()?;
     serde_json::from_slice(&json).ok()
+}
+
+/// A page that only says something, e.g. why a link does not work.
+pub fn message_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+) -> Result<HttpResponse, AppError> {
+    Page::new(req, "errors/error.html")
+        .with("title", title)
+        .with("text", text)
+        .status(status)
+        .render(state)
 }
 
 /// 303 to `location` with a message for the next page (post/redirect/get).
