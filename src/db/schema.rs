@@ -193,7 +193,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    campaigns (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        name -> Text,
+        purpose -> Text,
+        topics -> Text,
+        start_on -> Date,
+        end_on -> Date,
+        target_companies -> Integer,
+        target_placements -> Nullable<Integer>,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_consultants (campaign_id, user_id) {
+        campaign_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    campaign_targets (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        campaign_id -> BigInt,
+        company_id -> BigInt,
+        assigned_to -> Nullable<BigInt>,
+        status -> Text,
+        contacted_on -> Nullable<Date>,
+        visited_on -> Nullable<Date>,
+        last_activity_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> jobcenters (jobcenter_id));
+diesel::joinable!(campaign_targets -> companies (company_id));
+diesel::joinable!(campaign_targets -> campaigns (campaign_id));
+diesel::joinable!(campaign_consultants -> campaigns (campaign_id));
+diesel::joinable!(campaign_consultants -> users (user_id));
 diesel::joinable!(activities -> companies (company_id));
 diesel::joinable!(placements -> companies (company_id));
 diesel::joinable!(calendar_feeds -> users (user_id));
@@ -216,4 +261,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     placements,
     calendar_feeds,
+    campaigns,
+    campaign_consultants,
+    campaign_targets,
 );

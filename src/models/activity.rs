@@ -8,6 +8,7 @@ use diesel::dsl::max;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::campaign::CampaignTarget;
 use super::company::Company;
 use super::contact_person::ContactPerson;
 use super::user::User;
@@ -319,6 +320,26 @@ impl ActivityInput {
         }
     }
 
+    /// An activity logged for a campaign moves the company's place on its list forward.
+    fn progress_campaign(
+        &self,
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        now: NaiveDateTime,
+    ) -> Result<(), WriteError> {
+        match self.campaign_id {
+            Some(campaign_id) => CampaignTarget::progress_from_activity(
+                c,
+                jobcenter_id,
+                campaign_id,
+                self.company_id,
+                (self.kind, self.outcome, self.occurred_on),
+                now,
+            ),
+            None => Ok(()),
+        }
+    }
+
     /// The consultant must be active staff of the jobcenter, and the contact person one of the
     /// company's current ones.
     fn check_references(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
@@ -413,6 +434,7 @@ impl Activity {
                 .returning(activities::id)
                 .get_result(c)?;
             refresh_last_contact(c, jobcenter_id, input.company_id)?;
+            input.progress_campaign(c, jobcenter_id, now)?;
             Ok(Self::find(c, jobcenter_id, id)?)
         })
     }
@@ -447,6 +469,7 @@ impl Activity {
             ))
             .execute(c)?;
             refresh_last_contact(c, jobcenter_id, current.company_id)?;
+            input.progress_campaign(c, jobcenter_id, now)?;
             Ok(Self::find(c, jobcenter_id, id)?)
         })
     }

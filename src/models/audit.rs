@@ -37,6 +37,13 @@ pub mod action {
     pub const CALENDAR_FEED_REVOKED: &str = "calendar_feed_revoked";
     pub const PLACEMENT_CREATED: &str = "placement_created";
     pub const PLACEMENT_UPDATED: &str = "placement_updated";
+    pub const CAMPAIGN_CREATED: &str = "campaign_created";
+    pub const CAMPAIGN_UPDATED: &str = "campaign_updated";
+    pub const CAMPAIGN_TARGETS_ADDED: &str = "campaign_targets_added";
+    pub const CAMPAIGN_TARGETS_SPLIT: &str = "campaign_targets_split";
+    pub const CAMPAIGN_TARGET_CHANGED: &str = "campaign_target_changed";
+    pub const CAMPAIGN_TARGET_REMOVED: &str = "campaign_target_removed";
+    pub const CAMPAIGN_EXPORTED: &str = "campaign_exported";
 }
 
 /// Danish wording of an action for the audit page.
@@ -71,6 +78,13 @@ pub fn action_label(action: &str) -> &str {
         action::CALENDAR_FEED_REVOKED => "Kalenderlink slået fra",
         action::PLACEMENT_CREATED => "Forløb registreret",
         action::PLACEMENT_UPDATED => "Forløb ændret",
+        action::CAMPAIGN_CREATED => "Kampagne oprettet",
+        action::CAMPAIGN_UPDATED => "Kampagne ændret",
+        action::CAMPAIGN_TARGETS_ADDED => "Virksomheder sat på kampagne",
+        action::CAMPAIGN_TARGETS_SPLIT => "Kampagneliste fordelt",
+        action::CAMPAIGN_TARGET_CHANGED => "Kampagnestatus ændret",
+        action::CAMPAIGN_TARGET_REMOVED => "Virksomhed taget af kampagne",
+        action::CAMPAIGN_EXPORTED => "Kampagneliste eksporteret",
         other => other,
     }
 }

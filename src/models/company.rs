@@ -425,6 +425,8 @@ pub struct CompanyQuery {
     pub fixed_contact_id: Option<i64>,
     pub industry: Option<String>,
     pub postcode: Option<String>,
+    /// At least this many employees.
+    pub min_employees: Option<EmployeeBand>,
     pub sort: CompanySort,
 }
 
@@ -478,6 +480,14 @@ impl CompanyQuery {
                     .like(format!("{}%", text::like_escape(code)))
                     .escape('\\'),
             );
+        }
+        if let Some(min) = self.min_employees {
+            let bands: Vec<EmployeeBand> = EmployeeBand::ALL
+                .iter()
+                .copied()
+                .filter(|b| *b >= min)
+                .collect();
+            query = query.filter(companies::employees.eq_any(bands));
         }
         if let Some(postcode) = self.postcode.as_deref().filter(|p| !p.is_empty()) {
             query = query.filter(companies::postcode.eq(postcode.to_string()));

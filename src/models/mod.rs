@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod audit;
 pub mod calendar_feed;
+pub mod campaign;
 pub mod company;
 pub mod company_import;
 pub mod contact_person;

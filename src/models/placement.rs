@@ -8,6 +8,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::campaign::CampaignTarget;
 use super::company::Company;
 use super::settings::Settings;
 use super::user::User;
@@ -315,6 +316,28 @@ impl PlacementInput {
         }
     }
 
+    /// A placement that came of a campaign makes its company an agreement on the list.
+    fn progress_campaign(
+        &self,
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        now: NaiveDateTime,
+    ) -> Result<(), WriteError> {
+        match self.campaign_id {
+            Some(campaign_id) if self.status != PlacementStatus::Cancelled => {
+                CampaignTarget::progress_from_placement(
+                    c,
+                    jobcenter_id,
+                    campaign_id,
+                    self.company_id,
+                    self.start_on,
+                    now,
+                )
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn check_consultant(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
         match User::find(c, jobcenter_id, self.user_id).optional()? {
             Some(u) if u.active => Ok(()),
@@ -343,6 +366,7 @@ pub struct PlacementRow {
 #[derive(Debug, Clone, Default)]
 pub struct PlacementQuery {
     pub company_id: Option<i64>,
+    pub campaign_id: Option<i64>,
     pub user_id: Option<i64>,
     pub kind: Option<PlacementKind>,
     pub status: Option<PlacementStatus>,
@@ -387,6 +411,7 @@ impl Placement {
                 ))
                 .returning(placements::id)
                 .get_result(c)?;
+            input.progress_campaign(c, jobcenter_id, now)?;
             Ok(Self::find(c, jobcenter_id, id)?)
         })
     }
@@ -415,6 +440,7 @@ impl Placement {
                 placements::version.eq(expected_version + 1),
             ))
             .execute(c)?;
+            input.progress_campaign(c, jobcenter_id, now)?;
             Ok(Self::find(c, jobcenter_id, id)?)
         })
     }
@@ -431,6 +457,9 @@ impl Placement {
             .into_boxed::<Backend>();
         if let Some(v) = query.company_id {
             q = q.filter(placements::company_id.eq(v));
+        }
+        if let Some(v) = query.campaign_id {
+            q = q.filter(placements::campaign_id.eq(v));
         }
         if let Some(v) = query.user_id {
             q = q.filter(placements::user_id.eq(v));

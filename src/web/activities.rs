@@ -17,6 +17,7 @@ use crate::models::activity::{
 };
 use crate::models::audit::action;
 use crate::models::calendar_feed::CalendarFeed;
+use crate::models::campaign::{Campaign, CampaignStatus};
 use crate::models::company::{Company, CompanyQuery};
 use crate::models::contact_person::ContactPerson;
 use crate::models::user::{Role, User};
@@ -98,7 +99,18 @@ async fn form_page(
             checked: form.topic_checked(*t),
         })
         .collect();
+    let campaigns: Vec<Choice> = state
+        .db
+        .run(move |c| Ok(Campaign::for_company(c, jc, company_id)?))
+        .await?
+        .into_iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: c.name,
+        })
+        .collect();
     let page = Page::new(req, "activities/form.html")
+        .with("campaigns", campaigns)
         .with("company", company)
         .with("activity_id", activity_id)
         .with("form", form)
@@ -124,6 +136,7 @@ async fn form_page(
 #[serde(default)]
 pub struct NewParams {
     company: String,
+    campaign: String,
     request: String,
     q: String,
     kind: String,
@@ -157,11 +170,27 @@ pub async fn new_form(
             .with("companies", &found)
             .render(&state);
     };
-    let company = state
+    let (company, campaigns) = state
         .db
-        .run(move |c| Ok(Company::find(c, jc, company_id)?))
+        .run(move |c| {
+            Ok((
+                Company::find(c, jc, company_id)?,
+                Campaign::for_company(c, jc, company_id)?,
+            ))
+        })
         .await?;
+    // The campaign asked for, else the one running campaign the company is on.
+    let running: Vec<&Campaign> = campaigns
+        .iter()
+        .filter(|c| c.status == CampaignStatus::Running)
+        .collect();
+    let campaign_id = match params.campaign.parse::<i64>() {
+        Ok(id) if campaigns.iter().any(|c| c.id == id) => id.to_string(),
+        _ if running.len() == 1 => running[0].id.to_string(),
+        _ => String::new(),
+    };
     let form = ActivityForm {
+        campaign_id,
         company_id: company.id.to_string(),
         user_id: user.id.to_string(),
         kind: ActivityKind::parse(&params.kind)

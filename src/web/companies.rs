@@ -80,6 +80,7 @@ pub struct ListParams {
     fixed_contact: String,
     industry: String,
     postcode: String,
+    employees: String,
     sort: String,
     mine: String,
     after: String,
@@ -98,6 +99,7 @@ impl ListParams {
             },
             industry: some(&self.industry),
             postcode: some(&self.postcode),
+            min_employees: EmployeeBand::parse(self.employees.trim()),
             sort: if self.sort == "last_contact" {
                 CompanySort::LastContact
             } else {
@@ -176,6 +178,7 @@ pub async fn list(
         .with("rows", &rows)
         .with("params", &params)
         .with("statuses", status_choices())
+        .with("employee_bands", employee_choices())
         .with("staff", staff_choices(&state, jc).await?)
         .with("next_url", next_url)
         .with("export_url", with_filter("/companies.csv"))

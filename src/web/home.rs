@@ -7,6 +7,7 @@ use super::auth::CurrentUser;
 use super::views::{self, Page};
 use crate::error::AppError;
 use crate::models::activity::Activity;
+use crate::models::campaign::CampaignTarget;
 
 /// The signed-in user's start page.
 #[get("/")]
@@ -17,11 +18,18 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     let (jc, uid) = (user.jobcenter_id, user.id);
     let today = views::local_date(state.now());
-    let (overdue, due_today) = state
+    let ((overdue, due_today), targets) = state
         .db
-        .run(move |c| Ok(Activity::follow_up_counts(c, jc, uid, today)?))
+        .run(move |c| {
+            Ok((
+                Activity::follow_up_counts(c, jc, uid, today)?,
+                CampaignTarget::open_for_user(c, jc, uid)?,
+            ))
+        })
         .await?;
     Page::new(&req, "home/index.html")
+        .with("targets", &targets[..targets.len().min(15)])
+        .with("more_targets", targets.len().saturating_sub(15))
         .with("overdue", overdue)
         .with("due_today", due_today)
         .render(&state)

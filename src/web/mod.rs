@@ -3,6 +3,8 @@
 pub mod activities;
 pub mod admin;
 pub mod auth;
+pub mod campaigns;
+pub mod charts;
 pub mod companies;
 pub mod errors;
 pub mod home;
@@ -165,5 +167,18 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(placements::new_form)
         .service(placements::create)
         .service(placements::edit_form)
-        .service(placements::update);
+        .service(placements::update)
+        .service(campaigns::list)
+        .service(campaigns::new_form)
+        .service(campaigns::create)
+        .service(campaigns::show)
+        .service(campaigns::edit_form)
+        .service(campaigns::update)
+        .service(campaigns::add_form)
+        .service(campaigns::add)
+        .service(campaigns::import)
+        .service(campaigns::split)
+        .service(campaigns::export)
+        .service(campaigns::set_target)
+        .service(campaigns::remove_target);
 }

@@ -11,6 +11,7 @@ use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::audit::action;
+use crate::models::campaign::Campaign;
 use crate::models::company::Company;
 use crate::models::placement::{
     Placement, PlacementForm, PlacementKind, PlacementQuery, PlacementResult, PlacementStatus,
@@ -66,7 +67,19 @@ async fn form_page(
     rules: &Settings,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
+    let (jc, company_id) = (user.jobcenter_id, company.id);
+    let campaigns: Vec<Choice> = state
+        .db
+        .run(move |c| Ok(Campaign::for_company(c, jc, company_id)?))
+        .await?
+        .into_iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: c.name,
+        })
+        .collect();
     let page = Page::new(req, "placements/form.html")
+        .with("campaigns", campaigns)
         .with("company", company)
         .with("placement_id", placement_id)
         .with("form", form)
@@ -350,6 +363,7 @@ pub struct ListParams {
     status: String,
     consultant: String,
     company: String,
+    campaign: String,
     from: String,
     to: String,
     after: String,
@@ -365,6 +379,7 @@ pub async fn list(
     let params = params.into_inner();
     let query = PlacementQuery {
         company_id: params.company.parse().ok(),
+        campaign_id: params.campaign.parse().ok(),
         user_id: params.consultant.parse().ok(),
         kind: PlacementKind::parse(&params.kind),
         status: PlacementStatus::parse(&params.status),

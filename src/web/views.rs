@@ -50,6 +50,10 @@ const TEMPLATES: &[(&str, &str)] = embed_templates![
     "activities/calendar_feed.html",
     "placements/form.html",
     "placements/list.html",
+    "campaigns/list.html",
+    "campaigns/form.html",
+    "campaigns/show.html",
+    "campaigns/add_targets.html",
 ];
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
@@ -64,17 +68,7 @@ pub fn templates() -> Result<tera::Tera, tera::Error> {
     Ok(tera)
 }
 
-/// Stored UTC time → Danish local time (CET/CEST).
-pub fn local_time(utc: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
-    utc.and_utc()
-        .with_timezone(&chrono_tz::Europe::Copenhagen)
-        .naive_local()
-}
-
-/// Today's date in Denmark, for "today" in follow-ups and date defaults.
-pub fn local_date(utc: chrono::NaiveDateTime) -> chrono::NaiveDate {
-    local_time(utc).date()
-}
+pub use crate::domain::dates::{local_date, local_time};
 
 /// "2026-11-23T08:40:50.123" (UTC as stored) → "23-11-2026 09:40" (Danish time).
 fn dk_datetime(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {

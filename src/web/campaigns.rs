@@ -1,0 +1,833 @@
+//! Campaigns: plan, fill and split the target list, follow progress, export.
+
+use actix_multipart::Multipart;
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Datelike;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::charts;
+use super::views::{FieldErrors, Page, local_date, redirect_with_flash};
+use crate::domain::{csv_io, cvr, dates};
+use crate::error::AppError;
+use crate::models::WriteError;
+use crate::models::activity::Topic;
+use crate::models::audit::action;
+use crate::models::campaign::{
+    Campaign, CampaignForm, CampaignStatus, CampaignTarget, Progress, TargetStatus,
+};
+use crate::models::company::{Company, CompanyQuery, CompanyStatus, EmployeeBand};
+use crate::models::placement::{Placement, PlacementQuery};
+use crate::models::user::{Role, User};
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Checkbox {
+    name: String,
+    label: String,
+    checked: bool,
+}
+
+/// Managers see every campaign; a consultant the ones they are on.
+async fn viewable(state: &AppState, user: &CurrentUser, id: i64) -> Result<Campaign, AppError> {
+    let (jc, uid, manager) = (user.jobcenter_id, user.id, user.role >= Role::Manager);
+    state
+        .db
+        .run(move |c| {
+            let campaign = Campaign::find(c, jc, id)?;
+            if manager || Campaign::is_consultant(c, id, uid)? {
+                Ok(campaign)
+            } else {
+                Err(AppError::Forbidden)
+            }
+        })
+        .await
+}
+
+#[get("/campaigns")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let jc = user.jobcenter_id;
+    let only = (user.role < Role::Manager).then_some(user.id);
+    let campaigns = state
+        .db
+        .run(move |c| Ok(Campaign::list(c, jc, only)?))
+        .await?;
+    Page::new(&req, "campaigns/list.html")
+        .with("campaigns", &campaigns)
+        .with("can_create", user.role >= Role::Manager)
+        .render(&state)
+}
+
+async fn form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    campaign_id: Option<i64>,
+    form: &CampaignForm,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let jc = user.jobcenter_id;
+    let staff = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
+    let consultants: Vec<Checkbox> = staff
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| {
+            let name = format!("consultant_{}", u.id);
+            Checkbox {
+                checked: form.checked(&name),
+                name,
+                label: u.name,
+            }
+        })
+        .collect();
+    let topics: Vec<Checkbox> = Topic::ALL
+        .iter()
+        .map(|t| {
+            let name = format!("topic_{}", t.as_str());
+            Checkbox {
+                checked: form.checked(&name),
+                name,
+                label: t.label().into(),
+            }
+        })
+        .collect();
+    let statuses: Vec<Choice> = CampaignStatus::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().into(),
+            label: s.label().into(),
+        })
+        .collect();
+    let page = Page::new(req, "campaigns/form.html")
+        .with("campaign_id", campaign_id)
+        .with("form", form)
+        .with("consultants", consultants)
+        .with("topics", topics)
+        .with("statuses", statuses);
+    if errors.is_empty() {
+        page.render(state)
+    } else {
+        page.invalid(errors).render(state)
+    }
+}
+
+#[get("/campaigns/new")]
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let form = CampaignForm {
+        status: CampaignStatus::Planned.as_str().into(),
+        ..Default::default()
+    };
+    form_page(&req, &state, &user, None, &form, &FieldErrors::new()).await
+}
+
+#[post("/campaigns")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<CampaignForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let form = form.into_inner();
+    let year = local_date(state.now()).year();
+    let input = match form.validate(year) {
+        Ok(i) => i,
+        Err(errors) => return form_page(&req, &state, &user, None, &form, &errors).await,
+    };
+    let actor = user.actor(&req, &state);
+    let jc = user.jobcenter_id;
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                let campaign = Campaign::create(c, jc, &input, actor.now)?;
+                actor.record(
+                    c,
+                    action::CAMPAIGN_CREATED,
+                    "campaign",
+                    Some(campaign.id),
+                    campaign.name.clone(),
+                )?;
+                Ok::<_, WriteError>(campaign)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(campaign) => Ok(redirect_with_flash(
+            &state,
+            &format!("/campaigns/{}", campaign.id),
+            "ok",
+            "Kampagnen er oprettet. Tilføj nu virksomheder til listen.",
+        )),
+        Err(WriteError::Invalid(errors)) => {
+            form_page(&req, &state, &user, None, &form, &errors).await
+        }
+        Err(WriteError::Failed(e)) => Err(e),
+        Err(_) => Err(AppError::Conflict("Prøv igen.".into())),
+    }
+}
+
+#[get("/campaigns/{id:\\d+}/edit")]
+pub async fn edit_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let (campaign, consultants) = state
+        .db
+        .run(move |c| Ok((Campaign::find(c, jc, id)?, Campaign::consultants(c, id)?)))
+        .await?;
+    let ids: Vec<i64> = consultants.iter().map(|u| u.id).collect();
+    let form = CampaignForm::from_campaign(&campaign, &ids);
+    form_page(&req, &state, &user, Some(id), &form, &FieldErrors::new()).await
+}
+
+#[post("/campaigns/{id:\\d+}/edit")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<CampaignForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    state
+        .db
+        .run(move |c| Ok(Campaign::find(c, jc, id)?))
+        .await?;
+    let form = form.into_inner();
+    let year = local_date(state.now()).year();
+    let input = match form.validate(year) {
+        Ok(i) => i,
+        Err(errors) => return form_page(&req, &state, &user, Some(id), &form, &errors).await,
+    };
+    let version = form.version.trim().parse::<i32>().unwrap_or(-1);
+    let actor = user.actor(&req, &state);
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                let campaign = Campaign::update(c, jc, id, version, &input, actor.now)?;
+                actor.record(
+                    c,
+                    action::CAMPAIGN_UPDATED,
+                    "campaign",
+                    Some(id),
+                    campaign.name.clone(),
+                )?;
+                Ok::<_, WriteError>(campaign)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            &format!("/campaigns/{id}"),
+            "ok",
+            "Kampagnen er gemt.",
+        )),
+        Err(WriteError::Invalid(errors)) => {
+            form_page(&req, &state, &user, Some(id), &form, &errors).await
+        }
+        Err(WriteError::Stale) => {
+            let errors = FieldErrors::from([(
+                "form",
+                "Kampagnen er blevet ændret af en anden imens. Genindlæs siden og prøv igen."
+                    .to_string(),
+            )]);
+            form_page(&req, &state, &user, Some(id), &form, &errors).await
+        }
+        Err(WriteError::Failed(e)) => Err(e),
+        Err(WriteError::Duplicate(_)) => Err(AppError::Conflict("Prøv igen.".into())),
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct TargetFilter {
+    status: String,
+    consultant: String,
+}
+
+#[get("/campaigns/{id:\\d+}")]
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    filter: web::Query<TargetFilter>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let campaign = viewable(&state, &user, id).await?;
+    let jc = user.jobcenter_id;
+    let today = local_date(state.now());
+    let status = TargetStatus::parse(&filter.status);
+    let consultant = filter.consultant.parse::<i64>().ok();
+    let c2 = campaign.clone();
+    let (progress, targets, consultants, placements) = state
+        .db
+        .run(move |c| {
+            let progress = Progress::of(c, &c2, today)?;
+            let targets = CampaignTarget::list(c, jc, id, status, consultant)?;
+            let consultants = Campaign::consultants(c, id)?;
+            let placements = Placement::list(
+                c,
+                jc,
+                &PlacementQuery {
+                    campaign_id: Some(id),
+                    ..Default::default()
+                },
+                None,
+                200,
+            )?;
+            Ok((progress, targets, consultants, placements))
+        })
+        .await?;
+    let chart = charts::burn_up(&progress.weeks, campaign.target_companies);
+    let weeks: Vec<serde_json::Value> = progress
+        .weeks
+        .iter()
+        .map(|w| serde_json::json!({"week": w.week, "planned": w.planned, "actual": w.actual}))
+        .collect();
+    let consultant_choices: Vec<Choice> = consultants
+        .iter()
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.name.clone(),
+        })
+        .collect();
+    let status_choices: Vec<Choice> = TargetStatus::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().into(),
+            label: s.label().into(),
+        })
+        .collect();
+    let topics: Vec<&str> = crate::models::activity::decode_topics(&campaign.topics)
+        .into_iter()
+        .map(Topic::label)
+        .collect();
+    Page::new(&req, "campaigns/show.html")
+        .with("campaign", &campaign)
+        .with("status_label", campaign.status.label())
+        .with("period", campaign.period_label())
+        .with("topics", topics)
+        .with("progress", &progress)
+        .with("chart", chart)
+        .with("weeks", weeks)
+        .with("targets", &targets)
+        .with("placements", &placements)
+        .with("consultant_choices", consultant_choices)
+        .with("status_choices", status_choices)
+        .with("filter", filter.into_inner())
+        .with("is_manager", user.role >= Role::Manager)
+        .with("me", user.id)
+        .render(&state)
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AddParams {
+    q: String,
+    status: String,
+    postcode: String,
+    industry: String,
+    employees: String,
+}
+
+impl AddParams {
+    fn query(&self) -> CompanyQuery {
+        let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        CompanyQuery {
+            text: some(&self.q),
+            status: CompanyStatus::parse(self.status.trim()),
+            industry: some(&self.industry),
+            postcode: some(&self.postcode),
+            min_employees: EmployeeBand::parse(self.employees.trim()),
+            ..Default::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        [
+            &self.q,
+            &self.status,
+            &self.postcode,
+            &self.industry,
+            &self.employees,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
+    }
+}
+
+const ADD_LIMIT: usize = 2000;
+
+/// Finds companies in the register to put on the list.
+#[get("/campaigns/{id:\\d+}/targets/add")]
+pub async fn add_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    params: web::Query<AddParams>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let params = params.into_inner();
+    let query = params.query();
+    let searched = !params.is_empty();
+    let (campaign, found) = state
+        .db
+        .run(move |c| {
+            let campaign = Campaign::find(c, jc, id)?;
+            let found = if searched {
+                Company::export(c, jc, &query)?
+            } else {
+                Vec::new()
+            };
+            Ok((campaign, found))
+        })
+        .await?;
+    let total = found.len();
+    let statuses: Vec<Choice> = CompanyStatus::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().into(),
+            label: s.label().into(),
+        })
+        .collect();
+    let bands: Vec<Choice> = EmployeeBand::ALL
+        .iter()
+        .map(|b| Choice {
+            value: b.as_str().into(),
+            label: b.label().into(),
+        })
+        .collect();
+    Page::new(&req, "campaigns/add_targets.html")
+        .with("campaign", &campaign)
+        .with("params", &params)
+        .with("searched", searched)
+        .with("companies", &found[..total.min(200)])
+        .with("total", total)
+        .with("limit", ADD_LIMIT)
+        .with("statuses", statuses)
+        .with("employee_bands", bands)
+        .render(&state)
+}
+
+/// Adds the ticked companies, or every company the filter matches.
+#[post("/campaigns/{id:\\d+}/targets/add")]
+pub async fn add(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    body: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let fields = body.into_inner();
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let all = get("all") == "1";
+    let params = AddParams {
+        q: get("q"),
+        status: get("status"),
+        postcode: get("postcode"),
+        industry: get("industry"),
+        employees: get("employees"),
+    };
+    let ticked: Vec<i64> = fields
+        .iter()
+        .filter(|(k, v)| k == "company" && !v.is_empty())
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let actor = user.actor(&req, &state);
+    let report = state
+        .db
+        .run(move |c| {
+            let ids: Vec<i64> = if all && !params.is_empty() {
+                Company::export(c, jc, &params.query())?
+                    .into_iter()
+                    .take(ADD_LIMIT)
+                    .map(|co| co.id)
+                    .collect()
+            } else {
+                ticked
+            };
+            let report = CampaignTarget::add(c, jc, id, &ids, actor.now)?;
+            actor.record(
+                c,
+                action::CAMPAIGN_TARGETS_ADDED,
+                "campaign",
+                Some(id),
+                format!(
+                    "{} tilføjet, {} var der i forvejen",
+                    report.added, report.already
+                ),
+            )?;
+            Ok(report)
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/campaigns/{id}"),
+        "ok",
+        &format!(
+            "{} virksomheder er sat på listen ({} var der i forvejen).",
+            report.added, report.already
+        ),
+    ))
+}
+
+/// Adds companies by their CVR numbers: a CSV file (any column headed CVR, else the first) or
+/// numbers pasted one per line.
+#[post("/campaigns/{id:\\d+}/targets/import")]
+pub async fn import(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    mut payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let mut text = String::new();
+    while let Some(field) = payload.next().await {
+        let mut field =
+            field.map_err(|_| AppError::Validation("Filen kunne ikke læses.".into()))?;
+        let name = field.name().unwrap_or_default().to_string();
+        let mut data = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk =
+                chunk.map_err(|_| AppError::Validation("Filen kunne ikke læses.".into()))?;
+            if data.len() + chunk.len() > 5 * 1024 * 1024 {
+                return Err(AppError::Validation(
+                    "Filen er for stor (højst 5 MB).".into(),
+                ));
+            }
+            data.extend_from_slice(&chunk);
+        }
+        if name == "file" && !data.is_empty() {
+            if let Ok(table) = csv_io::read_table(&data) {
+                let col = table
+                    .headers
+                    .iter()
+                    .position(|h| csv_io::normalize_header(h).starts_with("cvr"))
+                    .unwrap_or(0);
+                for row in &table.rows {
+                    text.push_str(row.fields.get(col).map(String::as_str).unwrap_or(""));
+                    text.push('\n');
+                }
+            }
+        } else if name == "cvrs" {
+            text.push_str(&String::from_utf8_lossy(&data));
+            text.push('\n');
+        }
+    }
+    let mut valid = Vec::new();
+    let mut invalid = 0;
+    for token in text
+        .split(['\n', ';', ',', '\t'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        match cvr::normalize_cvr(token) {
+            Ok(n) => valid.push(n),
+            Err(_) => invalid += 1,
+        }
+    }
+    let actor = user.actor(&req, &state);
+    let (report, unknown) = state
+        .db
+        .run(move |c| {
+            let mut ids = Vec::new();
+            let mut unknown = 0;
+            for number in &valid {
+                let found = Company::find_by_cvr(c, jc, number)?;
+                if found.is_empty() {
+                    unknown += 1;
+                }
+                ids.extend(found.into_iter().map(|co| co.id));
+            }
+            let report = CampaignTarget::add(c, jc, id, &ids, actor.now)?;
+            actor.record(
+                c,
+                action::CAMPAIGN_TARGETS_ADDED,
+                "campaign",
+                Some(id),
+                format!("{} tilføjet fra CVR-liste", report.added),
+            )?;
+            Ok((report, unknown))
+        })
+        .await?;
+    let mut message = format!(
+        "{} virksomheder er sat på listen ({} var der i forvejen).",
+        report.added, report.already
+    );
+    if unknown > 0 {
+        message.push_str(&format!(" {unknown} CVR-numre findes ikke i registret."));
+    }
+    if invalid > 0 {
+        message.push_str(&format!(" {invalid} linjer var ikke gyldige CVR-numre."));
+    }
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/campaigns/{id}"),
+        if unknown + invalid > 0 { "error" } else { "ok" },
+        &message,
+    ))
+}
+
+#[post("/campaigns/{id:\\d+}/targets/split")]
+pub async fn split(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let actor = user.actor(&req, &state);
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(crate::db::write_tx(c, |c| {
+                let n = CampaignTarget::split_evenly(c, jc, id, actor.now)?;
+                actor.record(
+                    c,
+                    action::CAMPAIGN_TARGETS_SPLIT,
+                    "campaign",
+                    Some(id),
+                    format!("{n} fordelt"),
+                )?;
+                Ok::<_, WriteError>(n)
+            }))
+        })
+        .await?;
+    Ok(match result {
+        Ok(n) => redirect_with_flash(
+            &state,
+            &format!("/campaigns/{id}"),
+            "ok",
+            &format!("{n} virksomheder er fordelt mellem konsulenterne."),
+        ),
+        Err(WriteError::Invalid(errors)) => redirect_with_flash(
+            &state,
+            &format!("/campaigns/{id}"),
+            "error",
+            errors
+                .values()
+                .next()
+                .map(String::as_str)
+                .unwrap_or("Kunne ikke fordele."),
+        ),
+        Err(WriteError::Failed(e)) => return Err(e),
+        Err(_) => return Err(AppError::Conflict("Prøv igen.".into())),
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TargetForm {
+    assigned_to: String,
+    status: String,
+}
+
+/// Sets a target's status (the consultant on it, or a manager) and consultant (managers).
+#[post("/campaigns/{id:\\d+}/targets/{tid:\\d+}")]
+pub async fn set_target(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<TargetForm>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, tid), jc) = (path.into_inner(), user.jobcenter_id);
+    viewable(&state, &user, id).await?;
+    let manager = user.role >= Role::Manager;
+    let status = TargetStatus::parse(&form.status)
+        .ok_or_else(|| AppError::Validation("Vælg en status.".into()))?;
+    let wanted_assignee = match form.assigned_to.trim() {
+        "" => None,
+        v => Some(
+            v.parse::<i64>()
+                .map_err(|_| AppError::Validation("Vælg en konsulent.".into()))?,
+        ),
+    };
+    let actor = user.actor(&req, &state);
+    let uid = user.id;
+    let result = state
+        .db
+        .run(move |c| {
+            let target = CampaignTarget::find(c, jc, id, tid)?;
+            // Consultants work their own share and cannot move it to someone else.
+            if !manager && target.assigned_to != Some(uid) {
+                return Err(AppError::Forbidden);
+            }
+            let assigned = if manager {
+                wanted_assignee
+            } else {
+                target.assigned_to
+            };
+            Ok(crate::db::write_tx(c, |c| {
+                let t = CampaignTarget::set(c, jc, id, tid, assigned, status, actor.now)?;
+                actor.record(
+                    c,
+                    action::CAMPAIGN_TARGET_CHANGED,
+                    "campaign",
+                    Some(id),
+                    format!("virksomhed #{}: {}", t.company_id, status.label()),
+                )?;
+                Ok::<_, WriteError>(t)
+            }))
+        })
+        .await?;
+    Ok(match result {
+        Ok(_) => redirect_with_flash(
+            &state,
+            &format!("/campaigns/{id}#targets"),
+            "ok",
+            "Listen er opdateret.",
+        ),
+        Err(WriteError::Invalid(errors)) => redirect_with_flash(
+            &state,
+            &format!("/campaigns/{id}#targets"),
+            "error",
+            errors
+                .values()
+                .next()
+                .map(String::as_str)
+                .unwrap_or("Kunne ikke gemme."),
+        ),
+        Err(WriteError::Failed(e)) => return Err(e),
+        Err(_) => return Err(AppError::Conflict("Prøv igen.".into())),
+    })
+}
+
+#[post("/campaigns/{id:\\d+}/targets/{tid:\\d+}/remove")]
+pub async fn remove_target(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let ((id, tid), jc) = (path.into_inner(), user.jobcenter_id);
+    let actor = user.actor(&req, &state);
+    state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                let target = CampaignTarget::find(c, jc, id, tid)?;
+                CampaignTarget::remove(c, jc, id, tid)?;
+                actor.record(
+                    c,
+                    action::CAMPAIGN_TARGET_REMOVED,
+                    "campaign",
+                    Some(id),
+                    format!("virksomhed #{}", target.company_id),
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/campaigns/{id}#targets"),
+        "ok",
+        "Virksomheden er taget af listen.",
+    ))
+}
+
+/// The target list with statuses, as Danish Excel opens it.
+#[get("/campaigns/{id:\\d+}/targets.csv")]
+pub async fn export(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let campaign = viewable(&state, &user, id).await?;
+    let jc = user.jobcenter_id;
+    let actor = user.actor(&req, &state);
+    let rows = state
+        .db
+        .run(move |c| {
+            let rows = CampaignTarget::list(c, jc, id, None, None)?;
+            actor.record(
+                c,
+                action::CAMPAIGN_EXPORTED,
+                "campaign",
+                Some(id),
+                format!("{} virksomheder", rows.len()),
+            )?;
+            Ok(rows)
+        })
+        .await?;
+    let csv = csv_io::write_excel_csv(
+        &[
+            "Virksomhed",
+            "By",
+            "Konsulent",
+            "Status",
+            "Første kontakt",
+            "Besøgt",
+            "Seneste aktivitet",
+        ],
+        rows.into_iter().map(|r| {
+            vec![
+                r.company_name,
+                r.city,
+                r.assigned_name.unwrap_or_default(),
+                r.status_label.to_string(),
+                r.target
+                    .contacted_on
+                    .map(dates::dk_date)
+                    .unwrap_or_default(),
+                r.target.visited_on.map(dates::dk_date).unwrap_or_default(),
+                r.last_activity.unwrap_or_default(),
+            ]
+        }),
+    );
+    let filename = format!(
+        "kampagne-{}-{}.csv",
+        campaign.id,
+        crate::domain::validate::slugify(&campaign.name)
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename)],
+        })
+        .body(csv))
+}

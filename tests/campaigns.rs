@@ -1,0 +1,605 @@
+//! Campaigns: planning by ISO week, the target list, progress that moves by itself.
+
+mod common;
+
+use actix_web::http::StatusCode;
+use common::{Client, TestApp, app};
+use diesel::prelude::*;
+use jobcenter_crm::db::schema::{campaign_targets, campaigns};
+use jobcenter_crm::models::user::Role;
+
+fn campaign_fields(consultants: &[String]) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = vec![
+        ("name".into(), "Småjob og fleksjob i Køge".into()),
+        (
+            "purpose".into(),
+            "Start en dialog om småjob og fleksjob.".into(),
+        ),
+        ("start".into(), "uge 41 2026".into()),
+        ("end".into(), "uge 49".into()),
+        ("target_companies".into(), "50".into()),
+        ("target_placements".into(), "10".into()),
+        ("status".into(), "running".into()),
+        ("topic_smaajob".into(), "1".into()),
+        ("topic_fleksjob".into(), "1".into()),
+    ];
+    for c in consultants {
+        f.push((format!("consultant_{c}"), "1".into()));
+    }
+    f
+}
+
+async fn post_owned<S, B>(
+    client: &Client<'_, S>,
+    path: &str,
+    fields: &[(String, String)],
+) -> common::Resp
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    client.post(path, &borrowed).await
+}
+
+struct Setup {
+    campaign_id: i64,
+    consultants: Vec<i64>,
+}
+
+/// A running campaign for weeks 41–49 of 2026 with three consultants and `companies` targets.
+async fn running_campaign<S, B>(
+    app: &TestApp<S>,
+    manager: &Client<'_, S>,
+    seed: &common::Seed,
+    companies: usize,
+) -> Setup
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let mads = app.add_user(
+        &seed.jobcenter,
+        "mads@koege.dk",
+        "Mads Madsen",
+        Role::Consultant,
+    );
+    let consultants = vec![seed.consultant.id, seed.manager.id, mads.id];
+    let ids: Vec<String> = consultants.iter().map(|i| i.to_string()).collect();
+    manager.get("/campaigns/new").await;
+    let res = post_owned(manager, "/campaigns", &campaign_fields(&ids)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let campaign_id: i64 = res
+        .location()
+        .trim_start_matches("/campaigns/")
+        .parse()
+        .unwrap();
+    for i in 0..companies {
+        app.add_company(&seed.jobcenter, &format!("Målvirksomhed {i:02}"));
+    }
+    if companies > 0 {
+        manager
+            .get(&format!(
+                "/campaigns/{campaign_id}/targets/add?q=m%C3%A5lvirksomhed"
+            ))
+            .await;
+        let res = manager
+            .post(
+                &format!("/campaigns/{campaign_id}/targets/add"),
+                &[("all", "1"), ("q", "målvirksomhed")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+    }
+    Setup {
+        campaign_id,
+        consultants,
+    }
+}
+
+#[actix_web::test]
+async fn a_manager_plans_a_campaign_in_iso_weeks() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let form = manager.get("/campaigns/new").await;
+    assert!(form.body.contains(r#"<label for="start">Fra</label>"#));
+    let setup = running_campaign(&app, &manager, &seed, 0).await;
+    let page = manager
+        .get(&format!("/campaigns/{}", setup.campaign_id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "uge 41–49",
+        "05-10-2026",
+        "06-12-2026",
+        "0 af 50 virksomheder besøgt",
+        "Småjob, Fleksjob",
+        "Kampagnen er oprettet",
+    ] {
+        assert!(page.body.contains(text), "{text} missing");
+    }
+    let (start, end): (chrono::NaiveDate, chrono::NaiveDate) = campaigns::table
+        .select((campaigns::start_on, campaigns::end_on))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        (start.to_string(), end.to_string()),
+        ("2026-10-05".into(), "2026-12-06".into())
+    );
+    let list = manager.get("/campaigns").await;
+    assert!(list.body.contains("Småjob og fleksjob i Køge") && list.body.contains("uge 41–49"));
+}
+
+#[actix_web::test]
+async fn a_campaign_across_new_year_and_bad_periods() {
+    let app = app().await;
+    app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    manager.get("/campaigns/new").await;
+    let mut f = campaign_fields(&[]);
+    f[2].1 = "uge 50 2026".into();
+    f[3].1 = "uge 3".into();
+    let res = post_owned(&manager, "/campaigns", &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = manager.get(res.location()).await;
+    assert!(page.body.contains("uge 50 2026 – uge 3 2027"));
+    assert!(page.body.contains("07-12-2026") && page.body.contains("24-01-2027"));
+
+    manager.get("/campaigns/new").await;
+    let mut bad = campaign_fields(&[]);
+    bad[0].1 = "".into();
+    bad[2].1 = "uge 54".into();
+    bad[4].1 = "mange".into();
+    let res = post_owned(&manager, "/campaigns", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Giv kampagnen et navn."));
+    assert!(res.body.contains("Skriv en uge (fx uge 41)"));
+    assert!(res.body.contains("Skriv hvor mange virksomheder"));
+    let mut backwards = campaign_fields(&[]);
+    backwards[2].1 = "01-12-2026".into();
+    backwards[3].1 = "01-11-2026".into();
+    let res = post_owned(&manager, "/campaigns", &backwards).await;
+    assert!(
+        res.body
+            .contains("Kampagnen kan ikke slutte, før den begynder.")
+    );
+    let count: i64 = campaigns::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[actix_web::test]
+async fn consultants_cannot_create_campaigns_and_see_only_their_own() {
+    let app = app().await;
+    let seed = app.seed();
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    assert_eq!(
+        karen.get("/campaigns/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+    karen.get("/").await;
+    let res = post_owned(&karen, "/campaigns", &campaign_fields(&[])).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let manager = app.signed_in("leder@koege.dk").await;
+    manager.get("/campaigns/new").await;
+    let res = post_owned(
+        &manager,
+        "/campaigns",
+        &campaign_fields(&[seed.manager.id.to_string()]),
+    )
+    .await;
+    let path = res.location().to_string();
+    assert_eq!(
+        karen.get(&path).await.status,
+        StatusCode::FORBIDDEN,
+        "not on the campaign"
+    );
+    assert!(
+        !karen
+            .get("/campaigns")
+            .await
+            .body
+            .contains("Småjob og fleksjob i Køge")
+    );
+    assert_eq!(
+        karen.get(&format!("{path}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[actix_web::test]
+async fn targets_are_split_evenly_between_three_consultants() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 10).await;
+    let page = manager
+        .get(&format!("/campaigns/{}", setup.campaign_id))
+        .await;
+    assert!(page.body.contains("10 på listen"));
+    // Adding the same companies again doubles nothing.
+    manager
+        .get(&format!("/campaigns/{}/targets/add", setup.campaign_id))
+        .await;
+    manager
+        .post(
+            &format!("/campaigns/{}/targets/add", setup.campaign_id),
+            &[("all", "1"), ("q", "målvirksomhed")],
+        )
+        .await;
+    let res = manager
+        .post(
+            &format!("/campaigns/{}/targets/split", setup.campaign_id),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = manager.get(res.location()).await;
+    assert!(
+        page.body
+            .contains("10 virksomheder er fordelt mellem konsulenterne.")
+    );
+    let assigned: Vec<Option<i64>> = campaign_targets::table
+        .select(campaign_targets::assigned_to)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(assigned.len(), 10);
+    let counts: Vec<usize> = setup
+        .consultants
+        .iter()
+        .map(|id| assigned.iter().filter(|a| **a == Some(*id)).count())
+        .collect();
+    assert_eq!(counts.iter().sum::<usize>(), 10);
+    assert!(
+        counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1,
+        "{counts:?}"
+    );
+
+    // A consultant sees their share on the start page, not-contacted first.
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let home = karen.get("/").await;
+    assert!(home.body.contains("Dine kampagnevirksomheder"));
+    assert_eq!(home.body.matches("Ikke kontaktet").count(), counts[0]);
+}
+
+#[actix_web::test]
+async fn a_visit_for_the_campaign_moves_the_target_and_the_chart() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 3).await;
+    manager
+        .post(
+            &format!("/campaigns/{}/targets/split", setup.campaign_id),
+            &[],
+        )
+        .await;
+    let (target_company, assigned): (i64, Option<i64>) = campaign_targets::table
+        .filter(campaign_targets::assigned_to.eq(seed.consultant.id))
+        .select((campaign_targets::company_id, campaign_targets::assigned_to))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(assigned, Some(seed.consultant.id));
+
+    let before = manager
+        .get(&format!("/campaigns/{}", setup.campaign_id))
+        .await;
+    assert!(before.body.contains("0 af 50 virksomheder besøgt"));
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let form = karen
+        .get(&format!("/activities/new?company={target_company}"))
+        .await;
+    assert!(
+        form.body.contains(&format!(
+            r#"<option value="{}" selected>Småjob og fleksjob i Køge</option>"#,
+            setup.campaign_id
+        )),
+        "the running campaign is preselected"
+    );
+    let today = jobcenter_crm::web::views::local_date(app.now()).to_string();
+    let cid = target_company.to_string();
+    let camp = setup.campaign_id.to_string();
+    let me = seed.consultant.id.to_string();
+    let res = karen
+        .post(
+            "/activities",
+            &[
+                ("company_id", cid.as_str()),
+                ("user_id", &me),
+                ("kind", "visit"),
+                ("occurred_on", &today),
+                ("campaign_id", &camp),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let status: String = campaign_targets::table
+        .filter(campaign_targets::company_id.eq(target_company))
+        .select(campaign_targets::status)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "visited");
+    let after = manager
+        .get(&format!("/campaigns/{}", setup.campaign_id))
+        .await;
+    assert!(after.body.contains("1 af 50 virksomheder besøgt"));
+    assert!(
+        after.body.contains("1 indtil nu"),
+        "the chart's text alternative counts the visit"
+    );
+    let week = chrono::Datelike::iso_week(&jobcenter_crm::web::views::local_date(app.now())).week();
+    assert!(
+        after
+            .body
+            .contains(&format!("<tr><th scope=\"row\">{week}</th><td>")),
+        "this week is in the table"
+    );
+
+    // A call to another company on the list moves it to contacted only.
+    let (other_company,): (i64,) = campaign_targets::table
+        .filter(campaign_targets::company_id.ne(target_company))
+        .select((campaign_targets::company_id,))
+        .first(&mut app.conn())
+        .unwrap();
+    let oc = other_company.to_string();
+    karen.get(&format!("/activities/new?company={oc}")).await;
+    karen
+        .post(
+            "/activities",
+            &[
+                ("company_id", oc.as_str()),
+                ("user_id", &me),
+                ("kind", "phone"),
+                ("occurred_on", &today),
+                ("campaign_id", &camp),
+            ],
+        )
+        .await;
+    let status: String = campaign_targets::table
+        .filter(campaign_targets::company_id.eq(other_company))
+        .select(campaign_targets::status)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "contacted");
+
+    // The SVG is well-formed and labelled.
+    let start = after.body.find("<svg").unwrap();
+    let end = after.body.find("</svg>").unwrap() + 6;
+    let svg = &after.body[start..end];
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("role"), Some("img"));
+    let title = root
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .expect("a title");
+    assert_eq!(title.text(), Some("Besøgte virksomheder pr. uge"));
+    assert!(root.children().any(|n| n.has_tag_name("desc")));
+}
+
+#[actix_web::test]
+async fn a_placement_for_the_campaign_makes_an_agreement_and_declined_stays_declined() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 2).await;
+    let targets: Vec<(i64, i64)> = campaign_targets::table
+        .order(campaign_targets::id)
+        .select((campaign_targets::id, campaign_targets::company_id))
+        .load(&mut app.conn())
+        .unwrap();
+    let (cid, camp, me) = (
+        targets[0].1.to_string(),
+        setup.campaign_id.to_string(),
+        seed.manager.id.to_string(),
+    );
+    manager.get(&format!("/placements/new?company={cid}")).await;
+    let res = manager
+        .post(
+            "/placements",
+            &[
+                ("company_id", cid.as_str()),
+                ("user_id", &me),
+                ("kind", "smaajob"),
+                ("citizen_ref", "SAG-1"),
+                ("hours_per_week", "8"),
+                ("start_on", "2026-11-01"),
+                ("status", "active"),
+                ("campaign_id", &camp),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let status: String = campaign_targets::table
+        .find(targets[0].0)
+        .select(campaign_targets::status)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "agreement");
+    let page = manager
+        .get(&format!("/campaigns/{}", setup.campaign_id))
+        .await;
+    assert!(page.body.contains("1 af 10 forløb"));
+    assert!(
+        page.body.contains("Forløb fra kampagnen") && page.body.contains("Småjob</strong> hos")
+    );
+
+    // By hand: declined; a later call does not undo it.
+    let second = targets[1];
+    manager
+        .get(&format!("/campaigns/{}", setup.campaign_id))
+        .await;
+    let res = manager
+        .post(
+            &format!("/campaigns/{}/targets/{}", setup.campaign_id, second.0),
+            &[("assigned_to", ""), ("status", "declined")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let oc = second.1.to_string();
+    manager.get(&format!("/activities/new?company={oc}")).await;
+    manager
+        .post(
+            "/activities",
+            &[
+                ("company_id", oc.as_str()),
+                ("user_id", &me),
+                ("kind", "phone"),
+                ("occurred_on", "2026-11-20"),
+                ("campaign_id", &camp),
+            ],
+        )
+        .await;
+    let status: String = campaign_targets::table
+        .find(second.0)
+        .select(campaign_targets::status)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "declined");
+
+    // An activity for a campaign the company is not on is refused.
+    let outsider = app
+        .add_company(&seed.jobcenter, "Udenfor ApS")
+        .id
+        .to_string();
+    manager
+        .get(&format!("/activities/new?company={outsider}"))
+        .await;
+    let res = manager
+        .post(
+            "/activities",
+            &[
+                ("company_id", outsider.as_str()),
+                ("user_id", &me),
+                ("kind", "visit"),
+                ("occurred_on", "2026-11-20"),
+                ("campaign_id", &camp),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Virksomheden er ikke på kampagnens liste.")
+    );
+}
+
+#[actix_web::test]
+async fn another_jobcenter_gets_404_and_cannot_slip_its_companies_in() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 1).await;
+    let id = setup.campaign_id;
+    let other = app.signed_in("admin@stevns.dk").await;
+    for path in [
+        format!("/campaigns/{id}"),
+        format!("/campaigns/{id}/edit"),
+        format!("/campaigns/{id}/targets/add"),
+        format!("/campaigns/{id}/targets.csv"),
+    ] {
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    other.get("/campaigns").await;
+    assert_eq!(
+        other
+            .post(&format!("/campaigns/{id}/targets/split"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(
+                &format!("/campaigns/{id}/targets/add"),
+                &[("all", "1"), ("q", "a")]
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !other
+            .get("/campaigns")
+            .await
+            .body
+            .contains("Småjob og fleksjob")
+    );
+
+    // Our manager ticks a company id of theirs: it is not added.
+    let theirs = app.add_company(&seed.other_jobcenter, "Nabo ApS");
+    manager.get(&format!("/campaigns/{id}/targets/add")).await;
+    let their_id = theirs.id.to_string();
+    manager
+        .post(
+            &format!("/campaigns/{id}/targets/add"),
+            &[("company", their_id.as_str())],
+        )
+        .await;
+    let on_list: Vec<i64> = campaign_targets::table
+        .select(campaign_targets::company_id)
+        .load(&mut app.conn())
+        .unwrap();
+    assert!(!on_list.contains(&theirs.id));
+    assert_eq!(on_list.len(), 1);
+}
+
+#[actix_web::test]
+async fn targets_come_from_a_list_of_cvr_numbers_and_go_out_as_csv() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 0).await;
+    let a = app.add_company(&seed.jobcenter, "Cvr Et ApS");
+    let b = app.add_company(&seed.jobcenter, "Cvr To ApS");
+    let unknown = jobcenter_crm::domain::cvr::complete_cvr(9_000_001).unwrap();
+    manager
+        .get(&format!("/campaigns/{}/targets/add", setup.campaign_id))
+        .await;
+    let csv = format!(
+        "CVR-nummer;Navn\r\n{};x\r\n{};y\r\n{};z\r\nikke et nummer;w\r\n",
+        a.cvr, b.cvr, unknown
+    );
+    let res = manager
+        .upload(
+            &format!("/campaigns/{}/targets/import", setup.campaign_id),
+            "file",
+            "liste.csv",
+            csv.as_bytes(),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = manager.get(res.location()).await;
+    assert!(
+        page.body.contains("2 virksomheder er sat på listen"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("1 CVR-numre findes ikke i registret"));
+    assert!(page.body.contains("1 linjer var ikke gyldige CVR-numre"));
+    let export = manager
+        .get(&format!("/campaigns/{}/targets.csv", setup.campaign_id))
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.body.starts_with('\u{feff}'));
+    assert!(export.body.contains("Cvr Et ApS;Køge;;Ikke kontaktet"));
+}
