@@ -5,3 +5,4 @@ pub mod csv_io;
 pub mod cvr;
 pub mod text;
 pub mod validate;
+pub mod working_days;

@@ -28,6 +28,15 @@ pub mod action {
     pub const CONTACT_REMOVED: &str = "contact_removed";
     pub const CONTACT_ERASED: &str = "contact_erased";
     pub const SETTINGS_CHANGED: &str = "settings_changed";
+    pub const REQUEST_ASSIGNED: &str = "request_assigned";
+    pub const REQUEST_ANSWERED: &str = "request_answered";
+    pub const REQUEST_CLOSED: &str = "request_closed";
+    pub const REQUEST_REOPENED: &str = "request_reopened";
+    pub const REQUEST_SPAM: &str = "request_spam";
+    pub const REQUEST_NOT_SPAM: &str = "request_not_spam";
+    pub const REQUEST_COMPANY_LINKED: &str = "request_company_linked";
+    pub const REQUESTS_DELETED: &str = "requests_deleted";
+    pub const MAIL_RETRIED: &str = "mail_retried";
 }
 
 /// Danish wording of an action for the audit page.
@@ -53,6 +62,15 @@ pub fn action_label(action: &str) -> &str {
         action::CONTACT_REMOVED => "Kontaktperson fjernet",
         action::CONTACT_ERASED => "Kontaktpersons data slettet",
         action::SETTINGS_CHANGED => "Indstillinger ændret",
+        action::REQUEST_ASSIGNED => "Henvendelse tildelt",
+        action::REQUEST_ANSWERED => "Henvendelse besvaret",
+        action::REQUEST_CLOSED => "Henvendelse lukket",
+        action::REQUEST_REOPENED => "Henvendelse genåbnet",
+        action::REQUEST_SPAM => "Henvendelse markeret som spam",
+        action::REQUEST_NOT_SPAM => "Henvendelse flyttet fra spam til indbakken",
+        action::REQUEST_COMPANY_LINKED => "Henvendelse knyttet til virksomhed",
+        action::REQUESTS_DELETED => "Henvendelser slettet (opbevaringsregel)",
+        action::MAIL_RETRIED => "E-mail sendt igen",
         other => other,
     }
 }

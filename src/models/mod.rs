@@ -4,9 +4,12 @@
 pub mod audit;
 pub mod company;
 pub mod company_import;
+pub mod contact_form_hit;
 pub mod contact_person;
+pub mod contact_request;
 pub mod jobcenter;
 pub mod login_attempt;
+pub mod outbox;
 pub mod session;
 pub mod settings;
 pub mod setup_token;

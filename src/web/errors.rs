@@ -98,7 +98,13 @@ fn error_html(
 ) -> Option<String> {
     let state = req.app_data::<web::Data<AppState>>()?;
     let (title, text) = wording(status);
-    let res = Page::new(req, "errors/error.html")
+    // The public contact form's visitors get its own layout, without staff links.
+    let template = if req.path() == "/kontakt" || req.path().starts_with("/kontakt/") {
+        "contact/error.html"
+    } else {
+        "errors/error.html"
+    };
+    let res = Page::new(req, template)
         .with("title", title)
         .with("text", message.map_or(text.to_string(), |m| m.0))
         .with("status", status.as_u16())

@@ -3,9 +3,12 @@
 pub mod admin;
 pub mod auth;
 pub mod companies;
+pub mod contact;
 pub mod errors;
 pub mod home;
 pub mod login;
+pub mod outbox;
+pub mod requests;
 pub mod security;
 pub mod setup;
 pub mod views;
@@ -146,5 +149,19 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(companies::update_contact)
         .service(companies::remove_contact)
         .service(companies::erase_contact_form)
-        .service(companies::erase_contact);
+        .service(companies::erase_contact)
+        .service(requests::list)
+        .service(requests::show)
+        .service(requests::take)
+        .service(requests::assign)
+        .service(requests::answered)
+        .service(requests::close)
+        .service(requests::reopen)
+        .service(requests::spam)
+        .service(requests::not_spam)
+        .service(requests::link_company)
+        .service(requests::dashboard)
+        .service(outbox::list)
+        .service(outbox::retry)
+        .configure(contact::routes);
 }

@@ -42,6 +42,16 @@ const TEMPLATES: &[(&str, &str)] = embed_templates![
     "companies/import.html",
     "companies/import_preview.html",
     "companies/import_done.html",
+    "contact/layout.html",
+    "contact/form.html",
+    "contact/choose.html",
+    "contact/thanks.html",
+    "contact/limited.html",
+    "contact/error.html",
+    "requests/list.html",
+    "requests/show.html",
+    "dashboard/index.html",
+    "admin/outbox.html",
 ];
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
