@@ -500,3 +500,18 @@ async fn the_consent_text_links_the_privacy_page_of_the_jobcenter() {
     let other = client.get("/kontakt/stevns").await;
     assert!(!other.body.contains("privatliv"));
 }
+
+#[actix_web::test]
+async fn a_form_without_its_token_is_refused_in_plain_danish() {
+    let app = app().await;
+    app.seed();
+    let client = app.client();
+    client.get("/kontakt/koege").await;
+    let mut fields: Vec<(&str, String)> = request_fields();
+    fields.push(("csrf_token", "forkert".into()));
+    let res = client.post_raw("/kontakt/koege", &fields, &[]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("Formularen er udløbet"));
+    assert!(!res.body.contains("Log ud"));
+    assert!(app.requests().is_empty());
+}

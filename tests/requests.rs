@@ -7,7 +7,7 @@ mod contact_support;
 use actix_web::http::StatusCode;
 use chrono::TimeDelta;
 use common::app;
-use contact_support::{cvr, request_fields, set, to_monday_morning};
+use contact_support::{cvr, request_fields, set, stored, to_monday_morning};
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{audit_log, contact_request_events, contact_requests};
 use jobcenter_crm::models::contact_request::{ContactRequest, Purged, RequestStatus};
@@ -44,7 +44,7 @@ async fn the_answer_time_is_recorded_once() {
     );
 
     app.clock.advance(TimeDelta::hours(3));
-    let answered_at = app.now();
+    let answered_at = stored(app.now());
     // A new day's session (the old one timed out while the consultant phoned the company).
     let consultant = app.signed_in("konsulent@koege.dk").await;
     consultant.get(&url).await;
@@ -52,7 +52,7 @@ async fn the_answer_time_is_recorded_once() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let answered = app.only_request();
     assert_eq!(answered.status, RequestStatus::Answered);
-    assert_eq!(answered.first_answer_at, Some(answered_at));
+    assert_eq!(answered.first_answer_at.map(stored), Some(answered_at));
     // Answering again (or an activity logged later) does not move the first answer.
     app.clock.advance(TimeDelta::days(1));
     let again = ContactRequest::mark_answered(
@@ -63,7 +63,7 @@ async fn the_answer_time_is_recorded_once() {
         app.now(),
     )
     .unwrap();
-    assert_eq!(again.first_answer_at, Some(answered_at));
+    assert_eq!(again.first_answer_at.map(stored), Some(answered_at));
     assert_eq!(again.assigned_to, Some(seed.consultant.id));
 
     let consultant = app.signed_in("konsulent@koege.dk").await;
@@ -190,7 +190,7 @@ async fn closing_reopening_and_spam_move_a_request_between_tabs() {
     karen.post(&format!("{url}/close"), &[]).await;
     let closed = app.only_request();
     assert_eq!(closed.status, RequestStatus::Closed);
-    assert_eq!(closed.closed_at, Some(app.now()));
+    assert_eq!(closed.closed_at.map(stored), Some(stored(app.now())));
     assert!(
         karen
             .get("/requests?tab=closed")

@@ -762,19 +762,23 @@ impl ContactRequest {
     }
 
     /// The requests that want the user's attention: new ones and those assigned to the user
-    /// that are not answered yet. One indexed count, cheap enough for every page.
+    /// that are not answered yet. One statement of two index seeks (an OR in one WHERE would
+    /// make the database walk all of the jobcenter's requests), cheap enough for every page.
     pub fn count_open_for(c: &mut DbConn, jobcenter_id: i64, user_id: i64) -> QueryResult<i64> {
-        contact_requests::table
+        let new = contact_requests::table
             .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
-            .filter(
-                contact_requests::status
-                    .eq(RequestStatus::New)
-                    .or(contact_requests::status
-                        .eq(RequestStatus::Assigned)
-                        .and(contact_requests::assigned_to.eq(user_id))),
-            )
+            .filter(contact_requests::status.eq(RequestStatus::New))
             .count()
-            .get_result(c)
+            .single_value()
+            .assume_not_null();
+        let mine = contact_requests::table
+            .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
+            .filter(contact_requests::assigned_to.eq(user_id))
+            .filter(contact_requests::status.eq(RequestStatus::Assigned))
+            .count()
+            .single_value()
+            .assume_not_null();
+        diesel::select(new + mine).get_result(c)
     }
 
     /// How many new requests there are, and how many wait with the user.

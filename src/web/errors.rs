@@ -97,13 +97,18 @@ fn error_html(
     message: Option<UserMessage>,
 ) -> Option<String> {
     let state = req.app_data::<web::Data<AppState>>()?;
-    let (title, text) = wording(status);
+    let (title, mut text) = wording(status);
     // The public contact form's visitors get its own layout, without staff links.
-    let template = if req.path() == "/kontakt" || req.path().starts_with("/kontakt/") {
+    let public = req.path() == "/kontakt" || req.path().starts_with("/kontakt/");
+    let template = if public {
         "contact/error.html"
     } else {
         "errors/error.html"
     };
+    if public && status == StatusCode::FORBIDDEN {
+        // The only refusal there is a form token that no longer matches (cookies cleared).
+        text = "Formularen er udløbet. Gå tilbage, genindlæs siden, og send den igen.";
+    }
     let res = Page::new(req, template)
         .with("title", title)
         .with("text", message.map_or(text.to_string(), |m| m.0))

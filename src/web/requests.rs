@@ -9,7 +9,7 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::views::{Page, redirect_with_flash, url_encode};
 use crate::db::{DbConn, write_tx};
-use crate::domain::working_days::{self, ResponseStats, Timing};
+use crate::domain::working_days::{self, ResponseStats};
 use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::audit::{Actor, action};
@@ -136,13 +136,12 @@ pub async fn list(
         .map(|t| TabView {
             key: t.as_str(),
             label: t.label(),
+            // Only the small sets are counted; the others grow for years.
             count: match t {
                 InboxTab::New => Some(new),
                 InboxTab::Mine => Some(mine),
-                InboxTab::Open => Some(new + mine),
                 _ => None,
-            }
-            .filter(|_| *t != InboxTab::Open),
+            },
             current: *t == tab,
         })
         .collect();
@@ -642,12 +641,10 @@ pub async fn dashboard(
     let stats: ResponseStats = working_days::response_stats(&timings, now, f64::from(promise_days));
     let received = timings.len();
     let answered_in_time = stats.answered - stats.answered_late;
-    let received_open = timings.iter().filter(|t: &&Timing| t.open).count();
     Page::new(&req, "dashboard/index.html")
         .with("days", days)
         .with("periods", PERIODS)
         .with("received", received)
-        .with("received_open", received_open)
         .with("answered_in_time", answered_in_time)
         .with("new", new)
         .with(

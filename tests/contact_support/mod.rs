@@ -63,6 +63,12 @@ pub fn stamp_of(page: &Resp) -> String {
     unescape(&page.body[start..start + end])
 }
 
+/// A time as the databases keep it: PostgreSQL stores microseconds.
+pub fn stored(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap()
+}
+
 /// Moves the clock to the coming Monday 09:00 UTC, so working-day figures do not depend on
 /// the day the tests run.
 pub fn to_monday_morning<S>(app: &TestApp<S>) {
