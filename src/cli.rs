@@ -12,10 +12,14 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, DbArgs, ServeArgs};
 use crate::db::{Db, DbConn, dialect, write_tx};
 use crate::domain::validate;
+use crate::mail::{self, Mailer};
 use crate::models::audit::{NewAuditEntry, action};
 use crate::models::company_import::PendingImport;
+use crate::models::contact_form_hit::ContactFormHit;
+use crate::models::contact_request::ContactRequest;
 use crate::models::jobcenter::{Jobcenter, NewJobcenter};
 use crate::models::login_attempt::LoginAttempt;
+use crate::models::outbox::OutboxMail;
 use crate::models::session::Session;
 use crate::models::setup_token::SetupToken;
 use crate::models::user::{NewUser, Role, User};
@@ -412,6 +416,15 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
     if applied > 0 {
         tracing::info!("applied {applied} database migration(s)");
     }
+    let mailer = match &config.smtp_url {
+        Some(url) => Some(Arc::new(
+            Mailer::new(url, &config.mail_from).map_err(|e| e.to_string())?,
+        )),
+        None => {
+            tracing::info!("SMTP_URL is not set: mails wait in the outbox (Udgående e-mail)");
+            None
+        }
+    };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state = AppState::new(config.clone(), db.clone(), clock.clone())
         .map_err(|e| format!("templates: {e}"))?;
@@ -442,6 +455,10 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
         drop(conn);
 
         actix_web::rt::spawn(housekeeping(state.clone()));
+        actix_web::rt::spawn(retention(state.clone()));
+        if let Some(mailer) = mailer {
+            actix_web::rt::spawn(mail::sender(state.clone(), mailer));
+        }
         server
             .run()
             .await
@@ -459,7 +476,8 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Clears expired sessions, old login attempts and unconfirmed imports every ten minutes.
+/// Clears expired sessions, old login attempts, unconfirmed imports, the contact form's old
+/// rate-limit counts and old outbox mails every ten minutes.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -471,11 +489,36 @@ async fn housekeeping(state: AppState) {
                 Session::purge_expired(c, now)?;
                 LoginAttempt::purge_old(c, now)?;
                 PendingImport::purge_old(c, now)?;
+                ContactFormHit::purge_old(c, now)?;
+                OutboxMail::purge_old(c, now)?;
                 Ok(())
             })
             .await;
         if let Err(e) = result {
             tracing::warn!("housekeeping failed: {e}");
+        }
+    }
+}
+
+/// Once a day (and at start): deletes closed contact requests and spam past each jobcenter's
+/// retention settings.
+async fn retention(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(24 * 60 * 60));
+    loop {
+        tick.tick().await;
+        let now = state.now();
+        match state
+            .db
+            .run(move |c| Ok(ContactRequest::purge_expired(c, now)?))
+            .await
+        {
+            Ok(p) if p.closed + p.spam > 0 => tracing::info!(
+                "retention: deleted {} closed contact requests and {} spam",
+                p.closed,
+                p.spam
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("retention job failed: {e}"),
         }
     }
 }

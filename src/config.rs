@@ -56,6 +56,15 @@ pub struct ServeArgs {
     /// Database connections in the pool
     #[arg(long, env = "DB_POOL_SIZE", default_value_t = 8)]
     pub pool_size: u32,
+
+    /// Mail server for notifications, e.g. smtps://user:password@smtp.example.dk or
+    /// smtp://localhost:25; without it mails wait in the outbox (visible to admins)
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of notification mails, e.g. "Jobcenter Køge <noreply@koege.dk>"; needed with SMTP_URL
+    #[arg(long, env = "MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 /// What the running app needs to know.
@@ -69,6 +78,9 @@ pub struct Config {
     pub base_url: String,
     pub pool_size: u32,
     pub pool_timeout: Duration,
+    /// Where mail goes; `None` keeps mails in the outbox.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -80,6 +92,8 @@ impl std::fmt::Debug for Config {
             .field("trust_proxy", &self.trust_proxy)
             .field("base_url", &self.base_url)
             .field("pool_size", &self.pool_size)
+            .field("smtp", &self.smtp_url.is_some())
+            .field("mail_from", &self.mail_from)
             .finish_non_exhaustive()
     }
 }
@@ -90,6 +104,8 @@ pub enum ConfigError {
     ShortSecret,
     #[error("cannot read or write the secret key file {0}: {1}")]
     SecretFile(String, std::io::Error),
+    #[error("MAIL_FROM must be set to the sender address when SMTP_URL is set")]
+    MissingMailFrom,
 }
 
 impl Config {
@@ -99,6 +115,16 @@ impl Config {
             Some(_) => return Err(ConfigError::ShortSecret),
             None => load_or_create_secret(&db.data_dir)?,
         };
+        let smtp_url = serve.smtp_url.clone().filter(|u| !u.trim().is_empty());
+        let mail_from = serve
+            .mail_from
+            .clone()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        if smtp_url.is_some() && mail_from.is_empty() {
+            return Err(ConfigError::MissingMailFrom);
+        }
         let base_url = serve
             .base_url
             .clone()
@@ -114,6 +140,8 @@ impl Config {
             base_url,
             pool_size: serve.pool_size.max(1),
             pool_timeout: Duration::from_secs(5),
+            smtp_url,
+            mail_from,
         })
     }
 
@@ -128,6 +156,8 @@ impl Config {
             base_url: "http://localhost".into(),
             pool_size: 4,
             pool_timeout: Duration::from_secs(5),
+            smtp_url: None,
+            mail_from: "Jobcenter CRM <crm@jobcenter.test>".into(),
         }
     }
 }

@@ -54,6 +54,8 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 pub struct Keys {
     pub cookie: actix_web::cookie::Key,
     csrf: Vec<u8>,
+    client: Vec<u8>,
+    signing: Vec<u8>,
 }
 
 impl Keys {
@@ -68,7 +70,43 @@ impl Keys {
         Keys {
             cookie: actix_web::cookie::Key::from(&cookie),
             csrf: derive("jobcenter-crm csrf"),
+            client: derive("jobcenter-crm client address"),
+            signing: derive("jobcenter-crm signed values"),
         }
+    }
+
+    /// A keyed hash of a client address, for rate limits: the same address always gives the
+    /// same value, but without the secret key the address can neither be read back nor guessed
+    /// by hashing candidates.
+    pub fn client_hash(&self, address: &str) -> String {
+        let mut mac = HmacSha256::new_from_slice(&self.client).expect("HMAC takes any key length");
+        mac.update(address.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    fn signing_mac(&self, value: &str) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(&self.signing).expect("HMAC takes any key length");
+        mac.update(value.as_bytes());
+        mac
+    }
+
+    /// `value` with a signature appended ("value.signature"), for a hidden form field whose
+    /// content the server must get back unchanged (e.g. when a form was handed out).
+    pub fn sign(&self, value: &str) -> String {
+        let sig = URL_SAFE_NO_PAD.encode(self.signing_mac(value).finalize().into_bytes());
+        format!("{value}.{sig}")
+    }
+
+    /// The value of a string made by `sign`, if its signature holds (checked in constant time).
+    pub fn verify_signed<'a>(&self, signed: &'a str) -> Option<&'a str> {
+        let (value, sig) = signed.trim().rsplit_once('.')?;
+        let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
+        self.signing_mac(value).verify_slice(&sig).ok()?;
+        Some(value)
     }
 
     fn csrf_mac(&self, binding: &str) -> HmacSha256 {
@@ -114,6 +152,30 @@ mod tests {
         assert!(!keys.verify_csrf("session-a", "!!!"));
         let other = Keys::derive(b"another secret key, 32 chars long!!");
         assert!(!other.verify_csrf("session-a", &token));
+    }
+
+    #[test]
+    fn signed_values_round_trip_and_resist_tampering() {
+        let keys = Keys::derive(b"0123456789abcdef0123456789abcdef");
+        let signed = keys.sign("7.1700000000.abc");
+        assert_eq!(keys.verify_signed(&signed), Some("7.1700000000.abc"));
+        assert_eq!(keys.verify_signed(&signed.replacen('7', "8", 1)), None);
+        assert_eq!(keys.verify_signed("7.1700000000.abc"), None);
+        assert_eq!(keys.verify_signed(""), None);
+        let other = Keys::derive(b"another secret key, 32 chars long!!");
+        assert_eq!(other.verify_signed(&signed), None);
+    }
+
+    #[test]
+    fn client_hashes_are_keyed_and_stable() {
+        let keys = Keys::derive(b"0123456789abcdef0123456789abcdef");
+        let h = keys.client_hash("203.0.113.7");
+        assert_eq!(h, keys.client_hash("203.0.113.7"));
+        assert_ne!(h, keys.client_hash("203.0.113.8"));
+        assert_eq!(h.len(), 64);
+        assert!(!h.contains("203"));
+        let other = Keys::derive(b"another secret key, 32 chars long!!");
+        assert_ne!(h, other.client_hash("203.0.113.7"));
     }
 
     #[test]

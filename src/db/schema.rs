@@ -234,6 +234,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contact_requests (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        company_id -> Nullable<BigInt>,
+        company_name -> Text,
+        cvr -> Nullable<Text>,
+        p_number -> Nullable<Text>,
+        contact_name -> Text,
+        email -> Text,
+        phone -> Text,
+        topic -> Text,
+        message -> Text,
+        preferred_time -> Text,
+        consent -> Bool,
+        status -> Text,
+        spam_reason -> Nullable<Text>,
+        assigned_to -> Nullable<BigInt>,
+        received_at -> Timestamp,
+        first_answer_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        idempotency_key -> Text,
+    }
+}
+
+diesel::table! {
+    contact_request_events (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        request_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        kind -> Text,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_mails (id) {
+        id -> BigInt,
+        jobcenter_id -> Nullable<BigInt>,
+        request_id -> Nullable<BigInt>,
+        to_address -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    contact_form_hits (id) {
+        id -> BigInt,
+        client_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> jobcenters (jobcenter_id));
 diesel::joinable!(campaign_targets -> companies (company_id));
 diesel::joinable!(campaign_targets -> campaigns (campaign_id));
@@ -246,6 +308,10 @@ diesel::joinable!(companies -> users (fixed_contact_id));
 diesel::joinable!(contact_persons -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (user_id));
+diesel::joinable!(contact_requests -> companies (company_id));
+diesel::joinable!(contact_requests -> users (assigned_to));
+diesel::joinable!(contact_request_events -> contact_requests (request_id));
+diesel::joinable!(contact_request_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     jobcenters,
@@ -264,4 +330,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaigns,
     campaign_consultants,
     campaign_targets,
+    contact_requests,
+    contact_request_events,
+    outbox_mails,
+    contact_form_hits,
 );

@@ -6,3 +6,4 @@ pub mod cvr;
 pub mod dates;
 pub mod text;
 pub mod validate;
+pub mod working_days;

@@ -44,6 +44,15 @@ pub mod action {
     pub const CAMPAIGN_TARGET_CHANGED: &str = "campaign_target_changed";
     pub const CAMPAIGN_TARGET_REMOVED: &str = "campaign_target_removed";
     pub const CAMPAIGN_EXPORTED: &str = "campaign_exported";
+    pub const REQUEST_ASSIGNED: &str = "request_assigned";
+    pub const REQUEST_ANSWERED: &str = "request_answered";
+    pub const REQUEST_CLOSED: &str = "request_closed";
+    pub const REQUEST_REOPENED: &str = "request_reopened";
+    pub const REQUEST_SPAM: &str = "request_spam";
+    pub const REQUEST_NOT_SPAM: &str = "request_not_spam";
+    pub const REQUEST_COMPANY_LINKED: &str = "request_company_linked";
+    pub const REQUESTS_DELETED: &str = "requests_deleted";
+    pub const MAIL_RETRIED: &str = "mail_retried";
 }
 
 /// Danish wording of an action for the audit page.
@@ -85,6 +94,15 @@ pub fn action_label(action: &str) -> &str {
         action::CAMPAIGN_TARGET_CHANGED => "Kampagnestatus ændret",
         action::CAMPAIGN_TARGET_REMOVED => "Virksomhed taget af kampagne",
         action::CAMPAIGN_EXPORTED => "Kampagneliste eksporteret",
+        action::REQUEST_ASSIGNED => "Henvendelse tildelt",
+        action::REQUEST_ANSWERED => "Henvendelse besvaret",
+        action::REQUEST_CLOSED => "Henvendelse lukket",
+        action::REQUEST_REOPENED => "Henvendelse genåbnet",
+        action::REQUEST_SPAM => "Henvendelse markeret som spam",
+        action::REQUEST_NOT_SPAM => "Henvendelse flyttet fra spam til indbakken",
+        action::REQUEST_COMPANY_LINKED => "Henvendelse knyttet til virksomhed",
+        action::REQUESTS_DELETED => "Henvendelser slettet (opbevaringsregel)",
+        action::MAIL_RETRIED => "E-mail sendt igen",
         other => other,
     }
 }

@@ -20,6 +20,7 @@ use crate::models::calendar_feed::CalendarFeed;
 use crate::models::campaign::{Campaign, CampaignStatus};
 use crate::models::company::{Company, CompanyQuery};
 use crate::models::contact_person::ContactPerson;
+use crate::models::contact_request::ContactRequest;
 use crate::models::user::{Role, User};
 
 const PAGE_SIZE: i64 = 25;
@@ -246,11 +247,23 @@ pub async fn create(
         Err(errors) => return form_page(&req, &state, &user, &company, None, &form, &errors).await,
     };
     let actor = user.actor(&req, &state);
+    let request_id = form.request_id.trim().parse::<i64>().ok();
     let result = state
         .db
         .run(move |c| {
             Ok(crate::db::write_tx(c, |c| {
                 let activity = Activity::create(c, jc, &input, actor.now)?;
+                // Logged as the answer to a contact request: that request is answered now.
+                if let Some(rid) = request_id {
+                    ContactRequest::mark_answered(c, jc, rid, actor.user_id, actor.now)?;
+                    actor.record(
+                        c,
+                        action::REQUEST_ANSWERED,
+                        "contact_request",
+                        Some(rid),
+                        format!("aktivitet #{}", activity.id),
+                    )?;
+                }
                 actor.record(
                     c,
                     action::ACTIVITY_CREATED,

@@ -14,6 +14,7 @@ use super::AppState;
 use crate::crypto;
 use crate::error::AppError;
 use crate::models::audit::Actor;
+use crate::models::contact_request::ContactRequest;
 use crate::models::session::Session;
 use crate::models::user::Role;
 
@@ -35,6 +36,9 @@ pub struct CurrentUser {
     pub jobcenter_id: i64,
     pub jobcenter_name: String,
     pub jobcenter_slug: String,
+    /// Contact requests waiting for this user: new ones plus those assigned to them that are
+    /// not answered yet (shown in the navigation).
+    pub open_requests: i64,
     #[serde(skip)]
     pub session_id: String,
 }
@@ -95,11 +99,18 @@ impl FromRequest for CurrentUser {
             let session_id = crypto::sha256_hex(token.value());
             let now = state.now();
             let sid = session_id.clone();
+            // One round trip: the session, its user and the count for the navigation.
             let found = state
                 .db
-                .run(move |c| Ok(Session::resolve(c, &sid, now)?))
+                .run(move |c| {
+                    let Some((user, jobcenter)) = Session::resolve(c, &sid, now)? else {
+                        return Ok(None);
+                    };
+                    let open = ContactRequest::count_open_for(c, jobcenter.id, user.id)?;
+                    Ok(Some((user, jobcenter, open)))
+                })
                 .await?;
-            let (user, jobcenter) = found.ok_or_else(unauthenticated)?;
+            let (user, jobcenter, open_requests) = found.ok_or_else(unauthenticated)?;
             let current = CurrentUser {
                 id: user.id,
                 name: user.name,
@@ -109,6 +120,7 @@ impl FromRequest for CurrentUser {
                 jobcenter_id: jobcenter.id,
                 jobcenter_name: jobcenter.name,
                 jobcenter_slug: jobcenter.slug,
+                open_requests,
                 session_id,
             };
             req.extensions_mut().insert(current.clone());

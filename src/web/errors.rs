@@ -98,8 +98,19 @@ fn error_html(
     message: Option<UserMessage>,
 ) -> Option<String> {
     let state = req.app_data::<web::Data<AppState>>()?;
-    let (title, text) = wording(status);
-    let res = Page::new(req, "errors/error.html")
+    let (title, mut text) = wording(status);
+    // The public contact form's visitors get its own layout, without staff links.
+    let public = req.path() == "/kontakt" || req.path().starts_with("/kontakt/");
+    let template = if public {
+        "contact/error.html"
+    } else {
+        "errors/error.html"
+    };
+    if public && status == StatusCode::FORBIDDEN {
+        // The only refusal there is a form token that no longer matches (cookies cleared).
+        text = "Formularen er udløbet. Gå tilbage, genindlæs siden, og send den igen.";
+    }
+    let res = Page::new(req, template)
         .with("title", title)
         .with("text", message.map_or(text.to_string(), |m| m.0))
         .with("status", status.as_u16())

@@ -6,10 +6,13 @@ pub mod auth;
 pub mod campaigns;
 pub mod charts;
 pub mod companies;
+pub mod contact;
 pub mod errors;
 pub mod home;
 pub mod login;
+pub mod outbox;
 pub mod placements;
+pub mod requests;
 pub mod security;
 pub mod setup;
 pub mod views;
@@ -180,5 +183,19 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaigns::split)
         .service(campaigns::export)
         .service(campaigns::set_target)
-        .service(campaigns::remove_target);
+        .service(campaigns::remove_target)
+        .service(requests::list)
+        .service(requests::show)
+        .service(requests::take)
+        .service(requests::assign)
+        .service(requests::answered)
+        .service(requests::close)
+        .service(requests::reopen)
+        .service(requests::spam)
+        .service(requests::not_spam)
+        .service(requests::link_company)
+        .service(requests::dashboard)
+        .service(outbox::list)
+        .service(outbox::retry)
+        .configure(contact::routes);
 }

@@ -54,6 +54,16 @@ const TEMPLATES: &[(&str, &str)] = embed_templates![
     "campaigns/form.html",
     "campaigns/show.html",
     "campaigns/add_targets.html",
+    "contact/layout.html",
+    "contact/form.html",
+    "contact/choose.html",
+    "contact/thanks.html",
+    "contact/limited.html",
+    "contact/error.html",
+    "requests/list.html",
+    "requests/show.html",
+    "dashboard/index.html",
+    "admin/outbox.html",
 ];
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");

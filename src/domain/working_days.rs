@@ -1,0 +1,231 @@
+//! Working days (Monday–Friday) for the answer promised to companies and the response-time
+//! figures. Public holidays are not taken out, and days follow the stored UTC timestamps, so
+//! a figure may differ from a wall-calendar count by an hour or two around midnight.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
+
+pub fn is_working_day(day: NaiveDate) -> bool {
+    !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The time between `start` and `end` that falls on Monday–Friday, in days of 24 hours: a
+/// request received Friday 18:00 and answered Monday 06:00 took 0.25 + 0.25 = 0.5 working
+/// days. Zero when `end` is not after `start`.
+pub fn working_days_between(start: NaiveDateTime, end: NaiveDateTime) -> f64 {
+    if end <= start {
+        return 0.0;
+    }
+    // Any seven whole days hold exactly five working days, so whole weeks need no walking.
+    let weeks = (end - start).num_days() / 7;
+    let mut total = TimeDelta::days(5 * weeks);
+    let start = start + TimeDelta::weeks(weeks);
+    let mut day = start.date();
+    while day <= end.date() {
+        if is_working_day(day) {
+            let day_start = day.and_time(chrono::NaiveTime::MIN);
+            let from = start.max(day_start);
+            let to = end.min(day_start + TimeDelta::days(1));
+            if to > from {
+                total += to - from;
+            }
+        }
+        day = match day.succ_opt() {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    total.num_seconds() as f64 / 86_400.0
+}
+
+/// The `n`-th working day after `day`: two working days after a Thursday is the Monday.
+pub fn add_working_days(day: NaiveDate, n: u32) -> NaiveDate {
+    let mut day = day;
+    let mut left = n;
+    while left > 0 {
+        day = day.succ_opt().unwrap_or(day);
+        if is_working_day(day) {
+            left -= 1;
+        }
+    }
+    day
+}
+
+/// The `p`-th percentile (0–100) of sorted values, interpolated between neighbours as
+/// spreadsheets do (PERCENTILE.INC): the median of 1, 2, 3, 4 is 2.5.
+pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let rank = (p.clamp(0.0, 100.0) / 100.0) * last as f64;
+    let below = rank.floor() as usize;
+    let above = (below + 1).min(last);
+    let fraction = rank - below as f64;
+    Some(sorted[below] + fraction * (sorted[above] - sorted[below]))
+}
+
+/// How fast a set of requests was answered, in working days.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ResponseStats {
+    /// Requests answered.
+    pub answered: usize,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+    /// Answered, but later than promised.
+    pub answered_late: usize,
+    /// Not answered yet.
+    pub waiting: usize,
+    /// Not answered yet and already past the promise.
+    pub waiting_past_promise: usize,
+}
+
+/// A request as the figures see it: when it came, when it was first answered, whether it
+/// still waits for an answer (closed without an answer counts neither way).
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub received_at: NaiveDateTime,
+    pub first_answer_at: Option<NaiveDateTime>,
+    pub open: bool,
+}
+
+pub fn response_stats(requests: &[Timing], now: NaiveDateTime, promise_days: f64) -> ResponseStats {
+    let mut times = Vec::new();
+    let mut stats = ResponseStats::default();
+    for r in requests {
+        match r.first_answer_at {
+            Some(answered) => {
+                let days = working_days_between(r.received_at, answered);
+                if days > promise_days {
+                    stats.answered_late += 1;
+                }
+                times.push(days);
+            }
+            None if r.open => {
+                stats.waiting += 1;
+                if working_days_between(r.received_at, now) > promise_days {
+                    stats.waiting_past_promise += 1;
+                }
+            }
+            None => {}
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    stats.answered = times.len();
+    stats.median = percentile(&times, 50.0);
+    stats.p90 = percentile(&times, 90.0);
+    stats
+}
+
+/// 1.25 → "1,3": one decimal with a decimal comma.
+pub fn format_days(days: f64) -> String {
+    format!("{days:.1}").replace('.', ",")
+}
+
+pub fn weekday_da(day: NaiveDate) -> &'static str {
+    match day.weekday() {
+        Weekday::Mon => "mandag",
+        Weekday::Tue => "tirsdag",
+        Weekday::Wed => "onsdag",
+        Weekday::Thu => "torsdag",
+        Weekday::Fri => "fredag",
+        Weekday::Sat => "lørdag",
+        Weekday::Sun => "søndag",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    // 2026-11-23 is a Monday.
+
+    #[test]
+    fn within_one_working_day() {
+        let d = working_days_between(at("2026-11-23 09:00"), at("2026-11-23 15:00"));
+        assert!((d - 0.25).abs() < 1e-9);
+    }
+
+    #[test]
+    fn weekends_do_not_count() {
+        // Friday 18:00 → Monday 06:00: six hours on each working day.
+        let d = working_days_between(at("2026-11-27 18:00"), at("2026-11-30 06:00"));
+        assert!((d - 0.5).abs() < 1e-9, "{d}");
+        // Saturday → Sunday: nothing.
+        assert_eq!(
+            working_days_between(at("2026-11-28 08:00"), at("2026-11-29 20:00")),
+            0.0
+        );
+    }
+
+    #[test]
+    fn whole_weeks_are_five_days() {
+        let d = working_days_between(at("2026-11-25 10:00"), at("2026-12-09 10:00"));
+        assert!((d - 10.0).abs() < 1e-9, "{d}");
+        let d = working_days_between(at("2026-11-28 10:00"), at("2027-11-27 10:00"));
+        assert!((d - 260.0).abs() < 1.0 + 1e-9, "{d}");
+    }
+
+    #[test]
+    fn backwards_is_zero() {
+        assert_eq!(
+            working_days_between(at("2026-11-24 10:00"), at("2026-11-23 10:00")),
+            0.0
+        );
+    }
+
+    #[test]
+    fn adding_working_days_skips_weekends() {
+        let thursday = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert_eq!(
+            add_working_days(thursday, 2),
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+        );
+        let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert_eq!(
+            add_working_days(saturday, 1),
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+        );
+        assert_eq!(add_working_days(thursday, 0), thursday);
+        assert_eq!(weekday_da(thursday), "torsdag");
+    }
+
+    #[test]
+    fn percentiles_interpolate() {
+        assert_eq!(percentile(&[], 50.0), None);
+        assert_eq!(percentile(&[3.0], 90.0), Some(3.0));
+        assert_eq!(percentile(&[1.0, 2.0, 3.0, 4.0], 50.0), Some(2.5));
+        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+        let p90 = percentile(&ten, 90.0).unwrap();
+        assert!((p90 - 9.1).abs() < 1e-9);
+        assert_eq!(percentile(&ten, 100.0), Some(10.0));
+        assert_eq!(percentile(&ten, 0.0), Some(1.0));
+    }
+
+    #[test]
+    fn stats_count_late_and_waiting() {
+        let now = at("2026-12-04 12:00"); // Friday
+        let timing = |r: &str, a: Option<&str>, open: bool| Timing {
+            received_at: at(r),
+            first_answer_at: a.map(at),
+            open,
+        };
+        let requests = [
+            timing("2026-11-23 08:00", Some("2026-11-23 14:00"), false), // 0.25
+            timing("2026-11-23 08:00", Some("2026-11-24 08:00"), false), // 1
+            timing("2026-11-23 08:00", Some("2026-11-27 08:00"), false), // 4: late
+            timing("2026-12-03 12:00", None, true),                      // 1 day: waiting
+            timing("2026-11-30 12:00", None, true),                      // 4 days: past promise
+            timing("2026-11-30 12:00", None, false),                     // closed unanswered
+        ];
+        let s = response_stats(&requests, now, 2.0);
+        assert_eq!(s.answered, 3);
+        assert_eq!(s.median, Some(1.0));
+        assert!((s.p90.unwrap() - 3.4).abs() < 1e-9);
+        assert_eq!(s.answered_late, 1);
+        assert_eq!(s.waiting, 2);
+        assert_eq!(s.waiting_past_promise, 1);
+        assert_eq!(format_days(1.25), "1,2");
+        assert_eq!(format_days(0.75), "0,8");
+    }
+}

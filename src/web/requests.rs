@@ -1,0 +1,669 @@
+//! The request inbox: tabs, one request with its log, the work on it (take, assign, answer,
+//! close, spam, link to a company), and the manager's response-time dashboard.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{NaiveDateTime, TimeDelta};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::views::{Page, redirect_with_flash, url_encode};
+use crate::db::{DbConn, write_tx};
+use crate::domain::working_days::{self, ResponseStats};
+use crate::error::AppError;
+use crate::models::WriteError;
+use crate::models::audit::{Actor, action};
+use crate::models::company::{Company, CompanyQuery};
+use crate::models::contact_request::{
+    ContactRequest, InboxRow, InboxTab, MailSettings, RequestStatus,
+};
+use crate::models::settings::Settings;
+use crate::models::user::{Role, User};
+
+const PAGE_SIZE: i64 = 25;
+/// The inbox's figures cover requests received this many days back.
+const INBOX_STATS_DAYS: i64 = 90;
+/// The periods the dashboard offers, in days.
+const PERIODS: [i64; 3] = [30, 90, 365];
+
+fn mail_settings(state: &AppState) -> MailSettings {
+    MailSettings {
+        base_url: state.config.base_url.clone(),
+        receipts: state.config.smtp_url.is_some(),
+    }
+}
+
+/// The figures as the pages show them, with Danish decimal commas.
+#[derive(Serialize)]
+struct StatsView {
+    days: i64,
+    promise_days: i32,
+    answered: usize,
+    median: Option<String>,
+    p90: Option<String>,
+    answered_late: usize,
+    waiting: usize,
+    waiting_past_promise: usize,
+}
+
+fn stats_view(stats: ResponseStats, days: i64, promise_days: i32) -> StatsView {
+    StatsView {
+        days,
+        promise_days,
+        answered: stats.answered,
+        median: stats.median.map(working_days::format_days),
+        p90: stats.p90.map(working_days::format_days),
+        answered_late: stats.answered_late,
+        waiting: stats.waiting,
+        waiting_past_promise: stats.waiting_past_promise,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InboxParams {
+    tab: String,
+    before: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct TabView {
+    key: &'static str,
+    label: &'static str,
+    count: Option<i64>,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct RowView {
+    #[serde(flatten)]
+    row: InboxRow,
+    topic_label: &'static str,
+    status_label: &'static str,
+    assignee_name: Option<String>,
+    /// Working days waited so far, for requests not answered yet.
+    waiting: Option<String>,
+    overdue: bool,
+}
+
+#[get("/requests")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    params: web::Query<InboxParams>,
+) -> Result<HttpResponse, AppError> {
+    let tab = InboxTab::parse(params.tab.trim()).unwrap_or(InboxTab::Open);
+    if tab == InboxTab::Spam {
+        user.require(Role::Admin)?;
+    }
+    let (jc, uid, before) = (user.jobcenter_id, user.id, params.before);
+    let now = state.now();
+    let since = now - TimeDelta::days(INBOX_STATS_DAYS);
+    let (page, (new, mine), promise_days, timings) = state
+        .db
+        .run(move |c| {
+            Ok((
+                ContactRequest::inbox(c, jc, uid, tab, before, PAGE_SIZE)?,
+                ContactRequest::count_new_and_mine(c, jc, uid)?,
+                Settings::get(c, jc)?.answer_promise_days,
+                ContactRequest::timings(c, jc, since)?,
+            ))
+        })
+        .await?;
+    let stats = working_days::response_stats(&timings, now, f64::from(promise_days));
+    let rows: Vec<RowView> = page
+        .rows
+        .into_iter()
+        .map(|row| {
+            let waited = row
+                .status
+                .is_open()
+                .then(|| working_days::working_days_between(row.received_at, now));
+            RowView {
+                topic_label: row.topic.label(),
+                status_label: row.status.label(),
+                assignee_name: row.assigned_to.and_then(|id| page.names.get(&id).cloned()),
+                waiting: waited.map(working_days::format_days),
+                overdue: waited.is_some_and(|d| d > f64::from(promise_days)),
+                row,
+            }
+        })
+        .collect();
+    let tabs: Vec<TabView> = InboxTab::ALL
+        .iter()
+        .filter(|t| **t != InboxTab::Spam || user.role >= Role::Admin)
+        .map(|t| TabView {
+            key: t.as_str(),
+            label: t.label(),
+            // Only the small sets are counted; the others grow for years.
+            count: match t {
+                InboxTab::New => Some(new),
+                InboxTab::Mine => Some(mine),
+                _ => None,
+            },
+            current: *t == tab,
+        })
+        .collect();
+    Page::new(&req, "requests/list.html")
+        .with("tab", tab.as_str())
+        .with("tab_label", tab.label())
+        .with("tabs", &tabs)
+        .with("rows", &rows)
+        .with("first_page", before.is_none())
+        .with(
+            "next_url",
+            page.next_before
+                .map(|b| format!("/requests?tab={}&before={b}", tab.as_str())),
+        )
+        .with("stats", stats_view(stats, INBOX_STATS_DAYS, promise_days))
+        .render(&state)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ShowParams {
+    /// Search for a company to link the request to.
+    find: String,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct CompanyHit {
+    id: i64,
+    name: String,
+    cvr: String,
+    p_number: Option<String>,
+    city: String,
+}
+
+impl From<Company> for CompanyHit {
+    fn from(c: Company) -> Self {
+        CompanyHit {
+            id: c.id,
+            name: c.name,
+            cvr: c.cvr,
+            p_number: c.p_number,
+            city: c.city,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EventView {
+    label: &'static str,
+    details: String,
+    created_at: NaiveDateTime,
+    user_name: Option<String>,
+}
+
+#[get("/requests/{id:\\d+}")]
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    params: web::Query<ShowParams>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let find = params.find.trim().to_string();
+    let is_admin = user.role >= Role::Admin;
+    let f = find.clone();
+    let (request, events, company, staff, suggestions, hits, promise_days) = state
+        .db
+        .run(move |c| {
+            let request = ContactRequest::find(c, jc, id)?;
+            // Spam is for admins to check; to everyone else it does not exist.
+            if request.status == RequestStatus::Spam && !is_admin {
+                return Err(AppError::NotFound);
+            }
+            let events = ContactRequest::events(c, jc, id)?;
+            let company = match request.company_id {
+                Some(cid) => Some(Company::find(c, jc, cid)?),
+                None => None,
+            };
+            let staff = User::list(c, jc)?;
+            let suggestions = match (&company, &request.cvr) {
+                (None, Some(cvr)) => Company::find_by_cvr(c, jc, cvr)?,
+                _ => Vec::new(),
+            };
+            let hits = if f.is_empty() {
+                Vec::new()
+            } else {
+                let query = CompanyQuery {
+                    text: Some(f),
+                    ..Default::default()
+                };
+                Company::search(c, jc, &query, None, 10)?.companies
+            };
+            let promise = Settings::get(c, jc)?.answer_promise_days;
+            Ok((request, events, company, staff, suggestions, hits, promise))
+        })
+        .await?;
+    let now = state.now();
+    let waited = working_days::working_days_between(
+        request.received_at,
+        request.first_answer_at.unwrap_or(now),
+    );
+    let assignee_name = request
+        .assigned_to
+        .and_then(|aid| staff.iter().find(|u| u.id == aid).map(|u| u.name.clone()));
+    let staff_choices: Vec<Choice> = staff
+        .iter()
+        .filter(|u| u.active)
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.name.clone(),
+        })
+        .collect();
+    let events: Vec<EventView> = events
+        .into_iter()
+        .map(|e| EventView {
+            label: e.kind.label(),
+            details: e.details,
+            created_at: e.created_at,
+            user_name: e.user_name,
+        })
+        .collect();
+    let new_company_url = format!(
+        "/companies/new?name={}&cvr={}&email={}&phone={}",
+        url_encode(&request.company_name),
+        url_encode(request.cvr.as_deref().unwrap_or("")),
+        url_encode(&request.email),
+        url_encode(&request.phone),
+    );
+    let workable = matches!(
+        request.status,
+        RequestStatus::New | RequestStatus::Assigned | RequestStatus::Answered
+    );
+    Page::new(&req, "requests/show.html")
+        .with("r", &request)
+        .with("topic_label", request.topic.label())
+        .with("status_label", request.status.label())
+        .with("spam_label", request.spam_reason.map(|s| s.label()))
+        .with("assignee_name", assignee_name)
+        .with(
+            "assigned_value",
+            request
+                .assigned_to
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+        )
+        .with("company", company.map(CompanyHit::from))
+        .with(
+            "suggestions",
+            suggestions
+                .into_iter()
+                .map(CompanyHit::from)
+                .collect::<Vec<_>>(),
+        )
+        .with(
+            "hits",
+            hits.into_iter().map(CompanyHit::from).collect::<Vec<_>>(),
+        )
+        .with("find", &find)
+        .with("events", &events)
+        .with("staff", &staff_choices)
+        .with("waited", working_days::format_days(waited))
+        .with("overdue", waited > f64::from(promise_days))
+        .with("promise_days", promise_days)
+        .with("new_company_url", new_company_url)
+        .with("workable", workable)
+        .with("can_reassign", user.role >= Role::Manager)
+        .with("is_admin", is_admin)
+        .render(&state)
+}
+
+/// Runs one step of work on a request with its audit row, then back to the request with a
+/// message; a refused step comes back as an error message.
+async fn act<F>(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    audit_action: &'static str,
+    back_to: Option<&str>,
+    step: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut DbConn, &Actor) -> Result<(ContactRequest, String), WriteError> + Send + 'static,
+{
+    let actor = user.actor(req, state);
+    let is_admin = user.role >= Role::Admin;
+    let result = state
+        .db
+        .run(move |c| {
+            Ok(write_tx(c, |c| {
+                // Spam is for admins; to everyone else it does not exist.
+                let current = ContactRequest::find(c, actor.jobcenter_id, id)?;
+                if current.status == RequestStatus::Spam && !is_admin {
+                    return Err(WriteError::Failed(AppError::NotFound));
+                }
+                let (request, message) = step(c, &actor)?;
+                actor.record(
+                    c,
+                    audit_action,
+                    "contact_request",
+                    Some(request.id),
+                    format!("henvendelse #{}: {message}", request.id),
+                )?;
+                Ok::<_, WriteError>(message)
+            }))
+        })
+        .await?;
+    let here = format!("/requests/{id}");
+    match result {
+        Ok(message) => Ok(redirect_with_flash(
+            state,
+            back_to.unwrap_or(&here),
+            "ok",
+            &capitalize(&message),
+        )),
+        Err(WriteError::Invalid(errors)) => {
+            let message = errors.into_values().next().unwrap_or_default();
+            Ok(redirect_with_flash(state, &here, "error", &message))
+        }
+        Err(WriteError::Duplicate(_) | WriteError::Stale) => {
+            Err(AppError::Conflict("Prøv igen.".into()))
+        }
+        Err(WriteError::Failed(e)) => Err(e),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
+#[post("/requests/{id:\\d+}/take")]
+pub async fn take(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    act(
+        &req,
+        &state,
+        &user,
+        id,
+        action::REQUEST_ASSIGNED,
+        None,
+        move |c, actor| {
+            let r = ContactRequest::take(c, jc, id, uid, actor.now)?;
+            Ok((r, "du har taget henvendelsen".into()))
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AssignForm {
+    assignee: String,
+}
+
+#[post("/requests/{id:\\d+}/assign")]
+pub async fn assign(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<AssignForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    let assignee = form.assignee.trim().parse::<i64>().unwrap_or(0);
+    let mail = mail_settings(&state);
+    act(
+        &req,
+        &state,
+        &user,
+        id,
+        action::REQUEST_ASSIGNED,
+        None,
+        move |c, actor| {
+            let (r, to) = ContactRequest::assign(c, jc, id, assignee, uid, &mail, actor.now)?;
+            Ok((r, format!("tildelt {}", to.name)))
+        },
+    )
+    .await
+}
+
+#[post("/requests/{id:\\d+}/answered")]
+pub async fn answered(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    act(
+        &req,
+        &state,
+        &user,
+        id,
+        action::REQUEST_ANSWERED,
+        None,
+        move |c, actor| {
+            let current = ContactRequest::find(c, jc, id)?;
+            if current.status == RequestStatus::Spam {
+                return Err(WriteError::invalid("action", "Spam kan ikke besvares."));
+            }
+            let r = ContactRequest::mark_answered(c, jc, id, uid, actor.now)?;
+            Ok((r, "markeret som besvaret".into()))
+        },
+    )
+    .await
+}
+
+#[post("/requests/{id:\\d+}/close")]
+pub async fn close(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    act(
+        &req,
+        &state,
+        &user,
+        id,
+        action::REQUEST_CLOSED,
+        None,
+        move |c, actor| {
+            let r = ContactRequest::close(c, jc, id, uid, actor.now)?;
+            Ok((r, "lukket".into()))
+        },
+    )
+    .await
+}
+
+#[post("/requests/{id:\\d+}/reopen")]
+pub async fn reopen(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    act(
+        &req,
+        &state,
+        &user,
+        id,
+        action::REQUEST_REOPENED,
+        None,
+        move |c, actor| {
+            let r = ContactRequest::reopen(c, jc, id, uid, actor.now)?;
+            Ok((r, "genåbnet".into()))
+        },
+    )
+    .await
+}
+
+#[post("/requests/{id:\\d+}/spam")]
+pub async fn spam(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    act(
+        &req,
+        &state,
+        &user,
+        id,
+        action::REQUEST_SPAM,
+        Some("/requests"),
+        move |c, actor| {
+            let r = ContactRequest::mark_spam(c, jc, id, uid, actor.now)?;
+            Ok((r, "markeret som spam og fjernet fra indbakken".into()))
+        },
+    )
+    .await
+}
+
+#[post("/requests/{id:\\d+}/not-spam")]
+pub async fn not_spam(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    act(
+        &req,
+        &state,
+        &user,
+        id,
+        action::REQUEST_NOT_SPAM,
+        None,
+        move |c, actor| {
+            let r = ContactRequest::not_spam(c, jc, id, uid, actor.now)?;
+            Ok((r, "flyttet til indbakken".into()))
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    /// Empty removes the link.
+    company_id: String,
+}
+
+#[post("/requests/{id:\\d+}/company")]
+pub async fn link_company(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<LinkForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    let company_id = match form.company_id.trim() {
+        "" => None,
+        s => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let mail = mail_settings(&state);
+    act(
+        &req,
+        &state,
+        &user,
+        id,
+        action::REQUEST_COMPANY_LINKED,
+        None,
+        move |c, actor| {
+            let r = ContactRequest::link_company(c, jc, id, company_id, uid, &mail, actor.now)?;
+            let message = match company_id {
+                Some(cid) => format!("knyttet til virksomhed #{cid}"),
+                None => "tilknytningen til virksomheden er fjernet".into(),
+            };
+            Ok((r, message))
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DashboardParams {
+    days: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Workload {
+    name: String,
+    open: i64,
+}
+
+/// The manager's figures: how fast the jobcenter answers companies, and who holds what.
+#[get("/dashboard")]
+pub async fn dashboard(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    params: web::Query<DashboardParams>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let days = params
+        .days
+        .filter(|d| PERIODS.contains(d))
+        .unwrap_or(INBOX_STATS_DAYS);
+    let (jc, uid) = (user.jobcenter_id, user.id);
+    let now = state.now();
+    let since = now - TimeDelta::days(days);
+    let (timings, promise_days, workload, (new, _)) = state
+        .db
+        .run(move |c| {
+            Ok((
+                ContactRequest::timings(c, jc, since)?,
+                Settings::get(c, jc)?.answer_promise_days,
+                ContactRequest::open_per_assignee(c, jc)?,
+                ContactRequest::count_new_and_mine(c, jc, uid)?,
+            ))
+        })
+        .await?;
+    let stats: ResponseStats = working_days::response_stats(&timings, now, f64::from(promise_days));
+    let received = timings.len();
+    let answered_in_time = stats.answered - stats.answered_late;
+    Page::new(&req, "dashboard/index.html")
+        .with("days", days)
+        .with("periods", PERIODS)
+        .with("received", received)
+        .with("answered_in_time", answered_in_time)
+        .with("new", new)
+        .with(
+            "workload",
+            workload
+                .into_iter()
+                .map(|(name, open)| Workload { name, open })
+                .collect::<Vec<_>>(),
+        )
+        .with("stats", stats_view(stats, days, promise_days))
+        .render(&state)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn messages_start_with_a_capital() {
+        assert_eq!(super::capitalize("lukket"), "Lukket.");
+        assert_eq!(super::capitalize("åbnet"), "Åbnet.");
+        assert_eq!(super::capitalize(""), "");
+    }
+}

@@ -1,0 +1,505 @@
+//! The request inbox through HTTP: taking, assigning, answering, closing, spam, linking to a
+//! company, the figures, and retention.
+
+mod common;
+mod contact_support;
+
+use actix_web::http::StatusCode;
+use chrono::TimeDelta;
+use common::app;
+use contact_support::{cvr, request_fields, set, stored, to_monday_morning};
+use diesel::prelude::*;
+use jobcenter_crm::db::schema::{audit_log, contact_request_events, contact_requests};
+use jobcenter_crm::models::contact_request::{ContactRequest, Purged, RequestStatus};
+use jobcenter_crm::models::settings::Settings;
+
+#[actix_web::test]
+async fn the_answer_time_is_recorded_once() {
+    let app = app().await;
+    let seed = app.seed();
+    to_monday_morning(&app);
+    let public = app.client();
+    app.fill_in(&public, "/kontakt/koege", &request_fields())
+        .await;
+    let id = app.only_request().id;
+    let url = format!("/requests/{id}");
+
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let page = consultant.get("/requests?tab=new").await;
+    assert!(page.body.contains("Køge Havnekiosk ApS"));
+    assert!(page.body.contains(r#"Henvendelser <span class="badge">1<"#));
+    consultant.get(&url).await;
+    let res = consultant.post(&format!("{url}/take"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), url);
+    let taken = app.only_request();
+    assert_eq!(taken.assigned_to, Some(seed.consultant.id));
+    assert_eq!(taken.status, RequestStatus::Assigned);
+    assert!(
+        consultant
+            .get("/requests?tab=mine")
+            .await
+            .body
+            .contains("Køge Havnekiosk ApS")
+    );
+
+    app.clock.advance(TimeDelta::hours(3));
+    let answered_at = stored(app.now());
+    // A new day's session (the old one timed out while the consultant phoned the company).
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    consultant.get(&url).await;
+    let res = consultant.post(&format!("{url}/answered"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let answered = app.only_request();
+    assert_eq!(answered.status, RequestStatus::Answered);
+    assert_eq!(answered.first_answer_at.map(stored), Some(answered_at));
+    // Answering again (or an activity logged later) does not move the first answer.
+    app.clock.advance(TimeDelta::days(1));
+    let again = ContactRequest::mark_answered(
+        &mut app.conn(),
+        seed.jobcenter.id,
+        id,
+        seed.manager.id,
+        app.now(),
+    )
+    .unwrap();
+    assert_eq!(again.first_answer_at.map(stored), Some(answered_at));
+    assert_eq!(again.assigned_to, Some(seed.consultant.id));
+
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let page = consultant.get(&url).await;
+    assert!(page.body.contains("Besvaret"));
+    assert!(page.body.contains("Taget"));
+    assert!(
+        !page.body.contains(r#"class="badge""#),
+        "nothing waits any more"
+    );
+    let actions: Vec<String> = audit_log::table
+        .filter(audit_log::entity.eq("contact_request"))
+        .filter(audit_log::entity_id.eq(id))
+        .order(audit_log::id)
+        .select(audit_log::action)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(actions, vec!["request_assigned", "request_answered"]);
+
+    // The manager sees how fast: 20 seconds of filling in plus three hours, on a Monday.
+    let manager = app.signed_in("leder@koege.dk").await;
+    let dashboard = manager.get("/dashboard").await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(
+        dashboard.body.contains("0,1 arbejdsdage"),
+        "{}",
+        dashboard.body
+    );
+    let inbox = manager.get("/requests").await;
+    assert!(inbox.body.contains("0,1 arbejdsdage"));
+}
+
+#[actix_web::test]
+async fn consultants_take_unassigned_requests_and_managers_reassign() {
+    let app = app().await;
+    let seed = app.seed();
+    let other_consultant = app.add_user(
+        &seed.jobcenter,
+        "ole@koege.dk",
+        "Ole Olsen",
+        jobcenter_crm::models::user::Role::Consultant,
+    );
+    let public = app.client();
+    app.fill_in(&public, "/kontakt/koege", &request_fields())
+        .await;
+    let id = app.only_request().id;
+    let url = format!("/requests/{id}");
+
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    karen.get(&url).await;
+    assert_eq!(
+        karen.post(&format!("{url}/take"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // A consultant may not hand it to someone else…
+    let res = karen
+        .post(
+            &format!("{url}/assign"),
+            &[("assignee", &other_consultant.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // …nor take one that is someone's already.
+    let ole = app.signed_in("ole@koege.dk").await;
+    ole.get(&url).await;
+    let res = ole.post(&format!("{url}/take"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = ole.get(res.location()).await;
+    assert!(page.body.contains("allerede tildelt"));
+    assert!(
+        !page.body.contains("/assign\""),
+        "consultants get no assign form"
+    );
+    assert_eq!(app.only_request().assigned_to, Some(seed.consultant.id));
+
+    // The manager reassigns; the new assignee is told by mail.
+    let manager = app.signed_in("leder@koege.dk").await;
+    let page = manager.get(&url).await;
+    assert!(
+        page.body
+            .contains(r#"<label for="assignee">Tildel til</label>"#)
+    );
+    let res = manager
+        .post(
+            &format!("{url}/assign"),
+            &[("assignee", &other_consultant.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.only_request().assigned_to, Some(other_consultant.id));
+    let mails = app.mails();
+    assert_eq!(mails.last().unwrap().to_address, "ole@koege.dk");
+    let page = manager.get(&url).await;
+    assert!(page.body.contains("Tildelt: til Ole Olsen (Lars Leder)"));
+    // Someone of another jobcenter cannot be the assignee.
+    let res = manager
+        .post(
+            &format!("{url}/assign"),
+            &[("assignee", &seed.other_admin.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        manager
+            .get(&url)
+            .await
+            .body
+            .contains("Vælg en aktiv medarbejder")
+    );
+    assert_eq!(app.only_request().assigned_to, Some(other_consultant.id));
+}
+
+#[actix_web::test]
+async fn closing_reopening_and_spam_move_a_request_between_tabs() {
+    let app = app().await;
+    app.seed();
+    let public = app.client();
+    app.fill_in(&public, "/kontakt/koege", &request_fields())
+        .await;
+    let id = app.only_request().id;
+    let url = format!("/requests/{id}");
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    karen.get(&url).await;
+    karen.post(&format!("{url}/close"), &[]).await;
+    let closed = app.only_request();
+    assert_eq!(closed.status, RequestStatus::Closed);
+    assert_eq!(closed.closed_at.map(stored), Some(stored(app.now())));
+    assert!(
+        karen
+            .get("/requests?tab=closed")
+            .await
+            .body
+            .contains("Køge Havnekiosk")
+    );
+    assert!(
+        !karen
+            .get("/requests?tab=open")
+            .await
+            .body
+            .contains("Køge Havnekiosk")
+    );
+    karen.get(&url).await;
+    karen.post(&format!("{url}/reopen"), &[]).await;
+    assert_eq!(app.only_request().status, RequestStatus::New);
+    assert_eq!(app.only_request().closed_at, None);
+
+    let res = karen.post(&format!("{url}/spam"), &[]).await;
+    assert_eq!(res.location(), "/requests");
+    assert_eq!(app.only_request().status, RequestStatus::Spam);
+    assert_eq!(karen.get(&url).await.status, StatusCode::NOT_FOUND);
+    let admin = app.signed_in("admin@koege.dk").await;
+    assert!(
+        admin
+            .get("/requests?tab=spam")
+            .await
+            .body
+            .contains("Køge Havnekiosk")
+    );
+    admin.get(&url).await;
+    assert_eq!(
+        karen.post(&format!("{url}/not-spam"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    admin.post(&format!("{url}/not-spam"), &[]).await;
+    assert_eq!(app.only_request().status, RequestStatus::New);
+    let events: Vec<String> = contact_request_events::table
+        .filter(contact_request_events::request_id.eq(id))
+        .order(contact_request_events::id)
+        .select(contact_request_events::kind)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        events,
+        vec!["received", "closed", "reopened", "marked_spam", "not_spam"]
+    );
+}
+
+#[actix_web::test]
+async fn a_request_can_be_linked_to_a_company_found_by_name_or_cvr() {
+    let app = app().await;
+    let seed = app.seed();
+    let number = cvr(7);
+    let public = app.client();
+    let mut fields = request_fields();
+    set(&mut fields, "cvr", &number);
+    set(&mut fields, "phone", "56 67 00 00");
+    app.fill_in(&public, "/kontakt/koege", &fields).await;
+    let request = app.only_request();
+    assert_eq!(request.company_id, None, "no company with that CVR yet");
+    let url = format!("/requests/{}", request.id);
+
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let page = karen.get(&url).await;
+    let create = page.link("Opret virksomheden").expect("create link");
+    assert!(create.starts_with("/companies/new?name=K%C3%B8ge+Havnekiosk+ApS&cvr="));
+    assert!(create.contains(&format!("cvr={number}")));
+    assert!(create.contains("email=mette%40kiosk.dk"));
+    assert!(create.contains("phone=56+67+00+00"));
+    let form = karen.get(&create).await;
+    assert!(form.body.contains(&format!(r#"value="{number}""#)));
+
+    // Once the company exists, the request page suggests it by CVR.
+    let company = app.add_company_with(
+        seed.jobcenter.id,
+        "Køge Havnekiosk ApS",
+        &number,
+        Some(seed.manager.id),
+    );
+    let page = karen.get(&url).await;
+    assert!(page.body.contains("Virksomheder med samme CVR-nummer"));
+    let found = karen.get(&format!("{url}?find=havnekiosk")).await;
+    assert!(
+        found
+            .body
+            .contains(&format!(r#"name="company_id" value="{}""#, company.id))
+    );
+    let res = karen
+        .post(
+            &format!("{url}/company"),
+            &[("company_id", &company.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let linked = app.only_request();
+    assert_eq!(linked.company_id, Some(company.id));
+    // Nobody had it, so it goes to the company's fixed contact.
+    assert_eq!(linked.assigned_to, Some(seed.manager.id));
+    assert_eq!(app.mails().last().unwrap().to_address, "leder@koege.dk");
+
+    // Another jobcenter's company cannot be linked.
+    let theirs = app.add_company_with(seed.other_jobcenter.id, "Nabo", &cvr(8), None);
+    karen.get(&url).await;
+    let res = karen
+        .post(
+            &format!("{url}/company"),
+            &[("company_id", &theirs.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.only_request().company_id, Some(company.id));
+}
+
+#[actix_web::test]
+async fn consultants_cannot_see_the_dashboard() {
+    let app = app().await;
+    app.seed();
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    assert_eq!(karen.get("/dashboard").await.status, StatusCode::FORBIDDEN);
+    assert!(!karen.get("/").await.body.contains(r#"href="/dashboard""#));
+    let manager = app.signed_in("leder@koege.dk").await;
+    let page = manager.get("/dashboard").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Median tid til første svar"));
+    assert!(page.body.contains(r#"href="/dashboard""#));
+    assert_eq!(
+        manager.get("/dashboard?days=365").await.status,
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn requests_past_the_promise_are_counted() {
+    let app = app().await;
+    app.seed();
+    to_monday_morning(&app);
+    let public = app.client();
+    app.fill_in(&public, "/kontakt/koege", &request_fields())
+        .await;
+    // Monday 09:00 → Thursday 09:00 is three working days; the promise is two.
+    app.clock.advance(TimeDelta::days(3));
+    let manager = app.signed_in("leder@koege.dk").await;
+    let page = manager.get("/dashboard").await;
+    assert!(
+        page.body
+            .contains(r#"<dt>Venter ud over fristen</dt><dd><strong class="overdue">1</strong>"#)
+    );
+    let inbox = manager.get("/requests").await;
+    assert!(inbox.body.contains("over fristen"));
+}
+
+#[actix_web::test]
+async fn retention_deletes_old_closed_requests_and_old_spam_and_nothing_else() {
+    let app = app().await;
+    let seed = app.seed();
+    let mut stevns = Settings::defaults(seed.other_jobcenter.id);
+    stevns.request_retention_months = 36;
+    stevns.save(&mut app.conn()).unwrap();
+    let public = app.client();
+    let send = |name: &'static str, slug: &'static str, spam: bool| {
+        let mut fields = request_fields();
+        set(&mut fields, "company_name", name);
+        if spam {
+            set(&mut fields, "homepage", "x");
+        }
+        (fields, format!("/kontakt/{slug}"))
+    };
+    let close = |name: &str| {
+        let id: i64 = contact_requests::table
+            .filter(contact_requests::company_name.eq(name))
+            .select(contact_requests::id)
+            .first(&mut app.conn())
+            .unwrap();
+        let jc: i64 = contact_requests::table
+            .find(id)
+            .select(contact_requests::jobcenter_id)
+            .first(&mut app.conn())
+            .unwrap();
+        ContactRequest::close(&mut app.conn(), jc, id, seed.admin.id, app.now()).unwrap();
+    };
+    for (name, slug, spam) in [
+        ("Gammel lukket", "koege", false),
+        ("Gammel åben", "koege", false),
+        ("Gammel spam", "koege", true),
+        ("Stevns lukket", "stevns", false),
+    ] {
+        let (fields, path) = send(name, slug, spam);
+        app.fill_in(&public, &path, &fields).await;
+    }
+    close("Gammel lukket");
+    close("Stevns lukket");
+    app.clock.advance(TimeDelta::days(25 * 31));
+    for (name, slug, spam) in [("Ny lukket", "koege", false), ("Ny spam", "koege", true)] {
+        let (fields, path) = send(name, slug, spam);
+        app.fill_in(&public, &path, &fields).await;
+    }
+    close("Ny lukket");
+    let old_closed_id = app
+        .requests()
+        .into_iter()
+        .find(|r| r.company_name == "Gammel lukket")
+        .unwrap()
+        .id;
+
+    let purged = ContactRequest::purge_expired(&mut app.conn(), app.now()).unwrap();
+    assert_eq!(purged, Purged { closed: 1, spam: 1 });
+    let mut left: Vec<String> = app.requests().into_iter().map(|r| r.company_name).collect();
+    left.sort();
+    assert_eq!(
+        left,
+        vec!["Gammel åben", "Ny lukket", "Ny spam", "Stevns lukket"]
+    );
+    let events: i64 = contact_request_events::table
+        .filter(contact_request_events::request_id.eq(old_closed_id))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(events, 0, "the log goes with the request");
+    let noted: i64 = audit_log::table
+        .filter(audit_log::action.eq("requests_deleted"))
+        .filter(audit_log::jobcenter_id.eq(seed.jobcenter.id))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(noted, 1);
+    // Run again: nothing more to do.
+    let again = ContactRequest::purge_expired(&mut app.conn(), app.now()).unwrap();
+    assert_eq!(again, Purged::default());
+}
+
+#[actix_web::test]
+async fn logging_a_contact_from_the_request_answers_it() {
+    let app = app().await;
+    let seed = app.seed();
+    to_monday_morning(&app);
+    let number = cvr(21);
+    let company = app.add_company_with(
+        seed.jobcenter.id,
+        "Køge Havnekiosk ApS",
+        &number,
+        Some(seed.consultant.id),
+    );
+    let mut fields = request_fields();
+    set(&mut fields, "cvr", &number);
+    let public = app.client();
+    app.fill_in(&public, "/kontakt/koege", &fields).await;
+    let request = app.only_request();
+    assert_eq!(request.company_id, Some(company.id));
+    assert_eq!(request.first_answer_at, None);
+
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let page = karen.get(&format!("/requests/{}", request.id)).await;
+    let log = page
+        .link("Registrér svaret som kontakt")
+        .expect("a link to log the answer");
+    let form = karen.get(&log).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains(&format!(r#"name="request_id" value="{}""#, request.id))
+    );
+    let (cid, rid, me) = (
+        company.id.to_string(),
+        request.id.to_string(),
+        seed.consultant.id.to_string(),
+    );
+    let today = jobcenter_crm::web::views::local_date(app.now()).to_string();
+    let res = karen
+        .post(
+            "/activities",
+            &[
+                ("company_id", cid.as_str()),
+                ("user_id", &me),
+                ("kind", "phone"),
+                ("occurred_on", &today),
+                ("summary", "Ringede tilbage om småjob"),
+                ("request_id", &rid),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let answered = app.only_request();
+    assert_eq!(answered.status, RequestStatus::Answered);
+    assert!(answered.first_answer_at.is_some());
+
+    // Another jobcenter's request id in the form: refused, and no activity is saved.
+    let other_company = app.add_company_with(seed.other_jobcenter.id, "Nabo", &cvr(22), None);
+    let stevns = app.signed_in("admin@stevns.dk").await;
+    stevns
+        .get(&format!("/activities/new?company={}", other_company.id))
+        .await;
+    let res = stevns
+        .post(
+            "/activities",
+            &[
+                ("company_id", &other_company.id.to_string()),
+                ("user_id", &seed.other_admin.id.to_string()),
+                ("kind", "phone"),
+                ("occurred_on", &today),
+                ("request_id", &rid),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let count: i64 = jobcenter_crm::db::schema::activities::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(count, 1);
+}
