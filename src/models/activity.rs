@@ -13,7 +13,7 @@ use super::company::Company;
 use super::contact_person::ContactPerson;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::schema::{activities, companies, users};
+use crate::db::schema::{activities, companies};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, dates};
 
@@ -619,29 +619,9 @@ fn refresh_last_contact(c: &mut DbConn, jobcenter_id: i64, company_id: i64) -> Q
 
 /// Adds consultant, company and contact names to a page of activities.
 fn with_names(c: &mut DbConn, rows: Vec<Activity>) -> QueryResult<Vec<ActivityRow>> {
-    let user_ids: Vec<i64> = rows.iter().map(|a| a.user_id).collect();
-    let company_ids: Vec<i64> = rows.iter().map(|a| a.company_id).collect();
+    let users = super::user_names(c, rows.iter().map(|a| a.user_id))?;
+    let companies = super::company_names(c, rows.iter().map(|a| a.company_id))?;
     let contact_ids: Vec<i64> = rows.iter().filter_map(|a| a.contact_person_id).collect();
-    let users: HashMap<i64, String> = if user_ids.is_empty() {
-        HashMap::new()
-    } else {
-        users::table
-            .filter(users::id.eq_any(user_ids))
-            .select((users::id, users::name))
-            .load::<(i64, String)>(c)?
-            .into_iter()
-            .collect()
-    };
-    let companies: HashMap<i64, String> = if company_ids.is_empty() {
-        HashMap::new()
-    } else {
-        companies::table
-            .filter(companies::id.eq_any(company_ids))
-            .select((companies::id, companies::name))
-            .load::<(i64, String)>(c)?
-            .into_iter()
-            .collect()
-    };
     let contacts: HashMap<i64, String> = if contact_ids.is_empty() {
         HashMap::new()
     } else {

@@ -422,15 +422,19 @@ impl Campaign {
             .select(Campaign::as_select())
             .load(c)?;
         let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
-        let counts: Vec<(i64, TargetStatus, i64)> = campaign_targets::table
-            .filter(campaign_targets::campaign_id.eq_any(&ids))
-            .group_by((campaign_targets::campaign_id, campaign_targets::status))
-            .select((
-                campaign_targets::campaign_id,
-                campaign_targets::status,
-                count_star(),
-            ))
-            .load(c)?;
+        let counts: Vec<(i64, TargetStatus, i64)> = if ids.is_empty() {
+            Vec::new()
+        } else {
+            campaign_targets::table
+                .filter(campaign_targets::campaign_id.eq_any(&ids))
+                .group_by((campaign_targets::campaign_id, campaign_targets::status))
+                .select((
+                    campaign_targets::campaign_id,
+                    campaign_targets::status,
+                    count_star(),
+                ))
+                .load(c)?
+        };
         Ok(list
             .into_iter()
             .map(|campaign| {

@@ -25,6 +25,44 @@ use crate::error::AppError;
 /// which is the order of the form, so the error summary reads top to bottom.
 pub type FieldErrors = indexmap::IndexMap<&'static str, String>;
 
+/// Names of the given users, for the rows of a list page (no query for an empty page).
+pub fn user_names(
+    c: &mut crate::db::DbConn,
+    ids: impl IntoIterator<Item = i64>,
+) -> diesel::QueryResult<std::collections::HashMap<i64, String>> {
+    use crate::db::schema::users;
+    use diesel::prelude::*;
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load::<(i64, String)>(c)?
+        .into_iter()
+        .collect())
+}
+
+/// Names of the given companies, for the rows of a list page (no query for an empty page).
+pub fn company_names(
+    c: &mut crate::db::DbConn,
+    ids: impl IntoIterator<Item = i64>,
+) -> diesel::QueryResult<std::collections::HashMap<i64, String>> {
+    use crate::db::schema::companies;
+    use diesel::prelude::*;
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(companies::table
+        .filter(companies::id.eq_any(ids))
+        .select((companies::id, companies::name))
+        .load::<(i64, String)>(c)?
+        .into_iter()
+        .collect())
+}
+
 /// Why a write was refused.
 #[derive(Debug)]
 pub enum WriteError {

@@ -13,7 +13,7 @@ use super::company::Company;
 use super::settings::Settings;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::schema::{companies, placements, users};
+use crate::db::schema::placements;
 use crate::db::{DbConn, write_tx};
 use crate::domain::csv_io::parse_decimal;
 use crate::domain::{cpr_guard, dates};
@@ -488,20 +488,8 @@ impl Placement {
             .limit(limit)
             .select(Placement::as_select())
             .load(c)?;
-        let company_ids: Vec<i64> = rows.iter().map(|p| p.company_id).collect();
-        let user_ids: Vec<i64> = rows.iter().map(|p| p.user_id).collect();
-        let company_names: HashMap<i64, String> = companies::table
-            .filter(companies::id.eq_any(company_ids))
-            .select((companies::id, companies::name))
-            .load::<(i64, String)>(c)?
-            .into_iter()
-            .collect();
-        let user_names: HashMap<i64, String> = users::table
-            .filter(users::id.eq_any(user_ids))
-            .select((users::id, users::name))
-            .load::<(i64, String)>(c)?
-            .into_iter()
-            .collect();
+        let company_names = super::company_names(c, rows.iter().map(|p| p.company_id))?;
+        let user_names = super::user_names(c, rows.iter().map(|p| p.user_id))?;
         Ok(rows
             .into_iter()
             .map(|p| PlacementRow {

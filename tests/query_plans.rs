@@ -1,0 +1,273 @@
+//! Every list and count query behind the pages goes through an index. The queries are the ones
+//! the models really run (captured with diesel's instrumentation), explained on the database the
+//! suite runs on: on SQLite no `SCAN` of a table, on PostgreSQL no `Seq Scan` when the planner
+//! is told to avoid one. A dropped index or a query that stops using one fails here.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use jobcenter_crm::db::DbConn;
+use jobcenter_crm::models::activity::{Activity, ActivityQuery, Topic};
+use jobcenter_crm::models::audit::AuditRow;
+use jobcenter_crm::models::campaign::{Campaign, CampaignTarget};
+use jobcenter_crm::models::company::{Company, CompanyQuery, CompanySort, CompanyStatus, Cursor};
+use jobcenter_crm::models::contact_request::{ContactRequest, InboxTab};
+use jobcenter_crm::models::login_attempt::LoginAttempt;
+use jobcenter_crm::models::outbox::OutboxMail;
+use jobcenter_crm::models::placement::{Placement, PlacementQuery};
+use jobcenter_crm::models::session::Session;
+
+/// The SQL of every statement `f` runs.
+fn statements(conn: &mut DbConn, f: impl FnOnce(&mut DbConn)) -> Vec<String> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            let text = query.to_string();
+            let sql = text
+                .split(" -- binds:")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            sink.lock().unwrap().push(sql);
+        }
+    });
+    f(conn);
+    conn.set_instrumentation(None::<Box<dyn Instrumentation>>);
+    let statements = seen.lock().unwrap().clone();
+    statements
+}
+
+#[derive(QueryableByName)]
+struct SqlitePlanRow {
+    #[diesel(sql_type = Text)]
+    detail: String,
+}
+
+#[derive(QueryableByName)]
+struct PgPlanRow {
+    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+    line: String,
+}
+
+/// The full scans in the plan of one SELECT, if any.
+fn full_scans(conn: &mut DbConn, sql: &str) -> Vec<String> {
+    match conn {
+        DbConn::Sqlite(c) => {
+            // Parameters left unbound do not change SQLite's plan.
+            let plan: Vec<SqlitePlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .load(c)
+                .unwrap_or_else(|e| panic!("explain failed for {sql}: {e}"));
+            plan.into_iter()
+                .map(|r| r.detail)
+                .filter(|d| d.starts_with("SCAN ") && !d.starts_with("SCAN CONSTANT ROW"))
+                .collect()
+        }
+        DbConn::Pg(c) => {
+            // A generic plan (values unknown) with sequential scans priced out: what remains a
+            // Seq Scan has no index to use.
+            c.batch_execute("SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan; DEALLOCATE ALL;")
+                .unwrap();
+            c.batch_execute(&format!("PREPARE plan_check AS {sql}"))
+                .unwrap_or_else(|e| panic!("prepare failed for {sql}: {e}"));
+            let params = sql.matches('$').count();
+            let nulls = vec!["NULL"; params].join(", ");
+            let execute = if params == 0 {
+                "EXECUTE plan_check".to_string()
+            } else {
+                format!("EXECUTE plan_check({nulls})")
+            };
+            let plan: Vec<PgPlanRow> = diesel::sql_query(format!("EXPLAIN {execute}"))
+                .load(c)
+                .unwrap();
+            c.batch_execute("DEALLOCATE plan_check; RESET enable_seqscan; RESET plan_cache_mode;")
+                .unwrap();
+            plan.into_iter()
+                .map(|r| r.line)
+                .filter(|l| l.contains("Seq Scan"))
+                .collect()
+        }
+    }
+}
+
+#[actix_web::test]
+async fn no_page_query_scans_a_table() {
+    let app = common::app().await;
+    let seed = app.seed();
+    let jc = seed.jobcenter.id;
+    let uid = seed.consultant.id;
+    let today = chrono::Utc::now().date_naive();
+    let now = chrono::Utc::now().naive_utc();
+    let mut conn = app.conn();
+    let conn: &mut DbConn = &mut conn;
+
+    let after = Cursor::decode(&Cursor::encode_for_tests("aa", 1)).unwrap();
+    let mut checked: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut check = |name: &'static str, f: &mut dyn FnMut(&mut DbConn)| {
+        let sql = statements(conn, |c| f(c));
+        assert!(!sql.is_empty(), "{name} ran no query");
+        checked.push((name, sql));
+    };
+    let text_query = CompanyQuery {
+        text: Some("ærø".into()),
+        ..Default::default()
+    };
+    let status_query = CompanyQuery {
+        status: Some(CompanyStatus::Active),
+        ..Default::default()
+    };
+    let mine = CompanyQuery {
+        fixed_contact_id: Some(uid),
+        ..Default::default()
+    };
+    let by_contact = CompanyQuery {
+        sort: CompanySort::LastContact,
+        ..Default::default()
+    };
+    check("company list", &mut |c| {
+        ran(Company::search(c, jc, &CompanyQuery::default(), None, 25).unwrap())
+    });
+    check("company list, page 2", &mut |c| {
+        ran(Company::search(c, jc, &CompanyQuery::default(), Some(&after), 25).unwrap())
+    });
+    check("company search", &mut |c| {
+        ran(Company::search(c, jc, &text_query, None, 25).unwrap())
+    });
+    check("companies by status", &mut |c| {
+        ran(Company::search(c, jc, &status_query, None, 25).unwrap())
+    });
+    check("my companies", &mut |c| {
+        ran(Company::search(c, jc, &mine, None, 25).unwrap())
+    });
+    check("companies by last contact", &mut |c| {
+        ran(Company::search(c, jc, &by_contact, None, 25).unwrap())
+    });
+    check("duplicate check", &mut |c| {
+        ran(Company::find_duplicate(c, jc, "10150817", None, None).unwrap())
+    });
+    check("my activities", &mut |c| {
+        ran(Activity::list(
+            c,
+            jc,
+            &ActivityQuery {
+                user_id: Some(uid),
+                ..Default::default()
+            },
+            None,
+            25,
+        )
+        .unwrap())
+    });
+    check("all activities", &mut |c| {
+        ran(Activity::list(c, jc, &ActivityQuery::default(), Some((today, 5)), 25).unwrap())
+    });
+    check("activities by topic", &mut |c| {
+        ran(Activity::list(
+            c,
+            jc,
+            &ActivityQuery {
+                topic: Some(Topic::Smaajob),
+                ..Default::default()
+            },
+            None,
+            25,
+        )
+        .unwrap())
+    });
+    check("company timeline", &mut |c| {
+        ran(Activity::list(
+            c,
+            jc,
+            &ActivityQuery {
+                company_id: Some(1),
+                ..Default::default()
+            },
+            None,
+            31,
+        )
+        .unwrap())
+    });
+    check("follow-ups", &mut |c| {
+        ran(Activity::open_follow_ups(c, jc, uid).unwrap())
+    });
+    check("follow-up counts", &mut |c| {
+        ran(Activity::follow_up_counts(c, jc, uid, today).unwrap())
+    });
+    check("placements", &mut |c| {
+        ran(Placement::list(c, jc, &PlacementQuery::default(), None, 25).unwrap())
+    });
+    check("placement counts", &mut |c| {
+        ran(Placement::counts(c, jc, today).unwrap())
+    });
+    check("campaigns", &mut |c| {
+        ran(Campaign::list(c, jc, Some(uid)).unwrap())
+    });
+    check("campaign targets", &mut |c| {
+        ran(CampaignTarget::list(c, jc, 1, None, None).unwrap())
+    });
+    check("my campaign targets", &mut |c| {
+        ran(CampaignTarget::open_for_user(c, jc, uid).unwrap())
+    });
+    for tab in [
+        InboxTab::New,
+        InboxTab::Mine,
+        InboxTab::Open,
+        InboxTab::Answered,
+        InboxTab::Closed,
+    ] {
+        check("inbox", &mut |c| {
+            ran(ContactRequest::inbox(c, jc, uid, tab, Some(100), 25).unwrap())
+        });
+    }
+    check("inbox counts", &mut |c| {
+        ran(ContactRequest::count_open_for(c, jc, uid).unwrap())
+    });
+    check("response times", &mut |c| {
+        ran(ContactRequest::timings(c, jc, now).unwrap())
+    });
+    check("audit log", &mut |c| {
+        ran(AuditRow::page(c, jc, Some(100), 50).unwrap())
+    });
+    check("outbox", &mut |c| {
+        ran(OutboxMail::page(c, jc, Some(100), 50).unwrap())
+    });
+    check("session", &mut |c| {
+        ran(Session::resolve(c, "no-such-session", now).unwrap())
+    });
+    check("login throttle", &mut |c| {
+        ran(LoginAttempt::is_throttled(c, "a@b.dk", "192.0.2.1", now).unwrap())
+    });
+
+    // The check itself can fail: a filter on a column without an index is a full scan.
+    let unindexed = match conn {
+        DbConn::Sqlite(_) => "SELECT id FROM companies WHERE notes = ?",
+        DbConn::Pg(_) => "SELECT id FROM companies WHERE notes = $1",
+    };
+    assert!(!full_scans(conn, unindexed).is_empty(), "the plan check must see a full scan");
+
+    let mut failures = Vec::new();
+    for (name, sqls) in &checked {
+        for sql in sqls
+            .iter()
+            .filter(|s| s.trim_start().to_uppercase().starts_with("SELECT"))
+        {
+            let scans = full_scans(conn, sql);
+            if !scans.is_empty() {
+                failures.push(format!("{name}: {scans:?}\n    {sql}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "queries that scan a whole table:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Runs a query for its SQL; the result does not matter here.
+fn ran<T>(_: T) {}
