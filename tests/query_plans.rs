@@ -39,8 +39,7 @@ fn statements(conn: &mut DbConn, f: impl FnOnce(&mut DbConn)) -> Vec<String> {
     });
     f(conn);
     conn.set_instrumentation(None::<Box<dyn Instrumentation>>);
-    let statements = seen.lock().unwrap().clone();
-    statements
+    seen.lock().unwrap().clone()
 }
 
 #[derive(QueryableByName)]
