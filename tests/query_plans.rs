@@ -247,7 +247,10 @@ async fn no_page_query_scans_a_table() {
         DbConn::Sqlite(_) => "SELECT id FROM companies WHERE notes = ?",
         DbConn::Pg(_) => "SELECT id FROM companies WHERE notes = $1",
     };
-    assert!(!full_scans(conn, unindexed).is_empty(), "the plan check must see a full scan");
+    assert!(
+        !full_scans(conn, unindexed).is_empty(),
+        "the plan check must see a full scan"
+    );
 
     let mut failures = Vec::new();
     for (name, sqls) in &checked {

@@ -25,6 +25,13 @@ use crate::error::AppError;
 /// which is the order of the form, so the error summary reads top to bottom.
 pub type FieldErrors = indexmap::IndexMap<&'static str, String>;
 
+/// An option of a select list: the value sent and the Danish label shown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
 /// Names of the given users, for the rows of a list page (no query for an empty page).
 pub fn user_names(
     c: &mut crate::db::DbConn,
@@ -116,6 +123,14 @@ macro_rules! text_enum {
 
             pub fn parse(s: &str) -> Option<$name> {
                 match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            /// Every value as an option of a select list.
+            pub fn choices() -> Vec<$crate::models::Choice> {
+                Self::ALL
+                    .iter()
+                    .map(|v| $crate::models::Choice { value: v.as_str().into(), label: v.label().into() })
+                    .collect()
             }
         }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{FieldErrors, Page, redirect_with_flash};
+use super::views::{Choice, FieldErrors, Page, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -21,28 +21,9 @@ use crate::models::campaign::{Campaign, CampaignStatus};
 use crate::models::company::{Company, CompanyQuery};
 use crate::models::contact_person::ContactPerson;
 use crate::models::contact_request::ContactRequest;
-use crate::models::user::{Role, User};
+use crate::models::user::Role;
 
 const PAGE_SIZE: i64 = 25;
-
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
-fn choices<T: Copy>(
-    all: &[T],
-    value: impl Fn(T) -> &'static str,
-    label: impl Fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|t| Choice {
-            value: value(*t).into(),
-            label: label(*t).into(),
-        })
-        .collect()
-}
 
 #[derive(Serialize)]
 struct TopicBox {
@@ -54,21 +35,6 @@ struct TopicBox {
 /// The local date of the request, for "today" in follow-ups and form defaults.
 fn today(state: &AppState) -> NaiveDate {
     super::views::local_date(state.now())
-}
-
-async fn staff(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
-    let users = state
-        .db
-        .run(move |c| Ok(User::list(c, jobcenter_id)?))
-        .await?;
-    Ok(users
-        .into_iter()
-        .filter(|u| u.active)
-        .map(|u| Choice {
-            value: u.id.to_string(),
-            label: u.name,
-        })
-        .collect())
 }
 
 async fn form_page(
@@ -115,17 +81,11 @@ async fn form_page(
         .with("company", company)
         .with("activity_id", activity_id)
         .with("form", form)
-        .with(
-            "kinds",
-            choices(ActivityKind::ALL, ActivityKind::as_str, ActivityKind::label),
-        )
-        .with(
-            "outcomes",
-            choices(Outcome::ALL, Outcome::as_str, Outcome::label),
-        )
+        .with("kinds", ActivityKind::choices())
+        .with("outcomes", Outcome::choices())
         .with("topics", topics)
         .with("contacts", contact_choices)
-        .with("staff", staff(state, user.jobcenter_id).await?);
+        .with("staff", staff_choices(state, user.jobcenter_id).await?);
     if errors.is_empty() {
         page.render(state)
     } else {
@@ -503,12 +463,9 @@ pub async fn list(
         .with("rows", &rows)
         .with("params", &params)
         .with("is_manager", is_manager)
-        .with("staff", staff(&state, jc).await?)
-        .with(
-            "kinds",
-            choices(ActivityKind::ALL, ActivityKind::as_str, ActivityKind::label),
-        )
-        .with("topics", choices(Topic::ALL, Topic::as_str, Topic::label))
+        .with("staff", staff_choices(&state, jc).await?)
+        .with("kinds", ActivityKind::choices())
+        .with("topics", Topic::choices())
         .with(
             "next_url",
             next.map(|n| format!("/activities?{filter_query}&after={n}")),

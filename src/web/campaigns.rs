@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::CurrentUser;
 use super::charts;
-use super::views::{FieldErrors, Page, local_date, redirect_with_flash};
+use super::views::{Choice, FieldErrors, Page, local_date, redirect_with_flash};
 use crate::domain::{csv_io, cvr, dates};
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -22,12 +22,6 @@ use crate::models::campaign::{
 use crate::models::company::{Company, CompanyQuery, CompanyStatus, EmployeeBand};
 use crate::models::placement::{Placement, PlacementQuery};
 use crate::models::user::{Role, User};
-
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
 
 #[derive(Serialize)]
 struct Checkbox {
@@ -103,13 +97,7 @@ async fn form_page(
             }
         })
         .collect();
-    let statuses: Vec<Choice> = CampaignStatus::ALL
-        .iter()
-        .map(|s| Choice {
-            value: s.as_str().into(),
-            label: s.label().into(),
-        })
-        .collect();
+    let statuses = CampaignStatus::choices();
     let page = Page::new(req, "campaigns/form.html")
         .with("campaign_id", campaign_id)
         .with("form", form)
@@ -317,13 +305,7 @@ pub async fn show(
             label: u.name.clone(),
         })
         .collect();
-    let status_choices: Vec<Choice> = TargetStatus::ALL
-        .iter()
-        .map(|s| Choice {
-            value: s.as_str().into(),
-            label: s.label().into(),
-        })
-        .collect();
+    let status_choices = TargetStatus::choices();
     let topics: Vec<&str> = crate::models::activity::decode_topics(&campaign.topics)
         .into_iter()
         .map(Topic::label)
@@ -411,20 +393,8 @@ pub async fn add_form(
         })
         .await?;
     let total = found.len();
-    let statuses: Vec<Choice> = CompanyStatus::ALL
-        .iter()
-        .map(|s| Choice {
-            value: s.as_str().into(),
-            label: s.label().into(),
-        })
-        .collect();
-    let bands: Vec<Choice> = EmployeeBand::ALL
-        .iter()
-        .map(|b| Choice {
-            value: b.as_str().into(),
-            label: b.label().into(),
-        })
-        .collect();
+    let statuses = CompanyStatus::choices();
+    let bands = EmployeeBand::choices();
     Page::new(&req, "campaigns/add_targets.html")
         .with("campaign", &campaign)
         .with("params", &params)

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{FieldErrors, Page, redirect, redirect_with_flash};
+use super::views::{FieldErrors, Page, redirect, redirect_with_flash, staff_choices};
 use crate::domain::csv_io;
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -29,49 +29,6 @@ const PAGE_SIZE: i64 = 25;
 const TIMELINE_SIZE: i64 = 30;
 const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
-fn status_choices() -> Vec<Choice> {
-    CompanyStatus::ALL
-        .iter()
-        .map(|s| Choice {
-            value: s.as_str().into(),
-            label: s.label().into(),
-        })
-        .collect()
-}
-
-fn employee_choices() -> Vec<Choice> {
-    EmployeeBand::ALL
-        .iter()
-        .map(|b| Choice {
-            value: b.as_str().into(),
-            label: b.label().into(),
-        })
-        .collect()
-}
-
-/// Active staff of the jobcenter, for the fixed-contact choice.
-async fn staff_choices(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
-    let users = state
-        .db
-        .run(move |c| Ok(User::list(c, jobcenter_id)?))
-        .await?;
-    Ok(users
-        .into_iter()
-        .filter(|u| u.active)
-        .map(|u| Choice {
-            value: u.id.to_string(),
-            label: u.name,
-        })
-        .collect())
-}
-
-/// The list's query string, as typed.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ListParams {
@@ -177,8 +134,8 @@ pub async fn list(
     Page::new(&req, "companies/list.html")
         .with("rows", &rows)
         .with("params", &params)
-        .with("statuses", status_choices())
-        .with("employee_bands", employee_choices())
+        .with("statuses", CompanyStatus::choices())
+        .with("employee_bands", EmployeeBand::choices())
         .with("staff", staff_choices(&state, jc).await?)
         .with("next_url", next_url)
         .with("export_url", with_filter("/companies.csv"))
@@ -200,8 +157,8 @@ async fn form_page(
     let mut page = Page::new(req, "companies/form.html")
         .with("form", form)
         .with("company", company)
-        .with("statuses", status_choices())
-        .with("employee_bands", employee_choices())
+        .with("statuses", CompanyStatus::choices())
+        .with("employee_bands", EmployeeBand::choices())
         .with("staff", staff_choices(state, user.jobcenter_id).await?);
     if let Some((key, id)) = extra {
         page = page.with(key, id);

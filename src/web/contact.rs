@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDateTime, TimeDelta};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::AppState;
 use super::auth::client_ip;
@@ -73,22 +73,6 @@ fn read_stamp(keys: &Keys, signed: &str) -> Option<Stamp> {
     })
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: &'static str,
-    label: &'static str,
-}
-
-fn topic_choices() -> Vec<Choice> {
-    RequestTopic::ALL
-        .iter()
-        .map(|t| Choice {
-            value: t.as_str(),
-            label: t.label(),
-        })
-        .collect()
-}
-
 /// The form of a jobcenter, fresh or with the errors of a submission.
 async fn form_page(
     req: &HttpRequest,
@@ -104,7 +88,7 @@ async fn form_page(
         .with("jobcenter", jobcenter)
         .with("action", action)
         .with("form", form)
-        .with("topics", topic_choices())
+        .with("topics", RequestTopic::choices())
         .with("privacy_url", &settings.privacy_url)
         .with("promise_days", settings.answer_promise_days)
         .with("message_max", MESSAGE_MAX_CHARS);

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{FieldErrors, Page, redirect_with_flash};
+use super::views::{Choice, FieldErrors, Page, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -18,43 +18,8 @@ use crate::models::placement::{
     format_hours,
 };
 use crate::models::settings::Settings;
-use crate::models::user::User;
 
 const PAGE_SIZE: i64 = 25;
-
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
-fn choices<T: Copy>(
-    all: &[T],
-    value: impl Fn(T) -> &'static str,
-    label: impl Fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|t| Choice {
-            value: value(*t).into(),
-            label: label(*t).into(),
-        })
-        .collect()
-}
-
-async fn staff(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
-    let users = state
-        .db
-        .run(move |c| Ok(User::list(c, jobcenter_id)?))
-        .await?;
-    Ok(users
-        .into_iter()
-        .filter(|u| u.active)
-        .map(|u| Choice {
-            value: u.id.to_string(),
-            label: u.name,
-        })
-        .collect())
-}
 
 #[allow(clippy::too_many_arguments)]
 async fn form_page(
@@ -83,30 +48,9 @@ async fn form_page(
         .with("company", company)
         .with("placement_id", placement_id)
         .with("form", form)
-        .with(
-            "kinds",
-            choices(
-                PlacementKind::ALL,
-                PlacementKind::as_str,
-                PlacementKind::label,
-            ),
-        )
-        .with(
-            "statuses",
-            choices(
-                PlacementStatus::ALL,
-                PlacementStatus::as_str,
-                PlacementStatus::label,
-            ),
-        )
-        .with(
-            "results",
-            choices(
-                PlacementResult::ALL,
-                PlacementResult::as_str,
-                PlacementResult::label,
-            ),
-        )
+        .with("kinds", PlacementKind::choices())
+        .with("statuses", PlacementStatus::choices())
+        .with("results", PlacementResult::choices())
         .with(
             "hours_hint",
             format!(
@@ -118,7 +62,7 @@ async fn form_page(
             ),
         )
         .with("praktik_max_weeks", rules.praktik_max_weeks)
-        .with("staff", staff(state, user.jobcenter_id).await?);
+        .with("staff", staff_choices(state, user.jobcenter_id).await?);
     if errors.is_empty() {
         page.render(state)
     } else {
@@ -420,23 +364,9 @@ pub async fn list(
         .with("total_started", total_started)
         .with("year", chrono::Datelike::year(&today))
         .with("params", &params)
-        .with("staff", staff(&state, jc).await?)
-        .with(
-            "kinds",
-            choices(
-                PlacementKind::ALL,
-                PlacementKind::as_str,
-                PlacementKind::label,
-            ),
-        )
-        .with(
-            "statuses",
-            choices(
-                PlacementStatus::ALL,
-                PlacementStatus::as_str,
-                PlacementStatus::label,
-            ),
-        )
+        .with("staff", staff_choices(&state, jc).await?)
+        .with("kinds", PlacementKind::choices())
+        .with("statuses", PlacementStatus::choices())
         .with(
             "next_url",
             next.map(|n| format!("/placements?{filter_query}&after={n}")),

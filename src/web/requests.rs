@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{Page, redirect_with_flash, url_encode};
+use super::views::{Choice, Page, redirect_with_flash, url_encode};
 use crate::db::{DbConn, write_tx};
 use crate::domain::working_days::{self, ResponseStats};
 use crate::error::AppError;
@@ -165,12 +165,6 @@ pub async fn list(
 pub struct ShowParams {
     /// Search for a company to link the request to.
     find: String,
-}
-
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
 }
 
 #[derive(Serialize)]

@@ -90,7 +90,23 @@ fn dk_datetime(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::R
     }))
 }
 
-pub use crate::models::FieldErrors;
+pub use crate::models::{Choice, FieldErrors};
+
+/// The jobcenter's active staff as options (fixed contact, consultant, assignee).
+pub async fn staff_choices(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
+    let users = state
+        .db
+        .run(move |c| Ok(crate::models::user::User::list(c, jobcenter_id)?))
+        .await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.name,
+        })
+        .collect())
+}
 
 /// Escapes the five characters that matter in text and double-quoted attributes (Tera's own
 /// escaper also rewrites '/', which makes every URL unreadable in the page source).
