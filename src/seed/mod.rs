@@ -45,8 +45,8 @@ const HISTORY_DAYS: u16 = 3 * 365;
 /// More companies than this would exhaust the CVR numbers the generator draws from.
 pub const MAX_COMPANIES: usize = 2_000_000;
 
-/// Runs `$body` with the concrete connection. Multi-row INSERTs go this way: through the
-/// MultiConnection diesel accepts them for neither backend.
+/// Runs `$body` with the concrete connection. Multi-row INSERTs go this way: diesel does not
+/// accept them through the MultiConnection (SQLite would not get one statement per batch).
 macro_rules! on_backend {
     ($c:expr, |$conn:ident| $body:expr) => {
         match $c {
@@ -200,9 +200,9 @@ pub fn seed_demo(
     opts.check()?;
     let sqlite = matches!(c, DbConn::Sqlite(_));
     if sqlite {
-        // In WAL mode NORMAL skips the fsync at each commit; a crash can lose the last batches
-        // but never corrupts the file. Demo data can simply be seeded again, and it makes a
-        // bulk load several times faster on slow disks. The app's own connections stay FULL.
+        // In WAL mode NORMAL skips the fsync at each commit (it syncs at checkpoints): a crash
+        // can lose the last batches but never corrupts the file, and demo data can simply be
+        // seeded again. The app's own connections stay FULL, so no user's write is at risk.
         c.batch_execute("PRAGMA synchronous = NORMAL")?;
     }
     let result = run(c, opts, now, progress);
