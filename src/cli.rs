@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `jobcenter add`, `user add|set-password|disable`.
+//! The command line: `serve`, `migrate`, `jobcenter add`, `user add|set-password|disable`,
+//! `import companies`, `seed-demo`.
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ use crate::models::outbox::OutboxMail;
 use crate::models::session::Session;
 use crate::models::setup_token::SetupToken;
 use crate::models::user::{NewUser, Role, User};
+use crate::seed::{Progress, SeedOptions};
 use crate::web::{AppState, build_app};
 
 #[derive(Debug, Parser)]
@@ -59,6 +61,38 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Fill a jobcenter with realistic Danish demo data (also used by the benchmarks)
+    SeedDemo(SeedDemoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SeedDemoArgs {
+    /// Seed into this existing jobcenter; without it "Jobcenter Demo" (slug demo) is created or
+    /// reused
+    #[arg(long)]
+    jobcenter: Option<String>,
+    /// Companies to add
+    #[arg(long)]
+    companies: usize,
+    /// Activities to add, spread over the last three years
+    #[arg(long)]
+    activities: usize,
+    /// Placements to add
+    #[arg(long, default_value_t = 0)]
+    placements: usize,
+    /// Campaigns to add, each with a target list split between three consultants
+    #[arg(long, default_value_t = 0)]
+    campaigns: usize,
+    /// Contact requests to add
+    #[arg(long, default_value_t = 0)]
+    requests: usize,
+    /// The same seed gives the same data
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Give every new demo user the password on the first line of standard input; without it
+    /// each gets a random one, printed once as `demo login: EMAIL PASSWORD ROLE`
+    #[arg(long)]
+    password_stdin: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,7 +229,80 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
             import_companies(&mut conn, &file, jobcenter, update_existing)
         }
+        Command::SeedDemo(args) => {
+            let password = if args.password_stdin {
+                Some(read_password()?)
+            } else {
+                None
+            };
+            let db = open_db(&cli.db, 1)?;
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            let opts = SeedOptions {
+                jobcenter: args.jobcenter,
+                companies: args.companies,
+                activities: args.activities,
+                placements: args.placements,
+                campaigns: args.campaigns,
+                requests: args.requests,
+                seed: args.seed,
+                password,
+            };
+            seed_demo(&mut conn, &opts)
+        }
     }
+}
+
+/// Seeds demo data and prints, on standard output, each phase as it ends, the new demo users
+/// (with their generated passwords, once) and the totals. Passwords never go to the log.
+fn seed_demo(c: &mut DbConn, opts: &SeedOptions) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let mut print = |p: Progress<'_>| {
+        let _ = match p {
+            Progress::Jobcenter { jobcenter, created } => writeln!(
+                out,
+                "jobcenter: {} (slug {}, {})",
+                jobcenter.name,
+                jobcenter.slug,
+                if created { "created" } else { "existing" }
+            ),
+            Progress::Users {
+                created,
+                existing,
+                took,
+            } => {
+                for login in created {
+                    let _ = match &login.password {
+                        Some(pw) => writeln!(
+                            out,
+                            "demo login: {} {pw} {}",
+                            login.email,
+                            login.role.as_str()
+                        ),
+                        None => writeln!(out, "demo user: {} {}", login.email, login.role.as_str()),
+                    };
+                }
+                writeln!(
+                    out,
+                    "users: {} created, {existing} existing ({:.2} s)",
+                    created.len(),
+                    took.as_secs_f64()
+                )
+            }
+            Progress::Phase { what, rows, took } => {
+                writeln!(out, "{what}: {rows} ({:.2} s)", took.as_secs_f64())
+            }
+        };
+        let _ = out.flush();
+    };
+    let report = crate::seed::seed_demo(c, opts, SystemClock.now(), &mut print)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "total: {} rows in {:.2} s",
+        report.rows(),
+        report.took.as_secs_f64()
+    );
+    Ok(())
 }
 
 fn import_companies(
@@ -416,6 +523,9 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
     if applied > 0 {
         tracing::info!("applied {applied} database migration(s)");
     }
+    if args.demo {
+        seed_small_demo(&db)?;
+    }
     let mailer = match &config.smtp_url {
         Some(url) => Some(Arc::new(
             Mailer::new(url, &config.mail_from).map_err(|e| e.to_string())?,
@@ -472,6 +582,43 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
         && let Err(e) = dialect::checkpoint(&mut conn)
     {
         tracing::warn!("checkpoint at shutdown failed: {e}");
+    }
+    Ok(())
+}
+
+/// `serve --demo`: a database without any jobcenter gets the small demo, and its logins are
+/// printed once on standard output. A database with a jobcenter is left as it is.
+fn seed_small_demo(db: &Db) -> Result<(), String> {
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    if !Jobcenter::all(&mut conn)
+        .map_err(|e| e.to_string())?
+        .is_empty()
+    {
+        tracing::info!("--demo: the database has a jobcenter already, so no demo data is added");
+        return Ok(());
+    }
+    tracing::info!("--demo: seeding a small demo jobcenter");
+    let report = crate::seed::seed_demo(
+        &mut conn,
+        &SeedOptions::small_demo(),
+        SystemClock.now(),
+        &mut |_| {},
+    )
+    .map_err(|e| format!("demo data: {e}"))?;
+    tracing::info!(
+        "--demo: {} companies, {} activities, {} campaigns, {} placements and {} contact requests in {:.1} s",
+        report.companies,
+        report.activities,
+        report.campaigns,
+        report.placements,
+        report.requests,
+        report.took.as_secs_f64()
+    );
+    println!("Demo data is ready. Sign in with one of these (shown only this once):");
+    for login in &report.created_users {
+        if let Some(pw) = &login.password {
+            println!("demo login: {} {pw} {}", login.email, login.role.as_str());
+        }
     }
     Ok(())
 }

@@ -65,6 +65,11 @@ pub struct ServeArgs {
     /// Sender of notification mails, e.g. "Jobcenter Køge <noreply@koege.dk>"; needed with SMTP_URL
     #[arg(long, env = "MAIL_FROM")]
     pub mail_from: Option<String>,
+
+    /// When the database has no jobcenter yet, fill it with a small demo (2,000 companies,
+    /// 20,000 activities, campaigns, placements and requests) and print the demo logins once
+    #[arg(long)]
+    pub demo: bool,
 }
 
 /// What the running app needs to know.

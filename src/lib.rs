@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod models;
+pub mod seed;
 pub mod web;
 
 pub use web::{AppState, build_app};
