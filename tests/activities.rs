@@ -211,6 +211,15 @@ async fn a_follow_up_before_the_activity_or_a_cpr_number_is_refused() {
     .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Skriv en gyldig dato"));
+    let tomorrow = jobcenter_crm::web::views::local_date(app.now()) + chrono::Days::new(1);
+    let res = log(
+        &client,
+        company.id,
+        &[("user_id", &me), ("occurred_on", &tomorrow.to_string())],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Datoen ligger i fremtiden."));
     let count: i64 = activities::table
         .count()
         .get_result(&mut app.conn())

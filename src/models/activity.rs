@@ -342,6 +342,19 @@ impl ActivityInput {
 
     /// The consultant must be active staff of the jobcenter, and the contact person one of the
     /// company's current ones.
+    /// An activity is something that happened: a date after today (Danish time) would also push
+    /// the company's "last contact" ahead.
+    fn check_not_future(&self, now: NaiveDateTime) -> Result<(), WriteError> {
+        if self.occurred_on > dates::local_date(now) {
+            Err(WriteError::invalid(
+                "occurred_on",
+                "Datoen ligger i fremtiden. Registrér kontakten, når den har fundet sted – brug en opfølgning til noget, der skal ske.",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     fn check_references(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
         match User::find(c, jobcenter_id, self.user_id).optional()? {
             Some(u) if u.active => {}
@@ -423,6 +436,7 @@ impl Activity {
         write_tx(c, |c| {
             Company::find(c, jobcenter_id, input.company_id)?;
             input.check_references(c, jobcenter_id)?;
+            input.check_not_future(now)?;
             let id: i64 = diesel::insert_into(activities::table)
                 .values((
                     input.values(now),
@@ -458,6 +472,7 @@ impl Activity {
                 ..input.clone()
             };
             input.check_references(c, jobcenter_id)?;
+            input.check_not_future(now)?;
             diesel::update(
                 activities::table
                     .filter(activities::id.eq(id))
