@@ -166,6 +166,41 @@ async fn follow_ups_are_listed_by_when_and_done_in_one_click() {
 }
 
 #[actix_web::test]
+async fn a_long_overdue_list_shows_its_count_and_the_oldest_fifty() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Mange Opfølgninger A/S");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let me = seed.consultant.id.to_string();
+    let today = jobcenter_crm::web::views::local_date(app.now());
+    // 53 follow-ups in the past, one a day, each with its own note.
+    for i in 0..53u64 {
+        let day = today - chrono::Days::new(60 - i);
+        let note = format!("Note nummer {i:02}");
+        let res = log(
+            &client,
+            company.id,
+            &[
+                ("user_id", &me),
+                ("occurred_on", &(day - chrono::Days::new(1)).to_string()),
+                ("follow_up_on", &day.to_string()),
+                ("follow_up_note", &note),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let page = client.get("/follow-ups").await;
+    let overdue = &page.body
+        [page.body.find("id=\"h-overdue\"").unwrap()..page.body.find("id=\"h-today\"").unwrap()];
+    assert!(overdue.contains("Overskredet <span class=\"count\">(53)</span>"));
+    assert!(overdue.contains("Viser de 50 første af 53"));
+    assert!(overdue.contains("Note nummer 00") && overdue.contains("Note nummer 49"));
+    assert!(!overdue.contains("Note nummer 50"));
+    assert_eq!(overdue.matches("Mange Opfølgninger A/S</a>").count(), 50);
+}
+
+#[actix_web::test]
 async fn a_follow_up_before_the_activity_or_a_cpr_number_is_refused() {
     let app = app().await;
     let seed = app.seed();

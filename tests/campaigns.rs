@@ -603,3 +603,34 @@ async fn targets_come_from_a_list_of_cvr_numbers_and_go_out_as_csv() {
     assert!(export.body.starts_with('\u{feff}'));
     assert!(export.body.contains("Cvr Et ApS;Køge;;Ikke kontaktet"));
 }
+
+#[actix_web::test]
+async fn a_long_target_list_pages_by_name_and_keeps_its_filter() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 55).await;
+    let id = setup.campaign_id;
+    let first = manager
+        .get(&format!("/campaigns/{id}?status=not_contacted"))
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("55 på listen"));
+    assert!(first.body.contains(">Målvirksomhed 00<") && first.body.contains(">Målvirksomhed 49<"));
+    assert!(!first.body.contains(">Målvirksomhed 50<"));
+    assert!(!first.body.contains("Første side"));
+    let next = first.link("rel=\"next\"").expect("a link to the next page");
+    assert!(next.contains("status=not_contacted"), "{next}");
+    let second = manager.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    for i in 50..55 {
+        assert!(second.body.contains(&format!(">Målvirksomhed {i}<")));
+    }
+    assert!(!second.body.contains(">Målvirksomhed 49<"));
+    assert!(second.link("rel=\"next\"").is_none());
+    let back = second.link(">Første side").expect("a link back");
+    assert_eq!(
+        back,
+        format!("/campaigns/{id}?status=not_contacted#targets")
+    );
+}

@@ -192,7 +192,13 @@ async fn no_page_query_scans_a_table() {
         .unwrap())
     });
     check("follow-ups", &mut |c| {
-        ran(Activity::open_follow_ups(c, jc, uid).unwrap())
+        ran(Activity::open_follow_ups(c, jc, uid, Some(today), None, 51).unwrap())
+    });
+    check("overdue follow-ups", &mut |c| {
+        ran(Activity::open_follow_ups(c, jc, uid, None, today.pred_opt(), 51).unwrap())
+    });
+    check("follow-up group count", &mut |c| {
+        ran(Activity::count_open_follow_ups(c, jc, uid, Some(today), None).unwrap())
     });
     check("follow-up counts", &mut |c| {
         ran(Activity::follow_up_counts(c, jc, uid, today).unwrap())
@@ -207,7 +213,7 @@ async fn no_page_query_scans_a_table() {
         ran(Campaign::list(c, jc, Some(uid)).unwrap())
     });
     check("campaign targets", &mut |c| {
-        ran(CampaignTarget::list(c, jc, 1, None, None).unwrap())
+        ran(CampaignTarget::list(c, jc, 1, Default::default(), None, 50).unwrap())
     });
     check("my campaign targets", &mut |c| {
         ran(CampaignTarget::open_for_user(c, jc, uid).unwrap())

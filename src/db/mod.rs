@@ -123,8 +123,13 @@ impl ManageConnection for DbManager {
         establish(&self.url)
     }
 
+    /// Checked on every checkout. A SQLite file cannot drop its connection, so only a
+    /// PostgreSQL connection is pinged (a restarted server would otherwise fail a request).
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.ping().map_err(r2d2::Error::QueryError)
+        match conn {
+            DbConn::Sqlite(_) => Ok(()),
+            DbConn::Pg(_) => conn.ping().map_err(r2d2::Error::QueryError),
+        }
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {

@@ -561,20 +561,32 @@ impl Activity {
         with_names(c, rows)
     }
 
-    /// A user's open follow-ups, soonest first.
+    /// A user's open follow-ups dated within `from..=to` (either end open), soonest first, at
+    /// most `limit` of them.
     pub fn open_follow_ups(
         c: &mut DbConn,
         jobcenter_id: i64,
         user_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        limit: i64,
     ) -> QueryResult<Vec<FollowUp>> {
-        let rows: Vec<(Activity, String)> = activities::table
+        let mut q = activities::table
             .inner_join(companies::table)
             .filter(activities::user_id.eq(user_id))
             .filter(activities::follow_up_done.eq(false))
             .filter(activities::follow_up_on.is_not_null())
             .filter(activities::jobcenter_id.eq(jobcenter_id))
+            .into_boxed::<<DbConn as Connection>::Backend>();
+        if let Some(from) = from {
+            q = q.filter(activities::follow_up_on.ge(from));
+        }
+        if let Some(to) = to {
+            q = q.filter(activities::follow_up_on.le(to));
+        }
+        let rows: Vec<(Activity, String)> = q
             .order((activities::follow_up_on, activities::id))
-            .limit(1000)
+            .limit(limit)
             .select((Activity::as_select(), companies::name))
             .load(c)?;
         Ok(rows
@@ -592,6 +604,29 @@ impl Activity {
                 })
             })
             .collect())
+    }
+
+    /// How many open follow-ups a user has within `from..=to` (either end open).
+    pub fn count_open_follow_ups(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        user_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> QueryResult<i64> {
+        let mut q = activities::table
+            .filter(activities::user_id.eq(user_id))
+            .filter(activities::follow_up_done.eq(false))
+            .filter(activities::follow_up_on.is_not_null())
+            .filter(activities::jobcenter_id.eq(jobcenter_id))
+            .into_boxed::<<DbConn as Connection>::Backend>();
+        if let Some(from) = from {
+            q = q.filter(activities::follow_up_on.ge(from));
+        }
+        if let Some(to) = to {
+            q = q.filter(activities::follow_up_on.le(to));
+        }
+        q.count().get_result(c)
     }
 
     /// How many of a user's open follow-ups are overdue and due today.

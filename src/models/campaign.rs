@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::activity::{ActivityKind, Outcome, Topic, decode_topics, encode_topics};
+use super::company::Cursor;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::schema::{
@@ -497,6 +498,13 @@ pub struct CampaignTarget {
     pub updated_at: NaiveDateTime,
 }
 
+/// Which targets a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TargetListFilter {
+    pub status: Option<TargetStatus>,
+    pub assigned_to: Option<i64>,
+}
+
 /// A target with what the list shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetRow {
@@ -586,43 +594,58 @@ impl CampaignTarget {
             .first(c)
     }
 
-    /// The list, by company name, optionally narrowed to a status or a consultant.
+    /// The list, by company name, optionally narrowed to a status or a consultant: `limit`
+    /// rows after the cursor (company name key and id), and the cursor of the next page.
     pub fn list(
         c: &mut DbConn,
         jobcenter_id: i64,
         campaign_id: i64,
-        status: Option<TargetStatus>,
-        assigned_to: Option<i64>,
-    ) -> QueryResult<Vec<TargetRow>> {
+        filter: TargetListFilter,
+        after: Option<&Cursor>,
+        limit: i64,
+    ) -> QueryResult<(Vec<TargetRow>, Option<Cursor>)> {
         let mut query = campaign_targets::table
             .inner_join(companies::table)
             .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
             .filter(campaign_targets::campaign_id.eq(campaign_id))
             .into_boxed::<<DbConn as Connection>::Backend>();
-        if let Some(s) = status {
+        if let Some(s) = filter.status {
             query = query.filter(campaign_targets::status.eq(s));
         }
-        if let Some(u) = assigned_to {
+        if let Some(u) = filter.assigned_to {
             query = query.filter(campaign_targets::assigned_to.eq(u));
         }
-        let rows: Vec<(CampaignTarget, String, String)> = query
+        if let Some(cur) = after {
+            let key = cur.key.clone().unwrap_or_default();
+            query = query.filter(
+                companies::name_search
+                    .gt(key.clone())
+                    .or(companies::name_search.eq(key).and(companies::id.gt(cur.id))),
+            );
+        }
+        let mut rows: Vec<(CampaignTarget, String, String, String)> = query
             .order((companies::name_search, companies::id))
-            .limit(5000)
+            .limit(limit + 1)
             .select((
                 CampaignTarget::as_select(),
                 companies::name,
                 companies::city,
+                companies::name_search,
             ))
             .load(c)?;
-        let names: HashMap<i64, String> = users::table
-            .filter(users::jobcenter_id.eq(jobcenter_id))
-            .select((users::id, users::name))
-            .load::<(i64, String)>(c)?
+        let next = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|(t, _, _, key)| Cursor {
+                key: Some(key.clone()),
+                id: t.company_id,
+            })
+        } else {
+            None
+        };
+        let names = super::user_names(c, rows.iter().filter_map(|(t, ..)| t.assigned_to))?;
+        let rows = rows
             .into_iter()
-            .collect();
-        Ok(rows
-            .into_iter()
-            .map(|(target, company_name, city)| TargetRow {
+            .map(|(target, company_name, city, _)| TargetRow {
                 status_label: target.status.label(),
                 assigned_name: target.assigned_to.and_then(|id| names.get(&id).cloned()),
                 last_activity: target.last_activity_on.map(dates::dk_date),
@@ -630,7 +653,8 @@ impl CampaignTarget {
                 city,
                 target,
             })
-            .collect())
+            .collect();
+        Ok((rows, next))
     }
 
     /// Gives the unassigned companies to the campaign's consultants, each to whoever has the

@@ -436,8 +436,8 @@ pub struct CompanyQuery {
 /// Where the next page starts: the sort key and id of the last row shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
-    key: Option<String>,
-    id: i64,
+    pub(crate) key: Option<String>,
+    pub(crate) id: i64,
 }
 
 impl Cursor {

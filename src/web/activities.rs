@@ -479,8 +479,13 @@ pub async fn list(
 struct FollowUpGroup {
     key: &'static str,
     title: &'static str,
+    /// All open follow-ups of the group; `items` holds the soonest of them.
+    total: i64,
     items: Vec<crate::models::activity::FollowUp>,
 }
+
+/// Follow-ups shown per group; a consultant with more sees the count and the soonest ones.
+const FOLLOW_UPS_PER_GROUP: i64 = 50;
 
 #[get("/follow-ups")]
 pub async fn follow_ups(
@@ -489,42 +494,41 @@ pub async fn follow_ups(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let (jc, uid) = (user.jobcenter_id, user.id);
-    let (items, feed_since) = state
-        .db
-        .run(move |c| {
-            Ok((
-                Activity::open_follow_ups(c, jc, uid)?,
-                CalendarFeed::enabled_since(c, uid)?,
-            ))
-        })
-        .await?;
     let today = today(&state);
     let week_end = dates::end_of_week(today);
-    let mut groups: Vec<FollowUpGroup> = [
-        ("overdue", "Overskredet"),
-        ("today", "I dag"),
-        ("this_week", "Resten af ugen"),
-        ("later", "Senere"),
-    ]
-    .into_iter()
-    .map(|(key, title)| FollowUpGroup {
-        key,
-        title,
-        items: Vec::new(),
-    })
-    .collect();
-    for f in items {
-        let index = if f.follow_up_on < today {
-            0
-        } else if f.follow_up_on == today {
-            1
-        } else if f.follow_up_on <= week_end {
-            2
-        } else {
-            3
-        };
-        groups[index].items.push(f);
-    }
+    let yesterday = today.pred_opt();
+    let tomorrow = today.succ_opt();
+    let next_week = week_end.succ_opt();
+    let groups = [
+        ("overdue", "Overskredet", None, yesterday),
+        ("today", "I dag", Some(today), Some(today)),
+        ("this_week", "Resten af ugen", tomorrow, Some(week_end)),
+        ("later", "Senere", next_week, None),
+    ];
+    let (groups, feed_since) = state
+        .db
+        .run(move |c| {
+            let mut out = Vec::with_capacity(groups.len());
+            for (key, title, from, to) in groups {
+                let mut items =
+                    Activity::open_follow_ups(c, jc, uid, from, to, FOLLOW_UPS_PER_GROUP + 1)?;
+                // Counted only when the group is longer than what is shown.
+                let total = if items.len() as i64 > FOLLOW_UPS_PER_GROUP {
+                    items.truncate(FOLLOW_UPS_PER_GROUP as usize);
+                    Activity::count_open_follow_ups(c, jc, uid, from, to)?
+                } else {
+                    items.len() as i64
+                };
+                out.push(FollowUpGroup {
+                    key,
+                    title,
+                    total,
+                    items,
+                });
+            }
+            Ok((out, CalendarFeed::enabled_since(c, uid)?))
+        })
+        .await?;
     Page::new(&req, "activities/follow_ups.html")
         .with("groups", &groups)
         .with("feed_enabled", feed_since.is_some())
@@ -648,7 +652,7 @@ pub async fn feed(
         .db
         .run(move |c| {
             let (uid, jc) = CalendarFeed::owner(c, &token)?.ok_or(AppError::NotFound)?;
-            Ok(Activity::open_follow_ups(c, jc, uid)?)
+            Ok(Activity::open_follow_ups(c, jc, uid, None, None, 1000)?)
         })
         .await?;
     let mut calendar = Calendar::new();

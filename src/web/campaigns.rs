@@ -10,16 +10,17 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::CurrentUser;
 use super::charts;
-use super::views::{Choice, FieldErrors, Page, local_date, redirect_with_flash};
+use super::views::{Choice, FieldErrors, Page, local_date, redirect_with_flash, url_encode};
 use crate::domain::{csv_io, cvr, dates};
 use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::activity::Topic;
 use crate::models::audit::action;
 use crate::models::campaign::{
-    Campaign, CampaignForm, CampaignStatus, CampaignTarget, Progress, TargetStatus,
+    Campaign, CampaignForm, CampaignStatus, CampaignTarget, Progress, TargetListFilter,
+    TargetStatus,
 };
-use crate::models::company::{Company, CompanyQuery, CompanyStatus, EmployeeBand};
+use crate::models::company::{Company, CompanyQuery, CompanyStatus, Cursor, EmployeeBand};
 use crate::models::placement::{Placement, PlacementQuery};
 use crate::models::user::{Role, User};
 
@@ -256,7 +257,29 @@ pub async fn update(
 pub struct TargetFilter {
     status: String,
     consultant: String,
+    /// Cursor of the target list's page.
+    #[serde(skip_serializing)]
+    after: String,
 }
+
+impl TargetFilter {
+    /// The filter as a query string, without the page cursor.
+    fn query(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.status.is_empty() {
+            parts.push(format!("status={}", url_encode(&self.status)));
+        }
+        if !self.consultant.is_empty() {
+            parts.push(format!("consultant={}", url_encode(&self.consultant)));
+        }
+        parts.join("&")
+    }
+}
+
+/// Targets per page of a campaign's list.
+const TARGETS_PER_PAGE: i64 = 50;
+/// Targets in one CSV export.
+const EXPORT_LIMIT: i64 = 5000;
 
 #[get("/campaigns/{id:\\d+}")]
 pub async fn show(
@@ -270,14 +293,18 @@ pub async fn show(
     let campaign = viewable(&state, &user, id).await?;
     let jc = user.jobcenter_id;
     let today = local_date(state.now());
-    let status = TargetStatus::parse(&filter.status);
-    let consultant = filter.consultant.parse::<i64>().ok();
+    let list_filter = TargetListFilter {
+        status: TargetStatus::parse(&filter.status),
+        assigned_to: filter.consultant.parse::<i64>().ok(),
+    };
+    let after = Cursor::decode(&filter.after);
     let c2 = campaign.clone();
-    let (progress, targets, consultants, placements) = state
+    let (progress, (targets, next), consultants, placements) = state
         .db
         .run(move |c| {
             let progress = Progress::of(c, &c2, today)?;
-            let targets = CampaignTarget::list(c, jc, id, status, consultant)?;
+            let targets =
+                CampaignTarget::list(c, jc, id, list_filter, after.as_ref(), TARGETS_PER_PAGE)?;
             let consultants = Campaign::consultants(c, id)?;
             let placements = Placement::list(
                 c,
@@ -306,6 +333,22 @@ pub async fn show(
         })
         .collect();
     let status_choices = TargetStatus::choices();
+    let filter = filter.into_inner();
+    let filter_query = filter.query();
+    let page_url = |after: Option<String>| {
+        let mut query = filter_query.clone();
+        if let Some(after) = after {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str("after=");
+            query.push_str(&after);
+        }
+        let sep = if query.is_empty() { "" } else { "?" };
+        format!("/campaigns/{id}{sep}{query}#targets")
+    };
+    let next_url = next.map(|cur| page_url(Some(cur.encode())));
+    let first_url = (!filter.after.is_empty()).then(|| page_url(None));
     let topics: Vec<&str> = crate::models::activity::decode_topics(&campaign.topics)
         .into_iter()
         .map(Topic::label)
@@ -322,7 +365,9 @@ pub async fn show(
         .with("placements", &placements)
         .with("consultant_choices", consultant_choices)
         .with("status_choices", status_choices)
-        .with("filter", filter.into_inner())
+        .with("filter", &filter)
+        .with("next_url", next_url)
+        .with("first_url", first_url)
         .with("is_manager", user.role >= Role::Manager)
         .with("me", user.id)
         .render(&state)
@@ -752,7 +797,8 @@ pub async fn export(
     let rows = state
         .db
         .run(move |c| {
-            let rows = CampaignTarget::list(c, jc, id, None, None)?;
+            let (rows, _) =
+                CampaignTarget::list(c, jc, id, TargetListFilter::default(), None, EXPORT_LIMIT)?;
             actor.record(
                 c,
                 action::CAMPAIGN_EXPORTED,
