@@ -543,7 +543,11 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
     actix_web::rt::System::new().block_on(async move {
         let db = server_db;
         let app_state = state.clone();
+        // A blocking thread beyond the database pool would only wait for a connection, and
+        // every thread keeps its own allocator cache: cap them near the pool size.
+        let blocking_threads = config.pool_size as usize + 2;
         let server = actix_web::HttpServer::new(move || build_app(app_state.clone()))
+            .worker_max_blocking_threads(blocking_threads)
             .shutdown_timeout(30)
             .bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;

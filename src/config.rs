@@ -66,6 +66,12 @@ pub struct ServeArgs {
     #[arg(long, env = "MAIL_FROM")]
     pub mail_from: Option<String>,
 
+    /// Submissions of the public contact form one client address may send per 10 minutes
+    /// (raise it when many companies share one address; 0 turns the limit off, for load tests
+    /// or when a proxy in front limits)
+    #[arg(long, env = "CONTACT_FORM_LIMIT", default_value_t = 5)]
+    pub contact_form_limit: i64,
+
     /// When the database has no jobcenter yet, fill it with a small demo (2,000 companies,
     /// 20,000 activities, campaigns, placements and requests) and print the demo logins once
     #[arg(long)]
@@ -86,6 +92,8 @@ pub struct Config {
     /// Where mail goes; `None` keeps mails in the outbox.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Public contact form submissions per client address per 10 minutes; 0 means no limit.
+    pub contact_form_limit: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -99,6 +107,7 @@ impl std::fmt::Debug for Config {
             .field("pool_size", &self.pool_size)
             .field("smtp", &self.smtp_url.is_some())
             .field("mail_from", &self.mail_from)
+            .field("contact_form_limit", &self.contact_form_limit)
             .finish_non_exhaustive()
     }
 }
@@ -147,6 +156,7 @@ impl Config {
             pool_timeout: Duration::from_secs(5),
             smtp_url,
             mail_from,
+            contact_form_limit: serve.contact_form_limit.max(0),
         })
     }
 
@@ -163,6 +173,7 @@ impl Config {
             pool_timeout: Duration::from_secs(5),
             smtp_url: None,
             mail_from: "Jobcenter CRM <crm@jobcenter.test>".into(),
+            contact_form_limit: 5,
         }
     }
 }

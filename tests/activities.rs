@@ -557,6 +557,14 @@ async fn the_calendar_feed_is_valid_icalendar_and_dies_when_revoked() {
     );
     assert!(feed.body.contains("DTSTART;VALUE=DATE:20261201"));
     assert!(
+        feed.body.contains("DTEND;VALUE=DATE:20261202"),
+        "an all-day event ends the next day"
+    );
+    assert!(
+        feed.body.contains("Opfølgninger – Jobcenter Køge"),
+        "the calendar has the jobcenter's name"
+    );
+    assert!(
         !feed.body.contains("Karen"),
         "no names of staff in the feed"
     );

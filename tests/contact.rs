@@ -357,6 +357,34 @@ async fn a_stamp_from_another_jobcenter_or_a_forged_one_is_handed_out_again() {
 }
 
 #[actix_web::test]
+async fn the_rate_limit_follows_its_setting_and_zero_turns_it_off() {
+    let app = common::app_with(|c| c.contact_form_limit = 2).await;
+    app.seed();
+    let client = app.client();
+    for n in 0..2 {
+        let mut fields = request_fields();
+        set(&mut fields, "company_name", &format!("Firma {n}"));
+        let res = app.fill_in(&client, "/kontakt/koege", &fields).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "submission {n}");
+    }
+    let res = app
+        .fill_in(&client, "/kontakt/koege", &request_fields())
+        .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let app = common::app_with(|c| c.contact_form_limit = 0).await;
+    app.seed();
+    let client = app.client();
+    for n in 0..8 {
+        let mut fields = request_fields();
+        set(&mut fields, "company_name", &format!("Firma {n}"));
+        let res = app.fill_in(&client, "/kontakt/koege", &fields).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "submission {n}");
+    }
+    assert_eq!(app.requests().len(), 8);
+}
+
+#[actix_web::test]
 async fn the_rate_limit_answers_429_with_a_friendly_page() {
     let app = app().await;
     app.seed();

@@ -206,6 +206,19 @@ async fn no_page_query_scans_a_table() {
     check("placements", &mut |c| {
         ran(Placement::list(c, jc, &PlacementQuery::default(), None, 25).unwrap())
     });
+    check("a campaign's placements", &mut |c| {
+        ran(Placement::list(
+            c,
+            jc,
+            &PlacementQuery {
+                campaign_id: Some(1),
+                ..Default::default()
+            },
+            None,
+            200,
+        )
+        .unwrap())
+    });
     check("placement counts", &mut |c| {
         ran(Placement::counts(c, jc, today).unwrap())
     });

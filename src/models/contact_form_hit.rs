@@ -8,8 +8,6 @@ use crate::db::DbConn;
 use crate::db::schema::contact_form_hits;
 
 pub const WINDOW: TimeDelta = TimeDelta::minutes(10);
-/// Requests one client may send within the window.
-pub const MAX_PER_WINDOW: i64 = 5;
 
 pub struct ContactFormHit;
 
@@ -24,14 +22,19 @@ impl ContactFormHit {
             .map(drop)
     }
 
-    /// Whether the client has used up its submissions for now.
-    pub fn is_limited(c: &mut DbConn, client_hash: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    /// Whether the client has used up its `max` submissions within the window.
+    pub fn is_limited(
+        c: &mut DbConn,
+        client_hash: &str,
+        max: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
         let recent: i64 = contact_form_hits::table
             .filter(contact_form_hits::client_hash.eq(client_hash))
             .filter(contact_form_hits::created_at.gt(now - WINDOW))
             .count()
             .get_result(c)?;
-        Ok(recent >= MAX_PER_WINDOW)
+        Ok(recent >= max)
     }
 
     /// Hits older than a day serve no purpose.

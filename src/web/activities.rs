@@ -21,6 +21,7 @@ use crate::models::campaign::{Campaign, CampaignStatus};
 use crate::models::company::{Company, CompanyQuery};
 use crate::models::contact_person::ContactPerson;
 use crate::models::contact_request::ContactRequest;
+use crate::models::jobcenter::Jobcenter;
 use crate::models::user::Role;
 
 const PAGE_SIZE: i64 = 25;
@@ -648,21 +649,26 @@ pub async fn feed(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let items = state
+    let (jobcenter, items) = state
         .db
         .run(move |c| {
             let (uid, jc) = CalendarFeed::owner(c, &token)?.ok_or(AppError::NotFound)?;
-            Ok(Activity::open_follow_ups(c, jc, uid, None, None, 1000)?)
+            Ok((
+                Jobcenter::find(c, jc)?,
+                Activity::open_follow_ups(c, jc, uid, None, None, 1000)?,
+            ))
         })
         .await?;
     let mut calendar = Calendar::new();
-    calendar.name("Opfølgninger – Jobcenter CRM");
+    calendar.name(&format!("Opfølgninger – {}", jobcenter.name));
     for f in &items {
         let mut event = Event::new();
+        // An all-day event ends the next day (RFC 5545 3.6.1: DTEND is exclusive).
         event
             .uid(&format!("follow-up-{}@jobcenter-crm", f.activity_id))
             .summary(&format!("Opfølgning: {}", f.company_name))
-            .all_day(f.follow_up_on);
+            .starts(f.follow_up_on)
+            .ends(f.follow_up_on + chrono::Days::new(1));
         if !f.note.is_empty() {
             event.description(&f.note);
         }

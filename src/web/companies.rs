@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{FieldErrors, Page, redirect, redirect_with_flash, staff_choices};
+use super::views::{
+    FieldErrors, Page, redirect, redirect_with_flash, staff_choices, staff_choices_in,
+};
 use crate::domain::csv_io;
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -78,10 +80,15 @@ impl ListParams {
     }
 }
 
+/// What a row of the company list shows (only that: the page's context is built per request).
 #[derive(Serialize)]
 struct ListRow {
-    #[serde(flatten)]
-    company: Company,
+    id: i64,
+    name: String,
+    p_number: Option<String>,
+    cvr: String,
+    postcode: String,
+    city: String,
     status_label: &'static str,
     fixed_contact_name: Option<String>,
     last_contact: Option<String>,
@@ -103,9 +110,14 @@ pub async fn list(
     let after = Cursor::decode(&params.after);
     let jc = user.jobcenter_id;
     let q = query.clone();
-    let page = state
+    let (page, staff) = state
         .db
-        .run(move |c| Ok(Company::search(c, jc, &q, after.as_ref(), PAGE_SIZE)?))
+        .run(move |c| {
+            Ok((
+                Company::search(c, jc, &q, after.as_ref(), PAGE_SIZE)?,
+                staff_choices_in(c, jc)?,
+            ))
+        })
         .await?;
     let rows: Vec<ListRow> = page
         .companies
@@ -116,7 +128,12 @@ pub async fn list(
                 .fixed_contact_id
                 .and_then(|id| page.contact_names.get(&id).cloned()),
             last_contact: company.last_contact_on.map(dk_date),
-            company,
+            id: company.id,
+            name: company.name,
+            p_number: company.p_number,
+            cvr: company.cvr,
+            postcode: company.postcode,
+            city: company.city,
         })
         .collect();
     let filter_query = params.filter_query();
@@ -136,7 +153,7 @@ pub async fn list(
         .with("params", &params)
         .with("statuses", CompanyStatus::choices())
         .with("employee_bands", EmployeeBand::choices())
-        .with("staff", staff_choices(&state, jc).await?)
+        .with("staff", staff)
         .with("next_url", next_url)
         .with("export_url", with_filter("/companies.csv"))
         .with("first_url", with_filter("/companies"))

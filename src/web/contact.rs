@@ -195,11 +195,13 @@ async fn submit(
         .keys
         .client_hash(&client_ip(req, state.config.trust_proxy));
     let h = client.clone();
-    if state
-        .db
-        .run(move |c| Ok(ContactFormHit::is_limited(c, &h, now)?))
-        .await?
-    {
+    let max = state.config.contact_form_limit;
+    let limited = max > 0
+        && state
+            .db
+            .run(move |c| Ok(ContactFormHit::is_limited(c, &h, max, now)?))
+            .await?;
+    if limited {
         return Page::new(req, "contact/limited.html")
             .with("jobcenter", &jobcenter)
             .with("minutes", contact_form_hit::WINDOW.num_minutes())
@@ -250,7 +252,7 @@ async fn submit(
         .db
         .run(move |c| {
             let receipt = ContactRequest::receive(c, jc, &submission, &mail, now)?;
-            if !receipt.duplicate {
+            if !receipt.duplicate && max > 0 {
                 ContactFormHit::record(c, &client, now)?;
             }
             Ok(receipt)

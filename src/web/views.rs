@@ -94,11 +94,18 @@ pub use crate::models::{Choice, FieldErrors};
 
 /// The jobcenter's active staff as options (fixed contact, consultant, assignee).
 pub async fn staff_choices(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
-    let users = state
+    state
         .db
-        .run(move |c| Ok(crate::models::user::User::list(c, jobcenter_id)?))
-        .await?;
-    Ok(users
+        .run(move |c| Ok(staff_choices_in(c, jobcenter_id)?))
+        .await
+}
+
+/// [`staff_choices`] inside a database call that does more.
+pub fn staff_choices_in(
+    c: &mut crate::db::DbConn,
+    jobcenter_id: i64,
+) -> diesel::QueryResult<Vec<Choice>> {
+    Ok(crate::models::user::User::list(c, jobcenter_id)?
         .into_iter()
         .filter(|u| u.active)
         .map(|u| Choice {
