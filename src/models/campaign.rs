@@ -616,12 +616,7 @@ impl CampaignTarget {
             query = query.filter(campaign_targets::assigned_to.eq(u));
         }
         if let Some(cur) = after {
-            let key = cur.key.clone().unwrap_or_default();
-            query = query.filter(
-                companies::name_search
-                    .gt(key.clone())
-                    .or(companies::name_search.eq(key).and(companies::id.gt(cur.id))),
-            );
+            query = query.filter(cur.after_by_name());
         }
         let mut rows: Vec<(CampaignTarget, String, String, String)> = query
             .order((companies::name_search, companies::id))

@@ -449,6 +449,30 @@ impl Cursor {
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(s).ok()?).ok()
     }
 
+    /// Rows after this cursor in (name, id) order. The leading `name_search >= key` lets the
+    /// database start the index range at the cursor instead of walking up to it.
+    pub(crate) fn after_by_name(
+        &self,
+    ) -> diesel::dsl::And<
+        diesel::dsl::GtEq<companies::name_search, String>,
+        diesel::dsl::Or<
+            diesel::dsl::Gt<companies::name_search, String>,
+            diesel::dsl::And<
+                diesel::dsl::Eq<companies::name_search, String>,
+                diesel::dsl::Gt<companies::id, i64>,
+            >,
+        >,
+    > {
+        let key = self.key.clone().unwrap_or_default();
+        companies::name_search.ge(key.clone()).and(
+            companies::name_search
+                .gt(key.clone())
+                .or(companies::name_search
+                    .eq(key)
+                    .and(companies::id.gt(self.id))),
+        )
+    }
+
     /// A cursor as the list would hand out for a row (key, id); for tests of deep pages.
     pub fn encode_for_tests(key: &str, id: i64) -> String {
         Cursor {
@@ -674,12 +698,7 @@ impl Company {
             CompanySort::Name => {
                 let mut q = query.filtered(jobcenter_id);
                 if let Some(cur) = after {
-                    let key = cur.key.clone().unwrap_or_default();
-                    q = q.filter(
-                        companies::name_search
-                            .gt(key.clone())
-                            .or(companies::name_search.eq(key).and(companies::id.gt(cur.id))),
-                    );
+                    q = q.filter(cur.after_by_name());
                 }
                 q.order((companies::name_search, companies::id))
                     .limit(limit + 1)
