@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -451,18 +452,7 @@ impl Cursor {
 
     /// Rows after this cursor in (name, id) order. The leading `name_search >= key` lets the
     /// database start the index range at the cursor instead of walking up to it.
-    pub(crate) fn after_by_name(
-        &self,
-    ) -> diesel::dsl::And<
-        diesel::dsl::GtEq<companies::name_search, String>,
-        diesel::dsl::Or<
-            diesel::dsl::Gt<companies::name_search, String>,
-            diesel::dsl::And<
-                diesel::dsl::Eq<companies::name_search, String>,
-                diesel::dsl::Gt<companies::id, i64>,
-            >,
-        >,
-    > {
+    pub(crate) fn after_by_name(&self) -> AfterByName {
         let key = self.key.clone().unwrap_or_default();
         companies::name_search.ge(key.clone()).and(
             companies::name_search
@@ -482,6 +472,15 @@ impl Cursor {
         .encode()
     }
 }
+
+/// The clause [`Cursor::after_by_name`] builds.
+pub(crate) type AfterByName = dsl::And<
+    dsl::GtEq<companies::name_search, String>,
+    dsl::Or<
+        dsl::Gt<companies::name_search, String>,
+        dsl::And<dsl::Eq<companies::name_search, String>, dsl::Gt<companies::id, i64>>,
+    >,
+>;
 
 pub struct CompanyPage {
     pub companies: Vec<Company>,
