@@ -185,8 +185,13 @@ fn init_tracing() {
 }
 
 fn open_db(args: &DbArgs, pool_size: u32) -> Result<Db, String> {
-    let db = Db::open(&args.database_url(), pool_size, Duration::from_secs(5))
-        .map_err(|e| e.to_string())?;
+    let db = Db::open(
+        &args.database_url(),
+        pool_size,
+        Duration::from_secs(5),
+        None,
+    )
+    .map_err(|e| e.to_string())?;
     db.migrate().map_err(|e| e.to_string())?;
     Ok(db)
 }
@@ -195,7 +200,7 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => serve(&cli.db, &args),
         Command::Migrate => {
-            let db = Db::open(&cli.db.database_url(), 1, Duration::from_secs(5))
+            let db = Db::open(&cli.db.database_url(), 1, Duration::from_secs(5), None)
                 .map_err(|e| e.to_string())?;
             let n = db.migrate().map_err(|e| e.to_string())?;
             println!("{n} migration(s) applied");
@@ -517,8 +522,13 @@ fn user_command(c: &mut DbConn, command: UserCommand) -> Result<(), String> {
 
 fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
     let config = Config::from_args(db_args, args).map_err(|e| e.to_string())?;
-    let db = Db::open(&config.database_url, config.pool_size, config.pool_timeout)
-        .map_err(|e| e.to_string())?;
+    let db = Db::open(
+        &config.database_url,
+        config.pool_size,
+        config.pool_timeout,
+        config.slow_query,
+    )
+    .map_err(|e| e.to_string())?;
     let applied = db.migrate().map_err(|e| e.to_string())?;
     if applied > 0 {
         tracing::info!("applied {applied} database migration(s)");

@@ -72,6 +72,11 @@ pub struct ServeArgs {
     #[arg(long, env = "CONTACT_FORM_LIMIT", default_value_t = 5)]
     pub contact_form_limit: i64,
 
+    /// Log database statements that take this many milliseconds or more, with their SQL but
+    /// not their values (0 turns the log off)
+    #[arg(long, env = "SLOW_QUERY_MS", default_value_t = 250)]
+    pub slow_query_ms: u64,
+
     /// When the database has no jobcenter yet, fill it with a small demo (2,000 companies,
     /// 20,000 activities, campaigns, placements and requests) and print the demo logins once
     #[arg(long)]
@@ -94,6 +99,8 @@ pub struct Config {
     pub mail_from: String,
     /// Public contact form submissions per client address per 10 minutes; 0 means no limit.
     pub contact_form_limit: i64,
+    /// Statements this slow are logged; `None` logs none.
+    pub slow_query: Option<Duration>,
 }
 
 impl std::fmt::Debug for Config {
@@ -108,6 +115,7 @@ impl std::fmt::Debug for Config {
             .field("smtp", &self.smtp_url.is_some())
             .field("mail_from", &self.mail_from)
             .field("contact_form_limit", &self.contact_form_limit)
+            .field("slow_query", &self.slow_query)
             .finish_non_exhaustive()
     }
 }
@@ -157,6 +165,8 @@ impl Config {
             smtp_url,
             mail_from,
             contact_form_limit: serve.contact_form_limit.max(0),
+            slow_query: (serve.slow_query_ms > 0)
+                .then(|| Duration::from_millis(serve.slow_query_ms)),
         })
     }
 
@@ -174,6 +184,7 @@ impl Config {
             smtp_url: None,
             mail_from: "Jobcenter CRM <crm@jobcenter.test>".into(),
             contact_form_limit: 5,
+            slow_query: None,
         }
     }
 }

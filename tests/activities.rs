@@ -166,16 +166,16 @@ async fn follow_ups_are_listed_by_when_and_done_in_one_click() {
 }
 
 #[actix_web::test]
-async fn a_long_overdue_list_shows_its_count_and_the_oldest_fifty() {
+async fn a_long_overdue_list_shows_its_count_and_the_oldest_twenty_five() {
     let app = app().await;
     let seed = app.seed();
     let company = app.add_company(&seed.jobcenter, "Mange Opfølgninger A/S");
     let client = app.signed_in("konsulent@koege.dk").await;
     let me = seed.consultant.id.to_string();
     let today = jobcenter_crm::web::views::local_date(app.now());
-    // 53 follow-ups in the past, one a day, each with its own note.
-    for i in 0..53u64 {
-        let day = today - chrono::Days::new(60 - i);
+    // 28 follow-ups in the past, one a day, each with its own note.
+    for i in 0..28u64 {
+        let day = today - chrono::Days::new(40 - i);
         let note = format!("Note nummer {i:02}");
         let res = log(
             &client,
@@ -193,11 +193,11 @@ async fn a_long_overdue_list_shows_its_count_and_the_oldest_fifty() {
     let page = client.get("/follow-ups").await;
     let overdue = &page.body
         [page.body.find("id=\"h-overdue\"").unwrap()..page.body.find("id=\"h-today\"").unwrap()];
-    assert!(overdue.contains("Overskredet <span class=\"count\">(53)</span>"));
-    assert!(overdue.contains("Viser de 50 første af 53"));
-    assert!(overdue.contains("Note nummer 00") && overdue.contains("Note nummer 49"));
-    assert!(!overdue.contains("Note nummer 50"));
-    assert_eq!(overdue.matches("Mange Opfølgninger A/S</a>").count(), 50);
+    assert!(overdue.contains("Overskredet <span class=\"count\">(28)</span>"));
+    assert!(overdue.contains("Viser de 25 første af 28"));
+    assert!(overdue.contains("Note nummer 00") && overdue.contains("Note nummer 24"));
+    assert!(!overdue.contains("Note nummer 25"));
+    assert_eq!(overdue.matches("Mange Opfølgninger A/S</a>").count(), 25);
 }
 
 #[actix_web::test]

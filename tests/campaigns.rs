@@ -634,3 +634,43 @@ async fn a_long_target_list_pages_by_name_and_keeps_its_filter() {
         format!("/campaigns/{id}?status=not_contacted#targets")
     );
 }
+
+#[actix_web::test]
+async fn a_renamed_company_moves_to_its_new_place_in_the_target_list() {
+    use jobcenter_crm::models::company::{Company, CompanyForm};
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 3).await;
+    let id = setup.campaign_id;
+    let order = |body: &str| {
+        let mut names: Vec<(usize, String)> =
+            ["Målvirksomhed 01", "Målvirksomhed 02", "Zealand Gartneri"]
+                .iter()
+                .filter_map(|n| body.find(&format!(">{n}<")).map(|at| (at, n.to_string())))
+                .collect();
+        names.sort();
+        names.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+    };
+    let company = {
+        let mut conn = app.conn();
+        let jc = seed.jobcenter.id;
+        let first = Company::search(&mut conn, jc, &Default::default(), None, 1)
+            .unwrap()
+            .companies
+            .remove(0);
+        assert_eq!(first.name, "Målvirksomhed 00");
+        let mut form = CompanyForm::from_company(&first);
+        form.name = "Zealand Gartneri".into();
+        let input = form.validate().unwrap();
+        Company::update(&mut conn, jc, first.id, first.version, &input, app.now())
+            .unwrap()
+            .0
+    };
+    let page = manager.get(&format!("/campaigns/{id}")).await;
+    assert!(page.body.contains(&format!("/companies/{}\"", company.id)));
+    assert_eq!(
+        order(&page.body),
+        ["Målvirksomhed 01", "Målvirksomhed 02", "Zealand Gartneri"]
+    );
+}

@@ -283,7 +283,7 @@ fn jobcenters_and_users_from_the_command_line() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    let pool = Db::open(&db.url, 1, Duration::from_secs(5)).unwrap();
+    let pool = Db::open(&db.url, 1, Duration::from_secs(5), None).unwrap();
     let mut c = pool.conn().unwrap();
     let (anne_id, hash, role): (i64, String, String) = users::table
         .filter(users::email.eq("anne@koege.dk"))
@@ -482,7 +482,7 @@ fn companies_are_imported_from_the_command_line() {
     assert!(text(&out.stdout).contains("0 created, 0 updated, 0 unchanged, 1 skipped"));
     let out = run(&db, &["import", "companies", "/no/such/file.csv"], None);
     assert!(!out.status.success());
-    let pool = Db::open(&db.url, 1, Duration::from_secs(5)).unwrap();
+    let pool = Db::open(&db.url, 1, Duration::from_secs(5), None).unwrap();
     let names: Vec<String> = jobcenter_crm::db::schema::companies::table
         .select(jobcenter_crm::db::schema::companies::name)
         .load(&mut pool.conn().unwrap())

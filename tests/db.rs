@@ -18,7 +18,7 @@ fn an_unknown_scheme_is_an_error_and_creates_no_file() {
         "mariadb://x/y",
         "redis://127.0.0.1",
     ] {
-        match Db::open(url, 1, Duration::from_secs(1)) {
+        match Db::open(url, 1, Duration::from_secs(1), None) {
             Err(DbOpenError::Url(DbUrlError::UnknownScheme(_))) => {}
             Err(other) => panic!("{url}: wrong error {other}"),
             Ok(_) => panic!("{url} was accepted"),
@@ -31,6 +31,7 @@ fn an_unknown_scheme_is_an_error_and_creates_no_file() {
         &format!("sqlite://{}", path.display()),
         1,
         Duration::from_secs(1),
+        None,
     )
     .unwrap();
     db.migrate().unwrap();
@@ -119,7 +120,7 @@ struct Column {
 }
 
 fn columns(url: &str) -> Vec<Column> {
-    let db = Db::open(url, 1, Duration::from_secs(5)).unwrap();
+    let db = Db::open(url, 1, Duration::from_secs(5), None).unwrap();
     db.migrate().unwrap();
     let mut conn = db.conn().unwrap();
     let mut cols: Vec<Column> = match &mut *conn {
@@ -170,7 +171,7 @@ fn both_databases_end_with_the_same_tables_and_columns() {
 #[test]
 fn migrations_run_once_and_again_is_a_no_op() {
     let db = TestDb::new();
-    let pool = Db::open(&db.url, 2, Duration::from_secs(5)).unwrap();
+    let pool = Db::open(&db.url, 2, Duration::from_secs(5), None).unwrap();
     assert!(pool.migrate().unwrap() >= 1);
     assert_eq!(pool.migrate().unwrap(), 0);
 }
@@ -184,7 +185,7 @@ fn concurrent_starts_migrate_once() {
             .map(|_| {
                 let url = url.clone();
                 s.spawn(move || {
-                    Db::open(&url, 1, Duration::from_secs(10))
+                    Db::open(&url, 1, Duration::from_secs(10), None)
                         .unwrap()
                         .migrate()
                         .unwrap()
@@ -207,7 +208,7 @@ fn concurrent_starts_migrate_once() {
 fn sqlite_write_transactions_that_read_first_do_not_collide() {
     use jobcenter_crm::db::schema::jobcenters;
     let db = TestDb::sqlite();
-    let pool = Db::open(&db.url, 8, Duration::from_secs(10)).unwrap();
+    let pool = Db::open(&db.url, 8, Duration::from_secs(10), None).unwrap();
     pool.migrate().unwrap();
     let id: i64 = {
         let mut c = pool.conn().unwrap();
@@ -256,7 +257,7 @@ fn sqlite_write_transactions_that_read_first_do_not_collide() {
 fn a_failed_write_transaction_leaves_nothing_behind() {
     use jobcenter_crm::db::schema::jobcenters;
     let db = TestDb::new();
-    let pool = Db::open(&db.url, 1, Duration::from_secs(5)).unwrap();
+    let pool = Db::open(&db.url, 1, Duration::from_secs(5), None).unwrap();
     pool.migrate().unwrap();
     let mut c = pool.conn().unwrap();
     let result: Result<(), diesel::result::Error> = write_tx(&mut c, |c| {

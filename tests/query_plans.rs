@@ -248,6 +248,9 @@ async fn no_page_query_scans_a_table() {
     check("response times", &mut |c| {
         ran(ContactRequest::timings(c, jc, now).unwrap())
     });
+    check("requests waiting past the promise", &mut |c| {
+        ran(ContactRequest::count_waiting_since_before(c, jc, now).unwrap())
+    });
     check("audit log", &mut |c| {
         ran(AuditRow::page(c, jc, Some(100), 50).unwrap())
     });
@@ -307,19 +310,116 @@ async fn a_deep_company_page_seeks_to_its_cursor() {
         return;
     }
     let after = Cursor::decode(&Cursor::encode_for_tests("aa", 1)).unwrap();
-    let sql = statements(conn, |c| {
+    let plan = sqlite_plans(conn, |c| {
         Company::search(c, jc, &CompanyQuery::default(), Some(&after), 25).unwrap();
-    });
-    let DbConn::Sqlite(c) = conn else {
-        unreachable!()
-    };
-    let plan: Vec<SqlitePlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {}", sql[0]))
-        .load(c)
-        .unwrap();
+    })
+    .remove(0);
     assert!(
         plan.iter()
-            .any(|r| r.detail.starts_with("SEARCH companies") && r.detail.contains("name_search>?")),
-        "{:?}",
-        plan.iter().map(|r| &r.detail).collect::<Vec<_>>()
+            .any(|d| d.starts_with("SEARCH companies") && d.contains("name_search>?")),
+        "{plan:?}"
     );
+}
+
+/// The plan lines of each statement `f` runs, on SQLite.
+fn sqlite_plans(conn: &mut DbConn, f: impl FnOnce(&mut DbConn)) -> Vec<Vec<String>> {
+    let sql = statements(conn, f);
+    let DbConn::Sqlite(c) = conn else {
+        unreachable!("only asked on SQLite")
+    };
+    sql.iter()
+        .map(|sql| {
+            let plan: Vec<SqlitePlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .load(c)
+                .unwrap();
+            plan.into_iter().map(|r| r.detail).collect()
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn narrow_queries_seek_with_their_narrowest_index() {
+    let app = common::app().await;
+    let seed = app.seed();
+    let (jc, uid) = (seed.jobcenter.id, seed.consultant.id);
+    let today = chrono::Utc::now().date_naive();
+    let now = chrono::Utc::now().naive_utc();
+    let mut conn = app.conn();
+    let conn: &mut DbConn = &mut conn;
+    if !matches!(conn, DbConn::Sqlite(_)) {
+        return;
+    }
+    let campaign = Campaign {
+        id: 1,
+        jobcenter_id: jc,
+        name: "Småjob i uge 41–49".into(),
+        purpose: String::new(),
+        topics: String::new(),
+        start_on: today,
+        end_on: today,
+        target_companies: 50,
+        target_placements: None,
+        status: jobcenter_crm::models::campaign::CampaignStatus::Running,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let follow_ups =
+        "INDEX activities_open_follow_ups (jobcenter_id=? AND user_id=? AND follow_up_done=?";
+    let campaign_placements = "INDEX placements_campaign (jobcenter_id=? AND campaign_id=?";
+    let cases: Vec<(&str, &str, Box<dyn Fn(&mut DbConn)>)> = vec![
+        (
+            "follow-ups",
+            follow_ups,
+            Box::new(|c| {
+                Activity::open_follow_ups(c, jc, uid, Some(today), None, 51).unwrap();
+            }),
+        ),
+        (
+            "follow-up count",
+            follow_ups,
+            Box::new(|c| {
+                Activity::count_open_follow_ups(c, jc, uid, None, today.pred_opt()).unwrap();
+            }),
+        ),
+        (
+            "a campaign's placements",
+            campaign_placements,
+            Box::new(|c| {
+                let query = PlacementQuery {
+                    campaign_id: Some(1),
+                    ..Default::default()
+                };
+                Placement::list(c, jc, &query, None, 200).unwrap();
+            }),
+        ),
+        (
+            "campaign progress",
+            campaign_placements,
+            Box::new(|c| {
+                jobcenter_crm::models::campaign::Progress::of(c, &campaign, today).unwrap();
+            }),
+        ),
+        (
+            "a campaign's target list",
+            "INDEX campaign_targets_by_name (campaign_id=?",
+            Box::new(|c| {
+                CampaignTarget::list(c, jc, 1, Default::default(), None, 50).unwrap();
+            }),
+        ),
+        (
+            "requests past the promise",
+            "INDEX contact_requests_waiting (jobcenter_id=? AND status=? AND received_at<?)",
+            Box::new(|c| {
+                ContactRequest::count_waiting_since_before(c, jc, now).unwrap();
+            }),
+        ),
+    ];
+    for (name, index, f) in cases {
+        let plans = sqlite_plans(conn, |c| f(c));
+        assert!(
+            plans.iter().flatten().any(|d| d.contains(index)),
+            "{name}: {plans:?}"
+        );
+    }
 }

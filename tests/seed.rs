@@ -91,7 +91,7 @@ fn conn(
     Db,
     diesel::r2d2::PooledConnection<jobcenter_crm::db::DbManager>,
 ) {
-    let db = Db::open(url, 1, Duration::from_secs(5)).unwrap();
+    let db = Db::open(url, 1, Duration::from_secs(5), None).unwrap();
     let c = db.conn().unwrap();
     (db, c)
 }

@@ -170,7 +170,8 @@ async fn setup_links_expire_after_a_day_and_a_new_one_replaces_the_old() {
 #[test]
 fn tokens_are_stored_hashed() {
     let db = TestDb::new();
-    let pool = jobcenter_crm::db::Db::open(&db.url, 1, std::time::Duration::from_secs(5)).unwrap();
+    let pool =
+        jobcenter_crm::db::Db::open(&db.url, 1, std::time::Duration::from_secs(5), None).unwrap();
     pool.migrate().unwrap();
     let token = with_conn(&pool, |c| {
         SetupToken::issue(c, chrono::Utc::now().naive_utc()).unwrap()

@@ -5,9 +5,12 @@ pub mod dialect;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{
+    AnsiTransactionManager, Instrumentation, InstrumentationEvent, SimpleConnection,
+    TransactionManager,
+};
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -87,11 +90,33 @@ impl DbUrl {
 #[derive(Debug, Clone)]
 pub struct DbManager {
     url: DbUrl,
+    slow_query: Option<Duration>,
 }
 
 impl DbManager {
-    pub fn new(url: DbUrl) -> Self {
-        DbManager { url }
+    /// `slow_query`: statements that take at least this long are logged.
+    pub fn new(url: DbUrl, slow_query: Option<Duration>) -> Self {
+        DbManager { url, slow_query }
+    }
+}
+
+/// Logs each statement that takes `threshold` or longer, with its SQL but not its bound values
+/// (those may be a citizen's or a contact person's data).
+fn slow_query_log(threshold: Duration) -> impl Instrumentation {
+    let mut started: Option<Instant> = None;
+    move |event: InstrumentationEvent<'_>| match event {
+        InstrumentationEvent::StartQuery { .. } => started = Some(Instant::now()),
+        InstrumentationEvent::FinishQuery { query, .. } => {
+            let Some(elapsed) = started.take().map(|t| t.elapsed()) else {
+                return;
+            };
+            if elapsed >= threshold {
+                let text = query.to_string();
+                let sql = text.split(" -- binds:").next().unwrap_or_default().trim();
+                tracing::warn!(ms = elapsed.as_secs_f64() * 1000.0, "slow query: {sql}");
+            }
+        }
+        _ => {}
     }
 }
 
@@ -120,7 +145,11 @@ impl ManageConnection for DbManager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        establish(&self.url)
+        let mut conn = establish(&self.url)?;
+        if let Some(threshold) = self.slow_query {
+            conn.set_instrumentation(slow_query_log(threshold));
+        }
+        Ok(conn)
     }
 
     /// Checked on every checkout. A SQLite file cannot drop its connection, so only a
@@ -162,8 +191,14 @@ pub enum DbOpenError {
 
 impl Db {
     /// Opens the pool. `pool_size` connections at most; a request that cannot get one within
-    /// `timeout` fails with 503 instead of hanging.
-    pub fn open(url: &str, pool_size: u32, timeout: Duration) -> Result<Db, DbOpenError> {
+    /// `timeout` fails with 503 instead of hanging. Statements slower than `slow_query` are
+    /// logged.
+    pub fn open(
+        url: &str,
+        pool_size: u32,
+        timeout: Duration,
+        slow_query: Option<Duration>,
+    ) -> Result<Db, DbOpenError> {
         let url = DbUrl::parse(url)?;
         if let DbUrl::Sqlite(path) = &url {
             ensure_parent_dir(path)?;
@@ -172,7 +207,7 @@ impl Db {
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(timeout)
-            .build(DbManager::new(url.clone()))
+            .build(DbManager::new(url.clone(), slow_query))
             .map_err(|e| DbOpenError::Connect(e.to_string()))?;
         Ok(Db { pool, url })
     }

@@ -231,6 +231,7 @@ diesel::table! {
         last_activity_on -> Nullable<Date>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        company_name_search -> Text,
     }
 }
 

@@ -584,23 +584,30 @@ impl Activity {
         if let Some(to) = to {
             q = q.filter(activities::follow_up_on.le(to));
         }
-        let rows: Vec<(Activity, String)> = q
+        let rows: Vec<(i64, i64, Option<NaiveDate>, String, ActivityKind, String)> = q
             .order((activities::follow_up_on, activities::id))
             .limit(limit)
-            .select((Activity::as_select(), companies::name))
+            .select((
+                activities::id,
+                activities::company_id,
+                activities::follow_up_on,
+                activities::follow_up_note,
+                activities::kind,
+                companies::name,
+            ))
             .load(c)?;
         Ok(rows
             .into_iter()
-            .filter_map(|(a, company_name)| {
-                let on = a.follow_up_on?;
+            .filter_map(|(activity_id, company_id, on, note, kind, company_name)| {
+                let on = on?;
                 Some(FollowUp {
-                    activity_id: a.id,
-                    company_id: a.company_id,
+                    activity_id,
+                    company_id,
                     company_name,
                     follow_up_on: on,
                     date: dates::dk_date(on),
-                    note: a.follow_up_note,
-                    kind_label: a.kind.label(),
+                    note,
+                    kind_label: kind.label(),
                 })
             })
             .collect())

@@ -548,17 +548,17 @@ impl CampaignTarget {
             Campaign::find(c, jobcenter_id, campaign_id)?;
             let mut report = AddReport::default();
             for chunk in company_ids.chunks(500) {
-                let ours: Vec<i64> = companies::table
+                let ours: Vec<(i64, String)> = companies::table
                     .filter(companies::jobcenter_id.eq(jobcenter_id))
                     .filter(companies::id.eq_any(chunk))
-                    .select(companies::id)
+                    .select((companies::id, companies::name_search))
                     .load(c)?;
                 let present: Vec<i64> = campaign_targets::table
                     .filter(campaign_targets::campaign_id.eq(campaign_id))
-                    .filter(campaign_targets::company_id.eq_any(&ours))
+                    .filter(campaign_targets::company_id.eq_any(ours.iter().map(|(id, _)| *id)))
                     .select(campaign_targets::company_id)
                     .load(c)?;
-                for company_id in ours {
+                for (company_id, name_search) in ours {
                     if present.contains(&company_id) {
                         report.already += 1;
                         continue;
@@ -568,6 +568,7 @@ impl CampaignTarget {
                             campaign_targets::jobcenter_id.eq(jobcenter_id),
                             campaign_targets::campaign_id.eq(campaign_id),
                             campaign_targets::company_id.eq(company_id),
+                            campaign_targets::company_name_search.eq(name_search),
                             campaign_targets::status.eq(TargetStatus::NotContacted),
                             campaign_targets::created_at.eq(now),
                             campaign_targets::updated_at.eq(now),
@@ -616,16 +617,22 @@ impl CampaignTarget {
             query = query.filter(campaign_targets::assigned_to.eq(u));
         }
         if let Some(cur) = after {
-            query = query.filter(cur.after_by_name());
+            query = query.filter(cur.after(
+                campaign_targets::company_name_search,
+                campaign_targets::company_id,
+            ));
         }
         let mut rows: Vec<(CampaignTarget, String, String, String)> = query
-            .order((companies::name_search, companies::id))
+            .order((
+                campaign_targets::company_name_search,
+                campaign_targets::company_id,
+            ))
             .limit(limit + 1)
             .select((
                 CampaignTarget::as_select(),
                 companies::name,
                 companies::city,
-                companies::name_search,
+                campaign_targets::company_name_search,
             ))
             .load(c)?;
         let next = if rows.len() as i64 > limit {
@@ -917,14 +924,17 @@ impl Progress {
                 campaign_targets::visited_on,
             ))
             .load(c)?;
-        let placements_by_user: HashMap<i64, i64> = placements::table
+        // Counted here rather than grouped in SQL: a GROUP BY user_id lures SQLite onto the
+        // index by user, which holds all of the jobcenter's placements.
+        let mut placements_by_user: HashMap<i64, i64> = HashMap::new();
+        for user_id in placements::table
             .filter(placements::jobcenter_id.eq(campaign.jobcenter_id))
             .filter(placements::campaign_id.eq(campaign.id))
-            .group_by(placements::user_id)
-            .select((placements::user_id, count_star()))
-            .load::<(i64, i64)>(c)?
-            .into_iter()
-            .collect();
+            .select(placements::user_id)
+            .load::<i64>(c)?
+        {
+            *placements_by_user.entry(user_id).or_default() += 1;
+        }
         let consultants = Campaign::consultants(c, campaign.id)?;
         let funnel = TargetStatus::ALL
             .iter()

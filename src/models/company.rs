@@ -7,11 +7,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 use serde::{Deserialize, Serialize};
 
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::schema::{activities, companies, placements, users};
+use crate::db::schema::{activities, campaign_targets, companies, placements, users};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, cvr, text, validate};
 
@@ -452,14 +453,21 @@ impl Cursor {
 
     /// Rows after this cursor in (name, id) order. The leading `name_search >= key` lets the
     /// database start the index range at the cursor instead of walking up to it.
-    pub(crate) fn after_by_name(&self) -> AfterByName {
+    pub(crate) fn after_by_name(&self) -> AfterBy<companies::name_search, companies::id> {
+        self.after(companies::name_search, companies::id)
+    }
+
+    /// Rows after this cursor in the order of a sort key column and an id column.
+    pub(crate) fn after<K, I>(&self, key_column: K, id_column: I) -> AfterBy<K, I>
+    where
+        K: Column<SqlType = Text> + Copy,
+        I: Column<SqlType = BigInt>,
+    {
         let key = self.key.clone().unwrap_or_default();
-        companies::name_search.ge(key.clone()).and(
-            companies::name_search
+        key_column.ge(key.clone()).and(
+            key_column
                 .gt(key.clone())
-                .or(companies::name_search
-                    .eq(key)
-                    .and(companies::id.gt(self.id))),
+                .or(key_column.eq(key).and(id_column.gt(self.id))),
         )
     }
 
@@ -473,13 +481,10 @@ impl Cursor {
     }
 }
 
-/// The clause [`Cursor::after_by_name`] builds.
-pub(crate) type AfterByName = dsl::And<
-    dsl::GtEq<companies::name_search, String>,
-    dsl::Or<
-        dsl::Gt<companies::name_search, String>,
-        dsl::And<dsl::Eq<companies::name_search, String>, dsl::Gt<companies::id, i64>>,
-    >,
+/// The clause [`Cursor::after`] builds.
+pub(crate) type AfterBy<K, I> = dsl::And<
+    dsl::GtEq<K, String>,
+    dsl::Or<dsl::Gt<K, String>, dsl::And<dsl::Eq<K, String>, dsl::Gt<I, i64>>>,
 >;
 
 pub struct CompanyPage {
@@ -651,7 +656,18 @@ impl Company {
             if updated != 1 {
                 return Err(WriteError::Stale);
             }
-            Ok((Self::find(c, jobcenter_id, id)?, changed))
+            let saved = Self::find(c, jobcenter_id, id)?;
+            if saved.name_search != current.name_search {
+                // Campaign target lists sort by the company's name.
+                diesel::update(
+                    campaign_targets::table
+                        .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
+                        .filter(campaign_targets::company_id.eq(id)),
+                )
+                .set(campaign_targets::company_name_search.eq(&saved.name_search))
+                .execute(c)?;
+            }
+            Ok((saved, changed))
         })
     }
 

@@ -781,6 +781,22 @@ impl ContactRequest {
         diesel::select(new + mine).get_result(c)
     }
 
+    /// How many open requests not answered yet were received before `cutoff` (see
+    /// `working_days::past_promise_cutoff`): two index ranges, as long as the open ones only.
+    pub fn count_waiting_since_before(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        cutoff: NaiveDateTime,
+    ) -> QueryResult<i64> {
+        contact_requests::table
+            .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
+            .filter(contact_requests::status.eq_any([RequestStatus::New, RequestStatus::Assigned]))
+            .filter(contact_requests::received_at.lt(cutoff))
+            .filter(contact_requests::first_answer_at.is_null())
+            .count()
+            .get_result(c)
+    }
+
     /// How many new requests there are, and how many wait with the user.
     pub fn count_new_and_mine(
         c: &mut DbConn,

@@ -21,7 +21,7 @@ use crate::db::schema::{
     contact_request_events, contact_requests, placements,
 };
 use crate::db::{DbConn, write_tx};
-use crate::domain::cpr_guard;
+use crate::domain::{cpr_guard, text};
 use crate::models::activity::{ActivityKind, Outcome, Topic, encode_topics};
 use crate::models::campaign::TargetStatus;
 use crate::models::company::{CompanyStatus, EmployeeBand, search_keys};
@@ -76,6 +76,7 @@ pub(super) struct TargetRow {
     pub(super) jobcenter_id: i64,
     pub(super) campaign_id: i64,
     pub(super) company_id: i64,
+    pub(super) company_name_search: String,
     pub(super) assigned_to: Option<i64>,
     pub(super) status: TargetStatus,
     pub(super) contacted_on: Option<NaiveDate>,
@@ -84,7 +85,7 @@ pub(super) struct TargetRow {
     pub(super) created_at: NaiveDateTime,
     pub(super) updated_at: NaiveDateTime,
 }
-pub(super) const TARGET_COLUMNS: usize = 10;
+pub(super) const TARGET_COLUMNS: usize = 11;
 
 #[derive(Insertable)]
 #[diesel(table_name = activities, treat_none_as_default_value = false)]
@@ -378,6 +379,9 @@ impl Writer<'_> {
                                 jobcenter_id: self.jobcenter_id,
                                 campaign_id: id,
                                 company_id: self.company_ids[t.company],
+                                company_name_search: text::sort_key(
+                                    &plan.companies[t.company].name,
+                                ),
                                 assigned_to: Some(t.assigned_to),
                                 status: t.status,
                                 contacted_on: t.contacted_on,

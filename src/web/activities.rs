@@ -486,7 +486,8 @@ struct FollowUpGroup {
 }
 
 /// Follow-ups shown per group; a consultant with more sees the count and the soonest ones.
-const FOLLOW_UPS_PER_GROUP: i64 = 50;
+/// Four groups of 25 cards are already a long page on a phone.
+const FOLLOW_UPS_PER_GROUP: i64 = 25;
 
 #[get("/follow-ups")]
 pub async fn follow_ups(

@@ -21,8 +21,8 @@ use crate::models::settings::Settings;
 use crate::models::user::{Role, User};
 
 const PAGE_SIZE: i64 = 25;
-/// The inbox's figures cover requests received this many days back.
-const INBOX_STATS_DAYS: i64 = 90;
+/// The dashboard's figures cover requests received this many days back unless told otherwise.
+const DEFAULT_PERIOD_DAYS: i64 = 90;
 /// The periods the dashboard offers, in days.
 const PERIODS: [i64; 3] = [30, 90, 365];
 
@@ -99,19 +99,19 @@ pub async fn list(
     }
     let (jc, uid, before) = (user.jobcenter_id, user.id, params.before);
     let now = state.now();
-    let since = now - TimeDelta::days(INBOX_STATS_DAYS);
-    let (page, (new, mine), promise_days, timings) = state
+    let (page, (new, mine), promise_days, past_promise) = state
         .db
         .run(move |c| {
+            let promise_days = Settings::get(c, jc)?.answer_promise_days;
+            let cutoff = working_days::past_promise_cutoff(now, f64::from(promise_days));
             Ok((
                 ContactRequest::inbox(c, jc, uid, tab, before, PAGE_SIZE)?,
                 ContactRequest::count_new_and_mine(c, jc, uid)?,
-                Settings::get(c, jc)?.answer_promise_days,
-                ContactRequest::timings(c, jc, since)?,
+                promise_days,
+                ContactRequest::count_waiting_since_before(c, jc, cutoff)?,
             ))
         })
         .await?;
-    let stats = working_days::response_stats(&timings, now, f64::from(promise_days));
     let rows: Vec<RowView> = page
         .rows
         .into_iter()
@@ -156,7 +156,8 @@ pub async fn list(
             page.next_before
                 .map(|b| format!("/requests?tab={}&before={b}", tab.as_str())),
         )
-        .with("stats", stats_view(stats, INBOX_STATS_DAYS, promise_days))
+        .with("promise_days", promise_days)
+        .with("past_promise", past_promise)
         .render(&state)
 }
 
@@ -617,7 +618,7 @@ pub async fn dashboard(
     let days = params
         .days
         .filter(|d| PERIODS.contains(d))
-        .unwrap_or(INBOX_STATS_DAYS);
+        .unwrap_or(DEFAULT_PERIOD_DAYS);
     let (jc, uid) = (user.jobcenter_id, user.id);
     let now = state.now();
     let since = now - TimeDelta::days(days);

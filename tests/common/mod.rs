@@ -127,7 +127,8 @@ pub async fn app_with(
     let db = TestDb::new();
     let mut config = Config::for_tests(&db.url);
     adjust(&mut config);
-    let pool = Db::open(&db.url, config.pool_size, config.pool_timeout).expect("open test db");
+    let pool =
+        Db::open(&db.url, config.pool_size, config.pool_timeout, None).expect("open test db");
     pool.migrate().expect("migrate test db");
     let clock = Arc::new(ManualClock::starting_now());
     let state = AppState::new(config, pool, clock.clone()).expect("templates");
