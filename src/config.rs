@@ -53,9 +53,10 @@ pub struct ServeArgs {
     #[arg(long, env = "BASE_URL")]
     pub base_url: Option<String>,
 
-    /// Database connections in the pool
-    #[arg(long, env = "DB_POOL_SIZE", default_value_t = 8)]
-    pub pool_size: u32,
+    /// Database connections in the pool [default: 4 on SQLite, which writes one at a time
+    /// and reads from a local file; 8 on PostgreSQL]
+    #[arg(long, env = "DB_POOL_SIZE")]
+    pub pool_size: Option<u32>,
 
     /// Mail server for notifications, e.g. smtps://user:password@smtp.example.dk or
     /// smtp://localhost:25; without it mails wait in the outbox (visible to admins)
@@ -153,14 +154,20 @@ impl Config {
             .unwrap_or_else(|| format!("http://{}", serve.bind))
             .trim_end_matches('/')
             .to_string();
+        let database_url = db.database_url();
+        let postgres = crate::db::DbUrl::parse(&database_url).is_ok_and(|u| !u.is_sqlite());
+        let pool_size = serve
+            .pool_size
+            .unwrap_or(if postgres { 8 } else { 4 })
+            .max(1);
         Ok(Config {
-            database_url: db.database_url(),
+            database_url,
             bind: serve.bind.clone(),
             secret_key,
             behind_tls: serve.behind_tls,
             trust_proxy: serve.trust_proxy,
             base_url,
-            pool_size: serve.pool_size.max(1),
+            pool_size,
             pool_timeout: Duration::from_secs(5),
             smtp_url,
             mail_from,
@@ -224,4 +231,49 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn config(args: &[&str]) -> Config {
+        let secret = [
+            "--secret-key",
+            "a secret key of thirty-two characters or more",
+        ];
+        let argv = std::iter::once("jobcenter-crm")
+            .chain(secret)
+            .chain(args.iter().copied());
+        let cli = Cli::try_parse_from(argv).unwrap();
+        Config::from_args(&cli.db, &cli.serve).unwrap()
+    }
+
+    #[test]
+    fn the_pool_fits_the_database_unless_set() {
+        assert_eq!(config(&["--database-url", "data/crm.db"]).pool_size, 4);
+        assert_eq!(
+            config(&["--database-url", "postgres://db/crm"]).pool_size,
+            8
+        );
+        let set = ["--database-url", "data/crm.db", "--pool-size", "12"];
+        assert_eq!(config(&set).pool_size, 12);
+    }
+
+    #[test]
+    fn slow_queries_are_logged_from_a_quarter_second_unless_set() {
+        let url = ["--database-url", "data/crm.db"];
+        assert_eq!(config(&url).slow_query, Some(Duration::from_millis(250)));
+        let off = ["--database-url", "data/crm.db", "--slow-query-ms", "0"];
+        assert_eq!(config(&off).slow_query, None);
+    }
 }
