@@ -674,3 +674,34 @@ async fn a_renamed_company_moves_to_its_new_place_in_the_target_list() {
         ["Målvirksomhed 01", "Målvirksomhed 02", "Zealand Gartneri"]
     );
 }
+
+#[actix_web::test]
+async fn the_start_page_lists_the_first_fifteen_targets_not_contacted_first() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    running_campaign(&app, &manager, &seed, 20).await;
+    let mut conn = app.conn();
+    diesel::update(campaign_targets::table)
+        .set(campaign_targets::assigned_to.eq(seed.consultant.id))
+        .execute(&mut conn)
+        .unwrap();
+    // The first by name is contacted already: it comes after the 19 not contacted.
+    diesel::update(
+        campaign_targets::table.filter(campaign_targets::company_name_search.like("%00")),
+    )
+    .set(campaign_targets::status.eq("contacted"))
+    .execute(&mut conn)
+    .unwrap();
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let home = karen.get("/").await;
+    for i in 1..=15 {
+        assert!(
+            home.body.contains(&format!(">Målvirksomhed {i:02}<")),
+            "{i}"
+        );
+    }
+    assert!(!home.body.contains(">Målvirksomhed 00<"));
+    assert!(!home.body.contains(">Målvirksomhed 16<"));
+    assert!(home.body.contains("Og 5 mere."));
+}

@@ -229,7 +229,7 @@ async fn no_page_query_scans_a_table() {
         ran(CampaignTarget::list(c, jc, 1, Default::default(), None, 50).unwrap())
     });
     check("my campaign targets", &mut |c| {
-        ran(CampaignTarget::open_for_user(c, jc, uid).unwrap())
+        ran(CampaignTarget::open_for_user(c, jc, uid, 15).unwrap())
     });
     for tab in [
         InboxTab::New,

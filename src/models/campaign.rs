@@ -843,32 +843,42 @@ impl CampaignTarget {
         Ok(())
     }
 
-    /// A consultant's targets in running campaigns that are not done, not contacted first.
+    /// The open companies of running campaigns assigned to a user, not contacted ones first,
+    /// then by name: the first `limit` and how many there are in all.
     pub fn open_for_user(
         c: &mut DbConn,
         jobcenter_id: i64,
         user_id: i64,
-    ) -> QueryResult<Vec<MyTarget>> {
-        let rows: Vec<(CampaignTarget, String, String)> = campaign_targets::table
-            .inner_join(campaigns::table)
+        limit: i64,
+    ) -> QueryResult<(Vec<MyTarget>, i64)> {
+        let open = || {
+            campaign_targets::table
+                .inner_join(campaigns::table)
+                .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
+                .filter(campaign_targets::assigned_to.eq(user_id))
+                .filter(campaigns::status.eq(CampaignStatus::Running))
+                .filter(campaign_targets::status.eq_any([
+                    TargetStatus::NotContacted,
+                    TargetStatus::Contacted,
+                    TargetStatus::Visited,
+                ]))
+        };
+        let rows: Vec<(CampaignTarget, String, String)> = open()
             .inner_join(companies::table)
-            .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
-            .filter(campaign_targets::assigned_to.eq(user_id))
-            .filter(campaigns::status.eq(CampaignStatus::Running))
-            .filter(campaign_targets::status.eq_any([
-                TargetStatus::NotContacted,
-                TargetStatus::Contacted,
-                TargetStatus::Visited,
-            ]))
-            .order(companies::name_search)
-            .limit(200)
+            .order((
+                campaign_targets::status.ne(TargetStatus::NotContacted),
+                campaign_targets::company_name_search,
+                campaign_targets::company_id,
+            ))
+            .limit(limit)
             .select((
                 CampaignTarget::as_select(),
                 campaigns::name,
                 companies::name,
             ))
             .load(c)?;
-        let mut targets: Vec<MyTarget> = rows
+        let total = open().count().get_result(c)?;
+        let targets = rows
             .into_iter()
             .map(|(t, campaign_name, company_name)| MyTarget {
                 campaign_id: t.campaign_id,
@@ -878,8 +888,7 @@ impl CampaignTarget {
                 status_label: t.status.label(),
             })
             .collect();
-        targets.sort_by_key(|t| t.status_label != TargetStatus::NotContacted.label());
-        Ok(targets)
+        Ok((targets, total))
     }
 }
 

@@ -9,6 +9,9 @@ use crate::error::AppError;
 use crate::models::activity::Activity;
 use crate::models::campaign::CampaignTarget;
 
+/// Campaign companies listed on the start page; the rest are on the campaigns' pages.
+const TARGETS_SHOWN: i64 = 15;
+
 /// The signed-in user's start page.
 #[get("/")]
 pub async fn index(
@@ -18,18 +21,18 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     let (jc, uid) = (user.jobcenter_id, user.id);
     let today = views::local_date(state.now());
-    let ((overdue, due_today), targets) = state
+    let ((overdue, due_today), (targets, total_targets)) = state
         .db
         .run(move |c| {
             Ok((
                 Activity::follow_up_counts(c, jc, uid, today)?,
-                CampaignTarget::open_for_user(c, jc, uid)?,
+                CampaignTarget::open_for_user(c, jc, uid, TARGETS_SHOWN)?,
             ))
         })
         .await?;
     Page::new(&req, "home/index.html")
-        .with("targets", &targets[..targets.len().min(15)])
-        .with("more_targets", targets.len().saturating_sub(15))
+        .with("more_targets", total_targets - targets.len() as i64)
+        .with("targets", targets)
         .with("overdue", overdue)
         .with("due_today", due_today)
         .render(&state)
