@@ -609,24 +609,24 @@ async fn a_long_target_list_pages_by_name_and_keeps_its_filter() {
     let app = app().await;
     let seed = app.seed();
     let manager = app.signed_in("leder@koege.dk").await;
-    let setup = running_campaign(&app, &manager, &seed, 55).await;
+    let setup = running_campaign(&app, &manager, &seed, 30).await;
     let id = setup.campaign_id;
     let first = manager
         .get(&format!("/campaigns/{id}?status=not_contacted"))
         .await;
     assert_eq!(first.status, StatusCode::OK);
-    assert!(first.body.contains("55 på listen"));
-    assert!(first.body.contains(">Målvirksomhed 00<") && first.body.contains(">Målvirksomhed 49<"));
-    assert!(!first.body.contains(">Målvirksomhed 50<"));
+    assert!(first.body.contains("30 på listen"));
+    assert!(first.body.contains(">Målvirksomhed 00<") && first.body.contains(">Målvirksomhed 24<"));
+    assert!(!first.body.contains(">Målvirksomhed 25<"));
     assert!(!first.body.contains("Første side"));
     let next = first.link("rel=\"next\"").expect("a link to the next page");
     assert!(next.contains("status=not_contacted"), "{next}");
     let second = manager.get(&next).await;
     assert_eq!(second.status, StatusCode::OK);
-    for i in 50..55 {
+    for i in 25..30 {
         assert!(second.body.contains(&format!(">Målvirksomhed {i}<")));
     }
-    assert!(!second.body.contains(">Målvirksomhed 49<"));
+    assert!(!second.body.contains(">Målvirksomhed 24<"));
     assert!(second.link("rel=\"next\"").is_none());
     let back = second.link(">Første side").expect("a link back");
     assert_eq!(
@@ -704,4 +704,51 @@ async fn the_start_page_lists_the_first_fifteen_targets_not_contacted_first() {
     assert!(!home.body.contains(">Målvirksomhed 00<"));
     assert!(!home.body.contains(">Målvirksomhed 16<"));
     assert!(home.body.contains("Og 5 mere."));
+}
+
+#[actix_web::test]
+async fn the_campaign_page_shows_its_newest_placements_and_links_to_all() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 1).await;
+    let company: i64 = campaign_targets::table
+        .select(campaign_targets::company_id)
+        .first(&mut app.conn())
+        .unwrap();
+    let (cid, camp, me) = (
+        company.to_string(),
+        setup.campaign_id.to_string(),
+        seed.manager.id.to_string(),
+    );
+    for i in 0..11 {
+        manager.get(&format!("/placements/new?company={cid}")).await;
+        let citizen = format!("SAG-{i}");
+        let start = format!("2026-10-{:02}", i + 1);
+        let res = manager
+            .post(
+                "/placements",
+                &[
+                    ("company_id", cid.as_str()),
+                    ("user_id", &me),
+                    ("kind", "smaajob"),
+                    ("citizen_ref", &citizen),
+                    ("hours_per_week", "8"),
+                    ("start_on", &start),
+                    ("status", "active"),
+                    ("campaign_id", &camp),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let page = manager.get(&format!("/campaigns/{camp}")).await;
+    assert_eq!(page.body.matches("Småjob</strong> hos").count(), 10);
+    // Newest first: the one started first is left out.
+    assert!(page.body.contains("11-10-2026") && !page.body.contains("01-10-2026"));
+    let all = format!("/placements?campaign={camp}");
+    assert!(page.body.contains(&format!(
+        r#"<a href="{all}">Se alle 11 forløb fra kampagnen</a>"#
+    )));
+    assert_eq!(manager.get(&all).await.status, StatusCode::OK);
 }

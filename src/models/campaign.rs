@@ -844,27 +844,30 @@ impl CampaignTarget {
     }
 
     /// The open companies of running campaigns assigned to a user, not contacted ones first,
-    /// then by name: the first `limit` and how many there are in all.
+    /// then by name: the first `limit` and how many there are in all. Sorted within the
+    /// consultant index; only the companies shown are read.
     pub fn open_for_user(
         c: &mut DbConn,
         jobcenter_id: i64,
         user_id: i64,
         limit: i64,
     ) -> QueryResult<(Vec<MyTarget>, i64)> {
+        // Spelled out rather than `eq_any`: a statement with an IN list is prepared anew on
+        // every call, and this one runs on every start page.
         let open = || {
             campaign_targets::table
                 .inner_join(campaigns::table)
                 .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
                 .filter(campaign_targets::assigned_to.eq(user_id))
                 .filter(campaigns::status.eq(CampaignStatus::Running))
-                .filter(campaign_targets::status.eq_any([
-                    TargetStatus::NotContacted,
-                    TargetStatus::Contacted,
-                    TargetStatus::Visited,
-                ]))
+                .filter(
+                    campaign_targets::status
+                        .eq(TargetStatus::NotContacted)
+                        .or(campaign_targets::status.eq(TargetStatus::Contacted))
+                        .or(campaign_targets::status.eq(TargetStatus::Visited)),
+                )
         };
-        let rows: Vec<(CampaignTarget, String, String)> = open()
-            .inner_join(companies::table)
+        let rows: Vec<(i64, i64, TargetStatus, String)> = open()
             .order((
                 campaign_targets::status.ne(TargetStatus::NotContacted),
                 campaign_targets::company_name_search,
@@ -872,21 +875,25 @@ impl CampaignTarget {
             ))
             .limit(limit)
             .select((
-                CampaignTarget::as_select(),
+                campaign_targets::campaign_id,
+                campaign_targets::company_id,
+                campaign_targets::status,
                 campaigns::name,
-                companies::name,
             ))
             .load(c)?;
         let total = open().count().get_result(c)?;
+        let mut names = super::company_names(c, rows.iter().map(|r| r.1))?;
         let targets = rows
             .into_iter()
-            .map(|(t, campaign_name, company_name)| MyTarget {
-                campaign_id: t.campaign_id,
-                campaign_name,
-                company_id: t.company_id,
-                company_name,
-                status_label: t.status.label(),
-            })
+            .map(
+                |(campaign_id, company_id, status, campaign_name)| MyTarget {
+                    campaign_id,
+                    campaign_name,
+                    company_id,
+                    company_name: names.remove(&company_id).unwrap_or_default(),
+                    status_label: status.label(),
+                },
+            )
             .collect();
         Ok((targets, total))
     }

@@ -790,7 +790,11 @@ impl ContactRequest {
     ) -> QueryResult<i64> {
         contact_requests::table
             .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
-            .filter(contact_requests::status.eq_any([RequestStatus::New, RequestStatus::Assigned]))
+            .filter(
+                contact_requests::status
+                    .eq(RequestStatus::New)
+                    .or(contact_requests::status.eq(RequestStatus::Assigned)),
+            )
             .filter(contact_requests::received_at.lt(cutoff))
             .filter(contact_requests::first_answer_at.is_null())
             .count()

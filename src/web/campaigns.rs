@@ -276,8 +276,11 @@ impl TargetFilter {
     }
 }
 
-/// Targets per page of a campaign's list.
-const TARGETS_PER_PAGE: i64 = 50;
+/// Targets per page of a campaign's list: each row carries its own form, so a page holds as
+/// many as a page of the company list.
+const TARGETS_PER_PAGE: i64 = 25;
+/// The newest placements of the campaign on its page; all are in the placements list.
+const PLACEMENTS_SHOWN: i64 = 10;
 /// Targets in one CSV export.
 const EXPORT_LIMIT: i64 = 5000;
 
@@ -314,7 +317,7 @@ pub async fn show(
                     ..Default::default()
                 },
                 None,
-                200,
+                PLACEMENTS_SHOWN,
             )?;
             Ok((progress, targets, consultants, placements))
         })

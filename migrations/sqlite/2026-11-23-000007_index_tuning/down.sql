@@ -1,3 +1,5 @@
+DROP INDEX campaign_targets_by_consultant;
+CREATE INDEX campaign_targets_by_consultant ON campaign_targets (assigned_to, status);
 DROP INDEX campaign_targets_by_name;
 ALTER TABLE campaign_targets DROP COLUMN company_name_search;
 DROP INDEX placements_campaign;
