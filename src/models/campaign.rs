@@ -932,14 +932,29 @@ pub struct WeekPoint {
 
 impl Progress {
     pub fn of(c: &mut DbConn, campaign: &Campaign, today: NaiveDate) -> QueryResult<Progress> {
-        let rows: Vec<(Option<i64>, TargetStatus, Option<NaiveDate>)> = campaign_targets::table
+        // Counted within one covering index: per consultant and status, and per visit date.
+        let counts: Vec<(Option<i64>, TargetStatus, i64)> = campaign_targets::table
             .filter(campaign_targets::campaign_id.eq(campaign.id))
+            .group_by((campaign_targets::assigned_to, campaign_targets::status))
             .select((
                 campaign_targets::assigned_to,
                 campaign_targets::status,
-                campaign_targets::visited_on,
+                count_star(),
             ))
             .load(c)?;
+        let visits: Vec<(Option<NaiveDate>, i64)> = campaign_targets::table
+            .filter(campaign_targets::campaign_id.eq(campaign.id))
+            .filter(campaign_targets::visited_on.is_not_null())
+            .group_by(campaign_targets::visited_on)
+            .select((campaign_targets::visited_on, count_star()))
+            .load(c)?;
+        let count = |keep: &dyn Fn(Option<i64>, TargetStatus) -> bool| -> i64 {
+            counts
+                .iter()
+                .filter(|(a, s, _)| keep(*a, *s))
+                .map(|(_, _, n)| n)
+                .sum()
+        };
         // Counted here rather than grouped in SQL: a GROUP BY user_id lures SQLite onto the
         // index by user, which holds all of the jobcenter's placements.
         let mut placements_by_user: HashMap<i64, i64> = HashMap::new();
@@ -954,30 +969,19 @@ impl Progress {
         let consultants = Campaign::consultants(c, campaign.id)?;
         let funnel = TargetStatus::ALL
             .iter()
-            .map(|s| {
-                (
-                    *s,
-                    s.label(),
-                    rows.iter().filter(|(_, st, _)| st == s).count() as i64,
-                )
-            })
+            .map(|s| (*s, s.label(), count(&|_, st| st == *s)))
             .collect();
         let consultants = consultants
             .into_iter()
             .map(|u| {
-                let mine: Vec<TargetStatus> = rows
-                    .iter()
-                    .filter(|(a, _, _)| *a == Some(u.id))
-                    .map(|(_, s, _)| *s)
-                    .collect();
+                let mine = Some(u.id);
                 ConsultantProgress {
-                    assigned: mine.len() as i64,
-                    contacted: mine.iter().filter(|s| s.rank() >= 1).count() as i64,
-                    visited: mine.iter().filter(|s| s.reached()).count() as i64,
-                    interested: mine
-                        .iter()
-                        .filter(|s| matches!(s, TargetStatus::Interested | TargetStatus::Agreement))
-                        .count() as i64,
+                    assigned: count(&|a, _| a == mine),
+                    contacted: count(&|a, s| a == mine && s.rank() >= 1),
+                    visited: count(&|a, s| a == mine && s.reached()),
+                    interested: count(&|a, s| {
+                        a == mine && matches!(s, TargetStatus::Interested | TargetStatus::Agreement)
+                    }),
                     placements: placements_by_user.get(&u.id).copied().unwrap_or(0),
                     name: u.name,
                 }
@@ -995,16 +999,18 @@ impl Progress {
                     monday: *monday,
                     planned: (f64::from(campaign.target_companies) * (i as f64 + 1.0) / n).round(),
                     actual: (*monday <= today).then(|| {
-                        rows.iter()
-                            .filter(|(_, _, v)| v.is_some_and(|d| d <= sunday))
-                            .count() as i64
+                        visits
+                            .iter()
+                            .filter(|(v, _)| v.is_some_and(|d| d <= sunday))
+                            .map(|(_, n)| n)
+                            .sum()
                     }),
                 }
             })
             .collect();
         Ok(Progress {
-            targets: rows.len() as i64,
-            reached: rows.iter().filter(|(_, s, _)| s.reached()).count() as i64,
+            targets: count(&|_, _| true),
+            reached: count(&|_, s| s.reached()),
             funnel,
             consultants,
             placements: placements_by_user.values().sum(),

@@ -24,3 +24,7 @@ CREATE INDEX campaign_targets_by_name ON campaign_targets (campaign_id, company_
 DROP INDEX campaign_targets_by_consultant;
 CREATE INDEX campaign_targets_by_consultant
     ON campaign_targets (jobcenter_id, assigned_to, status, company_name_search, campaign_id, company_id);
+
+-- A campaign's progress (per consultant and status, per visit date) is counted in the index.
+DROP INDEX campaign_targets_by_status;
+CREATE INDEX campaign_targets_by_status ON campaign_targets (campaign_id, status, assigned_to, visited_on);

@@ -1,3 +1,5 @@
+DROP INDEX campaign_targets_by_status;
+CREATE INDEX campaign_targets_by_status ON campaign_targets (campaign_id, status);
 DROP INDEX campaign_targets_by_consultant;
 CREATE INDEX campaign_targets_by_consultant ON campaign_targets (assigned_to, status);
 DROP INDEX campaign_targets_by_name;
