@@ -587,3 +587,31 @@ async fn the_calendar_feed_is_valid_icalendar_and_dies_when_revoked() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[actix_web::test]
+async fn the_first_page_link_keeps_the_filter() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Mange Opkald ApS");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let me = seed.consultant.id.to_string();
+    let today = jobcenter_crm::web::views::local_date(app.now()).to_string();
+    for _ in 0..26 {
+        let fields = [("user_id", me.as_str()), ("occurred_on", today.as_str())];
+        let res = log(&client, company.id, &fields).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let first = client.get("/activities?kind=phone").await;
+    let next = first.link("rel=\"next\"").expect("a second page");
+    let second = client.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.body.matches("Mange Opkald ApS</a>").count(), 1);
+    let back = second
+        .link(">Første side")
+        .unwrap_or_else(|| panic!("{next} {}", second.body));
+    assert!(
+        back.starts_with("/activities?") && back.contains("kind=phone"),
+        "{back}"
+    );
+    assert!(!back.contains("after="), "{back}");
+}

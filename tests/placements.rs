@@ -275,3 +275,33 @@ async fn a_placement_is_edited_with_a_version_check() {
     let res = client.post_from(&edit, &edit, &f).await;
     assert_eq!(res.status, StatusCode::CONFLICT, "version 1 is stale now");
 }
+
+#[actix_web::test]
+async fn the_second_page_and_the_first_page_link_keep_the_filter() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Mange Forløb ApS");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let (cid, uid) = (company.id.to_string(), seed.consultant.id.to_string());
+    for _ in 0..26 {
+        client.get(&format!("/placements/new?company={cid}")).await;
+        let res = client
+            .post(
+                "/placements",
+                &fields(&cid, &uid, "smaajob", "10", "2026-12-01", ""),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let first = client.get("/placements?kind=smaajob").await;
+    let next = first.link("rel=\"next\"").expect("a second page");
+    let second = client.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.body.matches("Mange Forløb ApS</a>").count(), 1);
+    let back = second.link(">Første side").expect("a link back");
+    assert!(
+        back.starts_with("/placements?") && back.contains("kind=smaajob"),
+        "{back}"
+    );
+    assert!(!back.contains("after="), "{back}");
+}

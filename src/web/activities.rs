@@ -411,6 +411,8 @@ pub struct ListParams {
     topic: String,
     from: String,
     to: String,
+    /// Left out of the page links built from the filter: they add their own.
+    #[serde(skip_serializing_if = "String::is_empty")]
     after: String,
 }
 
@@ -470,6 +472,10 @@ pub async fn list(
         .with(
             "next_url",
             next.map(|n| format!("/activities?{filter_query}&after={n}")),
+        )
+        .with(
+            "first_url",
+            super::views::with_query("/activities", &filter_query),
         )
         .with("first_page", params.after.is_empty())
         .render(&state)

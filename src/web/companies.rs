@@ -141,13 +141,7 @@ pub async fn list(
         let sep = if filter_query.is_empty() { "" } else { "&" };
         format!("/companies?{filter_query}{sep}after={}", cur.encode())
     });
-    let with_filter = |path: &str| {
-        if filter_query.is_empty() {
-            path.to_string()
-        } else {
-            format!("{path}?{filter_query}")
-        }
-    };
+    let with_filter = |path: &str| super::views::with_query(path, &filter_query);
     Page::new(&req, "companies/list.html")
         .with("rows", &rows)
         .with("params", &params)

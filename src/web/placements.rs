@@ -310,6 +310,8 @@ pub struct ListParams {
     campaign: String,
     from: String,
     to: String,
+    /// Left out of the page links built from the filter: they add their own.
+    #[serde(skip_serializing_if = "String::is_empty")]
     after: String,
 }
 
@@ -370,6 +372,10 @@ pub async fn list(
         .with(
             "next_url",
             next.map(|n| format!("/placements?{filter_query}&after={n}")),
+        )
+        .with(
+            "first_url",
+            super::views::with_query("/placements", &filter_query),
         )
         .with("first_page", params.after.is_empty())
         .render(&state)

@@ -146,6 +146,15 @@ pub struct Flash {
     pub message: String,
 }
 
+/// `path` with a query string, or bare when the query is empty.
+pub fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
 /// A page to render: the template, its context, the status.
 pub struct Page<'a> {
     req: &'a HttpRequest,
