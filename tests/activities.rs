@@ -310,6 +310,13 @@ async fn consultants_change_their_own_activities_and_managers_any() {
     );
     let mads_client = app.signed_in(&mads.email).await;
     assert_eq!(mads_client.get(&edit).await.status, StatusCode::FORBIDDEN);
+    // Nor is he offered the link; Karen and the manager are.
+    let link = format!(r#"href="{edit}""#);
+    let company_page = format!("/companies/{}", company.id);
+    assert!(!mads_client.get(&company_page).await.body.contains(&link));
+    assert!(karen.get(&company_page).await.body.contains(&link));
+    let manager = app.signed_in("leder@koege.dk").await;
+    assert!(manager.get(&company_page).await.body.contains(&link));
     mads_client.get("/").await;
     assert_eq!(
         mads_client
