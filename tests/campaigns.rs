@@ -752,3 +752,60 @@ async fn the_campaign_page_shows_its_newest_placements_and_links_to_all() {
     )));
     assert_eq!(manager.get(&all).await.status, StatusCode::OK);
 }
+
+#[actix_web::test]
+async fn upgrading_fills_the_sort_key_of_targets_already_saved() {
+    use jobcenter_crm::db::{DbConn, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    running_campaign(&app, &manager, &seed, 3).await;
+    let keys = |conn: &mut DbConn| -> Vec<(String, String)> {
+        diesel::sql_query(
+            "SELECT t.company_name_search AS target_key, c.name_search AS company_key \
+             FROM campaign_targets t JOIN companies c ON c.id = t.company_id",
+        )
+        .load::<Keys>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|k| (k.target_key, k.company_key))
+        .collect()
+    };
+    let mut conn = app.conn();
+    // Back to the schema before the column (migration 7), then forward as an upgrade goes.
+    match &mut *conn {
+        DbConn::Sqlite(c) => reapply_from(c, || SQLITE_MIGRATIONS, "20261123000007"),
+        DbConn::Pg(c) => reapply_from(c, || POSTGRES_MIGRATIONS, "20261123000007"),
+    }
+    let keys = keys(&mut conn);
+    assert_eq!(keys.len(), 3);
+    for (target_key, company_key) in keys {
+        assert_eq!(target_key, company_key);
+    }
+}
+
+#[derive(QueryableByName)]
+struct Keys {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    target_key: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    company_key: String,
+}
+
+/// Reverts the migrations down to and including `version`, then runs them all again.
+fn reapply_from<DB, C>(
+    c: &mut C,
+    migrations: fn() -> diesel_migrations::EmbeddedMigrations,
+    version: &str,
+) where
+    DB: diesel::backend::Backend,
+    C: diesel_migrations::MigrationHarness<DB>,
+{
+    loop {
+        let reverted = c.revert_last_migration(migrations()).unwrap();
+        if reverted.to_string() == version {
+            break;
+        }
+    }
+    c.run_pending_migrations(migrations()).unwrap();
+}

@@ -323,6 +323,50 @@ where
 mod tests {
     use super::*;
 
+    /// Log lines written while `f` runs.
+    fn logged(f: impl FnOnce()) -> String {
+        use std::sync::{Arc, Mutex};
+        let out = Arc::new(Mutex::new(Vec::new()));
+        let sink = out.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || SharedWriter(sink.clone()))
+            .finish();
+        tracing::subscriber::with_default(subscriber, f);
+        String::from_utf8(out.lock().unwrap().clone()).unwrap()
+    }
+
+    struct SharedWriter(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for SharedWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn slow_queries_are_logged_with_their_sql_and_never_their_values() {
+        let secret = "Mette Hansen 010203-1234";
+        let run = |threshold: Duration| {
+            logged(|| {
+                let mut conn = establish(&DbUrl::Sqlite(":memory:".into())).unwrap();
+                conn.set_instrumentation(slow_query_log(threshold));
+                let echoed: String = diesel::select(secret.into_sql::<diesel::sql_types::Text>())
+                    .get_result(&mut conn)
+                    .unwrap();
+                assert_eq!(echoed, secret);
+            })
+        };
+        let log = run(Duration::ZERO);
+        assert!(log.contains("slow query: SELECT ?"), "{log}");
+        assert!(!log.contains("Mette") && !log.contains("010203"), "{log}");
+        assert!(!run(Duration::from_secs(60)).contains("slow query"));
+    }
+
     #[test]
     fn url_schemes_pick_the_backend() {
         assert_eq!(
