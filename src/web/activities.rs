@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{Choice, FieldErrors, Page, redirect_with_flash, staff_choices};
+use super::views::{Choice, FieldErrors, LegacyPage, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -77,7 +77,7 @@ async fn form_page(
             label: c.name,
         })
         .collect();
-    let page = Page::new(req, "activities/form.html")
+    let page = LegacyPage::new(req, "activities/form.html")
         .with("campaigns", campaigns)
         .with("company", company)
         .with("activity_id", activity_id)
@@ -127,7 +127,7 @@ pub async fn new_form(
                 .run(move |c| Ok(Company::search(c, jc, &query, None, 20)?.companies))
                 .await?
         };
-        return Page::new(&req, "activities/pick_company.html")
+        return LegacyPage::new(&req, "activities/pick_company.html")
             .with("q", &q)
             .with("companies", &found)
             .render(&state);
@@ -462,7 +462,7 @@ pub async fn list(
     let mut filter = params.clone();
     filter.after.clear();
     let filter_query = serde_urlencoded::to_string(&filter).unwrap_or_default();
-    Page::new(&req, "activities/list.html")
+    LegacyPage::new(&req, "activities/list.html")
         .with("rows", &rows)
         .with("params", &params)
         .with("is_manager", is_manager)
@@ -537,7 +537,7 @@ pub async fn follow_ups(
             Ok((out, CalendarFeed::enabled_since(c, uid)?))
         })
         .await?;
-    Page::new(&req, "activities/follow_ups.html")
+    LegacyPage::new(&req, "activities/follow_ups.html")
         .with("groups", &groups)
         .with("feed_enabled", feed_since.is_some())
         .render(&state)
@@ -613,7 +613,7 @@ pub async fn enable_feed(
         })
         .await?;
     let url = format!("{}/calendar/{token}.ics", state.config.base_url);
-    Page::new(&req, "activities/calendar_feed.html")
+    LegacyPage::new(&req, "activities/calendar_feed.html")
         .with("url", url)
         .render(&state)
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::{CurrentUser, client_ip};
-use super::views::{FieldErrors, Page, redirect_with_flash};
+use super::views::{FieldErrors, LegacyPage, redirect_with_flash};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::models::audit::{AuditRow, NewAuditEntry, action, action_label};
@@ -72,7 +72,7 @@ fn user_form_page(
     form: &NewUserForm,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let page = Page::new(req, "admin/user_form.html")
+    let page = LegacyPage::new(req, "admin/user_form.html")
         .with("form", form)
         .with("roles", role_options());
     if errors.is_empty() {
@@ -91,7 +91,7 @@ pub async fn list_users(
     user.require(Role::Admin)?;
     let jc = user.jobcenter_id;
     let users = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
-    Page::new(&req, "admin/users.html")
+    LegacyPage::new(&req, "admin/users.html")
         .with("users", &users)
         .render(&state)
 }
@@ -295,7 +295,7 @@ pub async fn audit(
             row,
         })
         .collect();
-    Page::new(&req, "admin/audit.html")
+    LegacyPage::new(&req, "admin/audit.html")
         .with("rows", &rows)
         .with("next_before", next_before)
         .render(&state)
@@ -310,7 +310,7 @@ pub async fn settings_form(
     user.require(Role::Admin)?;
     let jc = user.jobcenter_id;
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
-    Page::new(&req, "admin/settings.html")
+    LegacyPage::new(&req, "admin/settings.html")
         .with("form", SettingsForm::from_settings(&settings))
         .render(&state)
 }
@@ -328,7 +328,7 @@ pub async fn save_settings(
     let settings = match form.validate(user.jobcenter_id, actor.now) {
         Ok(s) => s,
         Err(errors) => {
-            return Page::new(&req, "admin/settings.html")
+            return LegacyPage::new(&req, "admin/settings.html")
                 .with("form", &form)
                 .invalid(&errors)
                 .render(&state);

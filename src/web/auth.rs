@@ -54,6 +54,15 @@ impl CurrentUser {
         }
     }
 
+    /// Managers and administrators: they see the overview and manage campaigns.
+    pub fn is_manager(&self) -> bool {
+        self.role >= Role::Manager
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role >= Role::Admin
+    }
+
     /// Refuses with 403 unless the user has at least `role`.
     pub fn require(&self, role: Role) -> Result<(), AppError> {
         if self.role >= role {

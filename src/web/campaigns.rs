@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::CurrentUser;
 use super::charts;
-use super::views::{Choice, FieldErrors, Page, local_date, redirect_with_flash, url_encode};
+use super::views::{Choice, FieldErrors, LegacyPage, local_date, redirect_with_flash, url_encode};
 use crate::domain::{csv_io, cvr, dates};
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -59,7 +59,7 @@ pub async fn list(
         .db
         .run(move |c| Ok(Campaign::list(c, jc, only)?))
         .await?;
-    Page::new(&req, "campaigns/list.html")
+    LegacyPage::new(&req, "campaigns/list.html")
         .with("campaigns", &campaigns)
         .with("can_create", user.role >= Role::Manager)
         .render(&state)
@@ -99,7 +99,7 @@ async fn form_page(
         })
         .collect();
     let statuses = CampaignStatus::choices();
-    let page = Page::new(req, "campaigns/form.html")
+    let page = LegacyPage::new(req, "campaigns/form.html")
         .with("campaign_id", campaign_id)
         .with("form", form)
         .with("consultants", consultants)
@@ -356,7 +356,7 @@ pub async fn show(
         .into_iter()
         .map(Topic::label)
         .collect();
-    Page::new(&req, "campaigns/show.html")
+    LegacyPage::new(&req, "campaigns/show.html")
         .with("campaign", &campaign)
         .with("status_label", campaign.status.label())
         .with("period", campaign.period_label())
@@ -443,7 +443,7 @@ pub async fn add_form(
     let total = found.len();
     let statuses = CompanyStatus::choices();
     let bands = EmployeeBand::choices();
-    Page::new(&req, "campaigns/add_targets.html")
+    LegacyPage::new(&req, "campaigns/add_targets.html")
         .with("campaign", &campaign)
         .with("params", &params)
         .with("searched", searched)

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::CurrentUser;
 use super::views::{
-    FieldErrors, Page, redirect, redirect_with_flash, staff_choices, staff_choices_in,
+    Choice, FieldErrors, Layout, LegacyPage, Page, redirect, redirect_with_flash, staff_choices,
+    staff_choices_in,
 };
 use crate::domain::csv_io;
 use crate::error::AppError;
@@ -142,18 +143,36 @@ pub async fn list(
         format!("/companies?{filter_query}{sep}after={}", cur.encode())
     });
     let with_filter = |path: &str| super::views::with_query(path, &filter_query);
-    Page::new(&req, "companies/list.html")
-        .with("rows", &rows)
-        .with("params", &params)
-        .with("statuses", CompanyStatus::choices())
-        .with("employee_bands", EmployeeBand::choices())
-        .with("staff", staff)
-        .with("next_url", next_url)
-        .with("export_url", with_filter("/companies.csv"))
-        .with("first_url", with_filter("/companies"))
-        .with("first_page", params.after.is_empty())
-        .with("can_import", user.role >= Role::Manager)
-        .render(&state)
+    let can_import = user.role >= Role::Manager;
+    Page::new(&req).render(&state, |l| ListPage {
+        l,
+        rows,
+        statuses: CompanyStatus::choices(),
+        employee_bands: EmployeeBand::choices(),
+        staff,
+        next_url,
+        export_url: with_filter("/companies.csv"),
+        first_url: with_filter("/companies"),
+        first_page: params.after.is_empty(),
+        can_import,
+        params,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/list.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<ListRow>,
+    params: ListParams,
+    statuses: Vec<Choice>,
+    employee_bands: Vec<Choice>,
+    staff: Vec<Choice>,
+    next_url: Option<String>,
+    export_url: String,
+    first_url: String,
+    first_page: bool,
+    can_import: bool,
 }
 
 async fn form_page(
@@ -165,7 +184,7 @@ async fn form_page(
     errors: &FieldErrors,
     extra: Option<(&str, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let mut page = Page::new(req, "companies/form.html")
+    let mut page = LegacyPage::new(req, "companies/form.html")
         .with("form", form)
         .with("company", company)
         .with("statuses", CompanyStatus::choices())
@@ -330,7 +349,7 @@ pub async fn show(
     };
     let more_activities = activities.len() as i64 > TIMELINE_SIZE;
     let more_placements = placements.len() as i64 > TIMELINE_SIZE;
-    Page::new(&req, "companies/show.html")
+    LegacyPage::new(&req, "companies/show.html")
         .with(
             "activities",
             &activities[..activities.len().min(TIMELINE_SIZE as usize)],
@@ -515,7 +534,7 @@ async fn contact_form_page(
     form: &ContactPersonForm,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let page = Page::new(req, "companies/contact_form.html")
+    let page = LegacyPage::new(req, "companies/contact_form.html")
         .with("company", company)
         .with("person_id", person_id)
         .with("form", form);
@@ -726,7 +745,7 @@ pub async fn erase_contact_form(
             ))
         })
         .await?;
-    Page::new(&req, "companies/contact_erase.html")
+    LegacyPage::new(&req, "companies/contact_erase.html")
         .with("company", &company)
         .with("person", &person)
         .render(&state)
@@ -809,7 +828,7 @@ pub async fn import_form(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Manager)?;
-    Page::new(&req, "companies/import.html")
+    LegacyPage::new(&req, "companies/import.html")
         .with("headers", company_import::HEADERS)
         .with("update_existing", false)
         .render(&state)
@@ -821,7 +840,7 @@ fn import_error(
     message: &str,
     update_existing: bool,
 ) -> Result<HttpResponse, AppError> {
-    Page::new(req, "companies/import.html")
+    LegacyPage::new(req, "companies/import.html")
         .with("headers", company_import::HEADERS)
         .with("update_existing", update_existing)
         .invalid(&FieldErrors::from([("file", message.to_string())]))
@@ -923,7 +942,7 @@ pub async fn import_preview(
             Ok((pending, report))
         })
         .await?;
-    Page::new(&req, "companies/import_preview.html")
+    LegacyPage::new(&req, "companies/import_preview.html")
         .with("import_id", pending.id)
         .with("filename", &pending.filename)
         .with("update_existing", pending.update_existing)
@@ -977,7 +996,7 @@ pub async fn import_confirm(
             })
         })
         .await?;
-    Page::new(&req, "companies/import_done.html")
+    LegacyPage::new(&req, "companies/import_done.html")
         .with("report", &report)
         .render(&state)
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::auth::client_ip;
-use super::views::{FieldErrors, Page, redirect, url_encode};
+use super::views::{FieldErrors, LegacyPage, redirect, url_encode};
 use crate::crypto::{self, Keys};
 use crate::domain::working_days;
 use crate::error::AppError;
@@ -84,7 +84,7 @@ async fn form_page(
 ) -> Result<HttpResponse, AppError> {
     let jc = jobcenter.id;
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
-    let page = Page::new(req, "contact/form.html")
+    let page = LegacyPage::new(req, "contact/form.html")
         .with("jobcenter", jobcenter)
         .with("action", action)
         .with("form", form)
@@ -135,7 +135,7 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespo
             )
             .await
         }
-        _ => Page::new(&req, "contact/choose.html")
+        _ => LegacyPage::new(&req, "contact/choose.html")
             .with("jobcenters", &all)
             .render(&state),
     }
@@ -202,7 +202,7 @@ async fn submit(
             .run(move |c| Ok(ContactFormHit::is_limited(c, &h, max, now)?))
             .await?;
     if limited {
-        return Page::new(req, "contact/limited.html")
+        return LegacyPage::new(req, "contact/limited.html")
             .with("jobcenter", &jobcenter)
             .with("minutes", contact_form_hit::WINDOW.num_minutes())
             .status(StatusCode::TOO_MANY_REQUESTS)
@@ -291,7 +291,7 @@ async fn thanks(
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
     let days = settings.answer_promise_days.max(0) as u32;
     let due = working_days::add_working_days(state.now().date(), days);
-    Page::new(&req, "contact/thanks.html")
+    LegacyPage::new(&req, "contact/thanks.html")
         .with("jobcenter", &jobcenter)
         .with("promise_days", days)
         .with(

@@ -7,7 +7,7 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::AppState;
-use super::views::Page;
+use super::views::LegacyPage;
 use crate::error::{AppError, UserMessage};
 
 /// Unknown addresses; a signed-in user keeps the navigation on the error page.
@@ -110,7 +110,7 @@ fn error_html(
         // The only refusal there is a form token that no longer matches (cookies cleared).
         text = "Formularen er udløbet. Gå tilbage, genindlæs siden, og send den igen.";
     }
-    let res = Page::new(req, template)
+    let res = LegacyPage::new(req, template)
         .with("title", title)
         .with("text", message.map_or(text.to_string(), |m| m.0))
         .with("status", status.as_u16())

@@ -4,7 +4,7 @@ use diesel::RunQueryDsl;
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{self, Page};
+use super::views::{self, LegacyPage};
 use crate::error::AppError;
 use crate::models::activity::Activity;
 use crate::models::campaign::CampaignTarget;
@@ -30,7 +30,7 @@ pub async fn index(
             ))
         })
         .await?;
-    Page::new(&req, "home/index.html")
+    LegacyPage::new(&req, "home/index.html")
         .with("more_targets", total_targets - targets.len() as i64)
         .with("targets", targets)
         .with("overdue", overdue)

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{CurrentUser, SESSION_COOKIE, client_ip, removal_cookie, session_cookie};
-use super::views::{FieldErrors, Page, redirect, redirect_with_flash, safe_next};
+use super::views::{FieldErrors, LegacyPage, redirect, redirect_with_flash, safe_next};
 use crate::crypto;
 use crate::domain::validate;
 use crate::error::AppError;
@@ -32,7 +32,7 @@ pub async fn login_form(
     if user.is_some() {
         return Ok(redirect(safe_next(&query.next)));
     }
-    Page::new(&req, "auth/login.html")
+    LegacyPage::new(&req, "auth/login.html")
         .with("email", "")
         .with("next", safe_next(&query.next))
         .with("expired", query.reason == "expired")
@@ -74,7 +74,7 @@ pub async fn login(
         missing.insert("password", "Skriv din adgangskode.".into());
     }
     if !missing.is_empty() {
-        return Page::new(&req, "auth/login.html")
+        return LegacyPage::new(&req, "auth/login.html")
             .with("email", &form.email)
             .with("next", &next)
             .invalid(&missing)
@@ -98,7 +98,7 @@ pub async fn login(
     let refuse = |status: StatusCode, message: &str| {
         let mut errors = FieldErrors::new();
         errors.insert("form", message.to_string());
-        Page::new(&req, "auth/login.html")
+        LegacyPage::new(&req, "auth/login.html")
             .with("email", &form.email)
             .with("next", &next)
             .with("errors", &errors)

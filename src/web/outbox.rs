@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{Page, redirect_with_flash};
+use super::views::{LegacyPage, redirect_with_flash};
 use crate::error::AppError;
 use crate::models::audit::action;
 use crate::models::outbox::{MAX_ATTEMPTS, OutboxMail};
@@ -64,7 +64,7 @@ pub async fn list(
             }
         })
         .collect();
-    Page::new(&req, "admin/outbox.html")
+    LegacyPage::new(&req, "admin/outbox.html")
         .with("mails", &mails)
         .with("next_before", next_before)
         .with("smtp_configured", state.config.smtp_url.is_some())

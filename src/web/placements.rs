@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{Choice, FieldErrors, Page, redirect_with_flash, staff_choices};
+use super::views::{Choice, FieldErrors, LegacyPage, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -43,7 +43,7 @@ async fn form_page(
             label: c.name,
         })
         .collect();
-    let page = Page::new(req, "placements/form.html")
+    let page = LegacyPage::new(req, "placements/form.html")
         .with("campaigns", campaigns)
         .with("company", company)
         .with("placement_id", placement_id)
@@ -359,7 +359,7 @@ pub async fn list(
     let filter_query = serde_urlencoded::to_string(&filter).unwrap_or_default();
     let total_active: i64 = counts.iter().map(|k| k.active_now).sum();
     let total_started: i64 = counts.iter().map(|k| k.started_this_year).sum();
-    Page::new(&req, "placements/list.html")
+    LegacyPage::new(&req, "placements/list.html")
         .with("rows", &rows)
         .with("counts", &counts)
         .with("total_active", total_active)

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{Choice, Page, redirect_with_flash, url_encode};
+use super::views::{Choice, LegacyPage, redirect_with_flash, url_encode};
 use crate::db::{DbConn, write_tx};
 use crate::domain::working_days::{self, ResponseStats};
 use crate::error::AppError;
@@ -145,7 +145,7 @@ pub async fn list(
             current: *t == tab,
         })
         .collect();
-    Page::new(&req, "requests/list.html")
+    LegacyPage::new(&req, "requests/list.html")
         .with("tab", tab.as_str())
         .with("tab_label", tab.label())
         .with("tabs", &tabs)
@@ -276,7 +276,7 @@ pub async fn show(
         request.status,
         RequestStatus::New | RequestStatus::Assigned | RequestStatus::Answered
     );
-    Page::new(&req, "requests/show.html")
+    LegacyPage::new(&req, "requests/show.html")
         .with("r", &request)
         .with("topic_label", request.topic.label())
         .with("status_label", request.status.label())
@@ -636,7 +636,7 @@ pub async fn dashboard(
     let stats: ResponseStats = working_days::response_stats(&timings, now, f64::from(promise_days));
     let received = timings.len();
     let answered_in_time = stats.answered - stats.answered_late;
-    Page::new(&req, "dashboard/index.html")
+    LegacyPage::new(&req, "dashboard/index.html")
         .with("days", days)
         .with("periods", PERIODS)
         .with("received", received)

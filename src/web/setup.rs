@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::{client_ip, session_cookie};
-use super::views::{FieldErrors, Page, message_page, redirect_with_flash};
+use super::views::{FieldErrors, LegacyPage, message_page, redirect_with_flash};
 use crate::db::write_tx;
 use crate::domain::validate;
 use crate::error::AppError;
@@ -98,7 +98,7 @@ pub async fn setup_form(
         token: query.token.clone(),
         ..Default::default()
     };
-    Page::new(&req, "setup/setup.html")
+    LegacyPage::new(&req, "setup/setup.html")
         .with("form", &form)
         .render(&state)
 }
@@ -129,7 +129,7 @@ pub async fn setup(
     }
     let mut errors = form.validate();
     if !errors.is_empty() {
-        return Page::new(&req, "setup/setup.html")
+        return LegacyPage::new(&req, "setup/setup.html")
             .with("form", &form)
             .invalid(&errors)
             .render(&state);
@@ -227,7 +227,7 @@ pub async fn setup(
             } else {
                 errors.insert("email", "E-mailadressen er allerede i brug.".into());
             }
-            Page::new(&req, "setup/setup.html")
+            LegacyPage::new(&req, "setup/setup.html")
                 .with("form", &form)
                 .invalid(&errors)
                 .render(&state)

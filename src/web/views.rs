@@ -25,8 +25,8 @@ macro_rules! embed_templates {
 
 /// Templates are embedded, so the binary is the whole deployment.
 const TEMPLATES: &[(&str, &str)] = embed_templates![
-    "base.html",
-    "macros.html",
+    "legacy/base.html",
+    "legacy/macros.html",
     "home/index.html",
     "auth/login.html",
     "setup/setup.html",
@@ -35,7 +35,6 @@ const TEMPLATES: &[(&str, &str)] = embed_templates![
     "admin/settings.html",
     "admin/user_form.html",
     "errors/error.html",
-    "companies/list.html",
     "companies/form.html",
     "companies/show.html",
     "companies/contact_form.html",
@@ -119,16 +118,7 @@ pub fn staff_choices_in(
 /// escaper also rewrites '/', which makes every URL unreadable in the page source).
 fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
+    let _ = askama::filters::Escaper::write_escaped_str(&HtmlEscaper, &mut out, input);
     out
 }
 
@@ -155,17 +145,119 @@ pub fn with_query(path: &str, query: &str) -> String {
     }
 }
 
-/// A page to render: the template, its context, the status.
+/// What the layout of every page shows: who is signed in, the form token, where the page is,
+/// a message from the previous request and the errors of a form sent back.
+pub struct Layout {
+    pub current_user: Option<CurrentUser>,
+    pub csrf_token: String,
+    pub path: String,
+    pub flash: Option<Flash>,
+    pub errors: FieldErrors,
+}
+
+impl Layout {
+    /// Whether the page is in the section at `prefix` (marks the navigation link).
+    pub fn at(&self, prefix: &str) -> bool {
+        self.path.starts_with(prefix)
+    }
+
+    /// The error of one form field, or "" when it is valid.
+    pub fn err(&self, field: &str) -> &str {
+        self.errors.get(field).map_or("", String::as_str)
+    }
+}
+
+/// A page to render: its status and, for a form sent back, its errors. The template is a
+/// struct with the page's data and the [`Layout`] as `l`.
 pub struct Page<'a> {
+    req: &'a HttpRequest,
+    status: StatusCode,
+    errors: FieldErrors,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(req: &'a HttpRequest) -> Self {
+        Page {
+            req,
+            status: StatusCode::OK,
+            errors: FieldErrors::new(),
+        }
+    }
+
+    pub fn status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Re-renders a form with its errors: 422 and the input kept.
+    pub fn invalid(mut self, errors: &FieldErrors) -> Self {
+        self.errors = errors.clone();
+        self.status(StatusCode::UNPROCESSABLE_ENTITY)
+    }
+
+    /// Renders the template `page` builds around the layout.
+    pub fn render<T: askama::Template>(
+        self,
+        state: &AppState,
+        page: impl FnOnce(Layout) -> T,
+    ) -> Result<HttpResponse, AppError> {
+        let flash = read_flash(self.req, state);
+        let had_flash = flash.is_some();
+        let layout = Layout {
+            current_user: self.req.extensions().get::<CurrentUser>().cloned(),
+            csrf_token: csrf_token(self.req),
+            path: self.req.path().to_string(),
+            flash,
+            errors: self.errors,
+        };
+        let html = page(layout)
+            .render()
+            .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+        let mut res = HttpResponse::build(self.status);
+        res.content_type("text/html; charset=utf-8");
+        if had_flash {
+            res.cookie(removal_cookie(FLASH_COOKIE));
+        }
+        Ok(res.body(html))
+    }
+}
+
+/// The escaper of every HTML template: the five characters that matter in text and
+/// double-quoted attributes, as named entities (see [`escape_html`]).
+#[derive(Clone, Copy)]
+pub struct HtmlEscaper;
+
+impl askama::filters::Escaper for HtmlEscaper {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, s: &str) -> std::fmt::Result {
+        let mut last = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let entity = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#x27;",
+                _ => continue,
+            };
+            dest.write_str(&s[last..i])?;
+            dest.write_str(entity)?;
+            last = i + 1;
+        }
+        dest.write_str(&s[last..])
+    }
+}
+
+/// A page rendered by Tera: the template, its context, the status (pages move to [`Page`]).
+pub struct LegacyPage<'a> {
     req: &'a HttpRequest,
     template: &'static str,
     ctx: tera::Context,
     status: StatusCode,
 }
 
-impl<'a> Page<'a> {
+impl<'a> LegacyPage<'a> {
     pub fn new(req: &'a HttpRequest, template: &'static str) -> Self {
-        Page {
+        LegacyPage {
             req,
             template,
             ctx: tera::Context::new(),
@@ -229,7 +321,7 @@ pub fn message_page(
     title: &str,
     text: &str,
 ) -> Result<HttpResponse, AppError> {
-    Page::new(req, "errors/error.html")
+    LegacyPage::new(req, "errors/error.html")
         .with("title", title)
         .with("text", text)
         .status(status)
