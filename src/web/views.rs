@@ -72,19 +72,27 @@ pub fn templates() -> Result<tera::Tera, tera::Error> {
     tera.add_raw_templates(TEMPLATES.iter().copied())?;
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
-    tera.register_filter("dk_datetime", dk_datetime);
+    tera.register_filter("dk_datetime", dk_datetime_filter);
     tera.register_filter("urlencode", urlencode);
     Ok(tera)
 }
 
 pub use crate::domain::dates::{local_date, local_time};
 
-/// "2026-11-23T08:40:50.123" (UTC as stored) → "23-11-2026 09:40" (Danish time).
-fn dk_datetime(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+/// A stored time (UTC) as shown: "23-11-2026 09:40", Danish time.
+pub fn dk_datetime(t: chrono::NaiveDateTime) -> String {
+    local_time(t).format("%d-%m-%Y %H:%M").to_string()
+}
+
+/// The Tera filter of [`dk_datetime`]: "2026-11-23T08:40:50.123" → "23-11-2026 09:40".
+fn dk_datetime_filter(
+    value: &tera::Value,
+    _: &HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
     let s = value.as_str().unwrap_or_default();
     let parsed = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f");
     Ok(tera::Value::String(match parsed {
-        Ok(t) => local_time(t).format("%d-%m-%Y %H:%M").to_string(),
+        Ok(t) => dk_datetime(t),
         Err(_) => s.to_string(),
     }))
 }
