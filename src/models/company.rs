@@ -1,7 +1,5 @@
 //! Companies: the workplaces the jobcenter deals with. Every query takes the jobcenter id.
 
-use std::collections::HashMap;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -12,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::schema::{activities, campaign_targets, companies, placements, users};
+use crate::db::schema::{activities, campaign_targets, companies, placements};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, cvr, text, validate};
 
@@ -83,6 +81,23 @@ pub struct Company {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// A company as lists and search results show it: only the columns they need.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = companies)]
+pub struct CompanySummary {
+    pub id: i64,
+    pub cvr: String,
+    pub p_number: Option<String>,
+    pub name: String,
+    pub postcode: String,
+    pub city: String,
+    pub status: CompanyStatus,
+    pub fixed_contact_id: Option<i64>,
+    pub last_contact_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub name_search: String,
 }
 
 /// A company form (or an import row) as typed.
@@ -488,9 +503,7 @@ pub(crate) type AfterBy<K, I> = dsl::And<
 >;
 
 pub struct CompanyPage {
-    pub companies: Vec<Company>,
-    /// Names of the fixed contacts on this page.
-    pub contact_names: HashMap<i64, String>,
+    pub companies: Vec<CompanySummary>,
     pub next: Option<Cursor>,
 }
 
@@ -717,7 +730,7 @@ impl Company {
                 }
                 q.order((companies::name_search, companies::id))
                     .limit(limit + 1)
-                    .select(Company::as_select())
+                    .select(CompanySummary::as_select())
                     .load(c)?
             }
             CompanySort::LastContact => {
@@ -736,20 +749,8 @@ impl Company {
         } else {
             None
         };
-        let ids: Vec<i64> = rows.iter().filter_map(|r| r.fixed_contact_id).collect();
-        let contact_names = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            users::table
-                .filter(users::id.eq_any(ids))
-                .select((users::id, users::name))
-                .load::<(i64, String)>(c)?
-                .into_iter()
-                .collect()
-        };
         Ok(CompanyPage {
             companies: rows,
-            contact_names,
             next,
         })
     }
@@ -761,7 +762,7 @@ impl Company {
         query: &CompanyQuery,
         after: Option<&Cursor>,
         limit: i64,
-    ) -> QueryResult<Vec<Company>> {
+    ) -> QueryResult<Vec<CompanySummary>> {
         let after_date = after.and_then(|cur| cur.key.as_deref()?.parse::<NaiveDate>().ok());
         let in_null_part = after.is_some() && after_date.is_none();
         let mut rows = Vec::new();
@@ -781,7 +782,7 @@ impl Company {
             rows = q
                 .order((companies::last_contact_on.desc(), companies::id.desc()))
                 .limit(limit)
-                .select(Company::as_select())
+                .select(CompanySummary::as_select())
                 .load(c)?;
         }
         let missing = limit - rows.len() as i64;
@@ -795,7 +796,7 @@ impl Company {
             rows.extend(
                 q.order(companies::id.desc())
                     .limit(missing)
-                    .select(Company::as_select())
+                    .select(CompanySummary::as_select())
                     .load(c)?,
             );
         }

@@ -32,6 +32,15 @@ pub struct User {
     pub last_login_at: Option<NaiveDateTime>,
 }
 
+/// A member of staff as lists and choices name them.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct StaffMember {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
@@ -87,6 +96,15 @@ impl User {
             .filter(users::jobcenter_id.eq(jobcenter_id))
             .order((users::name, users::id))
             .select(User::as_select())
+            .load(c)
+    }
+
+    /// The jobcenter's staff by name, only what lists and choices need.
+    pub fn roster(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<Vec<StaffMember>> {
+        users::table
+            .filter(users::jobcenter_id.eq(jobcenter_id))
+            .order((users::name, users::id))
+            .select(StaffMember::as_select())
             .load(c)
     }
 

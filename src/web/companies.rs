@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::CurrentUser;
 use super::views::{
-    Choice, FieldErrors, Layout, LegacyPage, Page, redirect, redirect_with_flash, staff_choices,
-    staff_choices_in,
+    Choice, FieldErrors, Layout, LegacyPage, Page, active_choices, redirect, redirect_with_flash,
+    staff_choices,
 };
 use crate::domain::csv_io;
 use crate::error::AppError;
@@ -111,23 +111,22 @@ pub async fn list(
     let after = Cursor::decode(&params.after);
     let jc = user.jobcenter_id;
     let q = query.clone();
-    let (page, staff) = state
+    let (page, roster) = state
         .db
         .run(move |c| {
             Ok((
                 Company::search(c, jc, &q, after.as_ref(), PAGE_SIZE)?,
-                staff_choices_in(c, jc)?,
+                User::roster(c, jc)?,
             ))
         })
         .await?;
+    let name_of = |id: i64| roster.iter().find(|u| u.id == id).map(|u| u.name.clone());
     let rows: Vec<ListRow> = page
         .companies
         .into_iter()
         .map(|company| ListRow {
             status_label: company.status.label(),
-            fixed_contact_name: company
-                .fixed_contact_id
-                .and_then(|id| page.contact_names.get(&id).cloned()),
+            fixed_contact_name: company.fixed_contact_id.and_then(name_of),
             last_contact: company.last_contact_on.map(dk_date),
             id: company.id,
             name: company.name,
@@ -137,6 +136,7 @@ pub async fn list(
             city: company.city,
         })
         .collect();
+    let staff = active_choices(&roster);
     let filter_query = params.filter_query();
     let next_url = page.next.map(|cur| {
         let sep = if filter_query.is_empty() { "" } else { "&" };

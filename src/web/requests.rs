@@ -13,7 +13,7 @@ use crate::domain::working_days::{self, ResponseStats};
 use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::audit::{Actor, action};
-use crate::models::company::{Company, CompanyQuery};
+use crate::models::company::{Company, CompanyQuery, CompanySummary};
 use crate::models::contact_request::{
     ContactRequest, InboxRow, InboxTab, MailSettings, RequestStatus,
 };
@@ -179,6 +179,18 @@ struct CompanyHit {
 
 impl From<Company> for CompanyHit {
     fn from(c: Company) -> Self {
+        CompanyHit {
+            id: c.id,
+            name: c.name,
+            cvr: c.cvr,
+            p_number: c.p_number,
+            city: c.city,
+        }
+    }
+}
+
+impl From<CompanySummary> for CompanyHit {
+    fn from(c: CompanySummary) -> Self {
         CompanyHit {
             id: c.id,
             name: c.name,

@@ -112,14 +112,21 @@ pub fn staff_choices_in(
     c: &mut crate::db::DbConn,
     jobcenter_id: i64,
 ) -> diesel::QueryResult<Vec<Choice>> {
-    Ok(crate::models::user::User::list(c, jobcenter_id)?
-        .into_iter()
+    Ok(active_choices(
+        &crate::models::user::User::roster(c, jobcenter_id)?,
+    ))
+}
+
+/// The active members of a roster as options.
+pub fn active_choices(roster: &[crate::models::user::StaffMember]) -> Vec<Choice> {
+    roster
+        .iter()
         .filter(|u| u.active)
         .map(|u| Choice {
             value: u.id.to_string(),
-            label: u.name,
+            label: u.name.clone(),
         })
-        .collect())
+        .collect()
 }
 
 /// Escapes the five characters that matter in text and double-quoted attributes (Tera's own
