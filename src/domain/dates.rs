@@ -28,7 +28,8 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// 2026-11-23 → "23-11-2026".
 pub fn dk_date(d: NaiveDate) -> String {
-    d.format("%d-%m-%Y").to_string()
+    // Written out rather than through a format string: lists show one per row.
+    format!("{:02}-{:02}-{:04}", d.day(), d.month(), d.year())
 }
 
 /// The ISO week number: 2026-11-23 is in week 48.

@@ -81,7 +81,14 @@ pub use crate::domain::dates::{local_date, local_time};
 
 /// A stored time (UTC) as shown: "23-11-2026 09:40", Danish time.
 pub fn dk_datetime(t: chrono::NaiveDateTime) -> String {
-    local_time(t).format("%d-%m-%Y %H:%M").to_string()
+    use chrono::Timelike;
+    let t = local_time(t);
+    format!(
+        "{} {:02}:{:02}",
+        crate::domain::dates::dk_date(t.date()),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// The Tera filter of [`dk_datetime`]: "2026-11-23T08:40:50.123" → "23-11-2026 09:40".
@@ -432,6 +439,8 @@ mod tests {
             .and_hms_opt(8, 0, 0)
             .unwrap();
         assert_eq!(local_time(summer).to_string(), "2026-07-01 10:00:00");
+        assert_eq!(dk_datetime(winter), "11-01-2026 00:30");
+        assert_eq!(dk_datetime(summer), "01-07-2026 10:00");
     }
 
     #[test]
