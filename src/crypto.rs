@@ -20,10 +20,12 @@ pub fn random_token() -> String {
 
 /// Tokens are stored hashed, so a copy of the database opens no session.
 pub fn sha256_hex(input: &str) -> String {
-    Sha256::digest(input.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    use std::fmt::Write;
+    let mut hex = String::with_capacity(64);
+    for b in Sha256::digest(input.as_bytes()) {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
 }
 
 /// Argon2id with the OWASP parameters (19 MiB, 2 passes, 1 lane).

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::AppState;
 use crate::crypto;
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::audit::Actor;
 use crate::models::contact_request::ContactRequest;
@@ -89,53 +90,104 @@ impl FromRequest for CurrentUser {
             if let Some(user) = req.extensions().get::<CurrentUser>() {
                 return Ok(user.clone());
             }
-            // After signing in, come back to the page asked for; after a form was sent, to the
-            // page the form was on.
-            let next = if req.method() == Method::GET {
-                req.uri()
-                    .path_and_query()
-                    .map_or("/".to_string(), |p| p.to_string())
-            } else {
-                same_site_referer(&req).unwrap_or_else(|| "/".to_string())
-            };
-            let had_session = req.cookie(SESSION_COOKIE).is_some();
-            let unauthenticated = || AppError::Unauthenticated {
-                next: next.clone(),
-                expired: had_session,
-            };
-            let token = req.cookie(SESSION_COOKIE).ok_or_else(unauthenticated)?;
             let state = state(&req)?;
-            let session_id = crypto::sha256_hex(token.value());
-            let now = state.now();
-            let sid = session_id.clone();
-            // One round trip: the session, its user and the count for the navigation.
-            let found = state
-                .db
-                .run(move |c| {
-                    let Some((user, jobcenter)) = Session::resolve(c, &sid, now)? else {
-                        return Ok(None);
-                    };
-                    let open = ContactRequest::count_open_for(c, jobcenter.id, user.id)?;
-                    Ok(Some((user, jobcenter, open)))
-                })
-                .await?;
-            let (user, jobcenter, open_requests) = found.ok_or_else(unauthenticated)?;
-            let current = CurrentUser {
-                id: user.id,
-                name: user.name,
-                email: user.email,
-                role: user.role,
-                role_label: user.role.label(),
-                jobcenter_id: jobcenter.id,
-                jobcenter_name: jobcenter.name,
-                jobcenter_slug: jobcenter.slug,
-                open_requests,
-                session_id,
-            };
-            req.extensions_mut().insert(current.clone());
-            Ok(current)
+            let (user, ()) = SessionCookie::of(&req)?.run(&state, |_, _| Ok(())).await?;
+            Ok(user)
         })
     }
+}
+
+/// The session cookie of a request, before it is checked. A page that reads the database
+/// anyway takes this rather than [`CurrentUser`] and checks the session in its own database
+/// call ([`SessionCookie::run`]): one trip to the database thread instead of two.
+pub struct SessionCookie {
+    req: HttpRequest,
+    session_id: String,
+}
+
+impl SessionCookie {
+    fn of(req: &HttpRequest) -> Result<SessionCookie, AppError> {
+        let token = req
+            .cookie(SESSION_COOKIE)
+            .ok_or_else(|| unauthenticated(req, false))?;
+        Ok(SessionCookie {
+            req: req.clone(),
+            session_id: crypto::sha256_hex(token.value()),
+        })
+    }
+
+    /// Checks the session and runs `f` as its user within the same database call. The user is
+    /// kept on the request for the page's layout, also when `f` fails.
+    pub async fn run<T, F>(self, state: &AppState, f: F) -> Result<(CurrentUser, T), AppError>
+    where
+        F: FnOnce(&mut DbConn, &CurrentUser) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let now = state.now();
+        let session_id = self.session_id;
+        let found = state
+            .db
+            .run(move |c| {
+                let Some(user) = CurrentUser::load(c, session_id, now)? else {
+                    return Ok(None);
+                };
+                let out = f(c, &user);
+                Ok(Some((user, out)))
+            })
+            .await?;
+        let (user, out) = found.ok_or_else(|| unauthenticated(&self.req, true))?;
+        self.req.extensions_mut().insert(user.clone());
+        Ok((user, out?))
+    }
+}
+
+impl FromRequest for SessionCookie {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(SessionCookie::of(req))
+    }
+}
+
+impl CurrentUser {
+    /// The session's user with their jobcenter and the count for the navigation, or `None`
+    /// when the session is unknown, expired or its user disabled.
+    fn load(
+        c: &mut DbConn,
+        session_id: String,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Option<CurrentUser>, AppError> {
+        let Some((user, jobcenter)) = Session::resolve(c, &session_id, now)? else {
+            return Ok(None);
+        };
+        let open_requests = ContactRequest::count_open_for(c, jobcenter.id, user.id)?;
+        Ok(Some(CurrentUser {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            role: user.role,
+            role_label: user.role.label(),
+            jobcenter_id: jobcenter.id,
+            jobcenter_name: jobcenter.name,
+            jobcenter_slug: jobcenter.slug,
+            open_requests,
+            session_id,
+        }))
+    }
+}
+
+/// Sign in first; afterwards, come back to the page asked for, or after a form was sent, to
+/// the page the form was on. `expired`: the request had a session that no longer holds.
+fn unauthenticated(req: &HttpRequest, expired: bool) -> AppError {
+    let next = if req.method() == Method::GET {
+        req.uri()
+            .path_and_query()
+            .map_or("/".to_string(), |p| p.to_string())
+    } else {
+        same_site_referer(req).unwrap_or_else(|| "/".to_string())
+    };
+    AppError::Unauthenticated { next, expired }
 }
 
 /// The path of the Referer when it is one of our own pages.
