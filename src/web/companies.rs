@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::CurrentUser;
+use super::auth::{CurrentUser, SessionCookie};
 use super::views::{
     Choice, FieldErrors, Layout, LegacyPage, Page, active_choices, redirect, redirect_with_flash,
     staff_choices,
@@ -103,19 +103,17 @@ fn dk_date(d: chrono::NaiveDate) -> String {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: SessionCookie,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let params = params.into_inner();
-    let query = params.query(&user);
     let after = Cursor::decode(&params.after);
-    let jc = user.jobcenter_id;
-    let q = query.clone();
-    let (page, roster) = state
-        .db
-        .run(move |c| {
+    let p = params.clone();
+    let (user, (page, roster)) = session
+        .run(&state, move |c, user| {
+            let jc = user.jobcenter_id;
             Ok((
-                Company::search(c, jc, &q, after.as_ref(), PAGE_SIZE)?,
+                Company::search(c, jc, &p.query(user), after.as_ref(), PAGE_SIZE)?,
                 User::roster(c, jc)?,
             ))
         })
