@@ -5,26 +5,27 @@ use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionT
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Datelike;
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::AppState;
 use super::auth::CurrentUser;
 use super::charts;
-use super::views::{Choice, FieldErrors, LegacyPage, local_date, redirect_with_flash, url_encode};
+use super::views::{
+    Choice, FieldErrors, Layout, Page, local_date, redirect_with_flash, url_encode,
+};
 use crate::domain::{csv_io, cvr, dates};
 use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::activity::Topic;
 use crate::models::audit::action;
 use crate::models::campaign::{
-    Campaign, CampaignForm, CampaignStatus, CampaignTarget, Progress, TargetListFilter,
-    TargetStatus,
+    Campaign, CampaignForm, CampaignStatus, CampaignSummary, CampaignTarget, Progress,
+    TargetListFilter, TargetRow, TargetStatus,
 };
 use crate::models::company::{Company, CompanyQuery, CompanyStatus, Cursor, EmployeeBand};
-use crate::models::placement::{Placement, PlacementQuery};
+use crate::models::placement::{Placement, PlacementQuery, PlacementRow};
 use crate::models::user::{Role, User};
 
-#[derive(Serialize)]
 struct Checkbox {
     name: String,
     label: String,
@@ -59,10 +60,19 @@ pub async fn list(
         .db
         .run(move |c| Ok(Campaign::list(c, jc, only)?))
         .await?;
-    LegacyPage::new(&req, "campaigns/list.html")
-        .with("campaigns", &campaigns)
-        .with("can_create", user.role >= Role::Manager)
-        .render(&state)
+    Page::new(&req).render(&state, |l| ListPage {
+        l,
+        campaigns,
+        can_create: user.role >= Role::Manager,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "campaigns/list.html")]
+struct ListPage {
+    l: Layout,
+    campaigns: Vec<CampaignSummary>,
+    can_create: bool,
 }
 
 async fn form_page(
@@ -70,7 +80,7 @@ async fn form_page(
     state: &AppState,
     user: &CurrentUser,
     campaign_id: Option<i64>,
-    form: &CampaignForm,
+    form: CampaignForm,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
@@ -98,18 +108,29 @@ async fn form_page(
             }
         })
         .collect();
-    let statuses = CampaignStatus::choices();
-    let page = LegacyPage::new(req, "campaigns/form.html")
-        .with("campaign_id", campaign_id)
-        .with("form", form)
-        .with("consultants", consultants)
-        .with("topics", topics)
-        .with("statuses", statuses);
-    if errors.is_empty() {
-        page.render(state)
-    } else {
-        page.invalid(errors).render(state)
+    let mut page = Page::new(req);
+    if !errors.is_empty() {
+        page = page.invalid(errors);
     }
+    page.render(state, |l| FormPage {
+        l,
+        campaign_id,
+        form,
+        consultants,
+        topics,
+        statuses: CampaignStatus::choices(),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "campaigns/form.html")]
+struct FormPage {
+    l: Layout,
+    campaign_id: Option<i64>,
+    form: CampaignForm,
+    consultants: Vec<Checkbox>,
+    topics: Vec<Checkbox>,
+    statuses: Vec<Choice>,
 }
 
 #[get("/campaigns/new")]
@@ -123,7 +144,7 @@ pub async fn new_form(
         status: CampaignStatus::Planned.as_str().into(),
         ..Default::default()
     };
-    form_page(&req, &state, &user, None, &form, &FieldErrors::new()).await
+    form_page(&req, &state, &user, None, form, &FieldErrors::new()).await
 }
 
 #[post("/campaigns")]
@@ -138,7 +159,7 @@ pub async fn create(
     let year = local_date(state.now()).year();
     let input = match form.validate(year) {
         Ok(i) => i,
-        Err(errors) => return form_page(&req, &state, &user, None, &form, &errors).await,
+        Err(errors) => return form_page(&req, &state, &user, None, form, &errors).await,
     };
     let actor = user.actor(&req, &state);
     let jc = user.jobcenter_id;
@@ -166,7 +187,7 @@ pub async fn create(
             "Kampagnen er oprettet. Tilføj nu virksomheder til listen.",
         )),
         Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, None, &form, &errors).await
+            form_page(&req, &state, &user, None, form, &errors).await
         }
         Err(WriteError::Failed(e)) => Err(e),
         Err(_) => Err(AppError::Conflict("Prøv igen.".into())),
@@ -188,7 +209,7 @@ pub async fn edit_form(
         .await?;
     let ids: Vec<i64> = consultants.iter().map(|u| u.id).collect();
     let form = CampaignForm::from_campaign(&campaign, &ids);
-    form_page(&req, &state, &user, Some(id), &form, &FieldErrors::new()).await
+    form_page(&req, &state, &user, Some(id), form, &FieldErrors::new()).await
 }
 
 #[post("/campaigns/{id:\\d+}/edit")]
@@ -209,7 +230,7 @@ pub async fn update(
     let year = local_date(state.now()).year();
     let input = match form.validate(year) {
         Ok(i) => i,
-        Err(errors) => return form_page(&req, &state, &user, Some(id), &form, &errors).await,
+        Err(errors) => return form_page(&req, &state, &user, Some(id), form, &errors).await,
     };
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
     let actor = user.actor(&req, &state);
@@ -237,7 +258,7 @@ pub async fn update(
             "Kampagnen er gemt.",
         )),
         Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, Some(id), &form, &errors).await
+            form_page(&req, &state, &user, Some(id), form, &errors).await
         }
         Err(WriteError::Stale) => {
             let errors = FieldErrors::from([(
@@ -245,20 +266,19 @@ pub async fn update(
                 "Kampagnen er blevet ændret af en anden imens. Genindlæs siden og prøv igen."
                     .to_string(),
             )]);
-            form_page(&req, &state, &user, Some(id), &form, &errors).await
+            form_page(&req, &state, &user, Some(id), form, &errors).await
         }
         Err(WriteError::Failed(e)) => Err(e),
         Err(WriteError::Duplicate(_)) => Err(AppError::Conflict("Prøv igen.".into())),
     }
 }
 
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct TargetFilter {
     status: String,
     consultant: String,
     /// Cursor of the target list's page.
-    #[serde(skip_serializing)]
     after: String,
 }
 
@@ -301,11 +321,10 @@ pub async fn show(
         assigned_to: filter.consultant.parse::<i64>().ok(),
     };
     let after = Cursor::decode(&filter.after);
-    let c2 = campaign.clone();
-    let (progress, (targets, next), consultants, placements) = state
+    let (campaign, progress, (targets, next), consultants, placements) = state
         .db
         .run(move |c| {
-            let progress = Progress::of(c, &c2, today)?;
+            let progress = Progress::of(c, &campaign, today)?;
             let targets =
                 CampaignTarget::list(c, jc, id, list_filter, after.as_ref(), TARGETS_PER_PAGE)?;
             let consultants = Campaign::consultants(c, id)?;
@@ -319,23 +338,18 @@ pub async fn show(
                 None,
                 PLACEMENTS_SHOWN,
             )?;
-            Ok((progress, targets, consultants, placements))
+            Ok((campaign, progress, targets, consultants, placements))
         })
         .await?;
     let chart = charts::burn_up(&progress.weeks, campaign.target_companies);
-    let weeks: Vec<serde_json::Value> = progress
-        .weeks
-        .iter()
-        .map(|w| serde_json::json!({"week": w.week, "planned": w.planned, "actual": w.actual}))
-        .collect();
-    let consultant_choices: Vec<Choice> = consultants
-        .iter()
-        .map(|u| Choice {
+    let consultant_choices: Vec<ConsultantChoice> = consultants
+        .into_iter()
+        .map(|u| ConsultantChoice {
+            id: u.id,
             value: u.id.to_string(),
-            label: u.name.clone(),
+            label: u.name,
         })
         .collect();
-    let status_choices = TargetStatus::choices();
     let filter = filter.into_inner();
     let filter_query = filter.query();
     let page_url = |after: Option<String>| {
@@ -352,31 +366,71 @@ pub async fn show(
     };
     let next_url = next.map(|cur| page_url(Some(cur.encode())));
     let first_url = (!filter.after.is_empty()).then(|| page_url(None));
-    let topics: Vec<&str> = crate::models::activity::decode_topics(&campaign.topics)
+    let topics = crate::models::activity::decode_topics(&campaign.topics)
         .into_iter()
         .map(Topic::label)
-        .collect();
-    LegacyPage::new(&req, "campaigns/show.html")
-        .with("campaign", &campaign)
-        .with("status_label", campaign.status.label())
-        .with("period", campaign.period_label())
-        .with("topics", topics)
-        .with("progress", &progress)
-        .with("chart", chart)
-        .with("weeks", weeks)
-        .with("targets", &targets)
-        .with("placements", &placements)
-        .with("consultant_choices", consultant_choices)
-        .with("status_choices", status_choices)
-        .with("filter", &filter)
-        .with("next_url", next_url)
-        .with("first_url", first_url)
-        .with("is_manager", user.role >= Role::Manager)
-        .with("me", user.id)
-        .render(&state)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more_placements = progress.placements > placements.len() as i64;
+    Page::new(&req).render(&state, |l| ShowPage {
+        l,
+        status_label: campaign.status.label(),
+        period: campaign.period_label(),
+        // Tera showed no goal for a goal of 0.
+        target_placements: campaign.target_placements.filter(|n| *n != 0),
+        campaign,
+        topics,
+        progress,
+        chart,
+        targets,
+        placements,
+        more_placements,
+        consultant_choices,
+        status_choices: TargetStatus::choices(),
+        filter,
+        next_url,
+        first_url,
+        is_manager: user.role >= Role::Manager,
+        me: user.id,
+    })
 }
 
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+/// A consultant on the campaign as an option of the target list's selects.
+struct ConsultantChoice {
+    id: i64,
+    /// The id as the form sends it.
+    value: String,
+    label: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "campaigns/show.html")]
+struct ShowPage {
+    l: Layout,
+    campaign: Campaign,
+    status_label: &'static str,
+    period: String,
+    /// The goal for placements, if one is set (and not 0).
+    target_placements: Option<i32>,
+    /// The topics' labels, comma separated.
+    topics: String,
+    progress: Progress,
+    /// The burn-up chart: SVG made by [`charts::burn_up`] from numbers only.
+    chart: String,
+    targets: Vec<TargetRow>,
+    placements: Vec<PlacementRow>,
+    /// The campaign has more placements than the page shows.
+    more_placements: bool,
+    consultant_choices: Vec<ConsultantChoice>,
+    status_choices: Vec<Choice>,
+    filter: TargetFilter,
+    next_url: Option<String>,
+    first_url: Option<String>,
+    is_manager: bool,
+    me: i64,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct AddParams {
     q: String,
@@ -413,6 +467,8 @@ impl AddParams {
 }
 
 const ADD_LIMIT: usize = 2000;
+/// Companies found that the add page lists to tick one by one.
+const ADD_SHOWN: usize = 200;
 
 /// Finds companies in the register to put on the list.
 #[get("/campaigns/{id:\\d+}/targets/add")]
@@ -428,7 +484,7 @@ pub async fn add_form(
     let params = params.into_inner();
     let query = params.query();
     let searched = !params.is_empty();
-    let (campaign, found) = state
+    let (campaign, mut companies) = state
         .db
         .run(move |c| {
             let campaign = Campaign::find(c, jc, id)?;
@@ -440,19 +496,41 @@ pub async fn add_form(
             Ok((campaign, found))
         })
         .await?;
-    let total = found.len();
-    let statuses = CompanyStatus::choices();
-    let bands = EmployeeBand::choices();
-    LegacyPage::new(&req, "campaigns/add_targets.html")
-        .with("campaign", &campaign)
-        .with("params", &params)
-        .with("searched", searched)
-        .with("companies", &found[..total.min(200)])
-        .with("total", total)
-        .with("limit", ADD_LIMIT)
-        .with("statuses", statuses)
-        .with("employee_bands", bands)
-        .render(&state)
+    let total = companies.len();
+    companies.truncate(ADD_SHOWN);
+    Page::new(&req).render(&state, |l| AddPage {
+        import_url: format!(
+            "/campaigns/{id}/targets/import?csrf_token={}",
+            url_encode(&l.csrf_token)
+        ),
+        l,
+        campaign,
+        params,
+        searched,
+        companies,
+        total,
+        limit: ADD_LIMIT,
+        statuses: CompanyStatus::choices(),
+        employee_bands: EmployeeBand::choices(),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "campaigns/add_targets.html")]
+struct AddPage {
+    l: Layout,
+    campaign: Campaign,
+    params: AddParams,
+    searched: bool,
+    /// The first [`ADD_SHOWN`] companies found.
+    companies: Vec<Company>,
+    /// How many companies the search found.
+    total: usize,
+    limit: usize,
+    statuses: Vec<Choice>,
+    employee_bands: Vec<Choice>,
+    /// The CVR import's action: a multipart form carries its token in the URL.
+    import_url: String,
 }
 
 /// Adds the ticked companies, or every company the filter matches.

@@ -2,12 +2,14 @@
 //! close, spam, link to a company), and the manager's response-time dashboard.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{NaiveDateTime, TimeDelta};
-use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+use chrono::TimeDelta;
+use serde::Deserialize;
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{Choice, LegacyPage, redirect_with_flash, url_encode};
+use super::views::{Choice, Layout, Page, dk_datetime, redirect_with_flash, url_encode};
 use crate::db::{DbConn, write_tx};
 use crate::domain::working_days::{self, ResponseStats};
 use crate::error::AppError;
@@ -34,9 +36,7 @@ fn mail_settings(state: &AppState) -> MailSettings {
 }
 
 /// The figures as the pages show them, with Danish decimal commas.
-#[derive(Serialize)]
 struct StatsView {
-    days: i64,
     promise_days: i32,
     answered: usize,
     median: Option<String>,
@@ -46,9 +46,8 @@ struct StatsView {
     waiting_past_promise: usize,
 }
 
-fn stats_view(stats: ResponseStats, days: i64, promise_days: i32) -> StatsView {
+fn stats_view(stats: ResponseStats, promise_days: i32) -> StatsView {
     StatsView {
-        days,
         promise_days,
         answered: stats.answered,
         median: stats.median.map(working_days::format_days),
@@ -66,21 +65,20 @@ pub struct InboxParams {
     before: Option<i64>,
 }
 
-#[derive(Serialize)]
 struct TabView {
     key: &'static str,
     label: &'static str,
+    /// Shown as a badge when there is one and it is not 0.
     count: Option<i64>,
     current: bool,
 }
 
-#[derive(Serialize)]
 struct RowView {
-    #[serde(flatten)]
     row: InboxRow,
     topic_label: &'static str,
     status_label: &'static str,
-    assignee_name: Option<String>,
+    /// When it came in, as shown.
+    received: String,
     /// Working days waited so far, for requests not answered yet.
     waiting: Option<String>,
     overdue: bool,
@@ -123,7 +121,7 @@ pub async fn list(
             RowView {
                 topic_label: row.topic.label(),
                 status_label: row.status.label(),
-                assignee_name: row.assigned_to.and_then(|id| page.names.get(&id).cloned()),
+                received: dk_datetime(row.received_at),
                 waiting: waited.map(working_days::format_days),
                 overdue: waited.is_some_and(|d| d > f64::from(promise_days)),
                 row,
@@ -141,24 +139,52 @@ pub async fn list(
                 InboxTab::New => Some(new),
                 InboxTab::Mine => Some(mine),
                 _ => None,
-            },
+            }
+            .filter(|n| *n != 0),
             current: *t == tab,
         })
         .collect();
-    LegacyPage::new(&req, "requests/list.html")
-        .with("tab", tab.as_str())
-        .with("tab_label", tab.label())
-        .with("tabs", &tabs)
-        .with("rows", &rows)
-        .with("first_page", before.is_none())
-        .with(
-            "next_url",
-            page.next_before
-                .map(|b| format!("/requests?tab={}&before={b}", tab.as_str())),
-        )
-        .with("promise_days", promise_days)
-        .with("past_promise", past_promise)
-        .render(&state)
+    let next_url = page
+        .next_before
+        .map(|b| format!("/requests?tab={}&before={b}", tab.as_str()));
+    Page::new(&req).render(&state, |l| ListPage {
+        l,
+        tab: tab.as_str(),
+        tab_label: tab.label(),
+        tabs,
+        rows,
+        names: page.names,
+        first_page: before.is_none(),
+        next_url,
+        promise_days,
+        past_promise,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "requests/list.html")]
+struct ListPage {
+    l: Layout,
+    tab: &'static str,
+    tab_label: &'static str,
+    tabs: Vec<TabView>,
+    rows: Vec<RowView>,
+    /// Names of the staff the rows are assigned to (see [`ListPage::assignee`]).
+    names: HashMap<i64, String>,
+    first_page: bool,
+    next_url: Option<String>,
+    promise_days: i32,
+    past_promise: i64,
+}
+
+impl ListPage {
+    /// The name of whoever the row is assigned to, looked up rather than copied into each row.
+    fn assignee(&self, row: &RowView) -> Option<&str> {
+        row.row
+            .assigned_to
+            .and_then(|id| self.names.get(&id))
+            .map(String::as_str)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -168,7 +194,6 @@ pub struct ShowParams {
     find: String,
 }
 
-#[derive(Serialize)]
 struct CompanyHit {
     id: i64,
     name: String,
@@ -201,11 +226,11 @@ impl From<CompanySummary> for CompanyHit {
     }
 }
 
-#[derive(Serialize)]
 struct EventView {
     label: &'static str,
     details: String,
-    created_at: NaiveDateTime,
+    /// When it happened, as shown.
+    created: String,
     user_name: Option<String>,
 }
 
@@ -261,11 +286,11 @@ pub async fn show(
         .assigned_to
         .and_then(|aid| staff.iter().find(|u| u.id == aid).map(|u| u.name.clone()));
     let staff_choices: Vec<Choice> = staff
-        .iter()
+        .into_iter()
         .filter(|u| u.active)
         .map(|u| Choice {
             value: u.id.to_string(),
-            label: u.name.clone(),
+            label: u.name,
         })
         .collect();
     let events: Vec<EventView> = events
@@ -273,7 +298,7 @@ pub async fn show(
         .map(|e| EventView {
             label: e.kind.label(),
             details: e.details,
-            created_at: e.created_at,
+            created: dk_datetime(e.created_at),
             user_name: e.user_name,
         })
         .collect();
@@ -288,42 +313,65 @@ pub async fn show(
         request.status,
         RequestStatus::New | RequestStatus::Assigned | RequestStatus::Answered
     );
-    LegacyPage::new(&req, "requests/show.html")
-        .with("r", &request)
-        .with("topic_label", request.topic.label())
-        .with("status_label", request.status.label())
-        .with("spam_label", request.spam_reason.map(|s| s.label()))
-        .with("assignee_name", assignee_name)
-        .with(
-            "assigned_value",
-            request
-                .assigned_to
-                .map(|a| a.to_string())
-                .unwrap_or_default(),
-        )
-        .with("company", company.map(CompanyHit::from))
-        .with(
-            "suggestions",
-            suggestions
-                .into_iter()
-                .map(CompanyHit::from)
-                .collect::<Vec<_>>(),
-        )
-        .with(
-            "hits",
-            hits.into_iter().map(CompanyHit::from).collect::<Vec<_>>(),
-        )
-        .with("find", &find)
-        .with("events", &events)
-        .with("staff", &staff_choices)
-        .with("waited", working_days::format_days(waited))
-        .with("overdue", waited > f64::from(promise_days))
-        .with("promise_days", promise_days)
-        .with("new_company_url", new_company_url)
-        .with("workable", workable)
-        .with("can_reassign", user.role >= Role::Manager)
-        .with("is_admin", is_admin)
-        .render(&state)
+    Page::new(&req).render(&state, |l| ShowPage {
+        l,
+        topic_label: request.topic.label(),
+        status_label: request.status.label(),
+        spam_label: request.spam_reason.map(|s| s.label()),
+        assignee_name,
+        assigned_value: request
+            .assigned_to
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        received: dk_datetime(request.received_at),
+        first_answer: request.first_answer_at.map(dk_datetime),
+        phone_link: request.phone.replace(' ', ""),
+        r: request,
+        company: company.map(CompanyHit::from),
+        suggestions: suggestions.into_iter().map(CompanyHit::from).collect(),
+        hits: hits.into_iter().map(CompanyHit::from).collect(),
+        find,
+        events,
+        staff: staff_choices,
+        waited: working_days::format_days(waited),
+        overdue: waited > f64::from(promise_days),
+        promise_days,
+        new_company_url,
+        workable,
+        can_reassign: user.role >= Role::Manager,
+        is_admin,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "requests/show.html")]
+struct ShowPage {
+    l: Layout,
+    r: ContactRequest,
+    topic_label: &'static str,
+    status_label: &'static str,
+    spam_label: Option<&'static str>,
+    assignee_name: Option<String>,
+    /// The assignee's id as the select sends it, or "".
+    assigned_value: String,
+    /// When it came in and was first answered, as shown.
+    received: String,
+    first_answer: Option<String>,
+    /// The phone number for a tel: link.
+    phone_link: String,
+    company: Option<CompanyHit>,
+    suggestions: Vec<CompanyHit>,
+    hits: Vec<CompanyHit>,
+    find: String,
+    events: Vec<EventView>,
+    staff: Vec<Choice>,
+    waited: String,
+    overdue: bool,
+    promise_days: i32,
+    new_company_url: String,
+    workable: bool,
+    can_reassign: bool,
+    is_admin: bool,
 }
 
 /// Runs one step of work on a request with its audit row, then back to the request with a
@@ -612,7 +660,6 @@ pub struct DashboardParams {
     days: Option<i64>,
 }
 
-#[derive(Serialize)]
 struct Workload {
     name: String,
     open: i64,
@@ -648,21 +695,33 @@ pub async fn dashboard(
     let stats: ResponseStats = working_days::response_stats(&timings, now, f64::from(promise_days));
     let received = timings.len();
     let answered_in_time = stats.answered - stats.answered_late;
-    LegacyPage::new(&req, "dashboard/index.html")
-        .with("days", days)
-        .with("periods", PERIODS)
-        .with("received", received)
-        .with("answered_in_time", answered_in_time)
-        .with("new", new)
-        .with(
-            "workload",
-            workload
-                .into_iter()
-                .map(|(name, open)| Workload { name, open })
-                .collect::<Vec<_>>(),
-        )
-        .with("stats", stats_view(stats, days, promise_days))
-        .render(&state)
+    let workload = workload
+        .into_iter()
+        .map(|(name, open)| Workload { name, open })
+        .collect();
+    Page::new(&req).render(&state, |l| DashboardPage {
+        l,
+        days,
+        periods: PERIODS,
+        received,
+        answered_in_time,
+        new,
+        workload,
+        stats: stats_view(stats, promise_days),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "dashboard/index.html")]
+struct DashboardPage {
+    l: Layout,
+    days: i64,
+    periods: [i64; 3],
+    received: usize,
+    answered_in_time: usize,
+    new: i64,
+    workload: Vec<Workload>,
+    stats: StatsView,
 }
 
 #[cfg(test)]
