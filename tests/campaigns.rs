@@ -655,10 +655,11 @@ async fn a_renamed_company_moves_to_its_new_place_in_the_target_list() {
     let company = {
         let mut conn = app.conn();
         let jc = seed.jobcenter.id;
-        let first = Company::search(&mut conn, jc, &Default::default(), None, 1)
+        let listed = Company::search(&mut conn, jc, &Default::default(), None, 1)
             .unwrap()
             .companies
             .remove(0);
+        let first = Company::find(&mut conn, jc, listed.id).unwrap();
         assert_eq!(first.name, "Målvirksomhed 00");
         let mut form = CompanyForm::from_company(&first);
         form.name = "Zealand Gartneri".into();
