@@ -11,20 +11,20 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::{CurrentUser, SessionCookie};
 use super::views::{
-    Choice, FieldErrors, Layout, LegacyPage, Page, active_choices, redirect, redirect_with_flash,
-    staff_choices,
+    Choice, FieldErrors, Layout, Page, active_choices, redirect, redirect_with_flash,
+    staff_choices, url_encode,
 };
 use crate::domain::csv_io;
 use crate::error::AppError;
 use crate::models::WriteError;
-use crate::models::activity::{Activity, ActivityQuery};
+use crate::models::activity::{Activity, ActivityQuery, ActivityRow};
 use crate::models::audit::action;
 use crate::models::company::{
     Company, CompanyForm, CompanyQuery, CompanySort, CompanyStatus, Cursor, EmployeeBand,
 };
-use crate::models::company_import::{self, PendingImport};
+use crate::models::company_import::{self, ImportReport, PendingImport};
 use crate::models::contact_person::{ContactPerson, ContactPersonForm};
-use crate::models::placement::{Placement, PlacementQuery};
+use crate::models::placement::{Placement, PlacementQuery, PlacementRow};
 use crate::models::user::{Role, User};
 
 const PAGE_SIZE: i64 = 25;
@@ -173,29 +173,55 @@ struct ListPage {
     can_import: bool,
 }
 
+/// What the company form points out besides the field errors.
+#[derive(Default)]
+struct FormNotice {
+    /// The company that has the CVR or P-number already.
+    duplicate_id: Option<i64>,
+    /// Someone else saved the company in between (409, with a link to reload).
+    stale: bool,
+}
+
 async fn form_page(
     req: &HttpRequest,
     state: &AppState,
     user: &CurrentUser,
-    form: &CompanyForm,
-    company: Option<&Company>,
+    form: CompanyForm,
+    company: Option<Company>,
     errors: &FieldErrors,
-    extra: Option<(&str, i64)>,
+    notice: FormNotice,
 ) -> Result<HttpResponse, AppError> {
-    let mut page = LegacyPage::new(req, "companies/form.html")
-        .with("form", form)
-        .with("company", company)
-        .with("statuses", CompanyStatus::choices())
-        .with("employee_bands", EmployeeBand::choices())
-        .with("staff", staff_choices(state, user.jobcenter_id).await?);
-    if let Some((key, id)) = extra {
-        page = page.with(key, id);
+    let staff = staff_choices(state, user.jobcenter_id).await?;
+    let mut page = Page::new(req);
+    if !errors.is_empty() {
+        page = page.invalid(errors);
     }
-    if errors.is_empty() {
-        page.render(state)
-    } else {
-        page.invalid(errors).render(state)
+    if notice.stale {
+        page = page.status(StatusCode::CONFLICT);
     }
+    page.render(state, |l| FormPage {
+        l,
+        form,
+        company,
+        statuses: CompanyStatus::choices(),
+        employee_bands: EmployeeBand::choices(),
+        staff,
+        duplicate_id: notice.duplicate_id,
+        stale: notice.stale,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/form.html")]
+struct FormPage {
+    l: Layout,
+    form: CompanyForm,
+    company: Option<Company>,
+    statuses: Vec<Choice>,
+    employee_bands: Vec<Choice>,
+    staff: Vec<Choice>,
+    duplicate_id: Option<i64>,
+    stale: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -223,16 +249,29 @@ pub async fn new_form(
         fixed_contact_id: user.id.to_string(),
         ..Default::default()
     };
-    form_page(&req, &state, &user, &form, None, &FieldErrors::new(), None).await
+    form_page(
+        &req,
+        &state,
+        &user,
+        form,
+        None,
+        &FieldErrors::new(),
+        FormNotice::default(),
+    )
+    .await
 }
 
-fn duplicate_errors(existing: i64) -> (FieldErrors, Option<(&'static str, i64)>) {
+fn duplicate_errors(existing: i64) -> (FieldErrors, FormNotice) {
     let errors = FieldErrors::from([(
         "cvr",
         "Virksomheden findes allerede i registret (samme CVR-nummer, eller samme P-nummer)."
             .to_string(),
     )]);
-    (errors, Some(("duplicate_id", existing)))
+    let notice = FormNotice {
+        duplicate_id: Some(existing),
+        ..FormNotice::default()
+    };
+    (errors, notice)
 }
 
 #[post("/companies")]
@@ -245,7 +284,18 @@ pub async fn create(
     let form = form.into_inner();
     let input = match form.validate() {
         Ok(input) => input,
-        Err(errors) => return form_page(&req, &state, &user, &form, None, &errors, None).await,
+        Err(errors) => {
+            return form_page(
+                &req,
+                &state,
+                &user,
+                form,
+                None,
+                &errors,
+                FormNotice::default(),
+            )
+            .await;
+        }
     };
     let actor = user.actor(&req, &state);
     let u = user.clone();
@@ -273,25 +323,24 @@ pub async fn create(
             &format!("{} er oprettet.", company.name),
         )),
         Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, &form, None, &errors, None).await
+            form_page(
+                &req,
+                &state,
+                &user,
+                form,
+                None,
+                &errors,
+                FormNotice::default(),
+            )
+            .await
         }
         Err(WriteError::Duplicate(existing)) => {
-            let (errors, extra) = duplicate_errors(existing);
-            form_page(&req, &state, &user, &form, None, &errors, extra).await
+            let (errors, notice) = duplicate_errors(existing);
+            form_page(&req, &state, &user, form, None, &errors, notice).await
         }
         Err(WriteError::Stale) => Err(AppError::Conflict("Prøv igen.".into())),
         Err(WriteError::Failed(e)) => Err(e),
     }
-}
-
-#[derive(Serialize)]
-struct CompanyView {
-    #[serde(flatten)]
-    company: Company,
-    status_label: &'static str,
-    employees_label: Option<&'static str>,
-    fixed_contact_name: Option<String>,
-    last_contact: Option<String>,
 }
 
 #[get("/companies/{id:\\d+}")]
@@ -338,31 +387,49 @@ pub async fn show(
             ))
         })
         .await?;
-    let view = CompanyView {
+    let more_activities = activities.len() as i64 > TIMELINE_SIZE;
+    let more_placements = placements.len() as i64 > TIMELINE_SIZE;
+    let (mut activities, mut placements) = (activities, placements);
+    activities.truncate(TIMELINE_SIZE as usize);
+    placements.truncate(TIMELINE_SIZE as usize);
+    Page::new(&req).render(&state, |l| ShowPage {
+        l,
         status_label: company.status.label(),
         employees_label: company.employees.map(EmployeeBand::label),
         fixed_contact_name: contact_name,
         last_contact: company.last_contact_on.map(dk_date),
-        company,
-    };
-    let more_activities = activities.len() as i64 > TIMELINE_SIZE;
-    let more_placements = placements.len() as i64 > TIMELINE_SIZE;
-    LegacyPage::new(&req, "companies/show.html")
-        .with(
-            "activities",
-            &activities[..activities.len().min(TIMELINE_SIZE as usize)],
-        )
-        .with("more_activities", more_activities)
-        .with(
-            "placements",
-            &placements[..placements.len().min(TIMELINE_SIZE as usize)],
-        )
-        .with("more_placements", more_placements)
-        .with("c", &view)
-        .with("contacts", &contacts)
-        .with("former_contacts", &former)
-        .with("can_delete", user.role >= Role::Manager)
-        .render(&state)
+        c: company,
+        contacts,
+        former_contacts: former,
+        activities,
+        more_activities,
+        placements,
+        more_placements,
+        user_id: user.id,
+        can_edit_all: user.role >= Role::Manager,
+        can_delete: user.role >= Role::Manager,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/show.html")]
+struct ShowPage {
+    l: Layout,
+    c: Company,
+    status_label: &'static str,
+    employees_label: Option<&'static str>,
+    fixed_contact_name: Option<String>,
+    last_contact: Option<String>,
+    contacts: Vec<ContactPerson>,
+    former_contacts: Vec<ContactPerson>,
+    activities: Vec<ActivityRow>,
+    more_activities: bool,
+    placements: Vec<PlacementRow>,
+    more_placements: bool,
+    /// The viewer, who may change their own activities, or all of them as a manager.
+    user_id: i64,
+    can_edit_all: bool,
+    can_delete: bool,
 }
 
 #[get("/companies/{id:\\d+}/edit")]
@@ -380,10 +447,10 @@ pub async fn edit_form(
         &req,
         &state,
         &user,
-        &form,
-        Some(&company),
+        form,
+        Some(company),
         &FieldErrors::new(),
-        None,
+        FormNotice::default(),
     )
     .await
 }
@@ -403,7 +470,16 @@ pub async fn update(
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(&req, &state, &user, &form, Some(&current), &errors, None).await;
+            return form_page(
+                &req,
+                &state,
+                &user,
+                form,
+                Some(current),
+                &errors,
+                FormNotice::default(),
+            )
+            .await;
         }
     };
     let Ok(version) = form.version.trim().parse::<i32>() else {
@@ -447,29 +523,31 @@ pub async fn update(
             ))
         }
         Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, &form, Some(&current), &errors, None).await
+            form_page(
+                &req,
+                &state,
+                &user,
+                form,
+                Some(current),
+                &errors,
+                FormNotice::default(),
+            )
+            .await
         }
         Err(WriteError::Duplicate(existing)) => {
-            let (errors, extra) = duplicate_errors(existing);
-            form_page(&req, &state, &user, &form, Some(&current), &errors, extra).await
+            let (errors, notice) = duplicate_errors(existing);
+            form_page(&req, &state, &user, form, Some(current), &errors, notice).await
         }
         Err(WriteError::Stale) => {
             let errors = FieldErrors::from([(
                 "form",
                 "Virksomheden er blevet ændret af en anden, mens du redigerede. Dine ændringer er ikke gemt. Genindlæs siden for at se den nyeste udgave, og indtast dine ændringer igen.".to_string(),
             )]);
-            let mut res = form_page(
-                &req,
-                &state,
-                &user,
-                &form,
-                Some(&current),
-                &errors,
-                Some(("stale", 1)),
-            )
-            .await?;
-            *res.status_mut() = StatusCode::CONFLICT;
-            Ok(res)
+            let notice = FormNotice {
+                stale: true,
+                ..FormNotice::default()
+            };
+            form_page(&req, &state, &user, form, Some(current), &errors, notice).await
         }
         Err(WriteError::Failed(e)) => Err(e),
     }
@@ -524,23 +602,34 @@ pub async fn delete(
 
 // --- Contact persons -------------------------------------------------------------------------
 
-async fn contact_form_page(
+fn contact_form_page(
     req: &HttpRequest,
     state: &AppState,
-    company: &Company,
+    company: Company,
     person_id: Option<i64>,
-    form: &ContactPersonForm,
+    form: ContactPersonForm,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let page = LegacyPage::new(req, "companies/contact_form.html")
-        .with("company", company)
-        .with("person_id", person_id)
-        .with("form", form);
-    if errors.is_empty() {
-        page.render(state)
-    } else {
-        page.invalid(errors).render(state)
+    let mut page = Page::new(req);
+    if !errors.is_empty() {
+        page = page.invalid(errors);
     }
+    page.render(state, |l| ContactFormPage {
+        l,
+        company,
+        person_id,
+        form,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/contact_form.html")]
+struct ContactFormPage {
+    l: Layout,
+    company: Company,
+    /// The contact person being changed; none for a new one.
+    person_id: Option<i64>,
+    form: ContactPersonForm,
 }
 
 #[get("/companies/{id:\\d+}/contacts/new")]
@@ -555,12 +644,11 @@ pub async fn new_contact_form(
     contact_form_page(
         &req,
         &state,
-        &company,
+        company,
         None,
-        &ContactPersonForm::default(),
+        ContactPersonForm::default(),
         &FieldErrors::new(),
     )
-    .await
 }
 
 #[post("/companies/{id:\\d+}/contacts")]
@@ -577,7 +665,7 @@ pub async fn create_contact(
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => {
-            return contact_form_page(&req, &state, &company, None, &form, &errors).await;
+            return contact_form_page(&req, &state, company, None, form, &errors);
         }
     };
     let actor = user.actor(&req, &state);
@@ -634,15 +722,7 @@ pub async fn edit_contact_form(
         })
         .await?;
     let form = ContactPersonForm::from_person(&person);
-    contact_form_page(
-        &req,
-        &state,
-        &company,
-        Some(pid),
-        &form,
-        &FieldErrors::new(),
-    )
-    .await
+    contact_form_page(&req, &state, company, Some(pid), form, &FieldErrors::new())
 }
 
 #[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/edit")]
@@ -665,7 +745,7 @@ pub async fn update_contact(
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => {
-            return contact_form_page(&req, &state, &company, Some(pid), &form, &errors).await;
+            return contact_form_page(&req, &state, company, Some(pid), form, &errors);
         }
     };
     let actor = user.actor(&req, &state);
@@ -743,10 +823,15 @@ pub async fn erase_contact_form(
             ))
         })
         .await?;
-    LegacyPage::new(&req, "companies/contact_erase.html")
-        .with("company", &company)
-        .with("person", &person)
-        .render(&state)
+    Page::new(&req).render(&state, |l| ContactErasePage { l, company, person })
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/contact_erase.html")]
+struct ContactErasePage {
+    l: Layout,
+    company: Company,
+    person: ContactPerson,
 }
 
 #[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/erase")]
@@ -826,10 +911,7 @@ pub async fn import_form(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Manager)?;
-    LegacyPage::new(&req, "companies/import.html")
-        .with("headers", company_import::HEADERS)
-        .with("update_existing", false)
-        .render(&state)
+    Page::new(&req).render(&state, |l| ImportPage::new(l, false))
 }
 
 fn import_error(
@@ -838,11 +920,30 @@ fn import_error(
     message: &str,
     update_existing: bool,
 ) -> Result<HttpResponse, AppError> {
-    LegacyPage::new(req, "companies/import.html")
-        .with("headers", company_import::HEADERS)
-        .with("update_existing", update_existing)
+    Page::new(req)
         .invalid(&FieldErrors::from([("file", message.to_string())]))
-        .render(state)
+        .render(state, |l| ImportPage::new(l, update_existing))
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/import.html")]
+struct ImportPage {
+    l: Layout,
+    headers: &'static [&'static str],
+    update_existing: bool,
+    /// The form token for the query string (a multipart body is read after the check).
+    csrf_query: String,
+}
+
+impl ImportPage {
+    fn new(l: Layout, update_existing: bool) -> Self {
+        ImportPage {
+            csrf_query: url_encode(&l.csrf_token),
+            l,
+            headers: &company_import::HEADERS,
+            update_existing,
+        }
+    }
 }
 
 /// Receives the file, keeps it for the preview and shows what the import would do.
@@ -940,12 +1041,23 @@ pub async fn import_preview(
             Ok((pending, report))
         })
         .await?;
-    LegacyPage::new(&req, "companies/import_preview.html")
-        .with("import_id", pending.id)
-        .with("filename", &pending.filename)
-        .with("update_existing", pending.update_existing)
-        .with("report", &report)
-        .render(&state)
+    Page::new(&req).render(&state, |l| ImportPreviewPage {
+        l,
+        import_id: pending.id,
+        filename: pending.filename,
+        update_existing: pending.update_existing,
+        report,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/import_preview.html")]
+struct ImportPreviewPage {
+    l: Layout,
+    import_id: i64,
+    filename: String,
+    update_existing: bool,
+    report: ImportReport,
 }
 
 #[post("/companies/import/{id:\\d+}")]
@@ -994,9 +1106,14 @@ pub async fn import_confirm(
             })
         })
         .await?;
-    LegacyPage::new(&req, "companies/import_done.html")
-        .with("report", &report)
-        .render(&state)
+    Page::new(&req).render(&state, |l| ImportDonePage { l, report })
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/import_done.html")]
+struct ImportDonePage {
+    l: Layout,
+    report: ImportReport,
 }
 
 #[post("/companies/import/{id:\\d+}/cancel")]
