@@ -5,20 +5,21 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use icalendar::{Calendar, Component, Event, EventLike};
 use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{Choice, FieldErrors, LegacyPage, redirect_with_flash, staff_choices};
+use super::views::{Choice, FieldErrors, Layout, Page, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::activity::{
-    Activity, ActivityForm, ActivityKind, ActivityQuery, Outcome, Topic,
+    Activity, ActivityForm, ActivityKind, ActivityQuery, ActivityRow, FollowUp, Outcome, Topic,
 };
 use crate::models::audit::action;
 use crate::models::calendar_feed::CalendarFeed;
 use crate::models::campaign::{Campaign, CampaignStatus};
-use crate::models::company::{Company, CompanyQuery};
+use crate::models::company::{Company, CompanyQuery, CompanySummary};
 use crate::models::contact_person::ContactPerson;
 use crate::models::contact_request::ContactRequest;
 use crate::models::jobcenter::Jobcenter;
@@ -26,7 +27,6 @@ use crate::models::user::Role;
 
 const PAGE_SIZE: i64 = 25;
 
-#[derive(Serialize)]
 struct TopicBox {
     name: String,
     label: &'static str,
@@ -42,9 +42,9 @@ async fn form_page(
     req: &HttpRequest,
     state: &AppState,
     user: &CurrentUser,
-    company: &Company,
+    company: Company,
     activity_id: Option<i64>,
-    form: &ActivityForm,
+    form: ActivityForm,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let (jc, company_id) = (user.jobcenter_id, company.id);
@@ -77,21 +77,41 @@ async fn form_page(
             label: c.name,
         })
         .collect();
-    let page = LegacyPage::new(req, "activities/form.html")
-        .with("campaigns", campaigns)
-        .with("company", company)
-        .with("activity_id", activity_id)
-        .with("form", form)
-        .with("kinds", ActivityKind::choices())
-        .with("outcomes", Outcome::choices())
-        .with("topics", topics)
-        .with("contacts", contact_choices)
-        .with("staff", staff_choices(state, user.jobcenter_id).await?);
-    if errors.is_empty() {
-        page.render(state)
-    } else {
-        page.invalid(errors).render(state)
+    let staff = staff_choices(state, user.jobcenter_id).await?;
+    let mut page = Page::new(req);
+    if !errors.is_empty() {
+        page = page.invalid(errors);
     }
+    page.render(state, |l| FormPage {
+        l,
+        // A form-wide error points at the first field.
+        first_field: format!("kind-{}", form.kind),
+        company,
+        activity_id,
+        form,
+        kinds: ActivityKind::choices(),
+        outcomes: Outcome::choices(),
+        topics,
+        contacts: contact_choices,
+        campaigns,
+        staff,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "activities/form.html")]
+struct FormPage {
+    l: Layout,
+    first_field: String,
+    company: Company,
+    activity_id: Option<i64>,
+    form: ActivityForm,
+    kinds: Vec<Choice>,
+    outcomes: Vec<Choice>,
+    topics: Vec<TopicBox>,
+    contacts: Vec<Choice>,
+    campaigns: Vec<Choice>,
+    staff: Vec<Choice>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -127,10 +147,11 @@ pub async fn new_form(
                 .run(move |c| Ok(Company::search(c, jc, &query, None, 20)?.companies))
                 .await?
         };
-        return LegacyPage::new(&req, "activities/pick_company.html")
-            .with("q", &q)
-            .with("companies", &found)
-            .render(&state);
+        return Page::new(&req).render(&state, |l| PickCompanyPage {
+            l,
+            q,
+            companies: found,
+        });
     };
     let (company, campaigns) = state
         .db
@@ -167,12 +188,20 @@ pub async fn new_form(
         &req,
         &state,
         &user,
-        &company,
+        company,
         None,
-        &form,
+        form,
         &FieldErrors::new(),
     )
     .await
+}
+
+#[derive(askama::Template)]
+#[template(path = "activities/pick_company.html")]
+struct PickCompanyPage {
+    l: Layout,
+    q: String,
+    companies: Vec<CompanySummary>,
 }
 
 fn saved_message(kind: ActivityKind) -> &'static str {
@@ -205,7 +234,7 @@ pub async fn create(
         .await?;
     let input = match form.validate() {
         Ok(input) => input,
-        Err(errors) => return form_page(&req, &state, &user, &company, None, &form, &errors).await,
+        Err(errors) => return form_page(&req, &state, &user, company, None, form, &errors).await,
     };
     let actor = user.actor(&req, &state);
     let request_id = form.request_id.trim().parse::<i64>().ok();
@@ -244,7 +273,7 @@ pub async fn create(
             saved_message(activity.kind),
         )),
         Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, &company, None, &form, &errors).await
+            form_page(&req, &state, &user, company, None, form, &errors).await
         }
         Err(WriteError::Failed(e)) => Err(e),
         Err(WriteError::Duplicate(_) | WriteError::Stale) => {
@@ -284,9 +313,9 @@ pub async fn edit_form(
         &req,
         &state,
         &user,
-        &company,
+        company,
         Some(id),
-        &form,
+        form,
         &FieldErrors::new(),
     )
     .await
@@ -315,7 +344,7 @@ pub async fn update(
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(&req, &state, &user, &company, Some(id), &form, &errors).await;
+            return form_page(&req, &state, &user, company, Some(id), form, &errors).await;
         }
     };
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
@@ -344,15 +373,14 @@ pub async fn update(
             "Aktiviteten er gemt.",
         )),
         Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, &company, Some(id), &form, &errors).await
+            form_page(&req, &state, &user, company, Some(id), form, &errors).await
         }
         Err(WriteError::Stale) => {
             let errors = FieldErrors::from([(
                 "form",
                 "Aktiviteten er blevet ændret af en anden, mens du redigerede. Dine ændringer er ikke gemt. Genindlæs siden og prøv igen.".to_string(),
             )]);
-            let mut res =
-                form_page(&req, &state, &user, &company, Some(id), &form, &errors).await?;
+            let mut res = form_page(&req, &state, &user, company, Some(id), form, &errors).await?;
             *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
             Ok(res)
         }
@@ -423,7 +451,7 @@ pub async fn list(
     user: CurrentUser,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let params = params.into_inner();
+    let mut params = params.into_inner();
     let is_manager = user.role >= Role::Manager;
     // Consultants see their own list; managers anyone's, or everyone's.
     let user_filter = if is_manager {
@@ -459,36 +487,71 @@ pub async fn list(
     } else {
         None
     };
-    let mut filter = params.clone();
-    filter.after.clear();
-    let filter_query = serde_urlencoded::to_string(&filter).unwrap_or_default();
-    LegacyPage::new(&req, "activities/list.html")
-        .with("rows", &rows)
-        .with("params", &params)
-        .with("is_manager", is_manager)
-        .with("staff", staff_choices(&state, jc).await?)
-        .with("kinds", ActivityKind::choices())
-        .with("topics", Topic::choices())
-        .with(
-            "next_url",
-            next.map(|n| format!("/activities?{filter_query}&after={n}")),
-        )
-        .with(
-            "first_url",
-            super::views::with_query("/activities", &filter_query),
-        )
-        .with("first_page", params.after.is_empty())
-        .render(&state)
+    // The filter without the page position ('after' is left out when empty).
+    let after = std::mem::take(&mut params.after);
+    let filter_query = serde_urlencoded::to_string(&params).unwrap_or_default();
+    let first_page = after.is_empty();
+    params.after = after;
+    let staff = staff_choices(&state, jc).await?;
+    Page::new(&req).render(&state, |l| ListPage {
+        l,
+        rows,
+        is_manager,
+        staff,
+        kinds: ActivityKind::choices(),
+        topics: Topic::choices(),
+        next_url: next.map(|n| format!("/activities?{filter_query}&after={n}")),
+        first_url: super::views::with_query("/activities", &filter_query),
+        first_page,
+        params,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "activities/list.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<ActivityRow>,
+    params: ListParams,
+    is_manager: bool,
+    staff: Vec<Choice>,
+    kinds: Vec<Choice>,
+    topics: Vec<Choice>,
+    next_url: Option<String>,
+    first_url: String,
+    first_page: bool,
+}
+
+/// The start of an activity's summary as the list shows it: the first
+/// [`Preview::GRAPHEMES`] characters, "…" when there is more. Written straight into the
+/// page, so a row costs no string of its own.
+struct Preview<'a>(&'a str);
+
+impl Preview<'_> {
+    const GRAPHEMES: usize = 120;
+}
+
+impl std::fmt::Display for Preview<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Characters as a reader counts them: grapheme clusters, so "\r\n", an emoji with its
+        // skin tone or a letter with a combining accent is one and is never cut in two.
+        match self.0.grapheme_indices(true).nth(Self::GRAPHEMES) {
+            Some((end, _)) => {
+                f.write_str(&self.0[..end])?;
+                f.write_str("…")
+            }
+            None => f.write_str(self.0),
+        }
+    }
 }
 
 /// One group of the follow-up page: overdue, today, the rest of the week, later.
-#[derive(Serialize)]
 struct FollowUpGroup {
     key: &'static str,
     title: &'static str,
     /// All open follow-ups of the group; `items` holds the soonest of them.
     total: i64,
-    items: Vec<crate::models::activity::FollowUp>,
+    items: Vec<FollowUp>,
 }
 
 /// Follow-ups shown per group; a consultant with more sees the count and the soonest ones.
@@ -537,10 +600,19 @@ pub async fn follow_ups(
             Ok((out, CalendarFeed::enabled_since(c, uid)?))
         })
         .await?;
-    LegacyPage::new(&req, "activities/follow_ups.html")
-        .with("groups", &groups)
-        .with("feed_enabled", feed_since.is_some())
-        .render(&state)
+    Page::new(&req).render(&state, |l| FollowUpsPage {
+        l,
+        groups,
+        feed_enabled: feed_since.is_some(),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "activities/follow_ups.html")]
+struct FollowUpsPage {
+    l: Layout,
+    groups: Vec<FollowUpGroup>,
+    feed_enabled: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -613,9 +685,14 @@ pub async fn enable_feed(
         })
         .await?;
     let url = format!("{}/calendar/{token}.ics", state.config.base_url);
-    LegacyPage::new(&req, "activities/calendar_feed.html")
-        .with("url", url)
-        .render(&state)
+    Page::new(&req).render(&state, |l| CalendarFeedPage { l, url })
+}
+
+#[derive(askama::Template)]
+#[template(path = "activities/calendar_feed.html")]
+struct CalendarFeedPage {
+    l: Layout,
+    url: String,
 }
 
 #[post("/calendar-feed/revoke")]
@@ -685,4 +762,23 @@ pub async fn feed(
         .content_type("text/calendar; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(calendar.done().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Preview;
+
+    #[test]
+    fn a_summary_is_cut_after_120_characters_as_read() {
+        let short = "x".repeat(120);
+        assert_eq!(Preview(&short).to_string(), short);
+        let long = "x".repeat(121);
+        assert_eq!(Preview(&long).to_string(), format!("{short}…"));
+        // A line break typed in a form ("\r\n") and an emoji with its skin tone count once.
+        let lines = format!("{}\r\n👍🏻{}", "a".repeat(117), "b".repeat(5));
+        assert_eq!(
+            Preview(&lines).to_string(),
+            format!("{}\r\n👍🏻b…", "a".repeat(117))
+        );
+    }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{Choice, FieldErrors, LegacyPage, redirect_with_flash, staff_choices};
+use super::views::{Choice, FieldErrors, Layout, Page, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -14,8 +14,8 @@ use crate::models::audit::action;
 use crate::models::campaign::Campaign;
 use crate::models::company::Company;
 use crate::models::placement::{
-    Placement, PlacementForm, PlacementKind, PlacementQuery, PlacementResult, PlacementStatus,
-    format_hours,
+    KindCount, Placement, PlacementForm, PlacementKind, PlacementQuery, PlacementResult,
+    PlacementRow, PlacementStatus, format_hours,
 };
 use crate::models::settings::Settings;
 
@@ -26,9 +26,9 @@ async fn form_page(
     req: &HttpRequest,
     state: &AppState,
     user: &CurrentUser,
-    company: &Company,
+    company: Company,
     placement_id: Option<i64>,
-    form: &PlacementForm,
+    form: PlacementForm,
     rules: &Settings,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
@@ -43,31 +43,51 @@ async fn form_page(
             label: c.name,
         })
         .collect();
-    let page = LegacyPage::new(req, "placements/form.html")
-        .with("campaigns", campaigns)
-        .with("company", company)
-        .with("placement_id", placement_id)
-        .with("form", form)
-        .with("kinds", PlacementKind::choices())
-        .with("statuses", PlacementStatus::choices())
-        .with("results", PlacementResult::choices())
-        .with(
-            "hours_hint",
-            format!(
-                "Småjob {}–{} timer, øvrige {}–{} timer. Decimaler med komma, fx 12,5.",
-                format_hours(rules.smaajob_min_hours),
-                format_hours(rules.smaajob_max_hours),
-                format_hours(rules.other_min_hours),
-                format_hours(rules.other_max_hours)
-            ),
-        )
-        .with("praktik_max_weeks", rules.praktik_max_weeks)
-        .with("staff", staff_choices(state, user.jobcenter_id).await?);
-    if errors.is_empty() {
-        page.render(state)
-    } else {
-        page.invalid(errors).render(state)
+    let hours_hint = format!(
+        "Småjob {}–{} timer, øvrige {}–{} timer. Decimaler med komma, fx 12,5.",
+        format_hours(rules.smaajob_min_hours),
+        format_hours(rules.smaajob_max_hours),
+        format_hours(rules.other_min_hours),
+        format_hours(rules.other_max_hours)
+    );
+    let end_hint = format!(
+        "En virksomhedspraktik må højst vare {} uger.",
+        rules.praktik_max_weeks
+    );
+    let staff = staff_choices(state, user.jobcenter_id).await?;
+    let mut page = Page::new(req);
+    if !errors.is_empty() {
+        page = page.invalid(errors);
     }
+    page.render(state, |l| FormPage {
+        l,
+        company,
+        placement_id,
+        form,
+        kinds: PlacementKind::choices(),
+        statuses: PlacementStatus::choices(),
+        results: PlacementResult::choices(),
+        hours_hint,
+        end_hint,
+        campaigns,
+        staff,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "placements/form.html")]
+struct FormPage {
+    l: Layout,
+    company: Company,
+    placement_id: Option<i64>,
+    form: PlacementForm,
+    kinds: Vec<Choice>,
+    statuses: Vec<Choice>,
+    results: Vec<Choice>,
+    hours_hint: String,
+    end_hint: String,
+    campaigns: Vec<Choice>,
+    staff: Vec<Choice>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,9 +125,9 @@ pub async fn new_form(
         &req,
         &state,
         &user,
-        &company,
+        company,
         None,
-        &form,
+        form,
         &rules,
         &FieldErrors::new(),
     )
@@ -135,7 +155,7 @@ pub async fn create(
     let input = match form.validate(&rules) {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(&req, &state, &user, &company, None, &form, &rules, &errors).await;
+            return form_page(&req, &state, &user, company, None, form, &rules, &errors).await;
         }
     };
     let actor = user.actor(&req, &state);
@@ -166,7 +186,7 @@ pub async fn create(
             ),
         )),
         Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, &company, None, &form, &rules, &errors).await
+            form_page(&req, &state, &user, company, None, form, &rules, &errors).await
         }
         Err(WriteError::Failed(e)) => Err(e),
         Err(_) => Err(AppError::Conflict("Prøv igen.".into())),
@@ -194,9 +214,9 @@ pub async fn edit_form(
         &req,
         &state,
         &user,
-        &company,
+        company,
         Some(id),
-        &form,
+        form,
         &rules,
         &FieldErrors::new(),
     )
@@ -229,9 +249,9 @@ pub async fn update(
                 &req,
                 &state,
                 &user,
-                &company,
+                company,
                 Some(id),
-                &form,
+                form,
                 &rules,
                 &errors,
             )
@@ -268,9 +288,9 @@ pub async fn update(
                 &req,
                 &state,
                 &user,
-                &company,
+                company,
                 Some(id),
-                &form,
+                form,
                 &rules,
                 &errors,
             )
@@ -285,9 +305,9 @@ pub async fn update(
                 &req,
                 &state,
                 &user,
-                &company,
+                company,
                 Some(id),
-                &form,
+                form,
                 &rules,
                 &errors,
             )
@@ -322,7 +342,7 @@ pub async fn list(
     user: CurrentUser,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let params = params.into_inner();
+    let mut params = params.into_inner();
     let query = PlacementQuery {
         company_id: params.company.parse().ok(),
         campaign_id: params.campaign.parse().ok(),
@@ -354,29 +374,45 @@ pub async fn list(
     } else {
         None
     };
-    let mut filter = params.clone();
-    filter.after.clear();
-    let filter_query = serde_urlencoded::to_string(&filter).unwrap_or_default();
+    // The filter without the page position ('after' is left out when empty).
+    let after = std::mem::take(&mut params.after);
+    let filter_query = serde_urlencoded::to_string(&params).unwrap_or_default();
+    let first_page = after.is_empty();
+    params.after = after;
     let total_active: i64 = counts.iter().map(|k| k.active_now).sum();
     let total_started: i64 = counts.iter().map(|k| k.started_this_year).sum();
-    LegacyPage::new(&req, "placements/list.html")
-        .with("rows", &rows)
-        .with("counts", &counts)
-        .with("total_active", total_active)
-        .with("total_started", total_started)
-        .with("year", chrono::Datelike::year(&today))
-        .with("params", &params)
-        .with("staff", staff_choices(&state, jc).await?)
-        .with("kinds", PlacementKind::choices())
-        .with("statuses", PlacementStatus::choices())
-        .with(
-            "next_url",
-            next.map(|n| format!("/placements?{filter_query}&after={n}")),
-        )
-        .with(
-            "first_url",
-            super::views::with_query("/placements", &filter_query),
-        )
-        .with("first_page", params.after.is_empty())
-        .render(&state)
+    let staff = staff_choices(&state, jc).await?;
+    Page::new(&req).render(&state, |l| ListPage {
+        l,
+        rows,
+        counts,
+        total_active,
+        total_started,
+        year: chrono::Datelike::year(&today),
+        staff,
+        kinds: PlacementKind::choices(),
+        statuses: PlacementStatus::choices(),
+        next_url: next.map(|n| format!("/placements?{filter_query}&after={n}")),
+        first_url: super::views::with_query("/placements", &filter_query),
+        first_page,
+        params,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "placements/list.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<PlacementRow>,
+    counts: Vec<KindCount>,
+    total_active: i64,
+    total_started: i64,
+    year: i32,
+    params: ListParams,
+    staff: Vec<Choice>,
+    kinds: Vec<Choice>,
+    statuses: Vec<Choice>,
+    next_url: Option<String>,
+    first_url: String,
+    first_page: bool,
 }
