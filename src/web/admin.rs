@@ -1,18 +1,18 @@
 //! Administration: staff accounts and the audit log (admins only).
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{CurrentUser, client_ip};
-use super::views::{FieldErrors, LegacyPage, redirect_with_flash};
+use super::views::{FieldErrors, Layout, Page, dk_datetime, redirect_with_flash};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::models::audit::{AuditRow, NewAuditEntry, action, action_label};
 use crate::models::settings::{Settings, SettingsForm};
 use crate::models::user::{NewUser, Role, User};
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct NewUserForm {
     name: String,
@@ -20,7 +20,6 @@ pub struct NewUserForm {
     phone: String,
     title: String,
     role: String,
-    #[serde(skip_serializing)]
     password: String,
 }
 
@@ -50,36 +49,29 @@ impl NewUserForm {
     }
 }
 
-#[derive(Serialize)]
-struct RoleOption {
-    value: &'static str,
-    label: &'static str,
-}
-
-fn role_options() -> Vec<RoleOption> {
-    Role::ALL
-        .iter()
-        .map(|r| RoleOption {
-            value: r.as_str(),
-            label: r.label(),
-        })
-        .collect()
-}
-
 fn user_form_page(
     req: &HttpRequest,
     state: &AppState,
     form: &NewUserForm,
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let page = LegacyPage::new(req, "admin/user_form.html")
-        .with("form", form)
-        .with("roles", role_options());
-    if errors.is_empty() {
-        page.render(state)
-    } else {
-        page.invalid(errors).render(state)
+    let mut page = Page::new(req);
+    if !errors.is_empty() {
+        page = page.invalid(errors);
     }
+    page.render(state, |l| UserFormPage {
+        l,
+        form,
+        roles: Role::ALL,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "admin/user_form.html")]
+struct UserFormPage<'a> {
+    l: Layout,
+    form: &'a NewUserForm,
+    roles: &'static [Role],
 }
 
 #[get("/admin/users")]
@@ -90,10 +82,41 @@ pub async fn list_users(
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Admin)?;
     let jc = user.jobcenter_id;
-    let users = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
-    LegacyPage::new(&req, "admin/users.html")
-        .with("users", &users)
-        .render(&state)
+    let users = state
+        .db
+        .run(move |c| Ok(User::list(c, jc)?))
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id,
+            role_label: u.role.label(),
+            active: u.active,
+            last_login_at: u.last_login_at.map(dk_datetime),
+            name: u.name,
+            title: u.title,
+            email: u.email,
+        })
+        .collect();
+    Page::new(&req).render(&state, |l| UsersPage { l, user, users })
+}
+
+#[derive(askama::Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    l: Layout,
+    user: CurrentUser,
+    users: Vec<UserRow>,
+}
+
+/// A member of staff as listed, the last sign-in as shown.
+struct UserRow {
+    id: i64,
+    name: String,
+    title: String,
+    email: String,
+    role_label: &'static str,
+    active: bool,
+    last_login_at: Option<String>,
 }
 
 #[get("/admin/users/new")]
@@ -258,11 +281,19 @@ pub struct AuditQuery {
     before: Option<i64>,
 }
 
-#[derive(Serialize)]
-struct AuditView {
-    #[serde(flatten)]
-    row: AuditRow,
-    label: String,
+/// A line of the audit log as shown.
+struct AuditLine {
+    created_at: String,
+    user_name: Option<String>,
+    action: String,
+    details: String,
+    client_ip: Option<String>,
+}
+
+impl AuditLine {
+    fn label(&self) -> &str {
+        action_label(&self.action)
+    }
 }
 
 const AUDIT_PAGE_SIZE: i64 = 50;
@@ -288,17 +319,31 @@ pub async fn audit(
     } else {
         None
     };
-    let rows: Vec<AuditView> = rows
+    let rows = rows
         .into_iter()
-        .map(|row| AuditView {
-            label: action_label(&row.action).to_string(),
-            row,
+        .map(|row| AuditLine {
+            created_at: dk_datetime(row.created_at),
+            user_name: row.user_name,
+            action: row.action,
+            details: row.details,
+            client_ip: row.client_ip,
         })
         .collect();
-    LegacyPage::new(&req, "admin/audit.html")
-        .with("rows", &rows)
-        .with("next_before", next_before)
-        .render(&state)
+    Page::new(&req).render(&state, |l| AuditPage {
+        l,
+        user,
+        rows,
+        next_before,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    l: Layout,
+    user: CurrentUser,
+    rows: Vec<AuditLine>,
+    next_before: Option<i64>,
 }
 
 #[get("/admin/settings")]
@@ -310,9 +355,19 @@ pub async fn settings_form(
     user.require(Role::Admin)?;
     let jc = user.jobcenter_id;
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
-    LegacyPage::new(&req, "admin/settings.html")
-        .with("form", SettingsForm::from_settings(&settings))
-        .render(&state)
+    Page::new(&req).render(&state, |l| SettingsPage {
+        l,
+        user,
+        form: SettingsForm::from_settings(&settings),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "admin/settings.html")]
+struct SettingsPage {
+    l: Layout,
+    user: CurrentUser,
+    form: SettingsForm,
 }
 
 #[post("/admin/settings")]
@@ -328,10 +383,9 @@ pub async fn save_settings(
     let settings = match form.validate(user.jobcenter_id, actor.now) {
         Ok(s) => s,
         Err(errors) => {
-            return LegacyPage::new(&req, "admin/settings.html")
-                .with("form", &form)
+            return Page::new(&req)
                 .invalid(&errors)
-                .render(&state);
+                .render(&state, |l| SettingsPage { l, user, form });
         }
     };
     state

@@ -10,15 +10,14 @@ use chrono::{NaiveDateTime, TimeDelta};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::client_ip;
-use super::views::{FieldErrors, LegacyPage, redirect, url_encode};
+use super::auth::{client_ip, csrf_token};
+use super::views::{FieldErrors, redirect, url_encode};
 use crate::crypto::{self, Keys};
 use crate::domain::working_days;
 use crate::error::AppError;
 use crate::models::contact_form_hit::{self, ContactFormHit};
 use crate::models::contact_request::{
-    ContactForm, ContactRequest, MESSAGE_MAX_CHARS, MailSettings, RequestTopic, SpamReason,
-    Submission,
+    ContactForm, ContactRequest, MailSettings, RequestTopic, SpamReason, Submission,
 };
 use crate::models::jobcenter::Jobcenter;
 use crate::models::settings::Settings;
@@ -73,29 +72,70 @@ fn read_stamp(keys: &Keys, signed: &str) -> Option<Stamp> {
     })
 }
 
-/// The form of a jobcenter, fresh or with the errors of a submission.
+/// Renders a page of the public form. Its layout has no staff navigation or flash messages,
+/// so the page holds all it shows; only the form page asks for a form token.
+pub(super) fn render_public(
+    status: StatusCode,
+    page: &impl askama::Template,
+) -> Result<HttpResponse, AppError> {
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+/// The form of a jobcenter, fresh or with the errors of a submission (422).
 async fn form_page(
     req: &HttpRequest,
     state: &AppState,
     jobcenter: &Jobcenter,
     action: &str,
     form: &ContactForm,
-    errors: &FieldErrors,
+    errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let jc = jobcenter.id;
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
-    let page = LegacyPage::new(req, "contact/form.html")
-        .with("jobcenter", jobcenter)
-        .with("action", action)
-        .with("form", form)
-        .with("topics", RequestTopic::choices())
-        .with("privacy_url", &settings.privacy_url)
-        .with("promise_days", settings.answer_promise_days)
-        .with("message_max", MESSAGE_MAX_CHARS);
-    if errors.is_empty() {
-        page.render(state)
+    let status = if errors.is_empty() {
+        StatusCode::OK
     } else {
-        page.invalid(errors).render(state)
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_public(
+        status,
+        &FormPage {
+            jobcenter_name: Some(&jobcenter.name),
+            jobcenter,
+            csrf_token: csrf_token(req),
+            action,
+            form,
+            topics: RequestTopic::ALL,
+            privacy_url: settings.privacy_url,
+            promise_days: settings.answer_promise_days,
+            errors,
+        },
+    )
+}
+
+#[derive(askama::Template)]
+#[template(path = "contact/form.html")]
+struct FormPage<'a> {
+    jobcenter_name: Option<&'a str>,
+    jobcenter: &'a Jobcenter,
+    csrf_token: String,
+    action: &'a str,
+    form: &'a ContactForm,
+    topics: &'static [RequestTopic],
+    privacy_url: String,
+    promise_days: i32,
+    errors: FieldErrors,
+}
+
+impl FormPage<'_> {
+    /// The error of one field, or "" when it is valid.
+    fn err(&self, field: &str) -> &str {
+        self.errors.get(field).map_or("", String::as_str)
     }
 }
 
@@ -131,14 +171,25 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespo
                 &jobcenter,
                 "/kontakt",
                 &form,
-                &FieldErrors::new(),
+                FieldErrors::new(),
             )
             .await
         }
-        _ => LegacyPage::new(&req, "contact/choose.html")
-            .with("jobcenters", &all)
-            .render(&state),
+        _ => render_public(
+            StatusCode::OK,
+            &ChoosePage {
+                jobcenter_name: None,
+                jobcenters: all,
+            },
+        ),
     }
+}
+
+#[derive(askama::Template)]
+#[template(path = "contact/choose.html")]
+struct ChoosePage {
+    jobcenter_name: Option<&'static str>,
+    jobcenters: Vec<Jobcenter>,
 }
 
 async fn form_for(
@@ -149,15 +200,7 @@ async fn form_for(
     let jobcenter = by_slug(&state, path.into_inner()).await?;
     let form = fresh_form(&state, &jobcenter);
     let action = format!("/kontakt/{}", jobcenter.slug);
-    form_page(
-        &req,
-        &state,
-        &jobcenter,
-        &action,
-        &form,
-        &FieldErrors::new(),
-    )
-    .await
+    form_page(&req, &state, &jobcenter, &action, &form, FieldErrors::new()).await
 }
 
 async fn submit_single(
@@ -202,18 +245,19 @@ async fn submit(
             .run(move |c| Ok(ContactFormHit::is_limited(c, &h, max, now)?))
             .await?;
     if limited {
-        return LegacyPage::new(req, "contact/limited.html")
-            .with("jobcenter", &jobcenter)
-            .with("minutes", contact_form_hit::WINDOW.num_minutes())
-            .status(StatusCode::TOO_MANY_REQUESTS)
-            .render(state)
-            .map(|mut res| {
-                res.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    header::HeaderValue::from(contact_form_hit::WINDOW.num_seconds()),
-                );
-                res
-            });
+        let mut res = render_public(
+            StatusCode::TOO_MANY_REQUESTS,
+            &LimitedPage {
+                jobcenter_name: Some(&jobcenter.name),
+                jobcenter: &jobcenter,
+                minutes: contact_form_hit::WINDOW.num_minutes(),
+            },
+        )?;
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(contact_form_hit::WINDOW.num_seconds()),
+        );
+        return Ok(res);
     }
 
     let stamp = read_stamp(&state.keys, &form.stamp)
@@ -225,11 +269,11 @@ async fn submit(
             "form",
             "Formularen var udløbet. Tjek oplysningerne, og send den igen.".to_string(),
         )]);
-        return form_page(req, state, &jobcenter, action, &form, &errors).await;
+        return form_page(req, state, &jobcenter, action, &form, errors).await;
     };
     let input = match form.validate() {
         Ok(input) => input,
-        Err(errors) => return form_page(req, state, &jobcenter, action, &form, &errors).await,
+        Err(errors) => return form_page(req, state, &jobcenter, action, &form, errors).await,
     };
     let spam = if !form.homepage.trim().is_empty() {
         Some(SpamReason::Honeypot)
@@ -273,6 +317,14 @@ async fn submit(
     Ok(redirect(&location))
 }
 
+#[derive(askama::Template)]
+#[template(path = "contact/limited.html")]
+struct LimitedPage<'a> {
+    jobcenter_name: Option<&'a str>,
+    jobcenter: &'a Jobcenter,
+    minutes: i64,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ThanksQuery {
@@ -281,7 +333,6 @@ pub struct ThanksQuery {
 }
 
 async fn thanks(
-    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<ThanksQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -291,19 +342,30 @@ async fn thanks(
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
     let days = settings.answer_promise_days.max(0) as u32;
     let due = working_days::add_working_days(state.now().date(), days);
-    LegacyPage::new(&req, "contact/thanks.html")
-        .with("jobcenter", &jobcenter)
-        .with("promise_days", days)
-        .with(
-            "due",
-            format!(
+    render_public(
+        StatusCode::OK,
+        &ThanksPage {
+            jobcenter_name: Some(&jobcenter.name),
+            jobcenter: &jobcenter,
+            promise_days: days,
+            due: format!(
                 "{} {}",
                 working_days::weekday_da(due),
                 due.format("%d-%m-%Y")
             ),
-        )
-        .with("receipt", query.kvittering == "1")
-        .render(&state)
+            receipt: query.kvittering == "1",
+        },
+    )
+}
+
+#[derive(askama::Template)]
+#[template(path = "contact/thanks.html")]
+struct ThanksPage<'a> {
+    jobcenter_name: Option<&'a str>,
+    jobcenter: &'a Jobcenter,
+    promise_days: u32,
+    due: String,
+    receipt: bool,
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::AppState;
-use super::views::LegacyPage;
+use super::contact::render_public;
+use super::views::message_page;
 use crate::error::{AppError, UserMessage};
 
 /// Unknown addresses; a signed-in user keeps the navigation on the error page.
@@ -101,22 +102,32 @@ fn error_html(
     let (title, mut text) = wording(status);
     // The public contact form's visitors get its own layout, without staff links.
     let public = req.path() == "/kontakt" || req.path().starts_with("/kontakt/");
-    let template = if public {
-        "contact/error.html"
-    } else {
-        "errors/error.html"
-    };
     if public && status == StatusCode::FORBIDDEN {
         // The only refusal there is a form token that no longer matches (cookies cleared).
         text = "Formularen er udløbet. Gå tilbage, genindlæs siden, og send den igen.";
     }
-    let res = LegacyPage::new(req, template)
-        .with("title", title)
-        .with("text", message.map_or(text.to_string(), |m| m.0))
-        .with("status", status.as_u16())
-        .render(state)
-        .ok()?;
-    let body = res.into_body();
-    let bytes = body.try_into_bytes().ok()?;
+    let message = message.map(|m| m.0);
+    let text = message.as_deref().unwrap_or(text);
+    let res = if public {
+        render_public(
+            status,
+            &ContactErrorPage {
+                jobcenter_name: None,
+                title,
+                text,
+            },
+        )
+    } else {
+        message_page(req, state, status, title, text)
+    };
+    let bytes = res.ok()?.into_body().try_into_bytes().ok()?;
     String::from_utf8(bytes.to_vec()).ok()
+}
+
+#[derive(askama::Template)]
+#[template(path = "contact/error.html")]
+struct ContactErrorPage<'a> {
+    jobcenter_name: Option<&'static str>,
+    title: &'a str,
+    text: &'a str,
 }

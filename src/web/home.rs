@@ -4,10 +4,10 @@ use diesel::RunQueryDsl;
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{self, LegacyPage};
+use super::views::{self, Layout, Page};
 use crate::error::AppError;
 use crate::models::activity::Activity;
-use crate::models::campaign::CampaignTarget;
+use crate::models::campaign::{CampaignTarget, MyTarget};
 
 /// Campaign companies listed on the start page; the rest are on the campaigns' pages.
 const TARGETS_SHOWN: i64 = 15;
@@ -30,12 +30,25 @@ pub async fn index(
             ))
         })
         .await?;
-    LegacyPage::new(&req, "home/index.html")
-        .with("more_targets", total_targets - targets.len() as i64)
-        .with("targets", targets)
-        .with("overdue", overdue)
-        .with("due_today", due_today)
-        .render(&state)
+    Page::new(&req).render(&state, |l| IndexPage {
+        l,
+        user,
+        more_targets: total_targets - targets.len() as i64,
+        targets,
+        overdue,
+        due_today,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "home/index.html")]
+struct IndexPage {
+    l: Layout,
+    user: CurrentUser,
+    targets: Vec<MyTarget>,
+    more_targets: i64,
+    overdue: i64,
+    due_today: i64,
 }
 
 /// Liveness and database check for load balancers and monitoring; no sign-in.

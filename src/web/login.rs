@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{CurrentUser, SESSION_COOKIE, client_ip, removal_cookie, session_cookie};
-use super::views::{FieldErrors, LegacyPage, redirect, redirect_with_flash, safe_next};
+use super::views::{FieldErrors, Layout, Page, redirect, redirect_with_flash, safe_next};
 use crate::crypto;
 use crate::domain::validate;
 use crate::error::AppError;
@@ -32,11 +32,22 @@ pub async fn login_form(
     if user.is_some() {
         return Ok(redirect(safe_next(&query.next)));
     }
-    LegacyPage::new(&req, "auth/login.html")
-        .with("email", "")
-        .with("next", safe_next(&query.next))
-        .with("expired", query.reason == "expired")
-        .render(&state)
+    Page::new(&req).render(&state, |l| LoginPage {
+        l,
+        email: "",
+        next: safe_next(&query.next),
+        expired: query.reason == "expired",
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage<'a> {
+    l: Layout,
+    email: &'a str,
+    next: &'a str,
+    /// The session ended: the form says why it is shown.
+    expired: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,11 +85,14 @@ pub async fn login(
         missing.insert("password", "Skriv din adgangskode.".into());
     }
     if !missing.is_empty() {
-        return LegacyPage::new(&req, "auth/login.html")
-            .with("email", &form.email)
-            .with("next", &next)
+        return Page::new(&req)
             .invalid(&missing)
-            .render(&state);
+            .render(&state, |l| LoginPage {
+                l,
+                email: &form.email,
+                next: &next,
+                expired: false,
+            });
     }
 
     let (e, i) = (email.clone(), ip.clone());
@@ -96,14 +110,16 @@ pub async fn login(
         .await?;
 
     let refuse = |status: StatusCode, message: &str| {
-        let mut errors = FieldErrors::new();
-        errors.insert("form", message.to_string());
-        LegacyPage::new(&req, "auth/login.html")
-            .with("email", &form.email)
-            .with("next", &next)
-            .with("errors", &errors)
+        let errors = FieldErrors::from([("form", message.to_string())]);
+        Page::new(&req)
+            .invalid(&errors)
             .status(status)
-            .render(&state)
+            .render(&state, |l| LoginPage {
+                l,
+                email: &form.email,
+                next: &next,
+                expired: false,
+            })
     };
 
     let user = match outcome {

@@ -1,11 +1,11 @@
 //! The outbox for admins: which mails were sent, which wait and why.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{LegacyPage, redirect_with_flash};
+use super::views::{Layout, Page, dk_datetime, redirect_with_flash};
 use crate::error::AppError;
 use crate::models::audit::action;
 use crate::models::outbox::{MAX_ATTEMPTS, OutboxMail};
@@ -19,13 +19,20 @@ pub struct OutboxParams {
     before: Option<i64>,
 }
 
-#[derive(Serialize)]
-struct MailView {
-    #[serde(flatten)]
-    mail: OutboxMail,
-    /// "sent", "waiting" or "failed"
-    state: &'static str,
+/// A mail as listed, its times as shown.
+struct MailRow {
+    id: i64,
+    created_at: String,
+    to_address: String,
+    subject: String,
+    request_id: Option<i64>,
+    /// "Sendt", "Venter" or "Opgivet"
     state_label: &'static str,
+    sent_at: Option<String>,
+    /// When a mail that waits after a failed attempt is tried again.
+    next_attempt_at: Option<String>,
+    last_error: Option<String>,
+    attempts: i32,
 }
 
 #[get("/admin/outbox")]
@@ -47,29 +54,49 @@ pub async fn list(
     } else {
         None
     };
-    let mails: Vec<MailView> = mails
+    let mails = mails
         .into_iter()
         .map(|mail| {
-            let (state, state_label) = if mail.sent_at.is_some() {
-                ("sent", "Sendt")
-            } else if mail.is_given_up() {
-                ("failed", "Opgivet")
+            let waiting = mail.sent_at.is_none() && !mail.is_given_up();
+            let state_label = if mail.sent_at.is_some() {
+                "Sendt"
+            } else if waiting {
+                "Venter"
             } else {
-                ("waiting", "Venter")
+                "Opgivet"
             };
-            MailView {
-                mail,
-                state,
+            MailRow {
+                id: mail.id,
+                created_at: dk_datetime(mail.created_at),
+                request_id: mail.request_id,
                 state_label,
+                sent_at: mail.sent_at.map(dk_datetime),
+                next_attempt_at: (waiting && mail.attempts > 0)
+                    .then(|| dk_datetime(mail.next_attempt_at)),
+                last_error: mail.last_error.filter(|e| !e.is_empty()),
+                attempts: mail.attempts,
+                to_address: mail.to_address,
+                subject: mail.subject,
             }
         })
         .collect();
-    LegacyPage::new(&req, "admin/outbox.html")
-        .with("mails", &mails)
-        .with("next_before", next_before)
-        .with("smtp_configured", state.config.smtp_url.is_some())
-        .with("max_attempts", MAX_ATTEMPTS)
-        .render(&state)
+    Page::new(&req).render(&state, |l| OutboxPage {
+        l,
+        mails,
+        next_before,
+        smtp_configured: state.config.smtp_url.is_some(),
+        max_attempts: MAX_ATTEMPTS,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "admin/outbox.html")]
+struct OutboxPage {
+    l: Layout,
+    mails: Vec<MailRow>,
+    next_before: Option<i64>,
+    smtp_configured: bool,
+    max_attempts: i32,
 }
 
 #[post("/admin/outbox/{id:\\d+}/retry")]

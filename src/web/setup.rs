@@ -3,11 +3,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{client_ip, session_cookie};
-use super::views::{FieldErrors, LegacyPage, message_page, redirect_with_flash};
+use super::views::{FieldErrors, Layout, Page, message_page, redirect_with_flash};
 use crate::db::write_tx;
 use crate::domain::validate;
 use crate::error::AppError;
@@ -23,7 +23,7 @@ pub struct TokenQuery {
     token: String,
 }
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct SetupForm {
     token: String,
@@ -31,9 +31,7 @@ pub struct SetupForm {
     municipality_code: String,
     name: String,
     email: String,
-    #[serde(skip_serializing)]
     password: String,
-    #[serde(skip_serializing)]
     password_repeat: String,
 }
 
@@ -95,12 +93,17 @@ pub async fn setup_form(
         return link_dead(&req, &state);
     }
     let form = SetupForm {
-        token: query.token.clone(),
+        token: query.into_inner().token,
         ..Default::default()
     };
-    LegacyPage::new(&req, "setup/setup.html")
-        .with("form", &form)
-        .render(&state)
+    Page::new(&req).render(&state, |l| SetupPage { l, form: &form })
+}
+
+#[derive(askama::Template)]
+#[template(path = "setup/setup.html")]
+struct SetupPage<'a> {
+    l: Layout,
+    form: &'a SetupForm,
 }
 
 /// Why a setup did not go through; every one of them rolls the transaction back.
@@ -129,10 +132,9 @@ pub async fn setup(
     }
     let mut errors = form.validate();
     if !errors.is_empty() {
-        return LegacyPage::new(&req, "setup/setup.html")
-            .with("form", &form)
+        return Page::new(&req)
             .invalid(&errors)
-            .render(&state);
+            .render(&state, |l| SetupPage { l, form: &form });
     }
     let hash = state.hash_password(form.password.clone()).await?;
     let now = state.now();
@@ -227,10 +229,9 @@ pub async fn setup(
             } else {
                 errors.insert("email", "E-mailadressen er allerede i brug.".into());
             }
-            LegacyPage::new(&req, "setup/setup.html")
-                .with("form", &form)
+            Page::new(&req)
                 .invalid(&errors)
-                .render(&state)
+                .render(&state, |l| SetupPage { l, form: &form })
         }
     }
 }

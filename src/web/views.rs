@@ -27,21 +27,6 @@ macro_rules! embed_templates {
 const TEMPLATES: &[(&str, &str)] = embed_templates![
     "legacy/base.html",
     "legacy/macros.html",
-    "home/index.html",
-    "auth/login.html",
-    "setup/setup.html",
-    "admin/users.html",
-    "admin/audit.html",
-    "admin/settings.html",
-    "admin/user_form.html",
-    "errors/error.html",
-    "contact/layout.html",
-    "contact/form.html",
-    "contact/choose.html",
-    "contact/thanks.html",
-    "contact/limited.html",
-    "contact/error.html",
-    "admin/outbox.html",
 ];
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
@@ -322,11 +307,17 @@ pub fn message_page(
     title: &str,
     text: &str,
 ) -> Result<HttpResponse, AppError> {
-    LegacyPage::new(req, "errors/error.html")
-        .with("title", title)
-        .with("text", text)
+    Page::new(req)
         .status(status)
-        .render(state)
+        .render(state, |l| MessagePage { l, title, text })
+}
+
+#[derive(askama::Template)]
+#[template(path = "errors/error.html")]
+struct MessagePage<'a> {
+    l: Layout,
+    title: &'a str,
+    text: &'a str,
 }
 
 /// 303 to `location` with a message for the next page (post/redirect/get).
