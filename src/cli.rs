@@ -546,8 +546,7 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
         }
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let state = AppState::new(config.clone(), db.clone(), clock.clone())
-        .map_err(|e| format!("templates: {e}"))?;
+    let state = AppState::new(config.clone(), db.clone(), clock.clone());
 
     let server_db = db.clone();
     actix_web::rt::System::new().block_on(async move {

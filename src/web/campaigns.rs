@@ -376,7 +376,7 @@ pub async fn show(
         l,
         status_label: campaign.status.label(),
         period: campaign.period_label(),
-        // Tera showed no goal for a goal of 0.
+        // A goal of 0 is shown as no goal.
         target_placements: campaign.target_placements.filter(|n| *n != 0),
         campaign,
         topics,

@@ -36,7 +36,6 @@ use crate::error::AppError;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
-    pub templates: Arc<tera::Tera>,
     pub keys: Arc<Keys>,
     pub clock: Arc<dyn Clock>,
     /// Password hashing is deliberately slow; at most this many run at once.
@@ -46,18 +45,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Db, clock: Arc<dyn Clock>) -> Result<AppState, tera::Error> {
+    pub fn new(config: Config, db: Db, clock: Arc<dyn Clock>) -> AppState {
         let keys = Keys::derive(&config.secret_key);
         let permits = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Ok(AppState {
+        AppState {
             db,
-            templates: Arc::new(views::templates()?),
             keys: Arc::new(keys),
             clock,
             config: Arc::new(config),
             hashing: Arc::new(Semaphore::new(permits)),
             dummy_hash: Arc::new(OnceLock::new()),
-        })
+        }
     }
 
     pub fn now(&self) -> chrono::NaiveDateTime {

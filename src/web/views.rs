@@ -1,8 +1,6 @@
 //! Rendering: the templates compiled into the binary, the page helper that adds what every
 //! page needs (user, form token, flash message), flash messages and small formatting filters.
 
-use std::collections::HashMap;
-
 use actix_web::cookie::{Cookie, CookieJar};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
@@ -16,30 +14,7 @@ use crate::error::AppError;
 
 const FLASH_COOKIE: &str = "jc_flash";
 
-/// Embeds templates by their path under `templates/`.
-macro_rules! embed_templates {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
-    };
-}
-
-/// Templates are embedded, so the binary is the whole deployment.
-const TEMPLATES: &[(&str, &str)] = embed_templates![
-    "legacy/base.html",
-    "legacy/macros.html",
-];
-
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
-
-pub fn templates() -> Result<tera::Tera, tera::Error> {
-    let mut tera = tera::Tera::default();
-    tera.add_raw_templates(TEMPLATES.iter().copied())?;
-    tera.autoescape_on(vec![".html"]);
-    tera.set_escape_fn(escape_html);
-    tera.register_filter("dk_datetime", dk_datetime_filter);
-    tera.register_filter("urlencode", urlencode);
-    Ok(tera)
-}
 
 pub use crate::domain::dates::{local_date, local_time};
 
@@ -53,19 +28,6 @@ pub fn dk_datetime(t: chrono::NaiveDateTime) -> String {
         t.hour(),
         t.minute()
     )
-}
-
-/// The Tera filter of [`dk_datetime`]: "2026-11-23T08:40:50.123" → "23-11-2026 09:40".
-fn dk_datetime_filter(
-    value: &tera::Value,
-    _: &HashMap<String, tera::Value>,
-) -> tera::Result<tera::Value> {
-    let s = value.as_str().unwrap_or_default();
-    let parsed = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f");
-    Ok(tera::Value::String(match parsed {
-        Ok(t) => dk_datetime(t),
-        Err(_) => s.to_string(),
-    }))
 }
 
 pub use crate::models::{Choice, FieldErrors};
@@ -83,9 +45,10 @@ pub fn staff_choices_in(
     c: &mut crate::db::DbConn,
     jobcenter_id: i64,
 ) -> diesel::QueryResult<Vec<Choice>> {
-    Ok(active_choices(
-        &crate::models::user::User::roster(c, jobcenter_id)?,
-    ))
+    Ok(active_choices(&crate::models::user::User::roster(
+        c,
+        jobcenter_id,
+    )?))
 }
 
 /// The active members of a roster as options.
@@ -98,21 +61,6 @@ pub fn active_choices(roster: &[crate::models::user::StaffMember]) -> Vec<Choice
             label: u.name.clone(),
         })
         .collect()
-}
-
-/// Escapes the five characters that matter in text and double-quoted attributes (Tera's own
-/// escaper also rewrites '/', which makes every URL unreadable in the page source).
-fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    let _ = askama::filters::Escaper::write_escaped_str(&HtmlEscaper, &mut out, input);
-    out
-}
-
-/// Percent-encodes a value for a query string.
-fn urlencode(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-    Ok(tera::Value::String(url_encode(
-        value.as_str().unwrap_or_default(),
-    )))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -208,8 +156,8 @@ impl<'a> Page<'a> {
     }
 }
 
-/// The escaper of every HTML template: the five characters that matter in text and
-/// double-quoted attributes, as named entities (see [`escape_html`]).
+/// The escaper of every HTML template (see askama.toml): the five characters that matter in
+/// text and quoted attributes, as named entities; '/' is left alone so URLs stay readable.
 #[derive(Clone, Copy)]
 pub struct HtmlEscaper;
 
@@ -230,63 +178,6 @@ impl askama::filters::Escaper for HtmlEscaper {
             last = i + 1;
         }
         dest.write_str(&s[last..])
-    }
-}
-
-/// A page rendered by Tera: the template, its context, the status (pages move to [`Page`]).
-pub struct LegacyPage<'a> {
-    req: &'a HttpRequest,
-    template: &'static str,
-    ctx: tera::Context,
-    status: StatusCode,
-}
-
-impl<'a> LegacyPage<'a> {
-    pub fn new(req: &'a HttpRequest, template: &'static str) -> Self {
-        LegacyPage {
-            req,
-            template,
-            ctx: tera::Context::new(),
-            status: StatusCode::OK,
-        }
-    }
-
-    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
-        self.ctx.insert(key, &value);
-        self
-    }
-
-    pub fn status(mut self, status: StatusCode) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Re-renders a form with its errors: 422 and the input kept.
-    pub fn invalid(self, errors: &FieldErrors) -> Self {
-        self.with("errors", errors)
-            .status(StatusCode::UNPROCESSABLE_ENTITY)
-    }
-
-    pub fn render(mut self, state: &AppState) -> Result<HttpResponse, AppError> {
-        let user = self.req.extensions().get::<CurrentUser>().cloned();
-        self.ctx.insert("current_user", &user);
-        self.ctx.insert("csrf_token", &csrf_token(self.req));
-        self.ctx.insert("path", self.req.path());
-        if !self.ctx.contains_key("errors") {
-            self.ctx.insert("errors", &FieldErrors::new());
-        }
-        let flash = read_flash(self.req, state);
-        self.ctx.insert("flash", &flash);
-        let html = state
-            .templates
-            .render(self.template, &self.ctx)
-            .map_err(|e| AppError::Internal(format!("template {}: {e:?}", self.template)))?;
-        let mut res = HttpResponse::build(self.status);
-        res.content_type("text/html; charset=utf-8");
-        if flash.is_some() {
-            res.cookie(removal_cookie(FLASH_COOKIE));
-        }
-        Ok(res.body(html))
     }
 }
 
@@ -387,6 +278,12 @@ mod tests {
         assert_eq!(url_encode("/a b?c=æ&d"), "%2Fa+b%3Fc%3D%C3%A6%26d");
     }
 
+    fn escape_html(input: &str) -> String {
+        let mut out = String::new();
+        askama::filters::Escaper::write_escaped_str(&HtmlEscaper, &mut out, input).unwrap();
+        out
+    }
+
     #[test]
     fn escaping_covers_markup_and_quotes() {
         assert_eq!(
@@ -411,10 +308,5 @@ mod tests {
         assert_eq!(local_time(summer).to_string(), "2026-07-01 10:00:00");
         assert_eq!(dk_datetime(winter), "11-01-2026 00:30");
         assert_eq!(dk_datetime(summer), "01-07-2026 10:00");
-    }
-
-    #[test]
-    fn templates_compile() {
-        templates().expect("all templates parse");
     }
 }

@@ -131,7 +131,7 @@ pub async fn app_with(
         Db::open(&db.url, config.pool_size, config.pool_timeout, None).expect("open test db");
     pool.migrate().expect("migrate test db");
     let clock = Arc::new(ManualClock::starting_now());
-    let state = AppState::new(config, pool, clock.clone()).expect("templates");
+    let state = AppState::new(config, pool, clock.clone());
     let svc = test::init_service(build_app(state.clone())).await;
     TestApp {
         state,
