@@ -914,6 +914,7 @@ pub struct Progress {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ConsultantProgress {
+    pub id: i64,
     pub name: String,
     pub assigned: i64,
     pub contacted: i64,
@@ -976,6 +977,7 @@ impl Progress {
             .map(|u| {
                 let mine = Some(u.id);
                 ConsultantProgress {
+                    id: u.id,
                     assigned: count(&|a, _| a == mine),
                     contacted: count(&|a, s| a == mine && s.rank() >= 1),
                     visited: count(&|a, s| a == mine && s.reached()),

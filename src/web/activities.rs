@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::AppState;
-use super::auth::CurrentUser;
-use super::views::{Choice, FieldErrors, Layout, Page, redirect_with_flash, staff_choices};
+use super::auth::{CurrentUser, SessionCookie};
+use super::views::{
+    Choice, FieldErrors, Layout, Page, active_choices, redirect_with_flash, staff_choices,
+};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -23,7 +25,7 @@ use crate::models::company::{Company, CompanyQuery, CompanySummary};
 use crate::models::contact_person::ContactPerson;
 use crate::models::contact_request::ContactRequest;
 use crate::models::jobcenter::Jobcenter;
-use crate::models::user::Role;
+use crate::models::user::{Role, User};
 
 const PAGE_SIZE: i64 = 25;
 
@@ -448,38 +450,26 @@ pub struct ListParams {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: SessionCookie,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let mut params = params.into_inner();
-    let is_manager = user.role >= Role::Manager;
-    // Consultants see their own list; managers anyone's, or everyone's.
-    let user_filter = if is_manager {
-        match params.consultant.as_str() {
-            "" => Some(user.id),
-            "all" => None,
-            id => id.parse().ok(),
-        }
-    } else {
-        Some(user.id)
-    };
-    let query = ActivityQuery {
-        user_id: user_filter,
-        company_id: params.company.parse().ok(),
-        kind: ActivityKind::parse(&params.kind),
-        topic: Topic::parse(&params.topic),
-        from: dates::parse_date(&params.from),
-        to: dates::parse_date(&params.to),
-    };
-    let after = params
-        .after
-        .split_once('_')
-        .and_then(|(d, id)| Some((dates::parse_date(d)?, id.parse().ok()?)));
-    let jc = user.jobcenter_id;
-    let mut rows = state
-        .db
-        .run(move |c| Ok(Activity::list(c, jc, &query, after, PAGE_SIZE + 1)?))
+    let p = params.clone();
+    let (user, (mut rows, roster)) = session
+        .run(&state, move |c, user| {
+            let jc = user.jobcenter_id;
+            let query = p.query(user);
+            let after = p
+                .after
+                .split_once('_')
+                .and_then(|(d, id)| Some((dates::parse_date(d)?, id.parse().ok()?)));
+            Ok((
+                Activity::list(c, jc, &query, after, PAGE_SIZE + 1)?,
+                User::roster(c, jc)?,
+            ))
+        })
         .await?;
+    let is_manager = user.is_manager();
     let next = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
         rows.last()
@@ -492,12 +482,11 @@ pub async fn list(
     let filter_query = serde_urlencoded::to_string(&params).unwrap_or_default();
     let first_page = after.is_empty();
     params.after = after;
-    let staff = staff_choices(&state, jc).await?;
     Page::new(&req).render(&state, |l| ListPage {
         l,
         rows,
         is_manager,
-        staff,
+        staff: active_choices(&roster),
         kinds: ActivityKind::choices(),
         topics: Topic::choices(),
         next_url: next.map(|n| format!("/activities?{filter_query}&after={n}")),
@@ -505,6 +494,30 @@ pub async fn list(
         first_page,
         params,
     })
+}
+
+impl ListParams {
+    /// The filter as asked for. Consultants see their own list; managers anyone's, or
+    /// everyone's.
+    fn query(&self, user: &CurrentUser) -> ActivityQuery {
+        let user_id = if user.is_manager() {
+            match self.consultant.as_str() {
+                "" => Some(user.id),
+                "all" => None,
+                id => id.parse().ok(),
+            }
+        } else {
+            Some(user.id)
+        };
+        ActivityQuery {
+            user_id,
+            company_id: self.company.parse().ok(),
+            kind: ActivityKind::parse(&self.kind),
+            topic: Topic::parse(&self.topic),
+            from: dates::parse_date(&self.from),
+            to: dates::parse_date(&self.to),
+        }
+    }
 }
 
 #[derive(askama::Template)]
@@ -562,9 +575,8 @@ const FOLLOW_UPS_PER_GROUP: i64 = 25;
 pub async fn follow_ups(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: SessionCookie,
 ) -> Result<HttpResponse, AppError> {
-    let (jc, uid) = (user.jobcenter_id, user.id);
     let today = today(&state);
     let week_end = dates::end_of_week(today);
     let yesterday = today.pred_opt();
@@ -576,9 +588,9 @@ pub async fn follow_ups(
         ("this_week", "Resten af ugen", tomorrow, Some(week_end)),
         ("later", "Senere", next_week, None),
     ];
-    let (groups, feed_since) = state
-        .db
-        .run(move |c| {
+    let (_, (groups, feed_since)) = session
+        .run(&state, move |c, user| {
+            let (jc, uid) = (user.jobcenter_id, user.id);
             let mut out = Vec::with_capacity(groups.len());
             for (key, title, from, to) in groups {
                 let mut items =

@@ -8,11 +8,12 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::CurrentUser;
+use super::auth::{CurrentUser, SessionCookie};
 use super::charts;
 use super::views::{
     Choice, FieldErrors, Layout, Page, local_date, redirect_with_flash, url_encode,
 };
+use crate::db::DbConn;
 use crate::domain::{csv_io, cvr, dates};
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -34,18 +35,18 @@ struct Checkbox {
 
 /// Managers see every campaign; a consultant the ones they are on.
 async fn viewable(state: &AppState, user: &CurrentUser, id: i64) -> Result<Campaign, AppError> {
-    let (jc, uid, manager) = (user.jobcenter_id, user.id, user.role >= Role::Manager);
-    state
-        .db
-        .run(move |c| {
-            let campaign = Campaign::find(c, jc, id)?;
-            if manager || Campaign::is_consultant(c, id, uid)? {
-                Ok(campaign)
-            } else {
-                Err(AppError::Forbidden)
-            }
-        })
-        .await
+    let user = user.clone();
+    state.db.run(move |c| viewable_in(c, &user, id)).await
+}
+
+/// [`viewable`] inside a database call that does more.
+fn viewable_in(c: &mut DbConn, user: &CurrentUser, id: i64) -> Result<Campaign, AppError> {
+    let campaign = Campaign::find(c, user.jobcenter_id, id)?;
+    if user.is_manager() || Campaign::is_consultant(c, id, user.id)? {
+        Ok(campaign)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 #[get("/campaigns")]
@@ -308,26 +309,24 @@ const EXPORT_LIMIT: i64 = 5000;
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: SessionCookie,
     path: web::Path<i64>,
     filter: web::Query<TargetFilter>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let campaign = viewable(&state, &user, id).await?;
-    let jc = user.jobcenter_id;
     let today = local_date(state.now());
     let list_filter = TargetListFilter {
         status: TargetStatus::parse(&filter.status),
         assigned_to: filter.consultant.parse::<i64>().ok(),
     };
     let after = Cursor::decode(&filter.after);
-    let (campaign, progress, (targets, next), consultants, placements) = state
-        .db
-        .run(move |c| {
+    let (user, (campaign, progress, (targets, next), placements)) = session
+        .run(&state, move |c, user| {
+            let campaign = viewable_in(c, user, id)?;
+            let jc = user.jobcenter_id;
             let progress = Progress::of(c, &campaign, today)?;
             let targets =
                 CampaignTarget::list(c, jc, id, list_filter, after.as_ref(), TARGETS_PER_PAGE)?;
-            let consultants = Campaign::consultants(c, id)?;
             let placements = Placement::list(
                 c,
                 jc,
@@ -338,16 +337,17 @@ pub async fn show(
                 None,
                 PLACEMENTS_SHOWN,
             )?;
-            Ok((campaign, progress, targets, consultants, placements))
+            Ok((campaign, progress, targets, placements))
         })
         .await?;
     let chart = charts::burn_up(&progress.weeks, campaign.target_companies);
-    let consultant_choices: Vec<ConsultantChoice> = consultants
-        .into_iter()
+    let consultant_choices: Vec<ConsultantChoice> = progress
+        .consultants
+        .iter()
         .map(|u| ConsultantChoice {
             id: u.id,
             value: u.id.to_string(),
-            label: u.name,
+            label: u.name.clone(),
         })
         .collect();
     let filter = filter.into_inner();

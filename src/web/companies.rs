@@ -15,6 +15,7 @@ use super::views::{
     staff_choices, url_encode,
 };
 use crate::domain::csv_io;
+use crate::domain::dates::dk_date;
 use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::activity::{Activity, ActivityQuery, ActivityRow};
@@ -93,10 +94,6 @@ struct ListRow {
     status_label: &'static str,
     fixed_contact_name: Option<String>,
     last_contact: Option<String>,
-}
-
-fn dk_date(d: chrono::NaiveDate) -> String {
-    d.format("%d-%m-%Y").to_string()
 }
 
 #[get("/companies")]
@@ -347,14 +344,13 @@ pub async fn create(
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: SessionCookie,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let jc = user.jobcenter_id;
-    let (company, contact_name, contacts, former, activities, placements) = state
-        .db
-        .run(move |c| {
+    let (user, (company, contact_name, contacts, former, activities, placements)) = session
+        .run(&state, move |c, user| {
+            let jc = user.jobcenter_id;
             let company = Company::find(c, jc, id)?;
             let contact_name = match company.fixed_contact_id {
                 Some(uid) => Some(User::find(c, jc, uid)?.name),

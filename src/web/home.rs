@@ -3,7 +3,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use diesel::RunQueryDsl;
 
 use super::AppState;
-use super::auth::CurrentUser;
+use super::auth::{CurrentUser, SessionCookie};
 use super::views::{self, Layout, Page};
 use crate::error::AppError;
 use crate::models::activity::Activity;
@@ -17,13 +17,12 @@ const TARGETS_SHOWN: i64 = 15;
 pub async fn index(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: SessionCookie,
 ) -> Result<HttpResponse, AppError> {
-    let (jc, uid) = (user.jobcenter_id, user.id);
     let today = views::local_date(state.now());
-    let ((overdue, due_today), (targets, total_targets)) = state
-        .db
-        .run(move |c| {
+    let (user, ((overdue, due_today), (targets, total_targets))) = session
+        .run(&state, move |c, user| {
+            let (jc, uid) = (user.jobcenter_id, user.id);
             Ok((
                 Activity::follow_up_counts(c, jc, uid, today)?,
                 CampaignTarget::open_for_user(c, jc, uid, TARGETS_SHOWN)?,

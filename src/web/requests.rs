@@ -8,7 +8,7 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::CurrentUser;
+use super::auth::{CurrentUser, SessionCookie};
 use super::views::{Choice, Layout, Page, dk_datetime, redirect_with_flash, url_encode};
 use crate::db::{DbConn, write_tx};
 use crate::domain::working_days::{self, ResponseStats};
@@ -88,18 +88,18 @@ struct RowView {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: SessionCookie,
     params: web::Query<InboxParams>,
 ) -> Result<HttpResponse, AppError> {
     let tab = InboxTab::parse(params.tab.trim()).unwrap_or(InboxTab::Open);
-    if tab == InboxTab::Spam {
-        user.require(Role::Admin)?;
-    }
-    let (jc, uid, before) = (user.jobcenter_id, user.id, params.before);
+    let before = params.before;
     let now = state.now();
-    let (page, (new, mine), promise_days, past_promise) = state
-        .db
-        .run(move |c| {
+    let (user, (page, (new, mine), promise_days, past_promise)) = session
+        .run(&state, move |c, user| {
+            if tab == InboxTab::Spam {
+                user.require(Role::Admin)?;
+            }
+            let (jc, uid) = (user.jobcenter_id, user.id);
             let promise_days = Settings::get(c, jc)?.answer_promise_days;
             let cutoff = working_days::past_promise_cutoff(now, f64::from(promise_days));
             Ok((
