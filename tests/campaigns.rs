@@ -708,6 +708,40 @@ async fn the_start_page_lists_the_first_fifteen_targets_not_contacted_first() {
 }
 
 #[actix_web::test]
+async fn the_start_page_fills_up_with_targets_under_way_by_name() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    running_campaign(&app, &manager, &seed, 20).await;
+    let mut conn = app.conn();
+    diesel::update(campaign_targets::table)
+        .set((
+            campaign_targets::assigned_to.eq(seed.consultant.id),
+            campaign_targets::status.eq("contacted"),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    // Two are not contacted yet: they come first, the 13 first under way by name follow.
+    diesel::update(
+        campaign_targets::table.filter(
+            campaign_targets::company_name_search
+                .like("%05")
+                .or(campaign_targets::company_name_search.like("%10")),
+        ),
+    )
+    .set(campaign_targets::status.eq("not_contacted"))
+    .execute(&mut conn)
+    .unwrap();
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let home = karen.get("/").await;
+    let at = |i: u32| home.body.find(&format!(">Målvirksomhed {i:02}<"));
+    let shown: Vec<u32> = (0..20).filter(|i| at(*i).is_some()).collect();
+    assert_eq!(shown, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert!(at(5) < at(10) && at(10) < at(0) && at(0) < at(1) && at(13) < at(14));
+    assert!(home.body.contains("Og 5 mere."));
+}
+
+#[actix_web::test]
 async fn the_campaign_page_shows_its_newest_placements_and_links_to_all() {
     let app = app().await;
     let seed = app.seed();
