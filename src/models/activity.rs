@@ -526,6 +526,7 @@ impl Activity {
         limit: i64,
     ) -> QueryResult<Vec<ActivityRow>> {
         let mut q = activities::table
+            .inner_join(companies::table)
             .filter(activities::jobcenter_id.eq(jobcenter_id))
             .into_boxed::<Backend>();
         if let Some(u) = query.user_id {
@@ -556,9 +557,9 @@ impl Activity {
         let rows = q
             .order((activities::occurred_on.desc(), activities::id.desc()))
             .limit(limit)
-            .select(Activity::as_select())
+            .select((Activity::as_select(), companies::name))
             .load(c)?;
-        with_names(c, rows)
+        with_names(c, jobcenter_id, rows)
     }
 
     /// A user's open follow-ups dated within `from..=to` (either end open), soonest first, at
@@ -674,11 +675,17 @@ fn refresh_last_contact(c: &mut DbConn, jobcenter_id: i64, company_id: i64) -> Q
     Ok(())
 }
 
-/// Adds consultant, company and contact names to a page of activities.
-fn with_names(c: &mut DbConn, rows: Vec<Activity>) -> QueryResult<Vec<ActivityRow>> {
-    let users = super::user_names(c, rows.iter().map(|a| a.user_id))?;
-    let companies = super::company_names(c, rows.iter().map(|a| a.company_id))?;
-    let contact_ids: Vec<i64> = rows.iter().filter_map(|a| a.contact_person_id).collect();
+/// Adds consultant and contact names to a page of activities with their company's name.
+fn with_names(
+    c: &mut DbConn,
+    jobcenter_id: i64,
+    rows: Vec<(Activity, String)>,
+) -> QueryResult<Vec<ActivityRow>> {
+    let users = super::user_names(c, jobcenter_id)?;
+    let contact_ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|(a, _)| a.contact_person_id)
+        .collect();
     let contacts: HashMap<i64, String> = if contact_ids.is_empty() {
         HashMap::new()
     } else {
@@ -692,7 +699,7 @@ fn with_names(c: &mut DbConn, rows: Vec<Activity>) -> QueryResult<Vec<ActivityRo
     };
     Ok(rows
         .into_iter()
-        .map(|a| ActivityRow {
+        .map(|(a, company_name)| ActivityRow {
             kind_label: a.kind.label(),
             topic_labels: decode_topics(&a.topics)
                 .into_iter()
@@ -700,7 +707,7 @@ fn with_names(c: &mut DbConn, rows: Vec<Activity>) -> QueryResult<Vec<ActivityRo
                 .collect(),
             outcome_label: a.outcome.map(Outcome::label),
             user_name: users.get(&a.user_id).cloned().unwrap_or_default(),
-            company_name: companies.get(&a.company_id).cloned().unwrap_or_default(),
+            company_name,
             contact_name: a
                 .contact_person_id
                 .and_then(|id| contacts.get(&id).cloned())

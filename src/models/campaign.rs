@@ -644,7 +644,7 @@ impl CampaignTarget {
         } else {
             None
         };
-        let names = super::user_names(c, rows.iter().filter_map(|(t, ..)| t.assigned_to))?;
+        let names = super::user_names(c, jobcenter_id)?;
         let rows = rows
             .into_iter()
             .map(|(target, company_name, city, _)| TargetRow {

@@ -32,41 +32,15 @@ pub struct Choice {
     pub label: String,
 }
 
-/// Names of the given users, for the rows of a list page (no query for an empty page).
+/// Names of the jobcenter's staff by id, for the rows of a list page. The whole roster is one
+/// cached statement; a lookup by an IN list of ids would be prepared anew on every call.
 pub fn user_names(
     c: &mut crate::db::DbConn,
-    ids: impl IntoIterator<Item = i64>,
+    jobcenter_id: i64,
 ) -> diesel::QueryResult<std::collections::HashMap<i64, String>> {
-    use crate::db::schema::users;
-    use diesel::prelude::*;
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    Ok(users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::name))
-        .load::<(i64, String)>(c)?
+    Ok(user::User::roster(c, jobcenter_id)?
         .into_iter()
-        .collect())
-}
-
-/// Names of the given companies, for the rows of a list page (no query for an empty page).
-pub fn company_names(
-    c: &mut crate::db::DbConn,
-    ids: impl IntoIterator<Item = i64>,
-) -> diesel::QueryResult<std::collections::HashMap<i64, String>> {
-    use crate::db::schema::companies;
-    use diesel::prelude::*;
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    Ok(companies::table
-        .filter(companies::id.eq_any(ids))
-        .select((companies::id, companies::name))
-        .load::<(i64, String)>(c)?
-        .into_iter()
+        .map(|u| (u.id, u.name))
         .collect())
 }
 

@@ -13,7 +13,7 @@ use super::company::Company;
 use super::settings::Settings;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::schema::placements;
+use crate::db::schema::{companies, placements};
 use crate::db::{DbConn, write_tx};
 use crate::domain::csv_io::parse_decimal;
 use crate::domain::{cpr_guard, dates};
@@ -453,6 +453,7 @@ impl Placement {
         limit: i64,
     ) -> QueryResult<Vec<PlacementRow>> {
         let mut q = placements::table
+            .inner_join(companies::table)
             .filter(placements::jobcenter_id.eq(jobcenter_id))
             .into_boxed::<Backend>();
         if let Some(v) = query.company_id {
@@ -486,23 +487,19 @@ impl Placement {
         let rows = q
             .order((placements::start_on.desc(), placements::id.desc()))
             .limit(limit)
-            .select(Placement::as_select())
-            .load(c)?;
-        let company_names = super::company_names(c, rows.iter().map(|p| p.company_id))?;
-        let user_names = super::user_names(c, rows.iter().map(|p| p.user_id))?;
+            .select((Placement::as_select(), companies::name))
+            .load::<(Placement, String)>(c)?;
+        let user_names = super::user_names(c, jobcenter_id)?;
         Ok(rows
             .into_iter()
-            .map(|p| PlacementRow {
+            .map(|(p, company_name)| PlacementRow {
                 kind_label: p.kind.label(),
                 status_label: p.status.label(),
                 result_label: p.result.map(PlacementResult::label),
                 hours: format_hours(p.hours_per_week),
                 start: dates::dk_date(p.start_on),
                 end: p.end_on.map(dates::dk_date),
-                company_name: company_names
-                    .get(&p.company_id)
-                    .cloned()
-                    .unwrap_or_default(),
+                company_name,
                 user_name: user_names.get(&p.user_id).cloned().unwrap_or_default(),
                 placement: p,
             })
