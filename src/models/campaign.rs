@@ -958,22 +958,30 @@ pub struct WeekPoint {
 
 impl Progress {
     pub fn of(c: &mut DbConn, campaign: &Campaign, today: NaiveDate) -> QueryResult<Progress> {
-        // Counted within one covering index: per consultant and status, and per visit date.
-        let counts: Vec<(Option<i64>, TargetStatus, i64)> = campaign_targets::table
-            .filter(campaign_targets::campaign_id.eq(campaign.id))
-            .group_by((campaign_targets::assigned_to, campaign_targets::status))
-            .select((
-                campaign_targets::assigned_to,
-                campaign_targets::status,
-                count_star(),
-            ))
-            .load(c)?;
-        let visits: Vec<(Option<NaiveDate>, i64)> = campaign_targets::table
-            .filter(campaign_targets::campaign_id.eq(campaign.id))
-            .filter(campaign_targets::visited_on.is_not_null())
-            .group_by(campaign_targets::visited_on)
-            .select((campaign_targets::visited_on, count_star()))
-            .load(c)?;
+        // Counted in one walk of a covering index, grouped in its order (no sort): per status,
+        // consultant and visit date.
+        let groups: Vec<(TargetStatus, Option<i64>, Option<NaiveDate>, i64)> =
+            campaign_targets::table
+                .filter(campaign_targets::campaign_id.eq(campaign.id))
+                .group_by((
+                    campaign_targets::status,
+                    campaign_targets::assigned_to,
+                    campaign_targets::visited_on,
+                ))
+                .select((
+                    campaign_targets::status,
+                    campaign_targets::assigned_to,
+                    campaign_targets::visited_on,
+                    count_star(),
+                ))
+                .load(c)?;
+        let counts: Vec<(Option<i64>, TargetStatus, i64)> =
+            groups.iter().map(|(s, a, _, n)| (*a, *s, *n)).collect();
+        let visits: Vec<(Option<NaiveDate>, i64)> = groups
+            .iter()
+            .filter(|(_, _, v, _)| v.is_some())
+            .map(|(_, _, v, n)| (*v, *n))
+            .collect();
         let count = |keep: &dyn Fn(Option<i64>, TargetStatus) -> bool| -> i64 {
             counts
                 .iter()
