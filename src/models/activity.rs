@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::max;
+use diesel::dsl::{max, not};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -575,7 +575,7 @@ impl Activity {
         let mut q = activities::table
             .inner_join(companies::table)
             .filter(activities::user_id.eq(user_id))
-            .filter(activities::follow_up_done.eq(false))
+            .filter(not(activities::follow_up_done))
             .filter(activities::follow_up_on.is_not_null())
             .filter(activities::jobcenter_id.eq(jobcenter_id))
             .into_boxed::<<DbConn as Connection>::Backend>();
@@ -624,7 +624,7 @@ impl Activity {
     ) -> QueryResult<i64> {
         let mut q = activities::table
             .filter(activities::user_id.eq(user_id))
-            .filter(activities::follow_up_done.eq(false))
+            .filter(not(activities::follow_up_done))
             .filter(activities::follow_up_on.is_not_null())
             .filter(activities::jobcenter_id.eq(jobcenter_id))
             .into_boxed::<<DbConn as Connection>::Backend>();
@@ -647,7 +647,8 @@ impl Activity {
         let open = || {
             activities::table
                 .filter(activities::user_id.eq(user_id))
-                .filter(activities::follow_up_done.eq(false))
+                .filter(not(activities::follow_up_done))
+                .filter(activities::follow_up_on.is_not_null())
                 .filter(activities::jobcenter_id.eq(jobcenter_id))
         };
         let overdue = open()
