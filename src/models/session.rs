@@ -4,8 +4,7 @@
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
-use super::jobcenter::Jobcenter;
-use super::user::User;
+use super::user::Role;
 use crate::crypto;
 use crate::db::DbConn;
 use crate::db::schema::{jobcenters, sessions, users};
@@ -14,6 +13,22 @@ pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
 pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(12);
 /// `last_seen_at` is written at most this often, not on every request.
 const TOUCH_INTERVAL: TimeDelta = TimeDelta::seconds(60);
+
+/// The signed-in user as every request needs them: only these columns are read.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct SessionUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    #[diesel(select_expression = jobcenters::id)]
+    pub jobcenter_id: i64,
+    #[diesel(select_expression = jobcenters::name)]
+    pub jobcenter_name: String,
+    #[diesel(select_expression = jobcenters::slug)]
+    pub jobcenter_slug: String,
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
@@ -45,32 +60,32 @@ impl Session {
         c: &mut DbConn,
         id: &str,
         now: NaiveDateTime,
-    ) -> QueryResult<Option<(User, Jobcenter)>> {
+    ) -> QueryResult<Option<SessionUser>> {
         let found = sessions::table
             .inner_join(users::table.inner_join(jobcenters::table))
             .filter(sessions::id.eq(id))
             .select((
-                Session::as_select(),
-                User::as_select(),
-                Jobcenter::as_select(),
+                sessions::created_at,
+                sessions::last_seen_at,
+                users::active,
+                SessionUser::as_select(),
             ))
-            .first::<(Session, User, Jobcenter)>(c)
+            .first::<(NaiveDateTime, NaiveDateTime, bool, SessionUser)>(c)
             .optional()?;
-        let Some((session, user, jobcenter)) = found else {
+        let Some((created_at, last_seen_at, active, user)) = found else {
             return Ok(None);
         };
-        let expired = now - session.last_seen_at > IDLE_TIMEOUT
-            || now - session.created_at > ABSOLUTE_TIMEOUT;
-        if expired || !user.active {
+        let expired = now - last_seen_at > IDLE_TIMEOUT || now - created_at > ABSOLUTE_TIMEOUT;
+        if expired || !active {
             Session::delete(c, id)?;
             return Ok(None);
         }
-        if now - session.last_seen_at > TOUCH_INTERVAL {
+        if now - last_seen_at > TOUCH_INTERVAL {
             diesel::update(sessions::table.find(id))
                 .set(sessions::last_seen_at.eq(now))
                 .execute(c)?;
         }
-        Ok(Some((user, jobcenter)))
+        Ok(Some(user))
     }
 
     pub fn delete(c: &mut DbConn, id: &str) -> QueryResult<()> {

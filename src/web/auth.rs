@@ -158,19 +158,19 @@ impl CurrentUser {
         session_id: String,
         now: chrono::NaiveDateTime,
     ) -> Result<Option<CurrentUser>, AppError> {
-        let Some((user, jobcenter)) = Session::resolve(c, &session_id, now)? else {
+        let Some(user) = Session::resolve(c, &session_id, now)? else {
             return Ok(None);
         };
-        let open_requests = ContactRequest::count_open_for(c, jobcenter.id, user.id)?;
+        let open_requests = ContactRequest::count_open_for(c, user.jobcenter_id, user.id)?;
         Ok(Some(CurrentUser {
             id: user.id,
             name: user.name,
             email: user.email,
             role: user.role,
             role_label: user.role.label(),
-            jobcenter_id: jobcenter.id,
-            jobcenter_name: jobcenter.name,
-            jobcenter_slug: jobcenter.slug,
+            jobcenter_id: user.jobcenter_id,
+            jobcenter_name: user.jobcenter_name,
+            jobcenter_slug: user.jobcenter_slug,
             open_requests,
             session_id,
         }))
