@@ -8,7 +8,6 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::future::LocalBoxFuture;
-use serde::Serialize;
 
 use super::AppState;
 use crate::crypto;
@@ -27,7 +26,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The signed-in member of staff. Role and jobcenter come from the database on every request,
 /// never from the request itself, so a role change or a disabled account takes effect at once.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub id: i64,
     pub name: String,
@@ -40,7 +39,6 @@ pub struct CurrentUser {
     /// Contact requests waiting for this user: new ones plus those assigned to them that are
     /// not answered yet (shown in the navigation).
     pub open_requests: i64,
-    #[serde(skip)]
     pub session_id: String,
 }
 

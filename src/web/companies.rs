@@ -82,8 +82,7 @@ impl ListParams {
     }
 }
 
-/// What a row of the company list shows (only that: the page's context is built per request).
-#[derive(Serialize)]
+/// What a row of the company list shows.
 struct ListRow {
     id: i64,
     name: String,
