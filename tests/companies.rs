@@ -90,6 +90,8 @@ async fn a_consultant_creates_a_company_and_sees_it() {
     let id = create(&client, &fields).await;
     let page = client.get(&format!("/companies/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
+    // The message was shown once, after the redirect; the next page is without it.
+    assert!(!page.body.contains("er oprettet."));
     for text in [
         "Køge Havnekiosk ApS",
         number.as_str(),

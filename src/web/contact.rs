@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{client_ip, csrf_token};
-use super::views::{FieldErrors, redirect, url_encode};
+use super::views::{FieldErrors, html_response, redirect, url_encode};
 use crate::crypto::{self, Keys};
 use crate::domain::working_days;
 use crate::error::AppError;
@@ -72,20 +72,6 @@ fn read_stamp(keys: &Keys, signed: &str) -> Option<Stamp> {
     })
 }
 
-/// Renders a page of the public form. Its layout has no staff navigation or flash messages,
-/// so the page holds all it shows; only the form page asks for a form token.
-pub(super) fn render_public(
-    status: StatusCode,
-    page: &impl askama::Template,
-) -> Result<HttpResponse, AppError> {
-    let html = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(html))
-}
-
 /// The form of a jobcenter, fresh or with the errors of a submission (422).
 async fn form_page(
     req: &HttpRequest,
@@ -102,7 +88,7 @@ async fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    render_public(
+    html_response(
         status,
         &FormPage {
             jobcenter_name: Some(&jobcenter.name),
@@ -175,7 +161,7 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespo
             )
             .await
         }
-        _ => render_public(
+        _ => html_response(
             StatusCode::OK,
             &ChoosePage {
                 jobcenter_name: None,
@@ -245,7 +231,7 @@ async fn submit(
             .run(move |c| Ok(ContactFormHit::is_limited(c, &h, max, now)?))
             .await?;
     if limited {
-        let mut res = render_public(
+        let mut res = html_response(
             StatusCode::TOO_MANY_REQUESTS,
             &LimitedPage {
                 jobcenter_name: Some(&jobcenter.name),
@@ -342,7 +328,7 @@ async fn thanks(
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
     let days = settings.answer_promise_days.max(0) as u32;
     let due = working_days::add_working_days(state.now().date(), days);
-    render_public(
+    html_response(
         StatusCode::OK,
         &ThanksPage {
             jobcenter_name: Some(&jobcenter.name),

@@ -7,7 +7,7 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::AppState;
-use super::contact::render_public;
+use super::views::html_response;
 use super::views::message_page;
 use crate::error::{AppError, UserMessage};
 
@@ -109,7 +109,7 @@ fn error_html(
     let message = message.map(|m| m.0);
     let text = message.as_deref().unwrap_or(text);
     let res = if public {
-        render_public(
+        html_response(
             status,
             &ContactErrorPage {
                 jobcenter_name: None,

@@ -144,16 +144,27 @@ impl<'a> Page<'a> {
             flash,
             errors: self.errors,
         };
-        let html = page(layout)
-            .render()
-            .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-        let mut res = HttpResponse::build(self.status);
-        res.content_type("text/html; charset=utf-8");
+        let mut res = html_response(self.status, &page(layout))?;
         if had_flash {
-            res.cookie(removal_cookie(FLASH_COOKIE));
+            res.add_cookie(&removal_cookie(FLASH_COOKIE))
+                .map_err(AppError::internal)?;
         }
-        Ok(res.body(html))
+        Ok(res)
     }
+}
+
+/// A rendered template as the response; the pages for visitors who are not signed in (the
+/// public contact form) use it directly, as they have no layout of their own to fill.
+pub fn html_response(
+    status: StatusCode,
+    page: &impl askama::Template,
+) -> Result<HttpResponse, AppError> {
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 /// The escaper of every HTML template (see askama.toml): the five characters that matter in
