@@ -100,6 +100,23 @@ pub struct CompanySummary {
     pub name_search: String,
 }
 
+impl From<Company> for CompanySummary {
+    fn from(c: Company) -> Self {
+        CompanySummary {
+            id: c.id,
+            cvr: c.cvr,
+            p_number: c.p_number,
+            name: c.name,
+            postcode: c.postcode,
+            city: c.city,
+            status: c.status,
+            fixed_contact_id: c.fixed_contact_id,
+            last_contact_on: c.last_contact_on,
+            name_search: c.name_search,
+        }
+    }
+}
+
 /// A company form (or an import row) as typed.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]

@@ -194,38 +194,6 @@ pub struct ShowParams {
     find: String,
 }
 
-struct CompanyHit {
-    id: i64,
-    name: String,
-    cvr: String,
-    p_number: Option<String>,
-    city: String,
-}
-
-impl From<Company> for CompanyHit {
-    fn from(c: Company) -> Self {
-        CompanyHit {
-            id: c.id,
-            name: c.name,
-            cvr: c.cvr,
-            p_number: c.p_number,
-            city: c.city,
-        }
-    }
-}
-
-impl From<CompanySummary> for CompanyHit {
-    fn from(c: CompanySummary) -> Self {
-        CompanyHit {
-            id: c.id,
-            name: c.name,
-            cvr: c.cvr,
-            p_number: c.p_number,
-            city: c.city,
-        }
-    }
-}
-
 struct EventView {
     label: &'static str,
     details: String,
@@ -327,9 +295,9 @@ pub async fn show(
         first_answer: request.first_answer_at.map(dk_datetime),
         phone_link: request.phone.replace(' ', ""),
         r: request,
-        company: company.map(CompanyHit::from),
-        suggestions: suggestions.into_iter().map(CompanyHit::from).collect(),
-        hits: hits.into_iter().map(CompanyHit::from).collect(),
+        company: company.map(CompanySummary::from),
+        suggestions: suggestions.into_iter().map(CompanySummary::from).collect(),
+        hits,
         find,
         events,
         staff: staff_choices,
@@ -359,9 +327,9 @@ struct ShowPage {
     first_answer: Option<String>,
     /// The phone number for a tel: link.
     phone_link: String,
-    company: Option<CompanyHit>,
-    suggestions: Vec<CompanyHit>,
-    hits: Vec<CompanyHit>,
+    company: Option<CompanySummary>,
+    suggestions: Vec<CompanySummary>,
+    hits: Vec<CompanySummary>,
     find: String,
     events: Vec<EventView>,
     staff: Vec<Choice>,
