@@ -445,3 +445,48 @@ async fn throttled_sign_ins_say_when_to_retry() {
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(res.header("retry-after"), "900");
 }
+
+/// The busiest pages check the session inside their own database call (`SessionCookie`); they
+/// must answer strangers and ended sessions exactly as every other page does.
+#[actix_web::test]
+async fn pages_that_check_the_session_in_their_own_query_refuse_like_the_others() {
+    let app = app().await;
+    app.seed();
+    let pages = [
+        ("/", ""),
+        ("/companies?q=a", "%2Fcompanies%3Fq%3Da"),
+        ("/companies/1", "%2Fcompanies%2F1"),
+        ("/follow-ups", "%2Ffollow-ups"),
+        ("/activities", "%2Factivities"),
+        ("/campaigns/1", "%2Fcampaigns%2F1"),
+        ("/requests", "%2Frequests"),
+    ];
+    let stranger = app.client();
+    for (path, next) in pages {
+        let res = stranger.get(path).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
+        let expected = if next.is_empty() {
+            "/login".to_string()
+        } else {
+            format!("/login?next={next}")
+        };
+        assert_eq!(res.location(), expected, "{path}");
+    }
+
+    let client = app.signed_in("konsulent@koege.dk").await;
+    // A refusal inside the page's own query still shows the signed-in layout.
+    let spam = client.get("/requests?tab=spam").await;
+    assert_eq!(spam.status, StatusCode::FORBIDDEN);
+    assert!(spam.body.contains("Log ud"));
+    app.clock.advance(TimeDelta::minutes(31));
+    for (path, next) in pages {
+        let res = client.get(path).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
+        let expected = if next.is_empty() {
+            "/login?reason=expired".to_string()
+        } else {
+            format!("/login?next={next}&reason=expired")
+        };
+        assert_eq!(res.location(), expected, "{path}");
+    }
+}

@@ -159,9 +159,20 @@ pub fn weekday_da(day: NaiveDate) -> &'static str {
     }
 }
 
+/// "mandag 23-11-2026": a due date as receipts and the thank-you page give it.
+pub fn weekday_and_date(day: NaiveDate) -> String {
+    format!("{} {}", weekday_da(day), super::dates::dk_date(day))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_due_date_names_its_weekday() {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(weekday_and_date(monday), "mandag 23-11-2026");
+    }
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()

@@ -369,10 +369,6 @@ fn refuse(message: &str) -> WriteError {
     WriteError::invalid("action", message)
 }
 
-fn dk_date(d: chrono::NaiveDate) -> String {
-    format!("{} {}", working_days::weekday_da(d), d.format("%d-%m-%Y"))
-}
-
 /// The company a request is about — by P-number, else by CVR (a single match, or the head
 /// office without a P-number) — and its fixed contact when that is an active member of staff.
 fn route(
@@ -481,7 +477,7 @@ fn notify_assignee(
         company = request.company_name,
         topic = request.topic.label(),
         days = settings.answer_promise_days,
-        due = dk_date(due),
+        due = working_days::weekday_and_date(due),
         base = mail.base_url,
         id = request.id,
     );
@@ -678,7 +674,7 @@ impl ContactRequest {
                 topic = request.topic.label().to_lowercase(),
                 received = now.format("%d-%m-%Y"),
                 days = settings.answer_promise_days,
-                due = dk_date(due),
+                due = working_days::weekday_and_date(due),
                 jobcenter = jobcenter.name,
             );
             notify(

@@ -95,6 +95,9 @@ impl FromRequest for CurrentUser {
     }
 }
 
+/// The SHA-256 of the request's session token, as the sessions table keys it.
+struct SessionHash(String);
+
 /// The session cookie of a request, before it is checked. A page that reads the database
 /// anyway takes this rather than [`CurrentUser`] and checks the session in its own database
 /// call ([`SessionCookie::run`]): one trip to the database thread instead of two.
@@ -105,12 +108,16 @@ pub struct SessionCookie {
 
 impl SessionCookie {
     fn of(req: &HttpRequest) -> Result<SessionCookie, AppError> {
-        let token = req
-            .cookie(SESSION_COOKIE)
+        let cached = req.extensions().get::<SessionHash>().map(|h| h.0.clone());
+        let session_id = cached
+            .or_else(|| {
+                req.cookie(SESSION_COOKIE)
+                    .map(|c| crypto::sha256_hex(c.value()))
+            })
             .ok_or_else(|| unauthenticated(req, false))?;
         Ok(SessionCookie {
             req: req.clone(),
-            session_id: crypto::sha256_hex(token.value()),
+            session_id,
         })
     }
 
@@ -243,9 +250,9 @@ pub fn csrf_token(req: &HttpRequest) -> String {
 }
 
 /// What a form token is bound to: the session when there is one, else the anonymous cookie.
-fn csrf_binding(req: &ServiceRequest) -> (String, Option<String>) {
-    if let Some(session) = req.cookie(SESSION_COOKIE) {
-        return (format!("s:{}", crypto::sha256_hex(session.value())), None);
+fn csrf_binding(req: &ServiceRequest, session: Option<&str>) -> (String, Option<String>) {
+    if let Some(hash) = session {
+        return (format!("s:{hash}"), None);
     }
     match req.cookie(ANON_COOKIE) {
         Some(anon) if !anon.value().is_empty() => (format!("a:{}", anon.value()), None),
@@ -320,7 +327,15 @@ pub async fn csrf_guard(
         .app_data::<web::Data<AppState>>()
         .cloned()
         .expect("app state is registered");
-    let (binding, new_anon) = csrf_binding(&req);
+    // The session token's hash is worked out once: the form token is bound to it, and the
+    // session is looked up by it (`SessionCookie`).
+    let session = req
+        .cookie(SESSION_COOKIE)
+        .map(|c| SessionHash(crypto::sha256_hex(c.value())));
+    let (binding, new_anon) = csrf_binding(&req, session.as_ref().map(|h| h.0.as_str()));
+    if let Some(hash) = session {
+        req.extensions_mut().insert(hash);
+    }
     req.extensions_mut().insert(CsrfToken {
         token: state.keys.csrf_token(&binding),
         used: std::cell::Cell::new(false),

@@ -334,11 +334,7 @@ async fn thanks(
             jobcenter_name: Some(&jobcenter.name),
             jobcenter: &jobcenter,
             promise_days: days,
-            due: format!(
-                "{} {}",
-                working_days::weekday_da(due),
-                due.format("%d-%m-%Y")
-            ),
+            due: working_days::weekday_and_date(due),
             receipt: query.kvittering == "1",
         },
     )
