@@ -774,7 +774,7 @@ impl ContactRequest {
             .count()
             .single_value()
             .assume_not_null();
-        diesel::select(new + mine).get_result(c)
+        crate::on_backend!(c, |c| diesel::select(new + mine).get_result(c))
     }
 
     /// How many open requests not answered yet were received before `cutoff` (see

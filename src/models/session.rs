@@ -61,7 +61,7 @@ impl Session {
         id: &str,
         now: NaiveDateTime,
     ) -> QueryResult<Option<SessionUser>> {
-        let found = sessions::table
+        let found = crate::on_backend!(c, |c| sessions::table
             .inner_join(users::table.inner_join(jobcenters::table))
             .filter(sessions::id.eq(id))
             .select((
@@ -71,7 +71,7 @@ impl Session {
                 SessionUser::as_select(),
             ))
             .first::<(NaiveDateTime, NaiveDateTime, bool, SessionUser)>(c)
-            .optional()?;
+            .optional())?;
         let Some((created_at, last_seen_at, active, user)) = found else {
             return Ok(None);
         };

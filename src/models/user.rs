@@ -101,11 +101,11 @@ impl User {
 
     /// The jobcenter's staff by name, only what lists and choices need.
     pub fn roster(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<Vec<StaffMember>> {
-        users::table
+        crate::on_backend!(c, |c| users::table
             .filter(users::jobcenter_id.eq(jobcenter_id))
             .order((users::name, users::id))
             .select(StaffMember::as_select())
-            .load(c)
+            .load(c))
     }
 
     pub fn record_login(c: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
