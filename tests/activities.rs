@@ -166,7 +166,7 @@ async fn follow_ups_are_listed_by_when_and_done_in_one_click() {
 }
 
 #[actix_web::test]
-async fn a_long_overdue_list_shows_its_count_and_the_oldest_twenty_five() {
+async fn a_long_overdue_list_shows_its_count_the_oldest_ten_and_all_of_them_page_by_page() {
     let app = app().await;
     let seed = app.seed();
     let company = app.add_company(&seed.jobcenter, "Mange Opfølgninger A/S");
@@ -194,10 +194,66 @@ async fn a_long_overdue_list_shows_its_count_and_the_oldest_twenty_five() {
     let overdue = &page.body
         [page.body.find("id=\"h-overdue\"").unwrap()..page.body.find("id=\"h-today\"").unwrap()];
     assert!(overdue.contains("Overskredet <span class=\"count\">(28)</span>"));
-    assert!(overdue.contains("Viser de 25 første af 28"));
-    assert!(overdue.contains("Note nummer 00") && overdue.contains("Note nummer 24"));
-    assert!(!overdue.contains("Note nummer 25"));
-    assert_eq!(overdue.matches("Mange Opfølgninger A/S</a>").count(), 25);
+    assert!(overdue.contains("Viser de 10 første af 28"));
+    assert!(overdue.contains("Note nummer 00") && overdue.contains("Note nummer 09"));
+    assert!(!overdue.contains("Note nummer 10"));
+    assert_eq!(overdue.matches("Mange Opfølgninger A/S</a>").count(), 10);
+    assert!(overdue.contains("<a href=\"/follow-ups?group=overdue\">Se alle 28"));
+
+    // The group's own page: all 28, oldest first.
+    let all = client.get("/follow-ups?group=overdue").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(
+        all.body
+            .contains("<h1>Overskredet <span class=\"count\">(28)</span></h1>")
+    );
+    assert_eq!(all.body.matches("Mange Opfølgninger A/S</a>").count(), 28);
+    let at = |n: u32| all.body.find(&format!("Note nummer {n:02}")).unwrap();
+    assert!(at(0) < at(10) && at(10) < at(27));
+    assert!(!all.body.contains("rel=\"next\""), "28 fit on one page");
+    assert!(!all.body.contains("id=\"h-today\""), "only the one group");
+    assert!(all.body.contains("name=\"group\" value=\"overdue\""));
+    assert!(!page.body.contains("name=\"group\""));
+
+    // Page by page: after the tenth, the eleventh comes first.
+    let ids: Vec<&str> = all
+        .body
+        .split("action=\"/activities/")
+        .skip(1)
+        .map(|rest| rest.split('/').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 28);
+    let tenth_day = today - chrono::Days::new(40 - 9);
+    let rest = client
+        .get(&format!(
+            "/follow-ups?group=overdue&after={tenth_day}.{}",
+            ids[9]
+        ))
+        .await;
+    assert_eq!(rest.body.matches("Mange Opfølgninger A/S</a>").count(), 18);
+    assert!(rest.body.contains("Note nummer 10") && !rest.body.contains("Note nummer 09"));
+    assert!(
+        rest.body
+            .contains("<a href=\"/follow-ups?group=overdue\">Første side</a>")
+    );
+    // A cursor that makes no sense shows the first page.
+    let odd = client
+        .get("/follow-ups?group=overdue&after=ig%C3%A5r.x")
+        .await;
+    assert_eq!(odd.body.matches("Mange Opfølgninger A/S</a>").count(), 28);
+
+    // "Udført" on the group's page comes back to it.
+    let done = client
+        .post_from(
+            "/follow-ups?group=overdue",
+            &format!("/activities/{}/follow-up", ids[0]),
+            &[("done", "1"), ("group", "overdue")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), "/follow-ups?group=overdue");
+    let after_done = client.get("/follow-ups?group=overdue").await;
+    assert!(after_done.body.contains("(27)") && !after_done.body.contains("Note nummer 00"));
 }
 
 #[actix_web::test]

@@ -192,10 +192,10 @@ async fn no_page_query_scans_a_table() {
         .unwrap())
     });
     check("follow-ups", &mut |c| {
-        ran(Activity::open_follow_ups(c, jc, uid, Some(today), None, 51).unwrap())
+        ran(Activity::open_follow_ups(c, jc, uid, Some(today), None, None, 51).unwrap())
     });
     check("overdue follow-ups", &mut |c| {
-        ran(Activity::open_follow_ups(c, jc, uid, None, today.pred_opt(), 51).unwrap())
+        ran(Activity::open_follow_ups(c, jc, uid, None, today.pred_opt(), None, 51).unwrap())
     });
     check("follow-up group count", &mut |c| {
         ran(Activity::count_open_follow_ups(c, jc, uid, Some(today), None).unwrap())
@@ -378,7 +378,7 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
             "follow-ups",
             follow_ups,
             Box::new(|c| {
-                Activity::open_follow_ups(c, jc, uid, Some(today), None, 51).unwrap();
+                Activity::open_follow_ups(c, jc, uid, Some(today), None, None, 51).unwrap();
             }),
         ),
         (

@@ -563,40 +563,40 @@ impl Activity {
     }
 
     /// A user's open follow-ups dated within `from..=to` (either end open), soonest first, at
-    /// most `limit` of them.
+    /// most `limit` of them, after the (date, id) of the last one shown.
     pub fn open_follow_ups(
         c: &mut DbConn,
         jobcenter_id: i64,
         user_id: i64,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
+        after: Option<(NaiveDate, i64)>,
         limit: i64,
     ) -> QueryResult<Vec<FollowUp>> {
-        let mut q = activities::table
-            .inner_join(companies::table)
-            .filter(activities::user_id.eq(user_id))
-            .filter(not(activities::follow_up_done))
-            .filter(activities::follow_up_on.is_not_null())
-            .filter(activities::jobcenter_id.eq(jobcenter_id))
-            .into_boxed::<<DbConn as Connection>::Backend>();
-        if let Some(from) = from {
-            q = q.filter(activities::follow_up_on.ge(from));
-        }
-        if let Some(to) = to {
-            q = q.filter(activities::follow_up_on.le(to));
-        }
-        let rows: Vec<(i64, i64, Option<NaiveDate>, String, ActivityKind, String)> = q
-            .order((activities::follow_up_on, activities::id))
-            .limit(limit)
-            .select((
-                activities::id,
-                activities::company_id,
-                activities::follow_up_on,
-                activities::follow_up_note,
-                activities::kind,
-                companies::name,
-            ))
-            .load(c)?;
+        let (from, to) = follow_up_range(from, to);
+        // The index range starts at the cursor's date; within that date, after its id. Without
+        // a cursor the second condition holds for every row (ids are positive).
+        let (after_on, after_id) = after.unwrap_or((from, 0));
+        let from = from.max(after_on);
+        let rows: Vec<(i64, i64, Option<NaiveDate>, String, ActivityKind, String)> =
+            crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
+                .filter(
+                    activities::follow_up_on
+                        .gt(after_on)
+                        .or(activities::id.gt(after_id)),
+                )
+                .inner_join(companies::table)
+                .order((activities::follow_up_on, activities::id))
+                .limit(limit)
+                .select((
+                    activities::id,
+                    activities::company_id,
+                    activities::follow_up_on,
+                    activities::follow_up_note,
+                    activities::kind,
+                    companies::name,
+                ))
+                .load(c))?;
         Ok(rows
             .into_iter()
             .filter_map(|(activity_id, company_id, on, note, kind, company_name)| {
@@ -622,19 +622,10 @@ impl Activity {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> QueryResult<i64> {
-        let mut q = activities::table
-            .filter(activities::user_id.eq(user_id))
-            .filter(not(activities::follow_up_done))
-            .filter(activities::follow_up_on.is_not_null())
-            .filter(activities::jobcenter_id.eq(jobcenter_id))
-            .into_boxed::<<DbConn as Connection>::Backend>();
-        if let Some(from) = from {
-            q = q.filter(activities::follow_up_on.ge(from));
-        }
-        if let Some(to) = to {
-            q = q.filter(activities::follow_up_on.le(to));
-        }
-        q.count().get_result(c)
+        let (from, to) = follow_up_range(from, to);
+        crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
+            .count()
+            .get_result(c))
     }
 
     /// How many of a user's open follow-ups are overdue and due today.
@@ -644,23 +635,36 @@ impl Activity {
         user_id: i64,
         today: NaiveDate,
     ) -> QueryResult<(i64, i64)> {
-        let open = || {
-            activities::table
-                .filter(activities::user_id.eq(user_id))
-                .filter(not(activities::follow_up_done))
-                .filter(activities::follow_up_on.is_not_null())
-                .filter(activities::jobcenter_id.eq(jobcenter_id))
+        let overdue = match today.pred_opt() {
+            Some(yesterday) => {
+                Self::count_open_follow_ups(c, jobcenter_id, user_id, None, Some(yesterday))?
+            }
+            None => 0,
         };
-        let overdue = open()
-            .filter(activities::follow_up_on.lt(today))
-            .count()
-            .get_result(c)?;
-        let due_today = open()
-            .filter(activities::follow_up_on.eq(today))
-            .count()
-            .get_result(c)?;
+        let due_today =
+            Self::count_open_follow_ups(c, jobcenter_id, user_id, Some(today), Some(today))?;
         Ok((overdue, due_today))
     }
+}
+
+/// An open end of a follow-up range as a date no follow-up is before or after, so that every
+/// range is the same statement (prepared once) and one range of the index.
+fn follow_up_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (NaiveDate, NaiveDate) {
+    let first = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+    (from.unwrap_or(first), to.unwrap_or(last))
+}
+
+/// A user's open follow-ups dated `from..=to`: the rows of the partial index
+/// `activities_open_follow_ups`, whose condition the filters repeat so both planners use it.
+#[diesel::dsl::auto_type]
+fn open_follow_ups_of(jobcenter_id: i64, user_id: i64, from: NaiveDate, to: NaiveDate) -> _ {
+    activities::table
+        .filter(activities::jobcenter_id.eq(jobcenter_id))
+        .filter(activities::user_id.eq(user_id))
+        .filter(not(activities::follow_up_done))
+        .filter(activities::follow_up_on.is_not_null())
+        .filter(activities::follow_up_on.between(from, to))
 }
 
 /// Keeps `companies.last_contact_on` equal to the company's latest activity.

@@ -567,37 +567,63 @@ struct FollowUpGroup {
     items: Vec<FollowUp>,
 }
 
-/// Follow-ups shown per group; a consultant with more sees the count and the soonest ones.
-/// Four groups of 25 cards are already a long page on a phone.
-const FOLLOW_UPS_PER_GROUP: i64 = 25;
+/// Follow-ups shown per group on the overview; a group with more links to all of them. Four
+/// groups stay a page a consultant can take in on a phone.
+const FOLLOW_UPS_PER_GROUP: i64 = 10;
+/// Follow-ups per page of one group.
+const FOLLOW_UPS_PER_PAGE: i64 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FollowUpsQuery {
+    /// One group (`overdue`, `today`, `this_week`, `later`) page by page; else the overview.
+    group: String,
+    /// The page after this follow-up: `date.id`.
+    after: String,
+}
+
+/// The (date, id) of a follow-up as the cursor of the next page, e.g. `2026-11-20.512`.
+fn follow_up_cursor(after: &str) -> Option<(NaiveDate, i64)> {
+    let (on, id) = after.split_once('.')?;
+    Some((on.parse().ok()?, id.parse().ok()?))
+}
 
 #[get("/follow-ups")]
 pub async fn follow_ups(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: SessionCookie,
+    query: web::Query<FollowUpsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let today = today(&state);
     let week_end = dates::end_of_week(today);
-    let yesterday = today.pred_opt();
-    let tomorrow = today.succ_opt();
-    let next_week = week_end.succ_opt();
     let groups = [
-        ("overdue", "Overskredet", None, yesterday),
+        ("overdue", "Overskredet", None, today.pred_opt()),
         ("today", "I dag", Some(today), Some(today)),
-        ("this_week", "Resten af ugen", tomorrow, Some(week_end)),
-        ("later", "Senere", next_week, None),
+        (
+            "this_week",
+            "Resten af ugen",
+            today.succ_opt(),
+            Some(week_end),
+        ),
+        ("later", "Senere", week_end.succ_opt(), None),
     ];
+    // One group page by page, or the first few of every group.
+    let one = groups.iter().find(|g| g.0 == query.group).copied();
+    let after = one.and_then(|_| follow_up_cursor(&query.after));
     let (_, (groups, feed_since)) = session
         .run(&state, move |c, user| {
             let (jc, uid) = (user.jobcenter_id, user.id);
-            let mut out = Vec::with_capacity(groups.len());
-            for (key, title, from, to) in groups {
-                let mut items =
-                    Activity::open_follow_ups(c, jc, uid, from, to, FOLLOW_UPS_PER_GROUP + 1)?;
+            let (shown, limit) = match one {
+                Some(group) => (vec![group], FOLLOW_UPS_PER_PAGE),
+                None => (groups.to_vec(), FOLLOW_UPS_PER_GROUP),
+            };
+            let mut out = Vec::with_capacity(shown.len());
+            for (key, title, from, to) in shown {
+                let mut items = Activity::open_follow_ups(c, jc, uid, from, to, after, limit + 1)?;
                 // Counted only when the group is longer than what is shown.
-                let total = if items.len() as i64 > FOLLOW_UPS_PER_GROUP {
-                    items.truncate(FOLLOW_UPS_PER_GROUP as usize);
+                let total = if items.len() as i64 > limit || after.is_some() {
+                    items.truncate(limit as usize);
                     Activity::count_open_follow_ups(c, jc, uid, from, to)?
                 } else {
                     items.len() as i64
@@ -612,11 +638,33 @@ pub async fn follow_ups(
             Ok((out, CalendarFeed::enabled_since(c, uid)?))
         })
         .await?;
-    Page::new(&req).render(&state, |l| FollowUpsPage {
-        l,
-        groups,
-        feed_enabled: feed_since.is_some(),
-    })
+    let page = Page::new(&req);
+    match one {
+        Some(_) => {
+            let group = groups.into_iter().next().ok_or(AppError::NotFound)?;
+            let next_url = (group.items.len() as i64 == FOLLOW_UPS_PER_PAGE)
+                .then(|| group.items.last())
+                .flatten()
+                .map(|f| {
+                    format!(
+                        "/follow-ups?group={}&after={}.{}",
+                        group.key, f.follow_up_on, f.activity_id
+                    )
+                });
+            let first_url = after.map(|_| format!("/follow-ups?group={}", group.key));
+            page.render(&state, |l| FollowUpGroupPage {
+                l,
+                group,
+                next_url,
+                first_url,
+            })
+        }
+        None => page.render(&state, |l| FollowUpsPage {
+            l,
+            groups,
+            feed_enabled: feed_since.is_some(),
+        }),
+    }
 }
 
 #[derive(askama::Template)]
@@ -627,10 +675,21 @@ struct FollowUpsPage {
     feed_enabled: bool,
 }
 
+#[derive(askama::Template)]
+#[template(path = "activities/follow_up_group.html")]
+struct FollowUpGroupPage {
+    l: Layout,
+    group: FollowUpGroup,
+    next_url: Option<String>,
+    first_url: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct DoneForm {
     done: String,
+    /// Sent from the page of one group: back to that page.
+    group: String,
 }
 
 /// Marks a follow-up done in one click (or open again).
@@ -670,7 +729,13 @@ pub async fn follow_up_done(
     } else {
         "Opfølgningen er åbnet igen."
     };
-    Ok(redirect_with_flash(&state, "/follow-ups", "ok", message))
+    let back = match form.group.as_str() {
+        group @ ("overdue" | "today" | "this_week" | "later") => {
+            format!("/follow-ups?group={group}")
+        }
+        _ => "/follow-ups".to_string(),
+    };
+    Ok(redirect_with_flash(&state, &back, "ok", message))
 }
 
 /// Turns the private calendar link on (or makes a new one) and shows it once.
@@ -751,7 +816,7 @@ pub async fn feed(
             let (uid, jc) = CalendarFeed::owner(c, &token)?.ok_or(AppError::NotFound)?;
             Ok((
                 Jobcenter::find(c, jc)?,
-                Activity::open_follow_ups(c, jc, uid, None, None, 1000)?,
+                Activity::open_follow_ups(c, jc, uid, None, None, None, 1000)?,
             ))
         })
         .await?;
