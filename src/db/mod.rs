@@ -302,6 +302,21 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
     }
 }
 
+/// The reads of one page in one read transaction on SQLite: they see one snapshot, and the
+/// database's read lock is taken once rather than for every statement. `f` must not write (a
+/// read transaction that writes can fail when another connection wrote first). PostgreSQL runs
+/// `f` as it is: a transaction would cost two more round trips.
+pub fn read_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(_) => conn.transaction(f),
+        DbConn::Pg(_) => f(conn),
+    }
+}
+
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so a transaction that reads
 /// before it writes takes the write lock up front and never fails with "database is locked"
 /// half-way; PostgreSQL uses its ordinary transaction. Nested calls become savepoints.
@@ -379,6 +394,31 @@ mod tests {
         assert!(log.contains("slow query: SELECT ?"), "{log}");
         assert!(!log.contains("Mette") && !log.contains("010203"), "{log}");
         assert!(!run(Duration::from_secs(60)).contains("slow query"));
+    }
+
+    #[test]
+    fn the_reads_of_a_page_see_one_snapshot_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DbUrl::Sqlite(dir.path().join("snapshot.db"));
+        let mut page = establish(&url).unwrap();
+        let mut writer = establish(&url).unwrap();
+        page.batch_execute("CREATE TABLE t (x INTEGER)").unwrap();
+        let count = |c: &mut DbConn| -> i64 {
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT count(*) FROM t)",
+            ))
+            .get_result(c)
+            .unwrap()
+        };
+        let (before, after) = read_tx(&mut page, |c| {
+            let before = count(c);
+            // Another request saves in the middle of the page's reads.
+            writer.batch_execute("INSERT INTO t VALUES (1)").unwrap();
+            Ok::<_, diesel::result::Error>((before, count(c)))
+        })
+        .unwrap();
+        assert_eq!((before, after), (0, 0));
+        assert_eq!(count(&mut page), 1, "the next page sees the new row");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::audit::Actor;
 use crate::models::contact_request::ContactRequest;
-use crate::models::session::Session;
+use crate::models::session::{Session, SessionUser};
 use crate::models::user::Role;
 
 pub const SESSION_COOKIE: &str = "jc_session";
@@ -121,8 +121,9 @@ impl SessionCookie {
         })
     }
 
-    /// Checks the session and runs `f` as its user within the same database call. The user is
-    /// kept on the request for the page's layout, also when `f` fails.
+    /// Checks the session and runs `f` as its user within the same database call, in one read
+    /// transaction (`db::read_tx`): `f` reads, it does not write. The user is kept on the
+    /// request for the page's layout, also when `f` fails.
     pub async fn run<T, F>(self, state: &AppState, f: F) -> Result<(CurrentUser, T), AppError>
     where
         F: FnOnce(&mut DbConn, &CurrentUser) -> Result<T, AppError> + Send + 'static,
@@ -133,11 +134,16 @@ impl SessionCookie {
         let found = state
             .db
             .run(move |c| {
-                let Some(user) = CurrentUser::load(c, session_id, now)? else {
+                // Checking the session may write (it is touched or ended); what follows only
+                // reads, in one read transaction.
+                let Some(user) = Session::resolve(c, &session_id, now)? else {
                     return Ok(None);
                 };
-                let out = f(c, &user);
-                Ok(Some((user, out)))
+                crate::db::read_tx(c, |c| {
+                    let user = CurrentUser::with_counts(c, user, session_id)?;
+                    let out = f(c, &user);
+                    Ok(Some((user, out)))
+                })
             })
             .await?;
         let (user, out) = found.ok_or_else(|| unauthenticated(&self.req, true))?;
@@ -156,18 +162,14 @@ impl FromRequest for SessionCookie {
 }
 
 impl CurrentUser {
-    /// The session's user with their jobcenter and the count for the navigation, or `None`
-    /// when the session is unknown, expired or its user disabled.
-    fn load(
+    /// The session's user with the count for the navigation.
+    fn with_counts(
         c: &mut DbConn,
+        user: SessionUser,
         session_id: String,
-        now: chrono::NaiveDateTime,
-    ) -> Result<Option<CurrentUser>, AppError> {
-        let Some(user) = Session::resolve(c, &session_id, now)? else {
-            return Ok(None);
-        };
+    ) -> Result<CurrentUser, AppError> {
         let open_requests = ContactRequest::count_open_for(c, user.jobcenter_id, user.id)?;
-        Ok(Some(CurrentUser {
+        Ok(CurrentUser {
             id: user.id,
             name: user.name,
             email: user.email,
@@ -178,7 +180,7 @@ impl CurrentUser {
             jobcenter_slug: user.jobcenter_slug,
             open_requests,
             session_id,
-        }))
+        })
     }
 }
 
