@@ -17,8 +17,6 @@ use crate::db::schema::{activities, companies};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, dates};
 
-type Backend = <DbConn as Connection>::Backend;
-
 text_enum! {
     pub enum ActivityKind {
         Visit => ("visit", "Besøg"),
@@ -525,40 +523,41 @@ impl Activity {
         after: Option<(NaiveDate, i64)>,
         limit: i64,
     ) -> QueryResult<Vec<ActivityRow>> {
-        let mut q = activities::table
-            .inner_join(companies::table)
-            .filter(activities::jobcenter_id.eq(jobcenter_id))
-            .into_boxed::<Backend>();
-        if let Some(u) = query.user_id {
-            q = q.filter(activities::user_id.eq(u));
-        }
-        if let Some(co) = query.company_id {
-            q = q.filter(activities::company_id.eq(co));
-        }
-        if let Some(k) = query.kind {
-            q = q.filter(activities::kind.eq(k));
-        }
-        if let Some(t) = query.topic {
-            q = q.filter(activities::topics.like(format!("%,{},%", t.as_str())));
-        }
-        if let Some(from) = query.from {
-            q = q.filter(activities::occurred_on.ge(from));
-        }
-        if let Some(to) = query.to {
-            q = q.filter(activities::occurred_on.le(to));
-        }
-        if let Some((d, id)) = after {
-            q = q.filter(
-                activities::occurred_on
-                    .lt(d)
-                    .or(activities::occurred_on.eq(d).and(activities::id.lt(id))),
-            );
-        }
-        let rows = q
-            .order((activities::occurred_on.desc(), activities::id.desc()))
-            .limit(limit)
-            .select((Activity::as_select(), companies::name))
-            .load(c)?;
+        let rows = crate::on_backend!(c, |c| {
+            let mut q = activities::table
+                .inner_join(companies::table)
+                .filter(activities::jobcenter_id.eq(jobcenter_id))
+                .into_boxed();
+            if let Some(u) = query.user_id {
+                q = q.filter(activities::user_id.eq(u));
+            }
+            if let Some(co) = query.company_id {
+                q = q.filter(activities::company_id.eq(co));
+            }
+            if let Some(k) = query.kind {
+                q = q.filter(activities::kind.eq(k));
+            }
+            if let Some(t) = query.topic {
+                q = q.filter(activities::topics.like(format!("%,{},%", t.as_str())));
+            }
+            if let Some(from) = query.from {
+                q = q.filter(activities::occurred_on.ge(from));
+            }
+            if let Some(to) = query.to {
+                q = q.filter(activities::occurred_on.le(to));
+            }
+            if let Some((d, id)) = after {
+                q = q.filter(
+                    activities::occurred_on
+                        .lt(d)
+                        .or(activities::occurred_on.eq(d).and(activities::id.lt(id))),
+                );
+            }
+            q.order((activities::occurred_on.desc(), activities::id.desc()))
+                .limit(limit)
+                .select((Activity::as_select(), companies::name))
+                .load::<(Activity, String)>(c)
+        })?;
         with_names(c, jobcenter_id, rows)
     }
 

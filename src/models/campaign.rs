@@ -327,11 +327,11 @@ pub struct CampaignSummary {
 
 impl Campaign {
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<Campaign> {
-        campaigns::table
+        crate::on_backend!(c, |c| campaigns::table
             .filter(campaigns::jobcenter_id.eq(jobcenter_id))
             .filter(campaigns::id.eq(id))
             .select(Campaign::as_select())
-            .first(c)
+            .first(c))
     }
 
     pub fn create(
@@ -384,12 +384,12 @@ impl Campaign {
     }
 
     pub fn consultants(c: &mut DbConn, campaign_id: i64) -> QueryResult<Vec<User>> {
-        campaign_consultants::table
+        crate::on_backend!(c, |c| campaign_consultants::table
             .inner_join(users::table)
             .filter(campaign_consultants::campaign_id.eq(campaign_id))
             .order(users::name)
             .select(User::as_select())
-            .load(c)
+            .load(c))
     }
 
     pub fn is_consultant(c: &mut DbConn, campaign_id: i64, user_id: i64) -> QueryResult<bool> {
@@ -605,36 +605,38 @@ impl CampaignTarget {
         after: Option<&Cursor>,
         limit: i64,
     ) -> QueryResult<(Vec<TargetRow>, Option<Cursor>)> {
-        let mut query = campaign_targets::table
-            .inner_join(companies::table)
-            .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
-            .filter(campaign_targets::campaign_id.eq(campaign_id))
-            .into_boxed::<<DbConn as Connection>::Backend>();
-        if let Some(s) = filter.status {
-            query = query.filter(campaign_targets::status.eq(s));
-        }
-        if let Some(u) = filter.assigned_to {
-            query = query.filter(campaign_targets::assigned_to.eq(u));
-        }
-        if let Some(cur) = after {
-            query = query.filter(cur.after(
-                campaign_targets::company_name_search,
-                campaign_targets::company_id,
-            ));
-        }
-        let mut rows: Vec<(CampaignTarget, String, String, String)> = query
-            .order((
-                campaign_targets::company_name_search,
-                campaign_targets::company_id,
-            ))
-            .limit(limit + 1)
-            .select((
-                CampaignTarget::as_select(),
-                companies::name,
-                companies::city,
-                campaign_targets::company_name_search,
-            ))
-            .load(c)?;
+        let mut rows: Vec<(CampaignTarget, String, String, String)> = crate::on_backend!(c, |c| {
+            let mut query = campaign_targets::table
+                .inner_join(companies::table)
+                .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
+                .filter(campaign_targets::campaign_id.eq(campaign_id))
+                .into_boxed();
+            if let Some(s) = filter.status {
+                query = query.filter(campaign_targets::status.eq(s));
+            }
+            if let Some(u) = filter.assigned_to {
+                query = query.filter(campaign_targets::assigned_to.eq(u));
+            }
+            if let Some(cur) = after {
+                query = query.filter(cur.after(
+                    campaign_targets::company_name_search,
+                    campaign_targets::company_id,
+                ));
+            }
+            query
+                .order((
+                    campaign_targets::company_name_search,
+                    campaign_targets::company_id,
+                ))
+                .limit(limit + 1)
+                .select((
+                    CampaignTarget::as_select(),
+                    companies::name,
+                    companies::city,
+                    campaign_targets::company_name_search,
+                ))
+                .load(c)
+        })?;
         let next = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|(t, _, _, key)| Cursor {
@@ -961,7 +963,7 @@ impl Progress {
         // Counted in one walk of a covering index, grouped in its order (no sort): per status,
         // consultant and visit date.
         let groups: Vec<(TargetStatus, Option<i64>, Option<NaiveDate>, i64)> =
-            campaign_targets::table
+            crate::on_backend!(c, |c| campaign_targets::table
                 .filter(campaign_targets::campaign_id.eq(campaign.id))
                 .group_by((
                     campaign_targets::status,
@@ -974,7 +976,7 @@ impl Progress {
                     campaign_targets::visited_on,
                     count_star(),
                 ))
-                .load(c)?;
+                .load(c))?;
         let counts: Vec<(Option<i64>, TargetStatus, i64)> =
             groups.iter().map(|(s, a, _, n)| (*a, *s, *n)).collect();
         let visits: Vec<(Option<NaiveDate>, i64)> = groups
@@ -992,11 +994,11 @@ impl Progress {
         // Counted here rather than grouped in SQL: a GROUP BY user_id lures SQLite onto the
         // index by user, which holds all of the jobcenter's placements.
         let mut placements_by_user: HashMap<i64, i64> = HashMap::new();
-        for user_id in placements::table
+        for user_id in crate::on_backend!(c, |c| placements::table
             .filter(placements::jobcenter_id.eq(campaign.jobcenter_id))
             .filter(placements::campaign_id.eq(campaign.id))
             .select(placements::user_id)
-            .load::<i64>(c)?
+            .load::<i64>(c))?
         {
             *placements_by_user.entry(user_id).or_default() += 1;
         }

@@ -568,11 +568,11 @@ impl CompanyQuery {
 
 impl Company {
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<Company> {
-        companies::table
+        crate::on_backend!(c, |c| companies::table
             .filter(companies::jobcenter_id.eq(jobcenter_id))
             .filter(companies::id.eq(id))
             .select(Company::as_select())
-            .first(c)
+            .first(c))
     }
 
     pub fn find_by_cvr(c: &mut DbConn, jobcenter_id: i64, cvr: &str) -> QueryResult<Vec<Company>> {

@@ -18,8 +18,6 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::csv_io::parse_decimal;
 use crate::domain::{cpr_guard, dates};
 
-type Backend = <DbConn as Connection>::Backend;
-
 text_enum! {
     pub enum PlacementKind {
         Smaajob => ("smaajob", "Småjob"),
@@ -452,43 +450,44 @@ impl Placement {
         after: Option<(NaiveDate, i64)>,
         limit: i64,
     ) -> QueryResult<Vec<PlacementRow>> {
-        let mut q = placements::table
-            .inner_join(companies::table)
-            .filter(placements::jobcenter_id.eq(jobcenter_id))
-            .into_boxed::<Backend>();
-        if let Some(v) = query.company_id {
-            q = q.filter(placements::company_id.eq(v));
-        }
-        if let Some(v) = query.campaign_id {
-            q = q.filter(placements::campaign_id.eq(v));
-        }
-        if let Some(v) = query.user_id {
-            q = q.filter(placements::user_id.eq(v));
-        }
-        if let Some(v) = query.kind {
-            q = q.filter(placements::kind.eq(v));
-        }
-        if let Some(v) = query.status {
-            q = q.filter(placements::status.eq(v));
-        }
-        if let Some(v) = query.from {
-            q = q.filter(placements::start_on.ge(v));
-        }
-        if let Some(v) = query.to {
-            q = q.filter(placements::start_on.le(v));
-        }
-        if let Some((d, id)) = after {
-            q = q.filter(
-                placements::start_on
-                    .lt(d)
-                    .or(placements::start_on.eq(d).and(placements::id.lt(id))),
-            );
-        }
-        let rows = q
-            .order((placements::start_on.desc(), placements::id.desc()))
-            .limit(limit)
-            .select((Placement::as_select(), companies::name))
-            .load::<(Placement, String)>(c)?;
+        let rows = crate::on_backend!(c, |c| {
+            let mut q = placements::table
+                .inner_join(companies::table)
+                .filter(placements::jobcenter_id.eq(jobcenter_id))
+                .into_boxed();
+            if let Some(v) = query.company_id {
+                q = q.filter(placements::company_id.eq(v));
+            }
+            if let Some(v) = query.campaign_id {
+                q = q.filter(placements::campaign_id.eq(v));
+            }
+            if let Some(v) = query.user_id {
+                q = q.filter(placements::user_id.eq(v));
+            }
+            if let Some(v) = query.kind {
+                q = q.filter(placements::kind.eq(v));
+            }
+            if let Some(v) = query.status {
+                q = q.filter(placements::status.eq(v));
+            }
+            if let Some(v) = query.from {
+                q = q.filter(placements::start_on.ge(v));
+            }
+            if let Some(v) = query.to {
+                q = q.filter(placements::start_on.le(v));
+            }
+            if let Some((d, id)) = after {
+                q = q.filter(
+                    placements::start_on
+                        .lt(d)
+                        .or(placements::start_on.eq(d).and(placements::id.lt(id))),
+                );
+            }
+            q.order((placements::start_on.desc(), placements::id.desc()))
+                .limit(limit)
+                .select((Placement::as_select(), companies::name))
+                .load::<(Placement, String)>(c)
+        })?;
         let user_names = super::user_names(c, jobcenter_id)?;
         Ok(rows
             .into_iter()
