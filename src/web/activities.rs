@@ -542,14 +542,37 @@ struct Preview<'a>(&'a str);
 
 impl Preview<'_> {
     const GRAPHEMES: usize = 120;
+
+    /// Where the preview ends (in bytes), or `None` when the whole summary is shown.
+    fn end(&self) -> Option<usize> {
+        let s = self.0;
+        // Never more characters than bytes.
+        if s.len() <= Self::GRAPHEMES {
+            return None;
+        }
+        // Characters as a reader counts them: grapheme clusters, so "\r\n", an emoji with its
+        // skin tone or a letter with a combining accent is one and is never cut in two. Below
+        // U+0300 (Latin letters, digits, punctuation) every character but CR is a cluster of
+        // its own, which is nearly every summary; only the others need the grapheme rules.
+        for (n, (i, c)) in s.char_indices().enumerate() {
+            if c >= '\u{300}' || c == '\r' {
+                return s
+                    .grapheme_indices(true)
+                    .nth(Self::GRAPHEMES)
+                    .map(|(i, _)| i);
+            }
+            if n == Self::GRAPHEMES {
+                return Some(i);
+            }
+        }
+        None
+    }
 }
 
 impl std::fmt::Display for Preview<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Characters as a reader counts them: grapheme clusters, so "\r\n", an emoji with its
-        // skin tone or a letter with a combining accent is one and is never cut in two.
-        match self.0.grapheme_indices(true).nth(Self::GRAPHEMES) {
-            Some((end, _)) => {
+        match self.end() {
+            Some(end) => {
                 f.write_str(&self.0[..end])?;
                 f.write_str("…")
             }
@@ -857,5 +880,13 @@ mod tests {
             Preview(&lines).to_string(),
             format!("{}\r\n👍🏻b…", "a".repeat(117))
         );
+        // Danish letters are one character each; an accent typed as a combining mark after
+        // the 120th letter stays with it.
+        let danish = "æøå".repeat(50);
+        assert_eq!(Preview(&danish).to_string(), format!("{}…", "æøå".repeat(40)));
+        let accent = format!("{}e\u{301}x", "a".repeat(119));
+        assert_eq!(Preview(&accent).to_string(), format!("{}e\u{301}…", "a".repeat(119)));
+        let exactly = format!("{}e\u{301}", "a".repeat(119));
+        assert_eq!(Preview(&exactly).to_string(), exactly);
     }
 }
