@@ -883,9 +883,15 @@ mod tests {
         // Danish letters are one character each; an accent typed as a combining mark after
         // the 120th letter stays with it.
         let danish = "æøå".repeat(50);
-        assert_eq!(Preview(&danish).to_string(), format!("{}…", "æøå".repeat(40)));
+        assert_eq!(
+            Preview(&danish).to_string(),
+            format!("{}…", "æøå".repeat(40))
+        );
         let accent = format!("{}e\u{301}x", "a".repeat(119));
-        assert_eq!(Preview(&accent).to_string(), format!("{}e\u{301}…", "a".repeat(119)));
+        assert_eq!(
+            Preview(&accent).to_string(),
+            format!("{}e\u{301}…", "a".repeat(119))
+        );
         let exactly = format!("{}e\u{301}", "a".repeat(119));
         assert_eq!(Preview(&exactly).to_string(), exactly);
     }
