@@ -254,6 +254,14 @@ async fn a_long_overdue_list_shows_its_count_the_oldest_ten_and_all_of_them_page
     assert_eq!(done.location(), "/follow-ups?group=overdue");
     let after_done = client.get("/follow-ups?group=overdue").await;
     assert!(after_done.body.contains("(27)") && !after_done.body.contains("Note nummer 00"));
+    // Anything but a group's key goes back to the overview, never elsewhere.
+    let odd = client
+        .post(
+            &format!("/activities/{}/follow-up", ids[1]),
+            &[("done", "1"), ("group", "//example.com")],
+        )
+        .await;
+    assert_eq!(odd.location(), "/follow-ups");
 }
 
 #[actix_web::test]

@@ -611,16 +611,17 @@ fn follow_up_cursor(after: &str) -> Option<(NaiveDate, i64)> {
     Some((on.parse().ok()?, id.parse().ok()?))
 }
 
-#[get("/follow-ups")]
-pub async fn follow_ups(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SessionCookie,
-    query: web::Query<FollowUpsQuery>,
-) -> Result<HttpResponse, AppError> {
-    let today = today(&state);
+/// The groups of the follow-up page: key (as in `?group=`), title and dates (either end open).
+type GroupRange = (
+    &'static str,
+    &'static str,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
+
+fn follow_up_groups(today: NaiveDate) -> [GroupRange; 4] {
     let week_end = dates::end_of_week(today);
-    let groups = [
+    [
         ("overdue", "Overskredet", None, today.pred_opt()),
         ("today", "I dag", Some(today), Some(today)),
         (
@@ -630,7 +631,17 @@ pub async fn follow_ups(
             Some(week_end),
         ),
         ("later", "Senere", week_end.succ_opt(), None),
-    ];
+    ]
+}
+
+#[get("/follow-ups")]
+pub async fn follow_ups(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SessionCookie,
+    query: web::Query<FollowUpsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let groups = follow_up_groups(today(&state));
     // One group page by page, or the first few of every group.
     let one = groups.iter().find(|g| g.0 == query.group).copied();
     let after = one.and_then(|_| follow_up_cursor(&query.after));
@@ -752,11 +763,12 @@ pub async fn follow_up_done(
     } else {
         "Opfølgningen er åbnet igen."
     };
-    let back = match form.group.as_str() {
-        group @ ("overdue" | "today" | "this_week" | "later") => {
-            format!("/follow-ups?group={group}")
-        }
-        _ => "/follow-ups".to_string(),
+    let back = match follow_up_groups(today(&state))
+        .iter()
+        .find(|g| g.0 == form.group)
+    {
+        Some((key, ..)) => format!("/follow-ups?group={key}"),
+        None => "/follow-ups".to_string(),
     };
     Ok(redirect_with_flash(&state, &back, "ok", message))
 }
