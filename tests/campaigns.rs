@@ -844,3 +844,123 @@ fn reapply_from<DB, C>(
     }
     c.run_pending_migrations(migrations()).unwrap();
 }
+
+/// The progress counters as kept by the triggers and as counted from the targets, each as
+/// sorted rows of (consultant or 0, status, count) and (visit day, count).
+type Counters = (Vec<(i64, String, i64)>, Vec<(String, i64)>);
+
+fn counters(conn: &mut jobcenter_crm::db::DbConn, campaign_id: i64) -> (Counters, Counters) {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        a: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        s: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut read = |sql: String| -> Vec<(i64, String, i64)> {
+        diesel::sql_query(sql)
+            .load::<Row>(conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.a, r.s, r.n))
+            .collect()
+    };
+    let split = |rows: Vec<(i64, String, i64)>| -> Counters {
+        let (status, visits): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(a, _, _)| *a >= 0);
+        (status, visits.into_iter().map(|(_, d, n)| (d, n)).collect())
+    };
+    let kept = split(read(format!(
+        "SELECT assigned_to AS a, status AS s, n FROM campaign_status_counts \
+         WHERE campaign_id = {campaign_id} AND n > 0 \
+         UNION ALL SELECT -1 AS a, CAST(visited_on AS TEXT) AS s, n FROM campaign_visit_counts \
+         WHERE campaign_id = {campaign_id} AND n > 0 ORDER BY 1, 2"
+    )));
+    let counted = split(read(format!(
+        "SELECT coalesce(assigned_to, 0) AS a, status AS s, count(*) AS n FROM campaign_targets \
+         WHERE campaign_id = {campaign_id} GROUP BY coalesce(assigned_to, 0), status \
+         UNION ALL SELECT -1 AS a, CAST(visited_on AS TEXT) AS s, count(*) AS n \
+         FROM campaign_targets WHERE campaign_id = {campaign_id} AND visited_on IS NOT NULL \
+         GROUP BY visited_on ORDER BY 1, 2"
+    )));
+    (kept, counted)
+}
+
+#[actix_web::test]
+async fn the_progress_counters_follow_every_change_to_the_list() {
+    use jobcenter_crm::db::{DbConn, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+    use jobcenter_crm::models::activity::{ActivityKind, Outcome};
+    use jobcenter_crm::models::campaign::{CampaignTarget, TargetStatus};
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 8).await;
+    let (camp, jc, now) = (setup.campaign_id, seed.jobcenter.id, app.now());
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 10, d).unwrap();
+    let mut conn = app.conn();
+    let c: &mut DbConn = &mut conn;
+    let targets: Vec<(i64, i64)> = campaign_targets::table
+        .filter(campaign_targets::campaign_id.eq(camp))
+        .order(campaign_targets::id)
+        .select((campaign_targets::id, campaign_targets::company_id))
+        .load(c)
+        .unwrap();
+    let (kept, counted) = counters(c, camp);
+    assert_eq!(kept, counted);
+    assert_eq!(kept.0, vec![(0, "not_contacted".to_string(), 8)]);
+
+    CampaignTarget::split_evenly(c, jc, camp, now).unwrap();
+    let visit = (ActivityKind::Visit, None, day(14));
+    CampaignTarget::progress_from_activity(c, jc, camp, targets[0].1, visit, now).unwrap();
+    // An earlier visit logged afterwards moves the visit day back.
+    let earlier = (ActivityKind::Meeting, Some(Outcome::Interested), day(12));
+    CampaignTarget::progress_from_activity(c, jc, camp, targets[0].1, earlier, now).unwrap();
+    let call = (ActivityKind::Phone, None, day(13));
+    CampaignTarget::progress_from_activity(c, jc, camp, targets[1].1, call, now).unwrap();
+    CampaignTarget::progress_from_activity(c, jc, camp, targets[2].1, visit, now).unwrap();
+    CampaignTarget::progress_from_placement(c, jc, camp, targets[3].1, day(15), now).unwrap();
+    // By hand: unassigned and back to the start, another declined, one taken off the list.
+    CampaignTarget::set(
+        c,
+        jc,
+        camp,
+        targets[2].0,
+        None,
+        TargetStatus::NotContacted,
+        now,
+    )
+    .unwrap();
+    let mads = setup.consultants[2];
+    CampaignTarget::set(
+        c,
+        jc,
+        camp,
+        targets[4].0,
+        Some(mads),
+        TargetStatus::Declined,
+        now,
+    )
+    .unwrap();
+    CampaignTarget::remove(c, jc, camp, targets[5].0).unwrap();
+
+    let (kept, counted) = counters(c, camp);
+    assert_eq!(kept, counted);
+    let total: i64 = kept.0.iter().map(|(_, _, n)| n).sum();
+    assert_eq!(total, 7);
+    // First visits: the 12th (moved back from the 14th), the 14th and the agreement's 15th.
+    let days: Vec<&str> = kept.1.iter().map(|(d, _)| &d[..10]).collect();
+    assert_eq!(days, ["2026-10-12", "2026-10-14", "2026-10-15"]);
+
+    // The campaign page shows the same figures.
+    let page = manager.get(&format!("/campaigns/{camp}")).await;
+    assert!(page.body.contains("7 på listen"), "{}", page.body);
+
+    // An upgrade counts the targets saved before the counters existed.
+    match &mut *conn {
+        DbConn::Sqlite(c) => reapply_from(c, || SQLITE_MIGRATIONS, "20261124000009"),
+        DbConn::Pg(c) => reapply_from(c, || POSTGRES_MIGRATIONS, "20261124000009"),
+    }
+    let (after_upgrade, _) = counters(&mut conn, camp);
+    assert_eq!(after_upgrade, counted);
+}

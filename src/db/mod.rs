@@ -421,6 +421,29 @@ mod tests {
         assert_eq!(count(&mut page), 1, "the next page sees the new row");
     }
 
+    /// The build flags of .cargo/config.toml reach the bundled SQLite (they are what keeps a
+    /// cached statement's plan and what spares a lock per column read).
+    #[test]
+    fn sqlite_is_built_with_the_projects_flags() {
+        #[derive(QueryableByName)]
+        struct Opt {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = establish(&DbUrl::Sqlite(dir.path().join("flags.db"))).unwrap();
+        let opts: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<Opt>(&mut c)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        for want in ["ENABLE_QPSG", "THREADSAFE=2", "DEFAULT_MEMSTATUS=0"] {
+            assert!(opts.iter().any(|o| o == want), "{want} missing: {opts:?}");
+        }
+        assert!(!opts.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"));
+    }
+
     #[test]
     fn url_schemes_pick_the_backend() {
         assert_eq!(

@@ -219,6 +219,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Kept by triggers on campaign_targets: targets per consultant (0: none) and status.
+    campaign_status_counts (campaign_id, assigned_to, status) {
+        campaign_id -> BigInt,
+        assigned_to -> BigInt,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Kept by triggers on campaign_targets: targets first visited on each day.
+    campaign_visit_counts (campaign_id, visited_on) {
+        campaign_id -> BigInt,
+        visited_on -> Date,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     campaign_targets (id) {
         id -> BigInt,
         jobcenter_id -> BigInt,
@@ -331,6 +350,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaigns,
     campaign_consultants,
     campaign_targets,
+    campaign_status_counts,
+    campaign_visit_counts,
     contact_requests,
     contact_request_events,
     outbox_mails,

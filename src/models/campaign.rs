@@ -13,7 +13,8 @@ use super::company::Cursor;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::schema::{
-    campaign_consultants, campaign_targets, campaigns, companies, placements, users,
+    campaign_consultants, campaign_status_counts, campaign_targets, campaign_visit_counts,
+    campaigns, companies, placements, users,
 };
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, dates};
@@ -505,11 +506,24 @@ pub struct TargetListFilter {
     pub assigned_to: Option<i64>,
 }
 
+/// The columns of a target that its row in the list (and the CSV export) shows.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = campaign_targets)]
+pub struct ListedTarget {
+    pub id: i64,
+    pub company_id: i64,
+    pub assigned_to: Option<i64>,
+    pub status: TargetStatus,
+    pub contacted_on: Option<NaiveDate>,
+    pub visited_on: Option<NaiveDate>,
+    pub last_activity_on: Option<NaiveDate>,
+}
+
 /// A target with what the list shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetRow {
     #[serde(flatten)]
-    pub target: CampaignTarget,
+    pub target: ListedTarget,
     pub status_label: &'static str,
     pub company_name: String,
     pub city: String,
@@ -605,7 +619,7 @@ impl CampaignTarget {
         after: Option<&Cursor>,
         limit: i64,
     ) -> QueryResult<(Vec<TargetRow>, Option<Cursor>)> {
-        let mut rows: Vec<(CampaignTarget, String, String, String)> = crate::on_backend!(c, |c| {
+        let mut rows: Vec<(ListedTarget, String, String, String)> = crate::on_backend!(c, |c| {
             let mut query = campaign_targets::table
                 .inner_join(companies::table)
                 .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
@@ -630,7 +644,7 @@ impl CampaignTarget {
                 ))
                 .limit(limit + 1)
                 .select((
-                    CampaignTarget::as_select(),
+                    ListedTarget::as_select(),
                     companies::name,
                     companies::city,
                     campaign_targets::company_name_search,
@@ -960,30 +974,29 @@ pub struct WeekPoint {
 
 impl Progress {
     pub fn of(c: &mut DbConn, campaign: &Campaign, today: NaiveDate) -> QueryResult<Progress> {
-        // Counted in one walk of a covering index, grouped in its order (no sort): per status,
-        // consultant and visit date.
-        let groups: Vec<(TargetStatus, Option<i64>, Option<NaiveDate>, i64)> =
-            crate::on_backend!(c, |c| campaign_targets::table
-                .filter(campaign_targets::campaign_id.eq(campaign.id))
-                .group_by((
-                    campaign_targets::status,
-                    campaign_targets::assigned_to,
-                    campaign_targets::visited_on,
-                ))
+        // The counters the triggers on campaign_targets keep (a few dozen rows at any list
+        // size): targets per consultant and status, and first visits per day.
+        let counts: Vec<(Option<i64>, TargetStatus, i64)> = crate::on_backend!(c, |c| {
+            campaign_status_counts::table
+                .filter(campaign_status_counts::campaign_id.eq(campaign.id))
+                .filter(campaign_status_counts::n.gt(0))
                 .select((
-                    campaign_targets::status,
-                    campaign_targets::assigned_to,
-                    campaign_targets::visited_on,
-                    count_star(),
+                    campaign_status_counts::assigned_to,
+                    campaign_status_counts::status,
+                    campaign_status_counts::n,
                 ))
-                .load(c))?;
-        let counts: Vec<(Option<i64>, TargetStatus, i64)> =
-            groups.iter().map(|(s, a, _, n)| (*a, *s, *n)).collect();
-        let visits: Vec<(Option<NaiveDate>, i64)> = groups
-            .iter()
-            .filter(|(_, _, v, _)| v.is_some())
-            .map(|(_, _, v, n)| (*v, *n))
-            .collect();
+                .load::<(i64, TargetStatus, i64)>(c)
+        })?
+        .into_iter()
+        .map(|(a, s, n)| ((a != 0).then_some(a), s, n))
+        .collect();
+        let visits: Vec<(NaiveDate, i64)> = crate::on_backend!(c, |c| {
+            campaign_visit_counts::table
+                .filter(campaign_visit_counts::campaign_id.eq(campaign.id))
+                .filter(campaign_visit_counts::n.gt(0))
+                .select((campaign_visit_counts::visited_on, campaign_visit_counts::n))
+                .load(c)
+        })?;
         let count = |keep: &dyn Fn(Option<i64>, TargetStatus) -> bool| -> i64 {
             counts
                 .iter()
@@ -1038,7 +1051,7 @@ impl Progress {
                     actual: (*monday <= today).then(|| {
                         visits
                             .iter()
-                            .filter(|(v, _)| v.is_some_and(|d| d <= sunday))
+                            .filter(|(v, _)| *v <= sunday)
                             .map(|(_, n)| n)
                             .sum()
                     }),

@@ -1,0 +1,5 @@
+DROP TRIGGER campaign_targets_count_update;
+DROP TRIGGER campaign_targets_count_delete;
+DROP TRIGGER campaign_targets_count_insert;
+DROP TABLE campaign_visit_counts;
+DROP TABLE campaign_status_counts;
