@@ -14,8 +14,6 @@ use crate::db::schema::{activities, campaign_targets, companies, placements};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, cvr, text, validate};
 
-type Backend = <DbConn as Connection>::Backend;
-
 text_enum! {
     pub enum CompanyStatus {
         Prospect => ("prospect", "Potentiel"),
@@ -524,46 +522,50 @@ pub struct CompanyPage {
     pub next: Option<Cursor>,
 }
 
-impl CompanyQuery {
-    fn filtered(&self, jobcenter_id: i64) -> companies::BoxedQuery<'static, Backend> {
-        let mut query = companies::table
-            .filter(companies::jobcenter_id.eq(jobcenter_id))
+/// The companies of the jobcenter that a `CompanyQuery` matches, as a boxed query for the
+/// backend of the surrounding `on_backend!` (a boxed query for `DbConn` itself would have its
+/// SQL written out again on every execution). A macro, as the backend is only known there.
+macro_rules! companies_matching {
+    ($query:expr, $jobcenter_id:expr) => {{
+        let query: &CompanyQuery = $query;
+        let mut q = companies::table
+            .filter(companies::jobcenter_id.eq($jobcenter_id))
             .into_boxed();
-        if let Some(t) = self
+        if let Some(t) = query
             .text
             .as_deref()
             .map(text::search_fold)
             .filter(|t| !t.is_empty())
         {
             let pattern = format!("%{}%", text::like_escape(&t));
-            query = query.filter(companies::search_text.like(pattern).escape('\\'));
+            q = q.filter(companies::search_text.like(pattern).escape('\\'));
         }
-        if let Some(status) = self.status {
-            query = query.filter(companies::status.eq(status));
+        if let Some(status) = query.status {
+            q = q.filter(companies::status.eq(status));
         }
-        if let Some(id) = self.fixed_contact_id {
-            query = query.filter(companies::fixed_contact_id.eq(id));
+        if let Some(id) = query.fixed_contact_id {
+            q = q.filter(companies::fixed_contact_id.eq(id));
         }
-        if let Some(code) = self.industry.as_deref().filter(|c| !c.is_empty()) {
-            query = query.filter(
+        if let Some(code) = query.industry.as_deref().filter(|c| !c.is_empty()) {
+            q = q.filter(
                 companies::industry_code
                     .like(format!("{}%", text::like_escape(code)))
                     .escape('\\'),
             );
         }
-        if let Some(min) = self.min_employees {
+        if let Some(min) = query.min_employees {
             let bands: Vec<EmployeeBand> = EmployeeBand::ALL
                 .iter()
                 .copied()
                 .filter(|b| *b >= min)
                 .collect();
-            query = query.filter(companies::employees.eq_any(bands));
+            q = q.filter(companies::employees.eq_any(bands));
         }
-        if let Some(postcode) = self.postcode.as_deref().filter(|p| !p.is_empty()) {
-            query = query.filter(companies::postcode.eq(postcode.to_string()));
+        if let Some(postcode) = query.postcode.as_deref().filter(|p| !p.is_empty()) {
+            q = q.filter(companies::postcode.eq(postcode.to_string()));
         }
-        query
-    }
+        q
+    }};
 }
 
 impl Company {
@@ -740,16 +742,16 @@ impl Company {
         limit: i64,
     ) -> QueryResult<CompanyPage> {
         let mut rows = match query.sort {
-            CompanySort::Name => {
-                let mut q = query.filtered(jobcenter_id);
+            CompanySort::Name => crate::on_backend!(c, |c| {
+                let mut q = companies_matching!(query, jobcenter_id);
                 if let Some(cur) = after {
                     q = q.filter(cur.after_by_name());
                 }
                 q.order((companies::name_search, companies::id))
                     .limit(limit + 1)
                     .select(CompanySummary::as_select())
-                    .load(c)?
-            }
+                    .load(c)
+            })?,
             CompanySort::LastContact => {
                 Self::by_last_contact(c, jobcenter_id, query, after, limit + 1)?
             }
@@ -784,38 +786,37 @@ impl Company {
         let in_null_part = after.is_some() && after_date.is_none();
         let mut rows = Vec::new();
         if !in_null_part {
-            let mut q = query
-                .filtered(jobcenter_id)
-                .filter(companies::last_contact_on.is_not_null());
-            if let (Some(d), Some(cur)) = (after_date, after) {
-                q = q.filter(
-                    companies::last_contact_on
-                        .lt(d)
-                        .or(companies::last_contact_on
-                            .eq(d)
-                            .and(companies::id.lt(cur.id))),
-                );
-            }
-            rows = q
-                .order((companies::last_contact_on.desc(), companies::id.desc()))
-                .limit(limit)
-                .select(CompanySummary::as_select())
-                .load(c)?;
+            rows = crate::on_backend!(c, |c| {
+                let mut q = companies_matching!(query, jobcenter_id)
+                    .filter(companies::last_contact_on.is_not_null());
+                if let (Some(d), Some(cur)) = (after_date, after) {
+                    q = q.filter(
+                        companies::last_contact_on
+                            .lt(d)
+                            .or(companies::last_contact_on
+                                .eq(d)
+                                .and(companies::id.lt(cur.id))),
+                    );
+                }
+                q.order((companies::last_contact_on.desc(), companies::id.desc()))
+                    .limit(limit)
+                    .select(CompanySummary::as_select())
+                    .load(c)
+            })?;
         }
         let missing = limit - rows.len() as i64;
         if missing > 0 {
-            let mut q = query
-                .filtered(jobcenter_id)
-                .filter(companies::last_contact_on.is_null());
-            if let (true, Some(cur)) = (in_null_part, after) {
-                q = q.filter(companies::id.lt(cur.id));
-            }
-            rows.extend(
+            rows.extend(crate::on_backend!(c, |c| {
+                let mut q = companies_matching!(query, jobcenter_id)
+                    .filter(companies::last_contact_on.is_null());
+                if let (true, Some(cur)) = (in_null_part, after) {
+                    q = q.filter(companies::id.lt(cur.id));
+                }
                 q.order(companies::id.desc())
                     .limit(missing)
                     .select(CompanySummary::as_select())
-                    .load(c)?,
-            );
+                    .load::<CompanySummary>(c)
+            })?);
         }
         Ok(rows)
     }
@@ -826,10 +827,9 @@ impl Company {
         jobcenter_id: i64,
         query: &CompanyQuery,
     ) -> QueryResult<Vec<Company>> {
-        query
-            .filtered(jobcenter_id)
+        crate::on_backend!(c, |c| companies_matching!(query, jobcenter_id)
             .order((companies::name_search, companies::id))
             .select(Company::as_select())
-            .load(c)
+            .load(c))
     }
 }

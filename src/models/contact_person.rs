@@ -93,14 +93,11 @@ impl ContactPersonForm {
     }
 }
 
-fn of_company(
-    jobcenter_id: i64,
-    company_id: i64,
-) -> contact_persons::BoxedQuery<'static, <DbConn as Connection>::Backend> {
+#[diesel::dsl::auto_type]
+fn of_company(jobcenter_id: i64, company_id: i64) -> _ {
     contact_persons::table
         .filter(contact_persons::jobcenter_id.eq(jobcenter_id))
         .filter(contact_persons::company_id.eq(company_id))
-        .into_boxed()
 }
 
 impl ContactPerson {
@@ -110,12 +107,12 @@ impl ContactPerson {
         jobcenter_id: i64,
         company_id: i64,
     ) -> QueryResult<Vec<ContactPerson>> {
-        of_company(jobcenter_id, company_id)
+        crate::on_backend!(c, |c| of_company(jobcenter_id, company_id)
             .filter(contact_persons::removed_at.is_null())
             .filter(contact_persons::erased_at.is_null())
             .order((contact_persons::name, contact_persons::id))
             .select(ContactPerson::as_select())
-            .load(c)
+            .load(c))
     }
 
     /// Removed but not erased: their data can still be erased.
@@ -124,12 +121,12 @@ impl ContactPerson {
         jobcenter_id: i64,
         company_id: i64,
     ) -> QueryResult<Vec<ContactPerson>> {
-        of_company(jobcenter_id, company_id)
+        crate::on_backend!(c, |c| of_company(jobcenter_id, company_id)
             .filter(contact_persons::removed_at.is_not_null())
             .filter(contact_persons::erased_at.is_null())
             .order((contact_persons::name, contact_persons::id))
             .select(ContactPerson::as_select())
-            .load(c)
+            .load(c))
     }
 
     /// A person of this company in this jobcenter that has not been erased.
@@ -139,11 +136,11 @@ impl ContactPerson {
         company_id: i64,
         id: i64,
     ) -> QueryResult<ContactPerson> {
-        of_company(jobcenter_id, company_id)
+        crate::on_backend!(c, |c| of_company(jobcenter_id, company_id)
             .filter(contact_persons::id.eq(id))
             .filter(contact_persons::erased_at.is_null())
             .select(ContactPerson::as_select())
-            .first(c)
+            .first(c))
     }
 
     pub fn create(

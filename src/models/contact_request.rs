@@ -704,20 +704,22 @@ impl ContactRequest {
         limit: i64,
     ) -> QueryResult<InboxPage> {
         let page = |c: &mut DbConn, status: RequestStatus, assignee: Option<i64>| {
-            let mut q = contact_requests::table
-                .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
-                .filter(contact_requests::status.eq(status))
-                .into_boxed();
-            if let Some(user) = assignee {
-                q = q.filter(contact_requests::assigned_to.eq(user));
-            }
-            if let Some(before) = before_id {
-                q = q.filter(contact_requests::id.lt(before));
-            }
-            q.order(contact_requests::id.desc())
-                .limit(limit + 1)
-                .select(InboxRow::as_select())
-                .load::<InboxRow>(c)
+            crate::on_backend!(c, |c| {
+                let mut q = contact_requests::table
+                    .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
+                    .filter(contact_requests::status.eq(status))
+                    .into_boxed();
+                if let Some(user) = assignee {
+                    q = q.filter(contact_requests::assigned_to.eq(user));
+                }
+                if let Some(before) = before_id {
+                    q = q.filter(contact_requests::id.lt(before));
+                }
+                q.order(contact_requests::id.desc())
+                    .limit(limit + 1)
+                    .select(InboxRow::as_select())
+                    .load::<InboxRow>(c)
+            })
         };
         let mut rows = match tab {
             InboxTab::New => page(c, RequestStatus::New, None)?,
@@ -739,16 +741,10 @@ impl ContactRequest {
         } else {
             None
         };
-        let ids: Vec<i64> = rows.iter().filter_map(|r| r.assigned_to).collect();
-        let names = if ids.is_empty() {
-            HashMap::new()
+        let names = if rows.iter().any(|r| r.assigned_to.is_some()) {
+            super::user_names(c, jobcenter_id)?
         } else {
-            users::table
-                .filter(users::id.eq_any(ids))
-                .select((users::id, users::name))
-                .load::<(i64, String)>(c)?
-                .into_iter()
-                .collect()
+            HashMap::new()
         };
         Ok(InboxPage {
             rows,
@@ -784,7 +780,7 @@ impl ContactRequest {
         jobcenter_id: i64,
         cutoff: NaiveDateTime,
     ) -> QueryResult<i64> {
-        contact_requests::table
+        crate::on_backend!(c, |c| contact_requests::table
             .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
             .filter(
                 contact_requests::status
@@ -794,10 +790,10 @@ impl ContactRequest {
             .filter(contact_requests::received_at.lt(cutoff))
             .filter(contact_requests::first_answer_at.is_null())
             .count()
-            .get_result(c)
+            .get_result(c))
     }
 
-    /// How many new requests there are, and how many wait with the user.
+    /// How many new requests there are, and how many wait with the user (one statement).
     pub fn count_new_and_mine(
         c: &mut DbConn,
         jobcenter_id: i64,
@@ -807,14 +803,16 @@ impl ContactRequest {
             .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
             .filter(contact_requests::status.eq(RequestStatus::New))
             .count()
-            .get_result(c)?;
+            .single_value()
+            .assume_not_null();
         let mine = contact_requests::table
             .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
             .filter(contact_requests::assigned_to.eq(user_id))
             .filter(contact_requests::status.eq(RequestStatus::Assigned))
             .count()
-            .get_result(c)?;
-        Ok((new, mine))
+            .single_value()
+            .assume_not_null();
+        crate::on_backend!(c, |c| diesel::select((new, mine)).get_result(c))
     }
 
     /// Open requests per member of staff they are assigned to.

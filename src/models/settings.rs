@@ -56,12 +56,12 @@ impl Settings {
     }
 
     pub fn get(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<Settings> {
-        Ok(jobcenter_settings::table
+        Ok(crate::on_backend!(c, |c| jobcenter_settings::table
             .find(jobcenter_id)
             .select(Settings::as_select())
             .first(c)
-            .optional()?
-            .unwrap_or_else(|| Settings::defaults(jobcenter_id)))
+            .optional())?
+        .unwrap_or_else(|| Settings::defaults(jobcenter_id)))
     }
 
     pub fn save(&self, c: &mut DbConn) -> QueryResult<()> {

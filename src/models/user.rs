@@ -83,11 +83,11 @@ impl User {
 
     /// A user of the given jobcenter; one of another jobcenter is not found.
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<User> {
-        users::table
+        crate::on_backend!(c, |c| users::table
             .filter(users::jobcenter_id.eq(jobcenter_id))
             .filter(users::id.eq(id))
             .select(User::as_select())
-            .first(c)
+            .first(c))
     }
 
     /// The staff of a jobcenter, by name; a jobcenter has tens of users, not thousands.
