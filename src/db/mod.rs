@@ -2,6 +2,7 @@
 //! backend from the URL scheme, the embedded migrations and the one blocking boundary.
 
 pub mod dialect;
+pub mod fast_time;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

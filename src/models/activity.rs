@@ -13,6 +13,7 @@ use super::company::Company;
 use super::contact_person::ContactPerson;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
+use crate::db::fast_time::Fast;
 use crate::db::schema::{activities, companies};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, dates};
@@ -71,17 +72,21 @@ pub struct Activity {
     pub company_id: i64,
     pub user_id: i64,
     pub kind: ActivityKind,
+    #[diesel(deserialize_as = Fast<NaiveDate>)]
     pub occurred_on: NaiveDate,
     pub topics: String,
     pub summary: String,
     pub outcome: Option<Outcome>,
     pub campaign_id: Option<i64>,
     pub contact_person_id: Option<i64>,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub follow_up_on: Option<NaiveDate>,
     pub follow_up_note: String,
     pub follow_up_done: bool,
     pub version: i32,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -577,29 +582,35 @@ impl Activity {
         // a cursor the second condition holds for every row (ids are positive).
         let (after_on, after_id) = after.unwrap_or((from, 0));
         let from = from.max(after_on);
-        let rows: Vec<(i64, i64, Option<NaiveDate>, String, ActivityKind, String)> =
-            crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
-                .filter(
-                    activities::follow_up_on
-                        .gt(after_on)
-                        .or(activities::id.gt(after_id)),
-                )
-                .inner_join(companies::table)
-                .order((activities::follow_up_on, activities::id))
-                .limit(limit)
-                .select((
-                    activities::id,
-                    activities::company_id,
-                    activities::follow_up_on,
-                    activities::follow_up_note,
-                    activities::kind,
-                    companies::name,
-                ))
-                .load(c))?;
+        let rows: Vec<(
+            i64,
+            i64,
+            Fast<Option<NaiveDate>>,
+            String,
+            ActivityKind,
+            String,
+        )> = crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
+            .filter(
+                activities::follow_up_on
+                    .gt(after_on)
+                    .or(activities::id.gt(after_id)),
+            )
+            .inner_join(companies::table)
+            .order((activities::follow_up_on, activities::id))
+            .limit(limit)
+            .select((
+                activities::id,
+                activities::company_id,
+                activities::follow_up_on,
+                activities::follow_up_note,
+                activities::kind,
+                companies::name,
+            ))
+            .load(c))?;
         Ok(rows
             .into_iter()
             .filter_map(|(activity_id, company_id, on, note, kind, company_name)| {
-                let on = on?;
+                let on = Option::from(on)?;
                 Some(FollowUp {
                     activity_id,
                     company_id,

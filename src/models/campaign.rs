@@ -12,6 +12,7 @@ use super::activity::{ActivityKind, Outcome, Topic, decode_topics, encode_topics
 use super::company::Cursor;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
+use crate::db::fast_time::Fast;
 use crate::db::schema::{
     campaign_consultants, campaign_status_counts, campaign_targets, campaign_visit_counts,
     campaigns, companies, placements, users,
@@ -68,13 +69,17 @@ pub struct Campaign {
     pub name: String,
     pub purpose: String,
     pub topics: String,
+    #[diesel(deserialize_as = Fast<NaiveDate>)]
     pub start_on: NaiveDate,
+    #[diesel(deserialize_as = Fast<NaiveDate>)]
     pub end_on: NaiveDate,
     pub target_companies: i32,
     pub target_placements: Option<i32>,
     pub status: CampaignStatus,
     pub version: i32,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -492,10 +497,15 @@ pub struct CampaignTarget {
     pub company_id: i64,
     pub assigned_to: Option<i64>,
     pub status: TargetStatus,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub contacted_on: Option<NaiveDate>,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub visited_on: Option<NaiveDate>,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub last_activity_on: Option<NaiveDate>,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -514,8 +524,11 @@ pub struct ListedTarget {
     pub company_id: i64,
     pub assigned_to: Option<i64>,
     pub status: TargetStatus,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub contacted_on: Option<NaiveDate>,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub visited_on: Option<NaiveDate>,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub last_activity_on: Option<NaiveDate>,
 }
 

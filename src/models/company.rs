@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
+use crate::db::fast_time::Fast;
 use crate::db::schema::{activities, campaign_targets, companies, placements};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, cvr, text, validate};
@@ -71,13 +72,16 @@ pub struct Company {
     pub status: CompanyStatus,
     pub fixed_contact_id: Option<i64>,
     pub notes: String,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub last_contact_on: Option<NaiveDate>,
     #[serde(skip)]
     pub name_search: String,
     #[serde(skip)]
     pub search_text: String,
     pub version: i32,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -93,6 +97,7 @@ pub struct CompanySummary {
     pub city: String,
     pub status: CompanyStatus,
     pub fixed_contact_id: Option<i64>,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub last_contact_on: Option<NaiveDate>,
     #[serde(skip)]
     pub name_search: String,

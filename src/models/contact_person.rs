@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::company::{Company, check_phone};
 use super::{FieldErrors, WriteError};
+use crate::db::fast_time::Fast;
 use crate::db::schema::contact_persons;
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, validate};
@@ -22,9 +23,13 @@ pub struct ContactPerson {
     pub title: String,
     pub phone: String,
     pub email: String,
+    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub removed_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub erased_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -19,6 +19,7 @@ use super::outbox::NewMail;
 use super::settings::Settings;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
+use crate::db::fast_time::Fast;
 use crate::db::schema::{companies, contact_request_events, contact_requests, users};
 use crate::db::{DbConn, write_tx};
 use crate::domain::working_days::{self, Timing};
@@ -109,9 +110,13 @@ pub struct ContactRequest {
     pub status: RequestStatus,
     pub spam_reason: Option<SpamReason>,
     pub assigned_to: Option<i64>,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub received_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub first_answer_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub closed_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
     #[serde(skip)]
     pub idempotency_key: String,
@@ -336,7 +341,9 @@ pub struct InboxRow {
     pub topic: RequestTopic,
     pub status: RequestStatus,
     pub assigned_to: Option<i64>,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub received_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub first_answer_at: Option<NaiveDateTime>,
 }
 
@@ -354,6 +361,7 @@ pub struct EventRow {
     pub id: i64,
     pub kind: EventKind,
     pub details: String,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
     pub user_name: Option<String>,
 }

@@ -13,6 +13,7 @@ use super::company::Company;
 use super::settings::Settings;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
+use crate::db::fast_time::Fast;
 use crate::db::schema::{companies, placements};
 use crate::db::{DbConn, write_tx};
 use crate::domain::csv_io::parse_decimal;
@@ -57,14 +58,18 @@ pub struct Placement {
     pub kind: PlacementKind,
     pub citizen_ref: String,
     pub hours_per_week: f64,
+    #[diesel(deserialize_as = Fast<NaiveDate>)]
     pub start_on: NaiveDate,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub end_on: Option<NaiveDate>,
     pub status: PlacementStatus,
     pub result: Option<PlacementResult>,
     pub campaign_id: Option<i64>,
     pub note: String,
     pub version: i32,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 

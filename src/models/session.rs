@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::user::Role;
 use crate::crypto;
 use crate::db::DbConn;
+use crate::db::fast_time::Fast;
 use crate::db::schema::{jobcenters, sessions, users};
 
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
@@ -35,7 +36,9 @@ pub struct SessionUser {
 pub struct Session {
     pub id: String,
     pub user_id: i64,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub last_seen_at: NaiveDateTime,
 }
 

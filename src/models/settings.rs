@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::FieldErrors;
 use crate::db::DbConn;
+use crate::db::fast_time::Fast;
 use crate::db::schema::jobcenter_settings;
 use crate::domain::csv_io::parse_decimal;
 use crate::domain::validate;
@@ -34,6 +35,7 @@ pub struct Settings {
     pub request_retention_months: i32,
     /// Requests judged as spam are deleted after this many days.
     pub spam_retention_days: i32,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 

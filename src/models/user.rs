@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::text_enum;
 use crate::db::DbConn;
+use crate::db::fast_time::Fast;
 use crate::db::schema::{sessions, users};
 
 text_enum! {
@@ -28,7 +29,9 @@ pub struct User {
     pub active: bool,
     #[serde(skip)]
     pub password_hash: String,
+    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub last_login_at: Option<NaiveDateTime>,
 }
 
