@@ -582,36 +582,31 @@ impl Activity {
         // a cursor the second condition holds for every row (ids are positive).
         let (after_on, after_id) = after.unwrap_or((from, 0));
         let from = from.max(after_on);
-        let rows: Vec<(
-            i64,
-            i64,
-            Fast<Option<NaiveDate>>,
-            String,
-            ActivityKind,
-            String,
-        )> = crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
-            .filter(
-                activities::follow_up_on
-                    .gt(after_on)
-                    .or(activities::id.gt(after_id)),
-            )
-            .inner_join(companies::table)
-            .order((activities::follow_up_on, activities::id))
-            .limit(limit)
-            .select((
-                activities::id,
-                activities::company_id,
-                activities::follow_up_on,
-                activities::follow_up_note,
-                activities::kind,
-                companies::name,
-            ))
-            .load(c))?;
+        // Every row of the partial index has a follow-up date.
+        let rows: Vec<(i64, i64, Fast<NaiveDate>, String, ActivityKind, String)> =
+            crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
+                .filter(
+                    activities::follow_up_on
+                        .gt(after_on)
+                        .or(activities::id.gt(after_id)),
+                )
+                .inner_join(companies::table)
+                .order((activities::follow_up_on, activities::id))
+                .limit(limit)
+                .select((
+                    activities::id,
+                    activities::company_id,
+                    activities::follow_up_on.assume_not_null(),
+                    activities::follow_up_note,
+                    activities::kind,
+                    companies::name,
+                ))
+                .load(c))?;
         Ok(rows
             .into_iter()
-            .filter_map(|(activity_id, company_id, on, note, kind, company_name)| {
-                let on = Option::from(on)?;
-                Some(FollowUp {
+            .map(|(activity_id, company_id, on, note, kind, company_name)| {
+                let on = NaiveDate::from(on);
+                FollowUp {
                     activity_id,
                     company_id,
                     company_name,
@@ -619,7 +614,7 @@ impl Activity {
                     date: dates::dk_date(on),
                     note,
                     kind_label: kind.label(),
-                })
+                }
             })
             .collect())
     }
