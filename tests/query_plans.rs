@@ -243,7 +243,7 @@ async fn no_page_query_scans_a_table() {
         });
     }
     check("inbox counts", &mut |c| {
-        ran(ContactRequest::count_open_for(c, jc, uid).unwrap())
+        ran(ContactRequest::count_new_and_mine(c, jc, uid).unwrap())
     });
     check("response times", &mut |c| {
         ran(ContactRequest::timings(c, jc, now).unwrap())

@@ -28,6 +28,14 @@ async fn the_answer_time_is_recorded_once() {
     let page = consultant.get("/requests?tab=new").await;
     assert!(page.body.contains("Køge Havnekiosk ApS"));
     assert!(page.body.contains(r#"Henvendelser <span class="badge">1<"#));
+    assert!(page.body.contains(r#"Nye <span class="badge">1</span>"#));
+    assert!(!page.body.contains("Tildelt mig <span"));
+    let waiting = app
+        .signed_in("leder@koege.dk")
+        .await
+        .get("/dashboard")
+        .await;
+    assert!(waiting.body.contains(">1 nye henvendelser</a>"));
     consultant.get(&url).await;
     let res = consultant.post(&format!("{url}/take"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -35,13 +43,15 @@ async fn the_answer_time_is_recorded_once() {
     let taken = app.only_request();
     assert_eq!(taken.assigned_to, Some(seed.consultant.id));
     assert_eq!(taken.status, RequestStatus::Assigned);
+    let mine = consultant.get("/requests?tab=mine").await;
+    assert!(mine.body.contains("Køge Havnekiosk ApS"));
+    // Taken: no longer new, now the consultant's.
     assert!(
-        consultant
-            .get("/requests?tab=mine")
-            .await
-            .body
-            .contains("Køge Havnekiosk ApS")
+        mine.body
+            .contains(r#"Tildelt mig <span class="badge">1</span>"#)
     );
+    assert!(!mine.body.contains("Nye <span"));
+    assert!(mine.body.contains(r#"Henvendelser <span class="badge">1<"#));
 
     app.clock.advance(TimeDelta::hours(3));
     let answered_at = stored(app.now());
@@ -87,6 +97,7 @@ async fn the_answer_time_is_recorded_once() {
     let manager = app.signed_in("leder@koege.dk").await;
     let dashboard = manager.get("/dashboard").await;
     assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(dashboard.body.contains(">0 nye henvendelser</a>"));
     assert!(
         dashboard.body.contains("0,1 arbejdsdage"),
         "{}",

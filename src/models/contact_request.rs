@@ -761,26 +761,6 @@ impl ContactRequest {
         })
     }
 
-    /// The requests that want the user's attention: new ones and those assigned to the user
-    /// that are not answered yet. One statement of two index seeks (an OR in one WHERE would
-    /// make the database walk all of the jobcenter's requests), cheap enough for every page.
-    pub fn count_open_for(c: &mut DbConn, jobcenter_id: i64, user_id: i64) -> QueryResult<i64> {
-        let new = contact_requests::table
-            .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
-            .filter(contact_requests::status.eq(RequestStatus::New))
-            .count()
-            .single_value()
-            .assume_not_null();
-        let mine = contact_requests::table
-            .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
-            .filter(contact_requests::assigned_to.eq(user_id))
-            .filter(contact_requests::status.eq(RequestStatus::Assigned))
-            .count()
-            .single_value()
-            .assume_not_null();
-        crate::on_backend!(c, |c| diesel::select(new + mine).get_result(c))
-    }
-
     /// How many open requests not answered yet were received before `cutoff` (see
     /// `working_days::past_promise_cutoff`): two index ranges, as long as the open ones only.
     pub fn count_waiting_since_before(
@@ -801,7 +781,10 @@ impl ContactRequest {
             .get_result(c))
     }
 
-    /// How many new requests there are, and how many wait with the user (one statement).
+    /// The requests that want the user's attention: how many are new, and how many are
+    /// assigned to the user and not answered yet. One statement of two index seeks (an OR in
+    /// one WHERE would make the database walk all of the jobcenter's requests), cheap enough
+    /// for every page (the navigation shows their sum).
     pub fn count_new_and_mine(
         c: &mut DbConn,
         jobcenter_id: i64,

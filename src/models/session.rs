@@ -73,11 +73,15 @@ impl Session {
                 users::active,
                 SessionUser::as_select(),
             ))
-            .first::<(NaiveDateTime, NaiveDateTime, bool, SessionUser)>(c)
+            .first::<(Fast<NaiveDateTime>, Fast<NaiveDateTime>, bool, SessionUser)>(c)
             .optional())?;
         let Some((created_at, last_seen_at, active, user)) = found else {
             return Ok(None);
         };
+        let (created_at, last_seen_at) = (
+            NaiveDateTime::from(created_at),
+            NaiveDateTime::from(last_seen_at),
+        );
         let expired = now - last_seen_at > IDLE_TIMEOUT || now - created_at > ABSOLUTE_TIMEOUT;
         if expired || !active {
             Session::delete(c, id)?;

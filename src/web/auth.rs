@@ -36,13 +36,18 @@ pub struct CurrentUser {
     pub jobcenter_id: i64,
     pub jobcenter_name: String,
     pub jobcenter_slug: String,
-    /// Contact requests waiting for this user: new ones plus those assigned to them that are
-    /// not answered yet (shown in the navigation).
-    pub open_requests: i64,
+    /// Contact requests that are new, and those assigned to this user and not answered yet.
+    pub new_requests: i64,
+    pub my_requests: i64,
     pub session_id: String,
 }
 
 impl CurrentUser {
+    /// Contact requests waiting for this user (the count in the navigation).
+    pub fn open_requests(&self) -> i64 {
+        self.new_requests + self.my_requests
+    }
+
     /// The user as the author of audit rows for this request.
     pub fn actor(&self, req: &HttpRequest, state: &AppState) -> Actor {
         Actor {
@@ -168,7 +173,8 @@ impl CurrentUser {
         user: SessionUser,
         session_id: String,
     ) -> Result<CurrentUser, AppError> {
-        let open_requests = ContactRequest::count_open_for(c, user.jobcenter_id, user.id)?;
+        let (new_requests, my_requests) =
+            ContactRequest::count_new_and_mine(c, user.jobcenter_id, user.id)?;
         Ok(CurrentUser {
             id: user.id,
             name: user.name,
@@ -178,7 +184,8 @@ impl CurrentUser {
             jobcenter_id: user.jobcenter_id,
             jobcenter_name: user.jobcenter_name,
             jobcenter_slug: user.jobcenter_slug,
-            open_requests,
+            new_requests,
+            my_requests,
             session_id,
         })
     }

@@ -94,7 +94,7 @@ pub async fn list(
     let tab = InboxTab::parse(params.tab.trim()).unwrap_or(InboxTab::Open);
     let before = params.before;
     let now = state.now();
-    let (user, (page, (new, mine), promise_days, past_promise)) = session
+    let (user, (page, promise_days, past_promise)) = session
         .run(&state, move |c, user| {
             if tab == InboxTab::Spam {
                 user.require(Role::Admin)?;
@@ -104,7 +104,6 @@ pub async fn list(
             let cutoff = working_days::past_promise_cutoff(now, f64::from(promise_days));
             Ok((
                 ContactRequest::inbox(c, jc, uid, tab, before, PAGE_SIZE)?,
-                ContactRequest::count_new_and_mine(c, jc, uid)?,
                 promise_days,
                 ContactRequest::count_waiting_since_before(c, jc, cutoff)?,
             ))
@@ -135,9 +134,10 @@ pub async fn list(
             key: t.as_str(),
             label: t.label(),
             // Only the small sets are counted; the others grow for years.
+            // Counted with the session check, for the navigation.
             count: match t {
-                InboxTab::New => Some(new),
-                InboxTab::Mine => Some(mine),
+                InboxTab::New => Some(user.new_requests),
+                InboxTab::Mine => Some(user.my_requests),
                 _ => None,
             }
             .filter(|n| *n != 0),
@@ -646,17 +646,17 @@ pub async fn dashboard(
         .days
         .filter(|d| PERIODS.contains(d))
         .unwrap_or(DEFAULT_PERIOD_DAYS);
-    let (jc, uid) = (user.jobcenter_id, user.id);
+    let jc = user.jobcenter_id;
     let now = state.now();
     let since = now - TimeDelta::days(days);
-    let (timings, promise_days, workload, (new, _)) = state
+    let new = user.new_requests;
+    let (timings, promise_days, workload) = state
         .db
         .run(move |c| {
             Ok((
                 ContactRequest::timings(c, jc, since)?,
                 Settings::get(c, jc)?.answer_promise_days,
                 ContactRequest::open_per_assignee(c, jc)?,
-                ContactRequest::count_new_and_mine(c, jc, uid)?,
             ))
         })
         .await?;
