@@ -7,6 +7,7 @@ use chrono::TimeDelta;
 use common::app;
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{activities, companies};
+use jobcenter_crm::domain::dates;
 
 fn dk(d: chrono::NaiveDate) -> String {
     d.format("%d-%m-%Y").to_string()
@@ -685,4 +686,161 @@ async fn the_first_page_link_keeps_the_filter() {
         "{back}"
     );
     assert!(!back.contains("after="), "{back}");
+}
+
+/// The follow-up counts (the start page's "overskredet"/"i dag", the follow-up page's groups)
+/// add whole months from the counters the triggers on activities keep and count only the ends
+/// of a range from the rows. Over any range they equal a count of the rows — after logging,
+/// editing, ticking off, reopening and deleting, and after an upgrade that fills the
+/// counters from the follow-ups saved before them.
+#[actix_web::test]
+async fn follow_up_counts_equal_the_rows_over_any_range_after_every_change() {
+    use chrono::{Days, NaiveDate};
+    use jobcenter_crm::db::DbConn;
+    use jobcenter_crm::models::activity::{Activity, ActivityInput, ActivityKind};
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Tæller ApS");
+    let (jc, karen, lars, now) = (
+        seed.jobcenter.id,
+        seed.consultant.id,
+        seed.manager.id,
+        app.now(),
+    );
+    let today = jobcenter_crm::web::views::local_date(now);
+    let input = |user_id: i64, follow_up_on: Option<NaiveDate>, done: bool| ActivityInput {
+        company_id: company.id,
+        user_id,
+        kind: ActivityKind::Phone,
+        occurred_on: today - Days::new(400),
+        topics: Vec::new(),
+        summary: String::new(),
+        outcome: None,
+        campaign_id: None,
+        contact_person_id: None,
+        follow_up_on,
+        follow_up_note: String::new(),
+        follow_up_done: done,
+    };
+    let mut conn = app.conn();
+    let c: &mut DbConn = &mut conn;
+    // Follow-ups every 9 days from ten months ago to ten months ahead; every fifth done, every
+    // seventh Lars's; and activities without one.
+    let mut ids = Vec::new();
+    for i in 0..70u64 {
+        let on = today - Days::new(300) + Days::new(9 * i);
+        let user = if i % 7 == 0 { lars } else { karen };
+        let a = Activity::create(c, jc, &input(user, Some(on), i % 5 == 0), now).unwrap();
+        ids.push(a.id);
+        Activity::create(c, jc, &input(karen, None, false), now).unwrap();
+    }
+    // The ends a range can have: open, the first and last day of a month, the middle of one,
+    // today and the days around it.
+    let first = dates::first_of_month(today);
+    let ends: Vec<Option<NaiveDate>> = [
+        None,
+        Some(today),
+        Some(today - Days::new(1)),
+        Some(today + Days::new(1)),
+        Some(first),
+        Some(first - Days::new(1)),
+        Some(dates::next_month(first)),
+        Some(first - Days::new(95)),
+        Some(today + Days::new(140)),
+    ]
+    .into();
+    let check = |c: &mut DbConn| {
+        for user in [karen, lars] {
+            for from in &ends {
+                for to in &ends {
+                    let kept = Activity::count_open_follow_ups(c, jc, user, *from, *to).unwrap();
+                    let mut rows = activities::table
+                        .filter(activities::jobcenter_id.eq(jc))
+                        .filter(activities::user_id.eq(user))
+                        .filter(activities::follow_up_done.eq(false))
+                        .filter(activities::follow_up_on.is_not_null())
+                        .into_boxed();
+                    if let Some(from) = from {
+                        rows = rows.filter(activities::follow_up_on.ge(*from));
+                    }
+                    if let Some(to) = to {
+                        rows = rows.filter(activities::follow_up_on.le(*to));
+                    }
+                    let rows: i64 = rows.count().get_result(c).unwrap();
+                    assert_eq!(kept, rows, "user {user}, {from:?}..={to:?}");
+                }
+            }
+        }
+    };
+    check(c);
+    assert_eq!(
+        Activity::count_open_follow_ups(c, jc, karen, None, None).unwrap(),
+        70 - 10 - 14 + 2,
+        "70 follow-ups, 10 of Lars's (2 of them done), 14 done"
+    );
+
+    // Moved to another month, handed to Lars, ticked off and reopened, one without a date,
+    // one deleted.
+    let moved = Activity::find(c, jc, ids[1]).unwrap();
+    let later = Some(today + Days::new(70));
+    Activity::update(
+        c,
+        jc,
+        moved.id,
+        moved.version,
+        &input(karen, later, false),
+        now,
+    )
+    .unwrap();
+    let handed = Activity::find(c, jc, ids[2]).unwrap();
+    let on = handed.follow_up_on;
+    Activity::update(
+        c,
+        jc,
+        handed.id,
+        handed.version,
+        &input(lars, on, false),
+        now,
+    )
+    .unwrap();
+    Activity::set_follow_up_done(c, jc, ids[3], true, now).unwrap();
+    Activity::set_follow_up_done(c, jc, ids[5], false, now).unwrap();
+    let cleared = Activity::find(c, jc, ids[4]).unwrap();
+    Activity::update(
+        c,
+        jc,
+        cleared.id,
+        cleared.version,
+        &input(karen, None, false),
+        now,
+    )
+    .unwrap();
+    Activity::delete(c, jc, ids[6]).unwrap();
+    check(c);
+
+    // An upgrade counts the follow-ups saved before the counters existed.
+    common::reapply_migrations_from(c, "20261124000010");
+    check(c);
+
+    // The pages show the same counts.
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let overdue = Activity::count_open_follow_ups(
+        &mut app.conn(),
+        jc,
+        karen,
+        None,
+        Some(today - Days::new(1)),
+    )
+    .unwrap();
+    assert!(overdue > 10);
+    let home = client.get("/").await;
+    assert!(
+        home.body.contains(&format!("{overdue} overskredet")),
+        "{}",
+        home.body
+    );
+    let page = client.get("/follow-ups").await;
+    assert!(page.body.contains(&format!(
+        "Overskredet <span class=\"count\">({overdue})</span>"
+    )));
 }

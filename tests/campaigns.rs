@@ -790,7 +790,7 @@ async fn the_campaign_page_shows_its_newest_placements_and_links_to_all() {
 
 #[actix_web::test]
 async fn upgrading_fills_the_sort_key_of_targets_already_saved() {
-    use jobcenter_crm::db::{DbConn, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+    use jobcenter_crm::db::DbConn;
     let app = app().await;
     let seed = app.seed();
     let manager = app.signed_in("leder@koege.dk").await;
@@ -808,10 +808,7 @@ async fn upgrading_fills_the_sort_key_of_targets_already_saved() {
     };
     let mut conn = app.conn();
     // Back to the schema before the column (migration 7), then forward as an upgrade goes.
-    match &mut *conn {
-        DbConn::Sqlite(c) => reapply_from(c, || SQLITE_MIGRATIONS, "20261123000007"),
-        DbConn::Pg(c) => reapply_from(c, || POSTGRES_MIGRATIONS, "20261123000007"),
-    }
+    common::reapply_migrations_from(&mut conn, "20261123000007");
     let keys = keys(&mut conn);
     assert_eq!(keys.len(), 3);
     for (target_key, company_key) in keys {
@@ -825,24 +822,6 @@ struct Keys {
     target_key: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
     company_key: String,
-}
-
-/// Reverts the migrations down to and including `version`, then runs them all again.
-fn reapply_from<DB, C>(
-    c: &mut C,
-    migrations: fn() -> diesel_migrations::EmbeddedMigrations,
-    version: &str,
-) where
-    DB: diesel::backend::Backend,
-    C: diesel_migrations::MigrationHarness<DB>,
-{
-    loop {
-        let reverted = c.revert_last_migration(migrations()).unwrap();
-        if reverted.to_string() == version {
-            break;
-        }
-    }
-    c.run_pending_migrations(migrations()).unwrap();
 }
 
 /// The progress counters as kept by the triggers and as counted from the targets, each as
@@ -889,7 +868,6 @@ fn counters(conn: &mut jobcenter_crm::db::DbConn, campaign_id: i64) -> (Counters
 
 #[actix_web::test]
 async fn the_progress_counters_follow_every_change_to_the_list() {
-    use jobcenter_crm::db::{DbConn, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
     use jobcenter_crm::models::activity::{ActivityKind, Outcome};
     use jobcenter_crm::models::campaign::{CampaignTarget, TargetStatus};
     let app = app().await;
@@ -899,7 +877,7 @@ async fn the_progress_counters_follow_every_change_to_the_list() {
     let (camp, jc, now) = (setup.campaign_id, seed.jobcenter.id, app.now());
     let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 10, d).unwrap();
     let mut conn = app.conn();
-    let c: &mut DbConn = &mut conn;
+    let c: &mut jobcenter_crm::db::DbConn = &mut conn;
     let targets: Vec<(i64, i64)> = campaign_targets::table
         .filter(campaign_targets::campaign_id.eq(camp))
         .order(campaign_targets::id)
@@ -957,10 +935,7 @@ async fn the_progress_counters_follow_every_change_to_the_list() {
     assert!(page.body.contains("7 på listen"), "{}", page.body);
 
     // An upgrade counts the targets saved before the counters existed.
-    match &mut *conn {
-        DbConn::Sqlite(c) => reapply_from(c, || SQLITE_MIGRATIONS, "20261124000009"),
-        DbConn::Pg(c) => reapply_from(c, || POSTGRES_MIGRATIONS, "20261124000009"),
-    }
+    common::reapply_migrations_from(&mut conn, "20261124000009");
     let (after_upgrade, _) = counters(&mut conn, camp);
     assert_eq!(after_upgrade, counted);
 }

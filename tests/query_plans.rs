@@ -421,6 +421,27 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
             }),
         ),
         (
+            "the follow-up counters of the months inside a range",
+            "follow_up_month_counts USING PRIMARY KEY (jobcenter_id=? AND user_id=? AND month>? AND month<?)",
+            Box::new(|c| {
+                Activity::count_open_follow_ups(c, jc, uid, None, today.pred_opt()).unwrap();
+            }),
+        ),
+        (
+            "the request counters of the navigation",
+            "contact_request_counts USING PRIMARY KEY (jobcenter_id=? AND status=?)",
+            Box::new(|c| {
+                ContactRequest::count_new_and_mine(c, jc, uid).unwrap();
+            }),
+        ),
+        (
+            "the start page's count of open campaign companies",
+            "campaign_status_counts USING PRIMARY KEY (campaign_id=? AND assigned_to=?",
+            Box::new(|c| {
+                CampaignTarget::open_for_user(c, jc, uid, 15).unwrap();
+            }),
+        ),
+        (
             "requests past the promise",
             "INDEX contact_requests_waiting (jobcenter_id=? AND status=? AND received_at<?)",
             Box::new(|c| {

@@ -13,6 +13,37 @@ use jobcenter_crm::db::schema::{audit_log, contact_request_events, contact_reque
 use jobcenter_crm::models::contact_request::{ContactRequest, Purged, RequestStatus};
 use jobcenter_crm::models::settings::Settings;
 
+/// The request counts the navigation and the inbox tabs show come from counters the triggers
+/// on contact_requests keep: they must equal a count of the requests, per jobcenter, status
+/// and assignee.
+fn assert_request_counters_match(c: &mut jobcenter_crm::db::DbConn) {
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        jc: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        status: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        staff: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let kept: Vec<Row> = diesel::sql_query(
+        "SELECT jobcenter_id AS jc, status, assigned_to AS staff, n FROM contact_request_counts \
+         WHERE n <> 0 ORDER BY 1, 2, 3",
+    )
+    .load(c)
+    .unwrap();
+    let counted: Vec<Row> = diesel::sql_query(
+        "SELECT jobcenter_id AS jc, status, coalesce(assigned_to, 0) AS staff, count(*) AS n \
+         FROM contact_requests GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    )
+    .load(c)
+    .unwrap();
+    assert_eq!(kept, counted);
+    assert!(!kept.is_empty());
+}
+
 #[actix_web::test]
 async fn the_answer_time_is_recorded_once() {
     let app = app().await;
@@ -190,6 +221,7 @@ async fn consultants_take_unassigned_requests_and_managers_reassign() {
             .contains("Vælg en aktiv medarbejder")
     );
     assert_eq!(app.only_request().assigned_to, Some(other_consultant.id));
+    assert_request_counters_match(&mut app.conn());
 }
 
 #[actix_web::test]
@@ -255,6 +287,7 @@ async fn closing_reopening_and_spam_move_a_request_between_tabs() {
         events,
         vec!["received", "closed", "reopened", "marked_spam", "not_spam"]
     );
+    assert_request_counters_match(&mut app.conn());
 }
 
 #[actix_web::test]
@@ -429,8 +462,13 @@ async fn retention_deletes_old_closed_requests_and_old_spam_and_nothing_else() {
         .unwrap()
         .id;
 
+    assert_request_counters_match(&mut app.conn());
     let purged = ContactRequest::purge_expired(&mut app.conn(), app.now()).unwrap();
     assert_eq!(purged, Purged { closed: 1, spam: 1 });
+    assert_request_counters_match(&mut app.conn());
+    // An upgrade counts the requests saved before the counters existed.
+    common::reapply_migrations_from(&mut app.conn(), "20261124000010");
+    assert_request_counters_match(&mut app.conn());
     let mut left: Vec<String> = app.requests().into_iter().map(|r| r.company_name).collect();
     left.sort();
     assert_eq!(

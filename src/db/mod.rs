@@ -249,6 +249,26 @@ impl Db {
         .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
     }
 
+    /// Runs `f`, which only reads, with a pooled connection. A read on SQLite is a few dozen
+    /// microseconds of work in this process — less than handing it to another thread and
+    /// back costs — so it runs right here on the request's thread when a connection is free
+    /// (a read in WAL mode never waits for a lock). Otherwise, and always on PostgreSQL (a
+    /// round trip over the network), it runs on the blocking pool like [`Db::run`].
+    pub async fn read<F, T>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.url.is_sqlite()
+            && let Some(mut conn) = self.pool.try_get()
+        {
+            // As on the blocking pool, a panic fails this request, not the thread.
+            return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)))
+                .unwrap_or_else(|_| Err(AppError::Internal("database call panicked".into())));
+        }
+        self.run(f).await
+    }
+
     /// A connection outside the async world (CLI, start-up, tests).
     pub fn conn(&self) -> Result<r2d2::PooledConnection<DbManager>, AppError> {
         self.pool.get().map_err(|_| AppError::Unavailable)

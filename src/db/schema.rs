@@ -238,6 +238,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Kept by triggers on contact_requests: requests per status and staff member (0: none).
+    contact_request_counts (jobcenter_id, status, assigned_to) {
+        jobcenter_id -> BigInt,
+        status -> Text,
+        assigned_to -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Kept by triggers on activities: open follow-ups per consultant and month (its 1st).
+    follow_up_month_counts (jobcenter_id, user_id, month) {
+        jobcenter_id -> BigInt,
+        user_id -> BigInt,
+        month -> Date,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     campaign_targets (id) {
         id -> BigInt,
         jobcenter_id -> BigInt,
@@ -319,6 +339,7 @@ diesel::table! {
 diesel::joinable!(users -> jobcenters (jobcenter_id));
 diesel::joinable!(campaign_targets -> companies (company_id));
 diesel::joinable!(campaign_targets -> campaigns (campaign_id));
+diesel::joinable!(campaign_status_counts -> campaigns (campaign_id));
 diesel::joinable!(campaign_consultants -> campaigns (campaign_id));
 diesel::joinable!(campaign_consultants -> users (user_id));
 diesel::joinable!(activities -> companies (company_id));
@@ -353,6 +374,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_status_counts,
     campaign_visit_counts,
     contact_requests,
+    contact_request_counts,
+    follow_up_month_counts,
     contact_request_events,
     outbox_mails,
     contact_form_hits,

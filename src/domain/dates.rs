@@ -43,6 +43,19 @@ pub fn end_of_week(d: NaiveDate) -> NaiveDate {
     d + chrono::Days::new(u64::from(days_left))
 }
 
+/// The first day of the month of `d`.
+pub fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d - chrono::Days::new(u64::from(d.day0()))
+}
+
+/// The first day of the month after the month that starts on `first` (year 9999's last
+/// month included: chrono's calendar goes far beyond it).
+pub fn next_month(first: NaiveDate) -> NaiveDate {
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .expect("a month within chrono's calendar")
+}
+
 /// The Monday of ISO week `week` in ISO year `year`, if that week exists.
 pub fn monday_of_week(year: i32, week: u32) -> Option<NaiveDate> {
     NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
@@ -166,6 +179,16 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn months_start_on_their_first_day() {
+        assert_eq!(first_of_month(d(2026, 11, 24)), d(2026, 11, 1));
+        assert_eq!(first_of_month(d(2026, 11, 1)), d(2026, 11, 1));
+        assert_eq!(first_of_month(d(2024, 2, 29)), d(2024, 2, 1));
+        assert_eq!(next_month(d(2026, 11, 1)), d(2026, 12, 1));
+        assert_eq!(next_month(d(2026, 12, 1)), d(2027, 1, 1));
+        assert_eq!(next_month(d(9999, 12, 1)), d(10000, 1, 1));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Days, NaiveDate, NaiveDateTime};
 use diesel::dsl::{max, not};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use super::contact_person::ContactPerson;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::fast_time::Fast;
-use crate::db::schema::{activities, companies};
+use crate::db::schema::{activities, companies, follow_up_month_counts};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, dates};
 
@@ -628,9 +628,40 @@ impl Activity {
         to: Option<NaiveDate>,
     ) -> QueryResult<i64> {
         let (from, to) = follow_up_range(from, to);
-        crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
+        if from > to {
+            return Ok(0);
+        }
+        let (first_month, last_month) = (dates::first_of_month(from), dates::first_of_month(to));
+        if first_month == last_month {
+            return crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
+                .count()
+                .get_result(c));
+        }
+        // The ends of the range within their months from the index; the months between from
+        // the counters the triggers on activities keep (follow_up_month_counts).
+        let second_month = dates::next_month(first_month);
+        let head = open_follow_ups_of(jobcenter_id, user_id, from, second_month - Days::new(1))
             .count()
-            .get_result(c))
+            .single_value()
+            .assume_not_null();
+        let tail = open_follow_ups_of(jobcenter_id, user_id, last_month, to)
+            .count()
+            .single_value()
+            .assume_not_null();
+        let (head, tail): (i64, i64) =
+            crate::on_backend!(c, |c| diesel::select((head, tail)).get_result(c))?;
+        let between: Vec<i64> = if second_month < last_month {
+            crate::on_backend!(c, |c| follow_up_month_counts::table
+                .filter(follow_up_month_counts::jobcenter_id.eq(jobcenter_id))
+                .filter(follow_up_month_counts::user_id.eq(user_id))
+                .filter(follow_up_month_counts::month.ge(second_month))
+                .filter(follow_up_month_counts::month.lt(last_month))
+                .select(follow_up_month_counts::n)
+                .load(c))?
+        } else {
+            Vec::new()
+        };
+        Ok(head + tail + between.iter().sum::<i64>())
     }
 
     /// How many of a user's open follow-ups are overdue and due today.

@@ -899,44 +899,50 @@ impl CampaignTarget {
             companies::name,
             campaign_targets::status,
         );
-        let mut rows: Vec<(i64, String, i64, String, TargetStatus)> = open()
-            .inner_join(companies::table)
-            .filter(campaign_targets::status.eq(TargetStatus::NotContacted))
-            .order((
-                campaign_targets::company_name_search,
-                campaign_targets::company_id,
-            ))
-            .limit(limit)
-            .select(row)
-            .load(c)?;
+        let mut rows: Vec<(i64, String, i64, String, TargetStatus)> =
+            crate::on_backend!(c, |c| open()
+                .inner_join(companies::table)
+                .filter(campaign_targets::status.eq(TargetStatus::NotContacted))
+                .order((
+                    campaign_targets::company_name_search,
+                    campaign_targets::company_id,
+                ))
+                .limit(limit)
+                .select(row)
+                .load(c))?;
         let missing = limit - rows.len() as i64;
         if missing > 0 {
-            rows.extend(
-                open()
-                    .inner_join(companies::table)
-                    .filter(
-                        campaign_targets::status
-                            .eq(TargetStatus::Contacted)
-                            .or(campaign_targets::status.eq(TargetStatus::Visited)),
-                    )
-                    .order((
-                        campaign_targets::company_name_search,
-                        campaign_targets::company_id,
-                    ))
-                    .limit(missing)
-                    .select(row)
-                    .load::<(i64, String, i64, String, TargetStatus)>(c)?,
-            );
+            rows.extend(crate::on_backend!(c, |c| open()
+                .inner_join(companies::table)
+                .filter(
+                    campaign_targets::status
+                        .eq(TargetStatus::Contacted)
+                        .or(campaign_targets::status.eq(TargetStatus::Visited)),
+                )
+                .order((
+                    campaign_targets::company_name_search,
+                    campaign_targets::company_id,
+                ))
+                .limit(missing)
+                .select(row)
+                .load::<(i64, String, i64, String, TargetStatus)>(c))?);
         }
-        let total = open()
+        // The total from the counters the triggers on campaign_targets keep: a few rows per
+        // running campaign rather than every open target.
+        let total: Vec<i64> = crate::on_backend!(c, |c| campaign_status_counts::table
+            .inner_join(campaigns::table)
+            .filter(campaigns::jobcenter_id.eq(jobcenter_id))
+            .filter(campaigns::status.eq(CampaignStatus::Running))
+            .filter(campaign_status_counts::assigned_to.eq(user_id))
             .filter(
-                campaign_targets::status
+                campaign_status_counts::status
                     .eq(TargetStatus::NotContacted)
-                    .or(campaign_targets::status.eq(TargetStatus::Contacted))
-                    .or(campaign_targets::status.eq(TargetStatus::Visited)),
+                    .or(campaign_status_counts::status.eq(TargetStatus::Contacted))
+                    .or(campaign_status_counts::status.eq(TargetStatus::Visited)),
             )
-            .count()
-            .get_result(c)?;
+            .select(campaign_status_counts::n)
+            .load(c))?;
+        let total = total.iter().sum();
         let targets = rows
             .into_iter()
             .map(

@@ -42,6 +42,19 @@ pub struct Session {
     pub last_seen_at: NaiveDateTime,
 }
 
+/// A session as [`Session::check`] finds it.
+#[derive(Debug)]
+pub enum Checked {
+    /// No such session (signed out, or never was).
+    Unknown,
+    /// Expired, or its user disabled: to be deleted.
+    Ended,
+    /// Alive, but not marked as seen for a while: to be touched.
+    ToTouch(SessionUser),
+    /// Alive and recently seen: nothing to write.
+    Alive(SessionUser),
+}
+
 impl Session {
     /// Starts a session and returns the token for the cookie.
     pub fn create(c: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<String> {
@@ -57,13 +70,8 @@ impl Session {
         Ok(token)
     }
 
-    /// The active user behind a session, if the session is still alive. An expired session, or
-    /// one of a disabled user, is deleted on the spot.
-    pub fn resolve(
-        c: &mut DbConn,
-        id: &str,
-        now: NaiveDateTime,
-    ) -> QueryResult<Option<SessionUser>> {
+    /// What a session is now, read without writing: most requests need nothing more.
+    pub fn check(c: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Checked> {
         let found = crate::on_backend!(c, |c| sessions::table
             .inner_join(users::table.inner_join(jobcenters::table))
             .filter(sessions::id.eq(id))
@@ -76,23 +84,41 @@ impl Session {
             .first::<(Fast<NaiveDateTime>, Fast<NaiveDateTime>, bool, SessionUser)>(c)
             .optional())?;
         let Some((created_at, last_seen_at, active, user)) = found else {
-            return Ok(None);
+            return Ok(Checked::Unknown);
         };
         let (created_at, last_seen_at) = (
             NaiveDateTime::from(created_at),
             NaiveDateTime::from(last_seen_at),
         );
         let expired = now - last_seen_at > IDLE_TIMEOUT || now - created_at > ABSOLUTE_TIMEOUT;
-        if expired || !active {
-            Session::delete(c, id)?;
-            return Ok(None);
+        Ok(if expired || !active {
+            Checked::Ended
+        } else if now - last_seen_at > TOUCH_INTERVAL {
+            Checked::ToTouch(user)
+        } else {
+            Checked::Alive(user)
+        })
+    }
+
+    /// The active user behind a session, if the session is still alive. An expired session, or
+    /// one of a disabled user, is deleted on the spot; a live one is marked as seen now (at
+    /// most once a minute).
+    pub fn resolve(
+        c: &mut DbConn,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<SessionUser>> {
+        match Self::check(c, id, now)? {
+            Checked::Unknown => Ok(None),
+            Checked::Ended => Self::delete(c, id).map(|()| None),
+            Checked::ToTouch(user) => {
+                diesel::update(sessions::table.find(id))
+                    .set(sessions::last_seen_at.eq(now))
+                    .execute(c)?;
+                Ok(Some(user))
+            }
+            Checked::Alive(user) => Ok(Some(user)),
         }
-        if now - last_seen_at > TOUCH_INTERVAL {
-            diesel::update(sessions::table.find(id))
-                .set(sessions::last_seen_at.eq(now))
-                .execute(c)?;
-        }
-        Ok(Some(user))
     }
 
     pub fn delete(c: &mut DbConn, id: &str) -> QueryResult<()> {

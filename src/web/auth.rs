@@ -15,7 +15,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::audit::Actor;
 use crate::models::contact_request::ContactRequest;
-use crate::models::session::{Session, SessionUser};
+use crate::models::session::{Checked, Session, SessionUser};
 use crate::models::user::Role;
 
 pub const SESSION_COOKIE: &str = "jc_session";
@@ -136,21 +136,43 @@ impl SessionCookie {
     {
         let now = state.now();
         let session_id = self.session_id;
-        let found = state
+        // Most requests only read: the session is alive and was marked as seen a moment ago.
+        // Those run in one read (on SQLite on this thread, see `Db::read`); a session to be
+        // touched or ended hands `f` back to run after that write, on the blocking pool.
+        let first = state
             .db
-            .run(move |c| {
-                // Checking the session may write (it is touched or ended); what follows only
-                // reads, in one read transaction.
-                let Some(user) = Session::resolve(c, &session_id, now)? else {
-                    return Ok(None);
-                };
-                crate::db::read_tx(c, |c| {
-                    let user = CurrentUser::with_counts(c, user, session_id)?;
-                    let out = f(c, &user);
-                    Ok(Some((user, out)))
+            .read(move |c| {
+                crate::db::read_tx(c, |c| match Session::check(c, &session_id, now)? {
+                    Checked::Alive(user) => {
+                        let user = CurrentUser::with_counts(c, user, session_id)?;
+                        let out = f(c, &user);
+                        Ok(Ok(Some((user, out))))
+                    }
+                    Checked::Unknown => Ok(Ok(None)),
+                    Checked::ToTouch(_) | Checked::Ended => Ok(Err((f, session_id))),
                 })
             })
             .await?;
+        let found = match first {
+            Ok(found) => found,
+            Err((f, session_id)) => {
+                state
+                    .db
+                    .run(move |c| {
+                        // The session check writes; what follows only reads, in one read
+                        // transaction.
+                        let Some(user) = Session::resolve(c, &session_id, now)? else {
+                            return Ok(None);
+                        };
+                        crate::db::read_tx(c, |c| {
+                            let user = CurrentUser::with_counts(c, user, session_id)?;
+                            let out = f(c, &user);
+                            Ok(Some((user, out)))
+                        })
+                    })
+                    .await?
+            }
+        };
         let (user, out) = found.ok_or_else(|| unauthenticated(&self.req, true))?;
         self.req.extensions_mut().insert(user.clone());
         Ok((user, out?))

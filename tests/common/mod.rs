@@ -475,3 +475,22 @@ pub fn with_conn<T>(db: &Db, f: impl FnOnce(&mut DbConn) -> T) -> T {
     let mut conn = db.conn().expect("connection");
     f(&mut conn)
 }
+
+/// Reverts the migrations down to and including `version`, then runs them all again: what an
+/// upgrade from before `version` does to the rows already saved.
+pub fn reapply_migrations_from(conn: &mut DbConn, version: &str) {
+    use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
+    use jobcenter_crm::db::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+    fn reapply<DB: diesel::backend::Backend>(
+        c: &mut impl MigrationHarness<DB>,
+        migrations: fn() -> EmbeddedMigrations,
+        version: &str,
+    ) {
+        while c.revert_last_migration(migrations()).unwrap().to_string() != version {}
+        c.run_pending_migrations(migrations()).unwrap();
+    }
+    match conn {
+        DbConn::Sqlite(c) => reapply(c, || SQLITE_MIGRATIONS, version),
+        DbConn::Pg(c) => reapply(c, || POSTGRES_MIGRATIONS, version),
+    }
+}

@@ -1,0 +1,8 @@
+DROP TRIGGER activities_follow_up_count_update;
+DROP TRIGGER activities_follow_up_count_delete;
+DROP TRIGGER activities_follow_up_count_insert;
+DROP TRIGGER contact_requests_count_update;
+DROP TRIGGER contact_requests_count_delete;
+DROP TRIGGER contact_requests_count_insert;
+DROP TABLE follow_up_month_counts;
+DROP TABLE contact_request_counts;
