@@ -689,8 +689,8 @@ async fn the_first_page_link_keeps_the_filter() {
 }
 
 /// The follow-up counts (the start page's "overskredet"/"i dag", the follow-up page's groups)
-/// add whole months from the counters the triggers on activities keep and count only the ends
-/// of a range from the rows. Over any range they equal a count of the rows — after logging,
+/// add the counters the triggers on activities keep: whole months inside a range, days at its
+/// ends. Over any range they equal a count of the rows — after logging,
 /// editing, ticking off, reopening and deleting, and after an upgrade that fills the
 /// counters from the follow-ups saved before them.
 #[actix_web::test]

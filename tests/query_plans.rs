@@ -372,6 +372,8 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
     };
     // Only open follow-ups are in the (partial) index, with what the page shows: covering.
     let follow_ups = "COVERING INDEX activities_open_follow_ups (jobcenter_id=? AND user_id=?";
+    let follow_up_days =
+        "follow_up_day_counts USING PRIMARY KEY (jobcenter_id=? AND user_id=? AND day>? AND day<?)";
     let campaign_placements = "INDEX placements_campaign (jobcenter_id=? AND campaign_id=?";
     let cases: Vec<PlanCase> = vec![
         (
@@ -382,15 +384,15 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
             }),
         ),
         (
-            "follow-up count",
-            follow_ups,
+            "the follow-up counters of the days at the ends of a range",
+            follow_up_days,
             Box::new(|c| {
                 Activity::count_open_follow_ups(c, jc, uid, None, today.pred_opt()).unwrap();
             }),
         ),
         (
             "the start page's follow-up counts",
-            follow_ups,
+            follow_up_days,
             Box::new(|c| {
                 Activity::follow_up_counts(c, jc, uid, today).unwrap();
             }),

@@ -248,6 +248,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Kept by triggers on activities: open follow-ups per consultant and day.
+    follow_up_day_counts (jobcenter_id, user_id, day) {
+        jobcenter_id -> BigInt,
+        user_id -> BigInt,
+        day -> Date,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     /// Kept by triggers on activities: open follow-ups per consultant and month (its 1st).
     follow_up_month_counts (jobcenter_id, user_id, month) {
         jobcenter_id -> BigInt,
@@ -375,6 +385,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_visit_counts,
     contact_requests,
     contact_request_counts,
+    follow_up_day_counts,
     follow_up_month_counts,
     contact_request_events,
     outbox_mails,

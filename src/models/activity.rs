@@ -14,7 +14,7 @@ use super::contact_person::ContactPerson;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::fast_time::Fast;
-use crate::db::schema::{activities, companies, follow_up_month_counts};
+use crate::db::schema::{activities, companies, follow_up_day_counts, follow_up_month_counts};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, dates};
 
@@ -631,25 +631,24 @@ impl Activity {
         if from > to {
             return Ok(0);
         }
+        // From the counters the triggers on activities keep: the whole months inside the
+        // range, and the days of the months at its ends (a few dozen rows for any range).
+        let days = |c: &mut DbConn, from: NaiveDate, to: NaiveDate| -> QueryResult<i64> {
+            let rows: Vec<i64> = crate::on_backend!(c, |c| follow_up_day_counts::table
+                .filter(follow_up_day_counts::jobcenter_id.eq(jobcenter_id))
+                .filter(follow_up_day_counts::user_id.eq(user_id))
+                .filter(follow_up_day_counts::day.between(from, to))
+                .select(follow_up_day_counts::n)
+                .load(c))?;
+            Ok(rows.iter().sum())
+        };
         let (first_month, last_month) = (dates::first_of_month(from), dates::first_of_month(to));
         if first_month == last_month {
-            return crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
-                .count()
-                .get_result(c));
+            return days(c, from, to);
         }
-        // The ends of the range within their months from the index; the months between from
-        // the counters the triggers on activities keep (follow_up_month_counts).
         let second_month = dates::next_month(first_month);
-        let head = open_follow_ups_of(jobcenter_id, user_id, from, second_month - Days::new(1))
-            .count()
-            .single_value()
-            .assume_not_null();
-        let tail = open_follow_ups_of(jobcenter_id, user_id, last_month, to)
-            .count()
-            .single_value()
-            .assume_not_null();
-        let (head, tail): (i64, i64) =
-            crate::on_backend!(c, |c| diesel::select((head, tail)).get_result(c))?;
+        let head = days(c, from, second_month - Days::new(1))?;
+        let tail = days(c, last_month, to)?;
         let between: Vec<i64> = if second_month < last_month {
             crate::on_backend!(c, |c| follow_up_month_counts::table
                 .filter(follow_up_month_counts::jobcenter_id.eq(jobcenter_id))

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::activity::{ActivityKind, Outcome, Topic, decode_topics, encode_topics};
 use super::company::Cursor;
-use super::user::User;
+use super::user::StaffMember;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::fast_time::Fast;
 use crate::db::schema::{
@@ -389,12 +389,12 @@ impl Campaign {
         })
     }
 
-    pub fn consultants(c: &mut DbConn, campaign_id: i64) -> QueryResult<Vec<User>> {
+    pub fn consultants(c: &mut DbConn, campaign_id: i64) -> QueryResult<Vec<StaffMember>> {
         crate::on_backend!(c, |c| campaign_consultants::table
             .inner_join(users::table)
             .filter(campaign_consultants::campaign_id.eq(campaign_id))
             .order(users::name)
-            .select(User::as_select())
+            .select(StaffMember::as_select())
             .load(c))
     }
 
@@ -1014,8 +1014,11 @@ impl Progress {
                 .filter(campaign_visit_counts::campaign_id.eq(campaign.id))
                 .filter(campaign_visit_counts::n.gt(0))
                 .select((campaign_visit_counts::visited_on, campaign_visit_counts::n))
-                .load(c)
-        })?;
+                .load::<(Fast<NaiveDate>, i64)>(c)
+        })?
+        .into_iter()
+        .map(|(day, n)| (day.into(), n))
+        .collect();
         let count = |keep: &dyn Fn(Option<i64>, TargetStatus) -> bool| -> i64 {
             counts
                 .iter()

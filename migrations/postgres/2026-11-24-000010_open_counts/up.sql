@@ -13,9 +13,16 @@ CREATE TABLE contact_request_counts (
     PRIMARY KEY (jobcenter_id, status, assigned_to)
 );
 
--- Open follow-ups (a date set, not done) per consultant and month (the month's first day).
--- A count over a range of dates adds the whole months inside it and walks the index
--- activities_open_follow_ups only for the parts of months at its ends.
+-- Open follow-ups (a date set, not done) per consultant and day, and per consultant and month
+-- (the month's first day). A count over a range of dates adds the whole months inside it and
+-- the days of the months at its ends: a few dozen rows for any range.
+CREATE TABLE follow_up_day_counts (
+    jobcenter_id BIGINT NOT NULL REFERENCES jobcenters (id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL,
+    day DATE NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (jobcenter_id, user_id, day)
+);
 CREATE TABLE follow_up_month_counts (
     jobcenter_id BIGINT NOT NULL REFERENCES jobcenters (id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL,
@@ -27,10 +34,13 @@ CREATE TABLE follow_up_month_counts (
 INSERT INTO contact_request_counts (jobcenter_id, status, assigned_to, n)
     SELECT jobcenter_id, status, coalesce(assigned_to, 0), count(*)
     FROM contact_requests GROUP BY jobcenter_id, status, coalesce(assigned_to, 0);
-INSERT INTO follow_up_month_counts (jobcenter_id, user_id, month, n)
-    SELECT jobcenter_id, user_id, date_trunc('month', follow_up_on)::date, count(*)
+INSERT INTO follow_up_day_counts (jobcenter_id, user_id, day, n)
+    SELECT jobcenter_id, user_id, follow_up_on, count(*)
     FROM activities WHERE NOT follow_up_done AND follow_up_on IS NOT NULL
-    GROUP BY jobcenter_id, user_id, date_trunc('month', follow_up_on)::date;
+    GROUP BY jobcenter_id, user_id, follow_up_on;
+INSERT INTO follow_up_month_counts (jobcenter_id, user_id, month, n)
+    SELECT jobcenter_id, user_id, date_trunc('month', day)::date, sum(n)
+    FROM follow_up_day_counts GROUP BY jobcenter_id, user_id, date_trunc('month', day)::date;
 
 -- Each trigger changes at most two counter rows; when it changes two, it takes them in key
 -- order, so two changes in opposite directions at once wait for each other, not deadlock.
@@ -68,36 +78,43 @@ CREATE TRIGGER contact_requests_count_update
     AFTER UPDATE OF jobcenter_id, status, assigned_to ON contact_requests
     FOR EACH ROW EXECUTE FUNCTION contact_requests_count();
 
--- Adds d to the month of `day` when the follow-up is open.
-CREATE FUNCTION follow_up_month_count_add(
-    jc BIGINT, consultant BIGINT, day DATE, done BOOLEAN, d BIGINT
+-- Adds d to the month and the day of `on_day` when the follow-up is open. Rows are locked in
+-- the order (month, day) — the month's row before its days' — in every change, and a change of
+-- two days takes the earlier day first, so changes at once wait for each other, not deadlock.
+CREATE FUNCTION follow_up_count_add(
+    jc BIGINT, consultant BIGINT, on_day DATE, done BOOLEAN, d BIGINT
 ) RETURNS void LANGUAGE sql AS $$
     INSERT INTO follow_up_month_counts (jobcenter_id, user_id, month, n)
-        SELECT jc, consultant, date_trunc('month', day)::date, d
-        WHERE day IS NOT NULL AND NOT done
+        SELECT jc, consultant, date_trunc('month', on_day)::date, d
+        WHERE on_day IS NOT NULL AND NOT done
         ON CONFLICT (jobcenter_id, user_id, month)
         DO UPDATE SET n = follow_up_month_counts.n + d;
+    INSERT INTO follow_up_day_counts (jobcenter_id, user_id, day, n)
+        SELECT jc, consultant, on_day, d
+        WHERE on_day IS NOT NULL AND NOT done
+        ON CONFLICT (jobcenter_id, user_id, day)
+        DO UPDATE SET n = follow_up_day_counts.n + d;
 $$;
 
 CREATE FUNCTION activities_follow_up_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM follow_up_month_count_add(
+        PERFORM follow_up_count_add(
             NEW.jobcenter_id, NEW.user_id, NEW.follow_up_on, NEW.follow_up_done, 1);
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM follow_up_month_count_add(
+        PERFORM follow_up_count_add(
             OLD.jobcenter_id, OLD.user_id, OLD.follow_up_on, OLD.follow_up_done, -1);
-    ELSIF (OLD.jobcenter_id, OLD.user_id, date_trunc('month', OLD.follow_up_on))
-        <= (NEW.jobcenter_id, NEW.user_id, date_trunc('month', NEW.follow_up_on))
+    ELSIF (OLD.jobcenter_id, OLD.user_id, OLD.follow_up_on)
+        <= (NEW.jobcenter_id, NEW.user_id, NEW.follow_up_on)
         OR NEW.follow_up_on IS NULL THEN
-        PERFORM follow_up_month_count_add(
+        PERFORM follow_up_count_add(
             OLD.jobcenter_id, OLD.user_id, OLD.follow_up_on, OLD.follow_up_done, -1);
-        PERFORM follow_up_month_count_add(
+        PERFORM follow_up_count_add(
             NEW.jobcenter_id, NEW.user_id, NEW.follow_up_on, NEW.follow_up_done, 1);
     ELSE
-        PERFORM follow_up_month_count_add(
+        PERFORM follow_up_count_add(
             NEW.jobcenter_id, NEW.user_id, NEW.follow_up_on, NEW.follow_up_done, 1);
-        PERFORM follow_up_month_count_add(
+        PERFORM follow_up_count_add(
             OLD.jobcenter_id, OLD.user_id, OLD.follow_up_on, OLD.follow_up_done, -1);
     END IF;
     RETURN NULL;

@@ -5,4 +5,5 @@ DROP TRIGGER contact_requests_count_update;
 DROP TRIGGER contact_requests_count_delete;
 DROP TRIGGER contact_requests_count_insert;
 DROP TABLE follow_up_month_counts;
+DROP TABLE follow_up_day_counts;
 DROP TABLE contact_request_counts;

@@ -13,9 +13,16 @@ CREATE TABLE contact_request_counts (
     PRIMARY KEY (jobcenter_id, status, assigned_to)
 ) WITHOUT ROWID;
 
--- Open follow-ups (a date set, not done) per consultant and month (the month's first day).
--- A count over a range of dates adds the whole months inside it and walks the index
--- activities_open_follow_ups only for the parts of months at its ends.
+-- Open follow-ups (a date set, not done) per consultant and day, and per consultant and month
+-- (the month's first day). A count over a range of dates adds the whole months inside it and
+-- the days of the months at its ends: a few dozen rows for any range.
+CREATE TABLE follow_up_day_counts (
+    jobcenter_id BIGINT NOT NULL REFERENCES jobcenters (id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL,
+    day DATE NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (jobcenter_id, user_id, day)
+) WITHOUT ROWID;
 CREATE TABLE follow_up_month_counts (
     jobcenter_id BIGINT NOT NULL REFERENCES jobcenters (id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL,
@@ -27,10 +34,13 @@ CREATE TABLE follow_up_month_counts (
 INSERT INTO contact_request_counts (jobcenter_id, status, assigned_to, n)
     SELECT jobcenter_id, status, coalesce(assigned_to, 0), count(*)
     FROM contact_requests GROUP BY jobcenter_id, status, coalesce(assigned_to, 0);
-INSERT INTO follow_up_month_counts (jobcenter_id, user_id, month, n)
-    SELECT jobcenter_id, user_id, date(follow_up_on, 'start of month'), count(*)
+INSERT INTO follow_up_day_counts (jobcenter_id, user_id, day, n)
+    SELECT jobcenter_id, user_id, follow_up_on, count(*)
     FROM activities WHERE NOT follow_up_done AND follow_up_on IS NOT NULL
-    GROUP BY jobcenter_id, user_id, date(follow_up_on, 'start of month');
+    GROUP BY jobcenter_id, user_id, follow_up_on;
+INSERT INTO follow_up_month_counts (jobcenter_id, user_id, month, n)
+    SELECT jobcenter_id, user_id, date(day, 'start of month'), sum(n)
+    FROM follow_up_day_counts GROUP BY jobcenter_id, user_id, date(day, 'start of month');
 
 CREATE TRIGGER contact_requests_count_insert AFTER INSERT ON contact_requests
 BEGIN
@@ -60,6 +70,9 @@ END;
 CREATE TRIGGER activities_follow_up_count_insert AFTER INSERT ON activities
 WHEN NOT NEW.follow_up_done AND NEW.follow_up_on IS NOT NULL
 BEGIN
+    INSERT INTO follow_up_day_counts (jobcenter_id, user_id, day, n)
+        VALUES (NEW.jobcenter_id, NEW.user_id, NEW.follow_up_on, 1)
+        ON CONFLICT (jobcenter_id, user_id, day) DO UPDATE SET n = n + 1;
     INSERT INTO follow_up_month_counts (jobcenter_id, user_id, month, n)
         VALUES (NEW.jobcenter_id, NEW.user_id, date(NEW.follow_up_on, 'start of month'), 1)
         ON CONFLICT (jobcenter_id, user_id, month) DO UPDATE SET n = n + 1;
@@ -68,6 +81,9 @@ END;
 CREATE TRIGGER activities_follow_up_count_delete AFTER DELETE ON activities
 WHEN NOT OLD.follow_up_done AND OLD.follow_up_on IS NOT NULL
 BEGIN
+    UPDATE follow_up_day_counts SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND user_id = OLD.user_id
+            AND day = OLD.follow_up_on;
     UPDATE follow_up_month_counts SET n = n - 1
         WHERE jobcenter_id = OLD.jobcenter_id AND user_id = OLD.user_id
             AND month = date(OLD.follow_up_on, 'start of month');
@@ -76,10 +92,18 @@ END;
 CREATE TRIGGER activities_follow_up_count_update
 AFTER UPDATE OF jobcenter_id, user_id, follow_up_on, follow_up_done ON activities
 BEGIN
+    UPDATE follow_up_day_counts SET n = n - 1
+        WHERE NOT OLD.follow_up_done AND OLD.follow_up_on IS NOT NULL
+            AND jobcenter_id = OLD.jobcenter_id AND user_id = OLD.user_id
+            AND day = OLD.follow_up_on;
     UPDATE follow_up_month_counts SET n = n - 1
         WHERE NOT OLD.follow_up_done AND OLD.follow_up_on IS NOT NULL
             AND jobcenter_id = OLD.jobcenter_id AND user_id = OLD.user_id
             AND month = date(OLD.follow_up_on, 'start of month');
+    INSERT INTO follow_up_day_counts (jobcenter_id, user_id, day, n)
+        SELECT NEW.jobcenter_id, NEW.user_id, NEW.follow_up_on, 1
+        WHERE NOT NEW.follow_up_done AND NEW.follow_up_on IS NOT NULL
+        ON CONFLICT (jobcenter_id, user_id, day) DO UPDATE SET n = n + 1;
     INSERT INTO follow_up_month_counts (jobcenter_id, user_id, month, n)
         SELECT NEW.jobcenter_id, NEW.user_id, date(NEW.follow_up_on, 'start of month'), 1
         WHERE NOT NEW.follow_up_done AND NEW.follow_up_on IS NOT NULL
