@@ -444,8 +444,8 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
             }),
         ),
         (
-            "requests past the promise",
-            "INDEX contact_requests_waiting (jobcenter_id=? AND status=? AND received_at<?)",
+            "requests received since the promise's cutoff",
+            "INDEX contact_requests_waiting (jobcenter_id=? AND status=? AND received_at>?)",
             Box::new(|c| {
                 ContactRequest::count_waiting_since_before(c, jc, now).unwrap();
             }),

@@ -42,6 +42,18 @@ fn assert_request_counters_match(c: &mut jobcenter_crm::db::DbConn) {
     .unwrap();
     assert_eq!(kept, counted);
     assert!(!kept.is_empty());
+    // The count of requests past the promise relies on this: open means not answered yet.
+    let open_but_answered: i64 = contact_requests::table
+        .filter(
+            contact_requests::status
+                .eq(RequestStatus::New)
+                .or(contact_requests::status.eq(RequestStatus::Assigned)),
+        )
+        .filter(contact_requests::first_answer_at.is_not_null())
+        .count()
+        .get_result(c)
+        .unwrap();
+    assert_eq!(open_but_answered, 0);
 }
 
 #[actix_web::test]
@@ -406,6 +418,27 @@ async fn requests_past_the_promise_are_counted() {
         inbox
             .body
             .contains("arbejdsdage <strong class=\"overdue\">over fristen</strong>")
+    );
+    // A second request today is not past the promise; once the first is answered, nothing is.
+    app.fill_in(&public, "/kontakt/koege", &request_fields())
+        .await;
+    let inbox = manager.get("/requests").await;
+    assert!(
+        inbox
+            .body
+            .contains(&format!(r#"{waiting} <strong class="overdue">1</strong>"#))
+    );
+    let first = app.requests().into_iter().map(|r| r.id).min().unwrap();
+    manager.get(&format!("/requests/{first}")).await;
+    let res = manager
+        .post(&format!("/requests/{first}/answered"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let inbox = manager.get("/requests").await;
+    assert!(
+        inbox.body.contains(&format!("{waiting} 0")),
+        "{}",
+        inbox.body
     );
 }
 

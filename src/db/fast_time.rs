@@ -6,13 +6,12 @@
 //! PostgreSQL (binary values) diesel's own conversion is used as it is.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use diesel::Connection;
 use diesel::deserialize::{self, FromSql};
 use diesel::pg::{Pg, PgValue};
 use diesel::sql_types::{Date, Nullable, Timestamp};
 use diesel::sqlite::{Sqlite, SqliteValue};
 
-type Multi = <super::DbConn as Connection>::Backend;
+use super::MultiBackend as Multi;
 
 /// A date or timestamp (or an optional one) read with the fast parser.
 #[derive(Debug, diesel::deserialize::FromSqlRow)]

@@ -764,23 +764,35 @@ impl ContactRequest {
     }
 
     /// How many open requests not answered yet were received before `cutoff` (see
-    /// `working_days::past_promise_cutoff`): two index ranges, as long as the open ones only.
+    /// `working_days::past_promise_cutoff`). A request is open (new or assigned) exactly until
+    /// it is first answered, so this is every open request — from the counters the triggers
+    /// on contact_requests keep — less those received since the cutoff: a walk of the newest
+    /// only, however many wait.
     pub fn count_waiting_since_before(
         c: &mut DbConn,
         jobcenter_id: i64,
         cutoff: NaiveDateTime,
     ) -> QueryResult<i64> {
-        crate::on_backend!(c, |c| contact_requests::table
+        let open: Vec<i64> = crate::on_backend!(c, |c| contact_request_counts::table
+            .filter(contact_request_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(
+                contact_request_counts::status
+                    .eq(RequestStatus::New)
+                    .or(contact_request_counts::status.eq(RequestStatus::Assigned)),
+            )
+            .select(contact_request_counts::n)
+            .load(c))?;
+        let since: i64 = crate::on_backend!(c, |c| contact_requests::table
             .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
             .filter(
                 contact_requests::status
                     .eq(RequestStatus::New)
                     .or(contact_requests::status.eq(RequestStatus::Assigned)),
             )
-            .filter(contact_requests::received_at.lt(cutoff))
-            .filter(contact_requests::first_answer_at.is_null())
+            .filter(contact_requests::received_at.ge(cutoff))
             .count()
-            .get_result(c))
+            .get_result(c))?;
+        Ok(open.iter().sum::<i64>() - since)
     }
 
     /// The requests that want the user's attention: how many are new, and how many are

@@ -122,14 +122,30 @@ macro_rules! text_enum {
             }
         }
 
-        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
-        where
-            DB: diesel::backend::Backend,
-            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-                let s = String::from_sql(bytes)?;
-                $name::parse(&s).ok_or_else(|| format!("unknown {} value '{}'", stringify!($name), s).into())
+        impl $name {
+            fn from_text(s: &str) -> diesel::deserialize::Result<Self> {
+                $name::parse(s).ok_or_else(|| format!("unknown {} value '{}'", stringify!($name), s).into())
+            }
+        }
+
+        // Read from the database's buffer in place: no String per value and row.
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::sqlite::Sqlite> for $name {
+            fn from_sql(mut value: diesel::sqlite::SqliteValue<'_, '_, '_>) -> diesel::deserialize::Result<Self> {
+                $name::from_text(value.read_text())
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                $name::from_text(std::str::from_utf8(value.as_bytes())?)
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, $crate::db::MultiBackend> for $name {
+            fn from_sql(
+                value: <$crate::db::MultiBackend as diesel::backend::Backend>::RawValue<'_>,
+            ) -> diesel::deserialize::Result<Self> {
+                value.from_sql::<Self, diesel::sql_types::Text>()
             }
         }
 
