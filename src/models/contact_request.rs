@@ -773,13 +773,7 @@ impl ContactRequest {
         jobcenter_id: i64,
         cutoff: NaiveDateTime,
     ) -> QueryResult<i64> {
-        let open: Vec<i64> = crate::on_backend!(c, |c| contact_request_counts::table
-            .filter(contact_request_counts::jobcenter_id.eq(jobcenter_id))
-            .filter(
-                contact_request_counts::status
-                    .eq(RequestStatus::New)
-                    .or(contact_request_counts::status.eq(RequestStatus::Assigned)),
-            )
+        let open: Vec<i64> = crate::on_backend!(c, |c| open_request_counts(jobcenter_id)
             .select(contact_request_counts::n)
             .load(c))?;
         let since: i64 = crate::on_backend!(c, |c| contact_requests::table
@@ -805,13 +799,7 @@ impl ContactRequest {
         user_id: i64,
     ) -> QueryResult<(i64, i64)> {
         let rows: Vec<(RequestStatus, i64, i64)> = crate::on_backend!(c, |c| {
-            contact_request_counts::table
-                .filter(contact_request_counts::jobcenter_id.eq(jobcenter_id))
-                .filter(
-                    contact_request_counts::status
-                        .eq(RequestStatus::New)
-                        .or(contact_request_counts::status.eq(RequestStatus::Assigned)),
-                )
+            open_request_counts(jobcenter_id)
                 .select((
                     contact_request_counts::status,
                     contact_request_counts::assigned_to,
@@ -1351,6 +1339,21 @@ impl ContactRequest {
         }
         Ok(total)
     }
+}
+
+/// The counter rows (see `contact_request_counts`) of the jobcenter's open requests: the new
+/// ones and those assigned to anyone.
+#[diesel::dsl::auto_type]
+fn open_request_counts(jobcenter_id: i64) -> _ {
+    let new: RequestStatus = RequestStatus::New;
+    let assigned: RequestStatus = RequestStatus::Assigned;
+    contact_request_counts::table
+        .filter(contact_request_counts::jobcenter_id.eq(jobcenter_id))
+        .filter(
+            contact_request_counts::status
+                .eq(new)
+                .or(contact_request_counts::status.eq(assigned)),
+        )
 }
 
 #[cfg(test)]

@@ -143,11 +143,7 @@ impl SessionCookie {
             .db
             .read(move |c| {
                 crate::db::read_tx(c, |c| match Session::check(c, &session_id, now)? {
-                    Checked::Alive(user) => {
-                        let user = CurrentUser::with_counts(c, user, session_id)?;
-                        let out = f(c, &user);
-                        Ok(Ok(Some((user, out))))
-                    }
+                    Checked::Alive(user) => Ok(Ok(Some(as_user(c, user, session_id, f)?))),
                     Checked::Unknown => Ok(Ok(None)),
                     Checked::ToTouch(_) | Checked::Ended => Ok(Err((f, session_id))),
                 })
@@ -164,11 +160,7 @@ impl SessionCookie {
                         let Some(user) = Session::resolve(c, &session_id, now)? else {
                             return Ok(None);
                         };
-                        crate::db::read_tx(c, |c| {
-                            let user = CurrentUser::with_counts(c, user, session_id)?;
-                            let out = f(c, &user);
-                            Ok(Some((user, out)))
-                        })
+                        crate::db::read_tx(c, |c| as_user(c, user, session_id, f).map(Some))
                     })
                     .await?
             }
@@ -177,6 +169,22 @@ impl SessionCookie {
         self.req.extensions_mut().insert(user.clone());
         Ok((user, out?))
     }
+}
+
+/// A page's reads as the session's user: the navigation's counts, then the page's own `f`,
+/// whose error is the page's to show (the user is kept for the layout either way).
+fn as_user<T, F>(
+    c: &mut DbConn,
+    user: SessionUser,
+    session_id: String,
+    f: F,
+) -> Result<(CurrentUser, Result<T, AppError>), AppError>
+where
+    F: FnOnce(&mut DbConn, &CurrentUser) -> Result<T, AppError>,
+{
+    let user = CurrentUser::with_counts(c, user, session_id)?;
+    let out = f(c, &user);
+    Ok((user, out))
 }
 
 impl FromRequest for SessionCookie {
