@@ -632,35 +632,32 @@ impl Activity {
             return Ok(0);
         }
         // From the counters the triggers on activities keep: the whole months inside the
-        // range, and the days of the months at its ends (a few dozen rows for any range).
-        let days = |c: &mut DbConn, from: NaiveDate, to: NaiveDate| -> QueryResult<i64> {
-            let rows: Vec<i64> = crate::on_backend!(c, |c| follow_up_day_counts::table
+        // range, and the days of the months at its ends — a few dozen rows for any range, in
+        // one statement.
+        let days = |from: NaiveDate, to: NaiveDate| {
+            follow_up_day_counts::table
                 .filter(follow_up_day_counts::jobcenter_id.eq(jobcenter_id))
                 .filter(follow_up_day_counts::user_id.eq(user_id))
                 .filter(follow_up_day_counts::day.between(from, to))
                 .select(follow_up_day_counts::n)
-                .load(c))?;
-            Ok(rows.iter().sum())
         };
         let (first_month, last_month) = (dates::first_of_month(from), dates::first_of_month(to));
-        if first_month == last_month {
-            return days(c, from, to);
-        }
-        let second_month = dates::next_month(first_month);
-        let head = days(c, from, second_month - Days::new(1))?;
-        let tail = days(c, last_month, to)?;
-        let between: Vec<i64> = if second_month < last_month {
-            crate::on_backend!(c, |c| follow_up_month_counts::table
+        let counts: Vec<i64> = if first_month == last_month {
+            crate::on_backend!(c, |c| days(from, to).load(c))?
+        } else {
+            let second_month = dates::next_month(first_month);
+            let months = follow_up_month_counts::table
                 .filter(follow_up_month_counts::jobcenter_id.eq(jobcenter_id))
                 .filter(follow_up_month_counts::user_id.eq(user_id))
                 .filter(follow_up_month_counts::month.ge(second_month))
                 .filter(follow_up_month_counts::month.lt(last_month))
-                .select(follow_up_month_counts::n)
+                .select(follow_up_month_counts::n);
+            crate::on_backend!(c, |c| days(from, second_month - Days::new(1))
+                .union_all(days(last_month, to))
+                .union_all(months)
                 .load(c))?
-        } else {
-            Vec::new()
         };
-        Ok(head + tail + between.iter().sum::<i64>())
+        Ok(counts.iter().sum())
     }
 
     /// How many of a user's open follow-ups are overdue and due today.
