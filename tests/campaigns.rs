@@ -705,6 +705,28 @@ async fn the_start_page_lists_the_first_fifteen_targets_not_contacted_first() {
     assert!(!home.body.contains(">Målvirksomhed 00<"));
     assert!(!home.body.contains(">Målvirksomhed 16<"));
     assert!(home.body.contains("Og 5 mere."));
+
+    // The count is of open targets that are Karen's: one declined and one handed to Lars leave
+    // it; a campaign that is over leaves the start page.
+    diesel::update(
+        campaign_targets::table.filter(campaign_targets::company_name_search.like("%18")),
+    )
+    .set(campaign_targets::status.eq("declined"))
+    .execute(&mut conn)
+    .unwrap();
+    diesel::update(
+        campaign_targets::table.filter(campaign_targets::company_name_search.like("%19")),
+    )
+    .set(campaign_targets::assigned_to.eq(seed.manager.id))
+    .execute(&mut conn)
+    .unwrap();
+    assert!(karen.get("/").await.body.contains("Og 3 mere."));
+    diesel::update(campaigns::table)
+        .set(campaigns::status.eq("done"))
+        .execute(&mut conn)
+        .unwrap();
+    let home = karen.get("/").await;
+    assert!(!home.body.contains("Målvirksomhed") && !home.body.contains(" mere."));
 }
 
 #[actix_web::test]
