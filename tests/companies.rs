@@ -223,6 +223,90 @@ async fn search_folds_danish_letters_and_matches_parts_of_words() {
 }
 
 #[actix_web::test]
+async fn the_trigram_test_of_a_search_turns_down_no_match_and_start_up_fills_it_in() {
+    use diesel::prelude::*;
+    use jobcenter_crm::db::schema::companies;
+    use jobcenter_crm::domain::text::missing_trigram_bits;
+    let app = app().await;
+    let seed = app.seed();
+    for name in [
+        "Hansens Bageri ApS",
+        "Bageriet i Køge",
+        "Køge VVS",
+        "Æblegården",
+    ] {
+        app.add_company(&seed.jobcenter, name);
+    }
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let search = |term: &'static str| {
+        let client = &client;
+        async move {
+            let res = client
+                .get(&format!(
+                    "/companies?q={}",
+                    jobcenter_crm::web::views::url_encode(term)
+                ))
+                .await;
+            [
+                "Hansens Bageri ApS",
+                "Bageriet i Køge",
+                "Køge VVS",
+                "Æblegården",
+            ]
+            .into_iter()
+            .filter(|name| res.body.contains(name))
+            .collect::<Vec<_>>()
+        }
+    };
+    let expected = [
+        ("bageri", vec!["Hansens Bageri ApS", "Bageriet i Køge"]),
+        (
+            "køge",
+            vec![
+                "Hansens Bageri ApS",
+                "Bageriet i Køge",
+                "Køge VVS",
+                "Æblegården",
+            ],
+        ),
+        ("s bag", vec!["Hansens Bageri ApS"]),
+        ("blegå", vec!["Æblegården"]),
+        ("vvs", vec!["Køge VVS"]),
+        ("ba", vec!["Hansens Bageri ApS", "Bageriet i Køge"]),
+        ("bagerværksted", vec![]),
+    ];
+    for (term, names) in &expected {
+        assert_eq!(&search(term).await, names, "{term}");
+    }
+    let stored = || -> Vec<(String, i64)> {
+        companies::table
+            .select((companies::search_text, companies::search_missing))
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    for (text, missing) in stored() {
+        assert_eq!(missing, missing_trigram_bits(&text), "{text}");
+    }
+    // Rows written before the column existed hold 0: they are found as before.
+    diesel::update(companies::table)
+        .set(companies::search_missing.eq(0_i64))
+        .execute(&mut *app.conn())
+        .unwrap();
+    for (term, names) in &expected {
+        assert_eq!(&search(term).await, names, "{term}");
+    }
+    // Start-up after the migration fills the column in.
+    common::reapply_migrations_from(&mut app.conn(), "20261124000011");
+    for (text, missing) in stored() {
+        assert_ne!(missing, 0);
+        assert_eq!(missing, missing_trigram_bits(&text), "{text}");
+    }
+    for (term, names) in &expected {
+        assert_eq!(&search(term).await, names, "{term}");
+    }
+}
+
+#[actix_web::test]
 async fn the_list_pages_in_danish_order_without_gaps_or_repeats() {
     let app = app().await;
     app.seed();

@@ -18,6 +18,9 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::AppError;
 
+// `a & b` on two BIGINTs, the same on both databases (a search's trigram test).
+diesel::infix_operator!(BitAnd, " & ", diesel::sql_types::BigInt);
+
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -292,36 +295,58 @@ fn ensure_parent_dir(path: &Path) -> Result<(), DbOpenError> {
 }
 
 /// Runs pending migrations; on PostgreSQL under an advisory lock so that several instances
-/// starting together migrate once. Returns how many ran.
+/// starting together migrate once. Returns how many ran. Columns that only Rust can compute are
+/// filled in right after the migration that adds them, in the same transaction on SQLite.
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
     let err = |e: Box<dyn std::error::Error + Send + Sync>| DbOpenError::Migrate(e.to_string());
+    let versions = |applied: Vec<diesel::migration::MigrationVersion<'_>>| {
+        applied.iter().map(|v| v.to_string()).collect::<Vec<_>>()
+    };
+    let fill_in = |conn: &mut DbConn, applied: Vec<String>| {
+        if applied.iter().any(|v| v == SEARCH_TRIGRAMS_MIGRATION) {
+            crate::models::company::fill_in_search_missing(conn)
+                .map_err(|e| DbOpenError::Migrate(e.to_string()))?;
+        }
+        Ok(applied.len())
+    };
     match conn {
         // One write transaction around all of it: a second process waits, then finds nothing
         // pending. Each migration runs in a savepoint inside it.
-        DbConn::Sqlite(_) => write_tx(conn, |conn| match conn {
-            DbConn::Sqlite(c) => c
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|v| v.len())
-                .map_err(err),
-            DbConn::Pg(_) => unreachable!("matched SQLite above"),
+        DbConn::Sqlite(_) => write_tx(conn, |conn| {
+            let applied = match conn {
+                DbConn::Sqlite(c) => c
+                    .run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map(versions)
+                    .map_err(err)?,
+                DbConn::Pg(_) => unreachable!("matched SQLite above"),
+            };
+            fill_in(conn, applied)
         }),
-        DbConn::Pg(c) => {
-            let lock = |c: &mut PgConnection, sql: &str| {
+        DbConn::Pg(_) => {
+            let lock = |conn: &mut DbConn, sql: &str| {
                 diesel::sql_query(sql)
                     .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK_KEY)
-                    .execute(c)
+                    .execute(conn)
                     .map_err(|e| DbOpenError::Migrate(e.to_string()))
             };
-            lock(c, "SELECT pg_advisory_lock($1)")?;
-            let result = c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len())
-                .map_err(err);
-            lock(c, "SELECT pg_advisory_unlock($1)")?;
+            lock(conn, "SELECT pg_advisory_lock($1)")?;
+            let applied = match conn {
+                DbConn::Pg(c) => c
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(versions)
+                    .map_err(err),
+                DbConn::Sqlite(_) => unreachable!("matched PostgreSQL above"),
+            };
+            let result =
+                applied.and_then(|applied| conn.transaction(|conn| fill_in(conn, applied)));
+            lock(conn, "SELECT pg_advisory_unlock($1)")?;
             result
         }
     }
 }
+
+/// The migration that adds `companies.search_missing`, which Rust fills in.
+const SEARCH_TRIGRAMS_MIGRATION: &str = "20261124000011";
 
 /// The reads of one page in one read transaction on SQLite: they see one snapshot, and the
 /// database's read lock is taken once rather than for every statement. `f` must not write (a

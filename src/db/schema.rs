@@ -94,6 +94,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        search_missing -> BigInt,
     }
 }
 

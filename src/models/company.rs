@@ -365,21 +365,33 @@ struct CompanyValues<'a> {
     notes: &'a str,
     name_search: String,
     search_text: String,
+    search_missing: i64,
     updated_at: NaiveDateTime,
 }
 
-/// The two columns the register is listed and searched by, written in Rust so that Danish
-/// letters fold the same on both databases: `name_search` (the sort key of the name) and
-/// `search_text` (name, city, CVR and P-number, folded). Bulk writers (the demo data) use it too.
-pub fn search_keys(name: &str, city: &str, cvr: &str, p_number: Option<&str>) -> (String, String) {
+/// The columns the register is listed and searched by, written in Rust so that Danish letters
+/// fold the same on both databases: `name_search` (the sort key of the name), `search_text`
+/// (name, city, CVR and P-number, folded) and `search_missing` (the trigram bits the search text
+/// lacks, see [`text::trigram_bits`]). Bulk writers (the demo data) use it too.
+pub struct SearchKeys {
+    pub name_search: String,
+    pub search_text: String,
+    pub search_missing: i64,
+}
+
+pub fn search_keys(name: &str, city: &str, cvr: &str, p_number: Option<&str>) -> SearchKeys {
     let searchable = [name, city, cvr, p_number.unwrap_or("")].join(" ");
-    (text::sort_key(name), text::search_fold(&searchable))
+    let search_text = text::search_fold(&searchable);
+    SearchKeys {
+        name_search: text::sort_key(name),
+        search_missing: text::missing_trigram_bits(&search_text),
+        search_text,
+    }
 }
 
 impl CompanyInput {
     fn values(&self, now: NaiveDateTime) -> CompanyValues<'_> {
-        let (name_search, search_text) =
-            search_keys(&self.name, &self.city, &self.cvr, self.p_number.as_deref());
+        let keys = search_keys(&self.name, &self.city, &self.cvr, self.p_number.as_deref());
         CompanyValues {
             cvr: &self.cvr,
             p_number: self.p_number.as_deref(),
@@ -396,8 +408,9 @@ impl CompanyInput {
             status: self.status,
             fixed_contact_id: self.fixed_contact_id,
             notes: &self.notes,
-            name_search,
-            search_text,
+            name_search: keys.name_search,
+            search_text: keys.search_text,
+            search_missing: keys.search_missing,
             updated_at: now,
         }
     }
@@ -527,6 +540,31 @@ pub struct CompanyPage {
     pub next: Option<Cursor>,
 }
 
+/// Fills in `search_missing` of every company from its search text (once, after the migration
+/// that added the column), a thousand at a time in id order.
+pub fn fill_in_search_missing(c: &mut DbConn) -> QueryResult<usize> {
+    let mut after = 0;
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(i64, String)> = companies::table
+            .filter(companies::id.gt(after))
+            .order(companies::id)
+            .limit(1000)
+            .select((companies::id, companies::search_text))
+            .load(c)?;
+        let Some(&(last, _)) = rows.last() else {
+            return Ok(filled);
+        };
+        after = last;
+        for (id, search_text) in &rows {
+            diesel::update(companies::table.find(id))
+                .set(companies::search_missing.eq(text::missing_trigram_bits(search_text)))
+                .execute(c)?;
+        }
+        filled += rows.len();
+    }
+}
+
 /// The companies of the jobcenter that a `CompanyQuery` matches, as a boxed query for the
 /// backend of the surrounding `on_backend!` (a boxed query for `DbConn` itself would have its
 /// SQL written out again on every execution). A macro, as the backend is only known there.
@@ -542,6 +580,12 @@ macro_rules! companies_matching {
             .map(text::search_fold)
             .filter(|t| !t.is_empty())
         {
+            // The trigram test turns down most rows before their text is compared.
+            let bits = text::trigram_bits(&t);
+            q = q.filter(
+                $crate::db::BitAnd::new(companies::search_missing, bits.into_sql::<BigInt>())
+                    .eq(0_i64),
+            );
             let pattern = format!("%{}%", text::like_escape(&t));
             q = q.filter(companies::search_text.like(pattern).escape('\\'));
         }

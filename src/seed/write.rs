@@ -50,11 +50,12 @@ pub(super) struct CompanyRow<'a> {
     pub(super) last_contact_on: Option<NaiveDate>,
     pub(super) name_search: String,
     pub(super) search_text: String,
+    pub(super) search_missing: i64,
     pub(super) version: i32,
     pub(super) created_at: NaiveDateTime,
     pub(super) updated_at: NaiveDateTime,
 }
-pub(super) const COMPANY_COLUMNS: usize = 22;
+pub(super) const COMPANY_COLUMNS: usize = 23;
 
 #[derive(Insertable)]
 #[diesel(table_name = contact_persons, treat_none_as_default_value = false)]
@@ -208,7 +209,7 @@ impl Writer<'_> {
                     let rows: Vec<CompanyRow<'_>> = chunk
                         .iter()
                         .map(|p| {
-                            let (name_search, search_text) = search_keys(
+                            let keys = search_keys(
                                 &p.name,
                                 p.postcode.city,
                                 &p.cvr,
@@ -232,8 +233,9 @@ impl Writer<'_> {
                                 fixed_contact_id: p.fixed_contact_id,
                                 notes: p.notes,
                                 last_contact_on: p.last_contact_on,
-                                name_search,
-                                search_text,
+                                name_search: keys.name_search,
+                                search_text: keys.search_text,
+                                search_missing: keys.search_missing,
                                 version: 1,
                                 created_at: p.created_at,
                                 updated_at: p.created_at,

@@ -481,16 +481,17 @@ pub fn with_conn<T>(db: &Db, f: impl FnOnce(&mut DbConn) -> T) -> T {
 pub fn reapply_migrations_from(conn: &mut DbConn, version: &str) {
     use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
     use jobcenter_crm::db::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
-    fn reapply<DB: diesel::backend::Backend>(
+    fn revert<DB: diesel::backend::Backend>(
         c: &mut impl MigrationHarness<DB>,
         migrations: fn() -> EmbeddedMigrations,
         version: &str,
     ) {
         while c.revert_last_migration(migrations()).unwrap().to_string() != version {}
-        c.run_pending_migrations(migrations()).unwrap();
     }
     match conn {
-        DbConn::Sqlite(c) => reapply(c, || SQLITE_MIGRATIONS, version),
-        DbConn::Pg(c) => reapply(c, || POSTGRES_MIGRATIONS, version),
+        DbConn::Sqlite(c) => revert(c, || SQLITE_MIGRATIONS, version),
+        DbConn::Pg(c) => revert(c, || POSTGRES_MIGRATIONS, version),
     }
+    // As at start-up, with what Rust fills in after a migration.
+    jobcenter_crm::db::run_migrations(conn).unwrap();
 }
