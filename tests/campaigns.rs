@@ -803,6 +803,14 @@ async fn the_campaign_page_shows_its_newest_placements_and_links_to_all() {
     assert_eq!(page.body.matches("Småjob</strong> hos").count(), 10);
     // Newest first: the one started first is left out.
     assert!(page.body.contains("11-10-2026") && !page.body.contains("01-10-2026"));
+    // Each line: kind, company, start, status and consultant.
+    assert!(page.body.contains(&format!(
+        "<li><strong>Småjob</strong> hos <a href=\"/companies/{cid}\">"
+    )));
+    assert!(page.body.contains(&format!(
+        " · 11-10-2026 · Aktiv · {}</li>",
+        seed.manager.name
+    )));
     let all = format!("/placements?campaign={camp}");
     assert!(page.body.contains(&format!(
         r#"<a href="{all}">Se alle 11 forløb fra kampagnen</a>"#

@@ -219,6 +219,9 @@ async fn no_page_query_scans_a_table() {
         )
         .unwrap())
     });
+    check("the newest placements on a campaign's page", &mut |c| {
+        ran(Placement::newest_of_campaign(c, jc, 1, 10).unwrap())
+    });
     check("placement counts", &mut |c| {
         ran(Placement::counts(c, jc, today).unwrap())
     });
@@ -409,6 +412,13 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
             }),
         ),
         (
+            "the newest placements on a campaign's page",
+            campaign_placements,
+            Box::new(|c| {
+                Placement::newest_of_campaign(c, jc, 1, 10).unwrap();
+            }),
+        ),
+        (
             "campaign progress",
             campaign_placements,
             Box::new(|c| {
@@ -416,8 +426,8 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
             }),
         ),
         (
-            "a campaign's target list",
-            "INDEX campaign_targets_by_name (campaign_id=?",
+            "a campaign's target list (no campaign_targets row read)",
+            "COVERING INDEX campaign_targets_by_name (campaign_id=?",
             Box::new(|c| {
                 CampaignTarget::list(c, jc, 1, Default::default(), None, 50).unwrap();
             }),

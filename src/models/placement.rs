@@ -366,6 +366,16 @@ pub struct PlacementRow {
     pub user_name: String,
 }
 
+/// A placement in the list on its campaign's page.
+pub struct CampaignPlacement {
+    pub company_id: i64,
+    pub company_name: String,
+    pub kind_label: &'static str,
+    pub start: String,
+    pub status_label: &'static str,
+    pub user_name: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct PlacementQuery {
     pub company_id: Option<i64>,
@@ -507,6 +517,54 @@ impl Placement {
                 user_name: user_names.get(&p.user_id).cloned().unwrap_or_default(),
                 placement: p,
             })
+            .collect())
+    }
+
+    /// The newest placements of a campaign as its page lists them: kind, company, start, status
+    /// and consultant (one statement, read from the campaign's index).
+    pub fn newest_of_campaign(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        campaign_id: i64,
+        limit: i64,
+    ) -> QueryResult<Vec<CampaignPlacement>> {
+        use crate::db::schema::users;
+        type Row = (
+            i64,
+            String,
+            PlacementKind,
+            Fast<NaiveDate>,
+            PlacementStatus,
+            String,
+        );
+        let rows: Vec<Row> = crate::on_backend!(c, |c| placements::table
+            .inner_join(companies::table)
+            .inner_join(users::table.on(users::id.eq(placements::user_id)))
+            .filter(placements::jobcenter_id.eq(jobcenter_id))
+            .filter(placements::campaign_id.eq(campaign_id))
+            .order((placements::start_on.desc(), placements::id.desc()))
+            .limit(limit)
+            .select((
+                placements::company_id,
+                companies::name,
+                placements::kind,
+                placements::start_on,
+                placements::status,
+                users::name,
+            ))
+            .load(c))?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(company_id, company_name, kind, start, status, user_name)| CampaignPlacement {
+                    company_id,
+                    company_name,
+                    kind_label: kind.label(),
+                    start: dates::dk_date(start.into()),
+                    status_label: status.label(),
+                    user_name,
+                },
+            )
             .collect())
     }
 

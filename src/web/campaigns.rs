@@ -24,7 +24,7 @@ use crate::models::campaign::{
     TargetListFilter, TargetRow, TargetStatus,
 };
 use crate::models::company::{Company, CompanyQuery, CompanyStatus, Cursor, EmployeeBand};
-use crate::models::placement::{Placement, PlacementQuery, PlacementRow};
+use crate::models::placement::{CampaignPlacement, Placement};
 use crate::models::user::{Role, User};
 
 struct Checkbox {
@@ -327,16 +327,7 @@ pub async fn show(
             let progress = Progress::of(c, &campaign, today)?;
             let targets =
                 CampaignTarget::list(c, jc, id, list_filter, after.as_ref(), TARGETS_PER_PAGE)?;
-            let placements = Placement::list(
-                c,
-                jc,
-                &PlacementQuery {
-                    campaign_id: Some(id),
-                    ..Default::default()
-                },
-                None,
-                PLACEMENTS_SHOWN,
-            )?;
+            let placements = Placement::newest_of_campaign(c, jc, id, PLACEMENTS_SHOWN)?;
             Ok((campaign, progress, targets, placements))
         })
         .await?;
@@ -418,7 +409,7 @@ struct ShowPage {
     /// The burn-up chart: SVG made by [`charts::burn_up`] from numbers only.
     chart: String,
     targets: Vec<TargetRow>,
-    placements: Vec<PlacementRow>,
+    placements: Vec<CampaignPlacement>,
     /// The campaign has more placements than the page shows.
     more_placements: bool,
     consultant_choices: Vec<ConsultantChoice>,
