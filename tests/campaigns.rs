@@ -506,8 +506,13 @@ async fn another_jobcenter_gets_404_and_cannot_slip_its_companies_in() {
     let setup = running_campaign(&app, &manager, &seed, 1).await;
     let id = setup.campaign_id;
     let other = app.signed_in("admin@stevns.dk").await;
+    let tid: i64 = campaign_targets::table
+        .select(campaign_targets::id)
+        .first(&mut app.conn())
+        .unwrap();
     for path in [
         format!("/campaigns/{id}"),
+        format!("/campaigns/{id}/targets/{tid}"),
         format!("/campaigns/{id}/edit"),
         format!("/campaigns/{id}/targets/add"),
         format!("/campaigns/{id}/targets.csv"),
@@ -560,6 +565,107 @@ async fn another_jobcenter_gets_404_and_cannot_slip_its_companies_in() {
         .unwrap();
     assert!(!on_list.contains(&theirs.id));
     assert_eq!(on_list.len(), 1);
+}
+
+#[actix_web::test]
+async fn a_target_page_changes_consultant_and_status_and_takes_the_company_off() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 3).await;
+    let id = setup.campaign_id;
+    let targets: Vec<i64> = campaign_targets::table
+        .order(campaign_targets::company_name_search)
+        .select(campaign_targets::id)
+        .load(&mut app.conn())
+        .unwrap();
+    let target_path = |tid: i64| format!("/campaigns/{id}/targets/{tid}");
+
+    // The list links each company to its page.
+    let page = manager.get(&format!("/campaigns/{id}")).await;
+    let link = page
+        .link("Ret<span class=\"visually-hidden\"> Målvirksomhed 00")
+        .expect("a link to the company's page on the list");
+    assert_eq!(link, target_path(targets[0]));
+    let form = manager.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains("<label for=\"assigned_to\">Konsulent</label>")
+    );
+    assert!(form.body.contains("<label for=\"status\">Status</label>"));
+    assert!(
+        form.body
+            .contains("<dt>Konsulent</dt><dd><span class=\"muted\">Ikke fordelt")
+    );
+
+    // Given to the consultant, visited.
+    let karen = seed.consultant.id.to_string();
+    let res = manager
+        .post(&link, &[("assigned_to", &karen), ("status", "visited")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), format!("/campaigns/{id}#targets"));
+    let form = manager.get(&link).await;
+    assert!(
+        form.body
+            .contains(&format!("<option value=\"{karen}\" selected>"))
+    );
+    assert!(
+        form.body
+            .contains("<option value=\"visited\" selected>Besøgt</option>")
+    );
+    assert!(
+        form.body
+            .contains(&format!("<dd>{}</dd>", seed.consultant.name))
+    );
+
+    // The consultant opens the company they were given: the status only, nothing to remove.
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let own = consultant.get(&link).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("<label for=\"status\">Status</label>"));
+    assert!(!own.body.contains("for=\"assigned_to\"") && !own.body.contains("Tag af listen"));
+    let list = consultant.get(&format!("/campaigns/{id}")).await;
+    assert!(
+        list.body
+            .contains(&format!("href=\"{}\"", target_path(targets[0])))
+    );
+    assert!(
+        !list
+            .body
+            .contains(&format!("href=\"{}\"", target_path(targets[1])))
+    );
+    assert_eq!(
+        consultant.get(&target_path(targets[1])).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Given to someone no longer on the campaign: still the one chosen, so saving keeps it.
+    let ole = app.add_user(
+        &seed.jobcenter,
+        "ole@koege.dk",
+        "Ole Olsen",
+        Role::Consultant,
+    );
+    diesel::update(campaign_targets::table.find(targets[1]))
+        .set(campaign_targets::assigned_to.eq(ole.id))
+        .execute(&mut app.conn())
+        .unwrap();
+    let form = manager.get(&target_path(targets[1])).await;
+    assert!(form.body.contains(&format!(
+        "<option value=\"{}\" selected>Ole Olsen</option>",
+        ole.id
+    )));
+
+    // Taken off the list.
+    manager.get(&link).await;
+    let res = manager.post(&format!("{link}/remove"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let list = manager.get(res.location()).await;
+    assert!(list.body.contains("Virksomheden er taget af listen."));
+    assert!(list.body.contains("2 på listen"));
+    assert_eq!(manager.get(&link).await.status, StatusCode::NOT_FOUND);
 }
 
 #[actix_web::test]

@@ -749,6 +749,84 @@ pub struct TargetForm {
 }
 
 /// Sets a target's status (the consultant on it, or a manager) and consultant (managers).
+/// One company on a campaign's list: where it stands, and the form to change its consultant
+/// (managers) and status. Consultants open the companies they have been given.
+#[get("/campaigns/{id:\\d+}/targets/{tid:\\d+}")]
+pub async fn target_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SessionCookie,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, tid) = path.into_inner();
+    let (user, (campaign, target, company, consultants, assigned_name)) = session
+        .run(&state, move |c, user| {
+            let campaign = viewable_in(c, user, id)?;
+            let jc = user.jobcenter_id;
+            let target = CampaignTarget::find(c, jc, id, tid)?;
+            if !user.is_manager() && target.assigned_to != Some(user.id) {
+                return Err(AppError::Forbidden);
+            }
+            let company = Company::find(c, jc, target.company_id)?;
+            let consultants = Campaign::consultants(c, id)?;
+            let assigned_name = match target.assigned_to {
+                Some(a) => crate::models::user_names(c, jc)?.remove(&a),
+                None => None,
+            };
+            Ok((campaign, target, company, consultants, assigned_name))
+        })
+        .await?;
+    let mut consultant_choices: Vec<ConsultantChoice> = consultants
+        .into_iter()
+        .map(|u| ConsultantChoice {
+            id: u.id,
+            value: u.id.to_string(),
+            label: u.name,
+        })
+        .collect();
+    // Given to someone no longer on the campaign: kept as a choice, so saving keeps it.
+    if let (Some(a), Some(name)) = (target.assigned_to, &assigned_name)
+        && !consultant_choices.iter().any(|c| c.id == a)
+    {
+        consultant_choices.push(ConsultantChoice {
+            id: a,
+            value: a.to_string(),
+            label: name.clone(),
+        });
+    }
+    Page::new(&req).render(&state, |l| TargetPage {
+        l,
+        status_label: target.status.label(),
+        contacted: target.contacted_on.map(dates::dk_date),
+        visited: target.visited_on.map(dates::dk_date),
+        last_activity: target.last_activity_on.map(dates::dk_date),
+        campaign,
+        target,
+        company,
+        assigned_name,
+        consultant_choices,
+        status_choices: TargetStatus::choices(),
+        is_manager: user.is_manager(),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "campaigns/target.html")]
+struct TargetPage {
+    l: Layout,
+    campaign: Campaign,
+    target: CampaignTarget,
+    company: Company,
+    status_label: &'static str,
+    assigned_name: Option<String>,
+    contacted: Option<String>,
+    visited: Option<String>,
+    last_activity: Option<String>,
+    consultant_choices: Vec<ConsultantChoice>,
+    status_choices: Vec<Choice>,
+    is_manager: bool,
+}
+
 #[post("/campaigns/{id:\\d+}/targets/{tid:\\d+}")]
 pub async fn set_target(
     req: HttpRequest,

@@ -180,6 +180,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaigns::import)
         .service(campaigns::split)
         .service(campaigns::export)
+        .service(campaigns::target_page)
         .service(campaigns::set_target)
         .service(campaigns::remove_target)
         .service(requests::list)
