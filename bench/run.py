@@ -342,7 +342,7 @@ def report(runs, backend):
         for p in run["pages"]:
             m, h = p["max"], p["half"]
             lines.append(f"| {p['name']} | {m['rps']:.0f} | {m['p50']:.1f} | {m['p99']:.1f} | "
-                         f"{m['base_rps']:.0f} | {m['rps'] / m['base_rps']:.2f} | {h['p99']:.1f} |")
+                         f"{m['base_rps']:.0f} | {m['rps'] / m['base_rps']:.3f} | {h['p99']:.1f} |")
         lines += ["", f"The baseline's runs between the pages: {', '.join(f'{b:.0f}' for b in bases)} req/s."]
         w, f = run["writes"], run["form"]
         lines += ["", f"Writes, 32 clients: log an activity {w['rps']:.0f}/s, p99 {w['p99']:.1f} ms, "
@@ -358,7 +358,9 @@ def report(runs, backend):
         growth_ok &= g <= TARGET_GROWTH
         lines.append(f"| {ps['name']} | {ps['half']['p99']:.1f} | {pl['half']['p99']:.1f} | {g:.2f}× |")
     reads = large["pages"][1:]
-    ratio_ok = all(p["max"]["rps"] / p["max"]["base_rps"] >= TARGET_RATIO for p in reads)
+    short = [f"{p['name']} {p['max']['rps'] / p['max']['base_rps']:.3f}" for p in reads
+             if p["max"]["rps"] / p["max"]["base_rps"] < TARGET_RATIO]
+    ratio_ok = not short
     p99_ok = all(p["half"]["p99"] <= TARGET_P99_MS for p in reads)
     w = large["writes"]
     write_ok = (w["rps"] >= TARGET_WRITES and not w["errors"] and set(w["codes"]) <= {"303"}
@@ -366,7 +368,8 @@ def report(runs, backend):
     f = large["form"]
     form_ok = not f["errors"] and set(f["codes"]) <= {"303"} and f["created"] > 0
     lines += ["", "### Targets (large size)", "",
-              f"- {verdict(ratio_ok)} every read page ≥ {TARGET_RATIO:.0%} of the baseline's throughput",
+              f"- {verdict(ratio_ok)} every read page ≥ {TARGET_RATIO:.0%} of the baseline's throughput"
+              + (f" (below: {', '.join(short)})" if short else ""),
               f"- {verdict(p99_ok)} every read page p99 ≤ {TARGET_P99_MS:.0f} ms at half its maximum rate",
               f"- {verdict(growth_ok)} no page's p99 grows more than {TARGET_GROWTH:.0f}× from small to large",
               f"- {verdict(write_ok)} logging activities with 32 clients: ≥ {TARGET_WRITES}/s, no errors"
