@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
+use crate::db::dialect;
 use crate::db::fast_time::Fast;
 use crate::db::schema::{activities, campaign_targets, companies, placements};
 use crate::db::{DbConn, write_tx};
@@ -569,7 +570,7 @@ pub fn fill_in_search_missing(c: &mut DbConn) -> QueryResult<usize> {
 /// backend of the surrounding `on_backend!` (a boxed query for `DbConn` itself would have its
 /// SQL written out again on every execution). A macro, as the backend is only known there.
 macro_rules! companies_matching {
-    ($query:expr, $jobcenter_id:expr) => {{
+    ($query:expr, $jobcenter_id:expr, $test_trigrams:expr) => {{
         let query: &CompanyQuery = $query;
         let mut q = companies::table
             .filter(companies::jobcenter_id.eq($jobcenter_id))
@@ -581,11 +582,13 @@ macro_rules! companies_matching {
             .filter(|t| !t.is_empty())
         {
             // The trigram test turns down most rows before their text is compared.
-            let bits = text::trigram_bits(&t);
-            q = q.filter(
-                $crate::db::BitAnd::new(companies::search_missing, bits.into_sql::<BigInt>())
-                    .eq(0_i64),
-            );
+            if $test_trigrams {
+                let bits = text::trigram_bits(&t);
+                q = q.filter(
+                    $crate::db::BitAnd::new(companies::search_missing, bits.into_sql::<BigInt>())
+                        .eq(0_i64),
+                );
+            }
             let pattern = format!("%{}%", text::like_escape(&t));
             q = q.filter(companies::search_text.like(pattern).escape('\\'));
         }
@@ -790,9 +793,10 @@ impl Company {
         after: Option<&Cursor>,
         limit: i64,
     ) -> QueryResult<CompanyPage> {
+        let test_trigrams = dialect::search_tests_trigrams(c);
         let mut rows = match query.sort {
             CompanySort::Name => crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(query, jobcenter_id);
+                let mut q = companies_matching!(query, jobcenter_id, test_trigrams);
                 if let Some(cur) = after {
                     q = q.filter(cur.after_by_name());
                 }
@@ -833,10 +837,11 @@ impl Company {
     ) -> QueryResult<Vec<CompanySummary>> {
         let after_date = after.and_then(|cur| cur.key.as_deref()?.parse::<NaiveDate>().ok());
         let in_null_part = after.is_some() && after_date.is_none();
+        let test_trigrams = dialect::search_tests_trigrams(c);
         let mut rows = Vec::new();
         if !in_null_part {
             rows = crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(query, jobcenter_id)
+                let mut q = companies_matching!(query, jobcenter_id, test_trigrams)
                     .filter(companies::last_contact_on.is_not_null());
                 if let (Some(d), Some(cur)) = (after_date, after) {
                     q = q.filter(
@@ -856,7 +861,7 @@ impl Company {
         let missing = limit - rows.len() as i64;
         if missing > 0 {
             rows.extend(crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(query, jobcenter_id)
+                let mut q = companies_matching!(query, jobcenter_id, test_trigrams)
                     .filter(companies::last_contact_on.is_null());
                 if let (true, Some(cur)) = (in_null_part, after) {
                     q = q.filter(companies::id.lt(cur.id));
@@ -876,9 +881,14 @@ impl Company {
         jobcenter_id: i64,
         query: &CompanyQuery,
     ) -> QueryResult<Vec<Company>> {
-        crate::on_backend!(c, |c| companies_matching!(query, jobcenter_id)
-            .order((companies::name_search, companies::id))
-            .select(Company::as_select())
-            .load(c))
+        let test_trigrams = dialect::search_tests_trigrams(c);
+        crate::on_backend!(c, |c| companies_matching!(
+            query,
+            jobcenter_id,
+            test_trigrams
+        )
+        .order((companies::name_search, companies::id))
+        .select(Company::as_select())
+        .load(c))
     }
 }

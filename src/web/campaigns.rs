@@ -748,7 +748,6 @@ pub struct TargetForm {
     status: String,
 }
 
-/// Sets a target's status (the consultant on it, or a manager) and consultant (managers).
 /// One company on a campaign's list: where it stands, and the form to change its consultant
 /// (managers) and status. Consultants open the companies they have been given.
 #[get("/campaigns/{id:\\d+}/targets/{tid:\\d+}")]
@@ -827,6 +826,7 @@ struct TargetPage {
     is_manager: bool,
 }
 
+/// Sets a target's status (the consultant on it, or a manager) and consultant (managers).
 #[post("/campaigns/{id:\\d+}/targets/{tid:\\d+}")]
 pub async fn set_target(
     req: HttpRequest,
