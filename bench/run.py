@@ -353,9 +353,10 @@ def report(runs, backend):
                   f"server peak RSS {run['rss_mb']:.0f} MB.", ""]
     lines += ["### From small to large", "", "| page | p99 small | p99 large | growth |", "| --- | ---: | ---: | ---: |"]
     growth_ok = True
-    for ps, pl in zip(small["pages"], large["pages"]):
+    for i, (ps, pl) in enumerate(zip(small["pages"], large["pages"])):
         g = pl["half"]["p99"] / ps["half"]["p99"] if ps["half"]["p99"] else 0
-        growth_ok &= g <= TARGET_GROWTH
+        # The baseline (row 0) is no page: its sub-millisecond p99 only shows the machine's noise.
+        growth_ok &= i == 0 or g <= TARGET_GROWTH
         lines.append(f"| {ps['name']} | {ps['half']['p99']:.1f} | {pl['half']['p99']:.1f} | {g:.2f}× |")
     reads = large["pages"][1:]
     short = [f"{p['name']} {p['max']['rps'] / p['max']['base_rps']:.3f}" for p in reads
