@@ -657,6 +657,12 @@ async fn a_target_page_changes_consultant_and_status_and_takes_the_company_off()
         "<option value=\"{}\" selected>Ole Olsen</option>",
         ole.id
     )));
+    // Ole, not on the campaign, cannot open it.
+    let ole_client = app.signed_in("ole@koege.dk").await;
+    assert_eq!(
+        ole_client.get(&target_path(targets[1])).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // Taken off the list.
     manager.get(&link).await;

@@ -335,11 +335,7 @@ pub async fn show(
     let consultant_choices: Vec<ConsultantChoice> = progress
         .consultants
         .iter()
-        .map(|u| ConsultantChoice {
-            id: u.id,
-            value: u.id.to_string(),
-            label: u.name.clone(),
-        })
+        .map(|u| ConsultantChoice::new(u.id, &u.name))
         .collect();
     let filter = filter.into_inner();
     let filter_query = filter.query();
@@ -392,6 +388,16 @@ struct ConsultantChoice {
     /// The id as the form sends it.
     value: String,
     label: String,
+}
+
+impl ConsultantChoice {
+    fn new(id: i64, name: &str) -> ConsultantChoice {
+        ConsultantChoice {
+            id,
+            value: id.to_string(),
+            label: name.to_string(),
+        }
+    }
 }
 
 #[derive(askama::Template)]
@@ -767,32 +773,23 @@ pub async fn target_page(
                 return Err(AppError::Forbidden);
             }
             let company = Company::find(c, jc, target.company_id)?;
-            let consultants = Campaign::consultants(c, id)?;
-            let assigned_name = match target.assigned_to {
-                Some(a) => crate::models::user_names(c, jc)?.remove(&a),
-                None => None,
-            };
+            let mut consultants: Vec<ConsultantChoice> = Campaign::consultants(c, id)?
+                .iter()
+                .map(|u| ConsultantChoice::new(u.id, &u.name))
+                .collect();
+            // Given to someone no longer on the campaign: kept as a choice, so saving keeps it.
+            if let Some(a) = target.assigned_to
+                && !consultants.iter().any(|u| u.id == a)
+            {
+                consultants.push(ConsultantChoice::new(a, &User::find(c, jc, a)?.name));
+            }
+            let assigned_name = target.assigned_to.and_then(|a| {
+                let on_list = consultants.iter().find(|u| u.id == a)?;
+                Some(on_list.label.clone())
+            });
             Ok((campaign, target, company, consultants, assigned_name))
         })
         .await?;
-    let mut consultant_choices: Vec<ConsultantChoice> = consultants
-        .into_iter()
-        .map(|u| ConsultantChoice {
-            id: u.id,
-            value: u.id.to_string(),
-            label: u.name,
-        })
-        .collect();
-    // Given to someone no longer on the campaign: kept as a choice, so saving keeps it.
-    if let (Some(a), Some(name)) = (target.assigned_to, &assigned_name)
-        && !consultant_choices.iter().any(|c| c.id == a)
-    {
-        consultant_choices.push(ConsultantChoice {
-            id: a,
-            value: a.to_string(),
-            label: name.clone(),
-        });
-    }
     Page::new(&req).render(&state, |l| TargetPage {
         l,
         status_label: target.status.label(),
@@ -803,7 +800,7 @@ pub async fn target_page(
         target,
         company,
         assigned_name,
-        consultant_choices,
+        consultant_choices: consultants,
         status_choices: TargetStatus::choices(),
         is_manager: user.is_manager(),
     })
