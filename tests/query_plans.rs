@@ -112,6 +112,8 @@ async fn no_page_query_scans_a_table() {
         assert!(!sql.is_empty(), "{name} ran no query");
         checked.push((name, sql));
     };
+    // A company with the term's runs: a search for a run no company has never reaches its query.
+    app.add_company(&seed.jobcenter, "Ærø Bageri ApS");
     let text_query = CompanyQuery {
         text: Some("ærø".into()),
         ..Default::default()
@@ -358,6 +360,11 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
     if !matches!(conn, DbConn::Sqlite(_)) {
         return;
     }
+    app.add_company(&seed.jobcenter, "Ærø Bageri ApS");
+    let text_query = CompanyQuery {
+        text: Some("bageri".into()),
+        ..Default::default()
+    };
     let campaign = Campaign {
         id: 1,
         jobcenter_id: jc,
@@ -430,6 +437,20 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
             "COVERING INDEX campaign_targets_by_name (campaign_id=?",
             Box::new(|c| {
                 CampaignTarget::list(c, jc, 1, Default::default(), None, 50).unwrap();
+            }),
+        ),
+        (
+            "a company search, through the postings of its term's rarest run",
+            "company_trigrams USING PRIMARY KEY (jobcenter_id=? AND trigram=?)",
+            Box::new(|c| {
+                Company::search(c, jc, &text_query, None, 25).unwrap();
+            }),
+        ),
+        (
+            "the counts that pick the rarest run",
+            "company_trigram_counts USING PRIMARY KEY (jobcenter_id=? AND trigram=?)",
+            Box::new(|c| {
+                Company::search(c, jc, &text_query, None, 25).unwrap();
             }),
         ),
         (

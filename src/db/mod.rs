@@ -303,9 +303,12 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
         applied.iter().map(|v| v.to_string()).collect::<Vec<_>>()
     };
     let fill_in = |conn: &mut DbConn, applied: Vec<String>| {
+        let failed = |e: diesel::result::Error| DbOpenError::Migrate(e.to_string());
         if applied.iter().any(|v| v == SEARCH_TRIGRAMS_MIGRATION) {
-            crate::models::company::fill_in_search_missing(conn)
-                .map_err(|e| DbOpenError::Migrate(e.to_string()))?;
+            crate::models::company::fill_in_search_missing(conn).map_err(failed)?;
+        }
+        if applied.iter().any(|v| v == SEARCH_POSTINGS_MIGRATION) {
+            crate::models::company_search::rebuild(conn).map_err(failed)?;
         }
         Ok(applied.len())
     };
@@ -347,6 +350,8 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
 
 /// The migration that adds `companies.search_missing`, which Rust fills in.
 const SEARCH_TRIGRAMS_MIGRATION: &str = "20261124000011";
+/// The migration that adds the company search's postings, which Rust writes.
+const SEARCH_POSTINGS_MIGRATION: &str = "20261124000013";
 
 /// The reads of one page in one read transaction on SQLite: they see one snapshot, and the
 /// database's read lock is taken once rather than for every statement. `f` must not write (a

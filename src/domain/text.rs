@@ -1,6 +1,8 @@
 //! Text folding for search and sorting, the same on SQLite and PostgreSQL: both compare these
 //! keys bytewise, so Rust decides how Danish letters fold and sort.
 
+use std::collections::BTreeSet;
+
 /// Lower-cased text for case-insensitive matching: "ÆRØ" and "Ærø" both become "ærø".
 pub fn search_fold(s: &str) -> String {
     s.trim().to_lowercase()
@@ -51,6 +53,17 @@ pub fn trigram_bits(folded: &str) -> i64 {
     })
 }
 
+/// The distinct runs of three bytes of a folded text, each as the number its bytes spell
+/// (`b0 << 16 | b1 << 8 | b2`): the keys of the company search's postings (`company_trigrams`).
+/// A text that contains another has all of its runs. Stored, so the encoding must never change.
+pub fn trigrams(folded: &str) -> BTreeSet<i32> {
+    folded
+        .as_bytes()
+        .windows(3)
+        .map(|run| i32::from(run[0]) << 16 | i32::from(run[1]) << 8 | i32::from(run[2]))
+        .collect()
+}
+
 /// The trigram bits a folded text does not have (of bits 0..=62), as `companies.search_missing`
 /// keeps them: a row whose column was never filled in (0) is then turned down by no search.
 pub fn missing_trigram_bits(folded: &str) -> i64 {
@@ -86,7 +99,23 @@ mod tests {
             let start = a.min(chars.len());
             let part: String = chars[start..(start + len).min(chars.len())].iter().collect();
             proptest::prop_assert_eq!(missing_trigram_bits(&folded) & trigram_bits(&part), 0);
+            proptest::prop_assert!(trigrams(&part).is_subset(&trigrams(&folded)));
         }
+    }
+
+    #[test]
+    fn trigrams_are_the_distinct_runs_of_three_bytes() {
+        // Stored in company_trigrams: a change here needs a migration that rebuilds it.
+        assert_eq!(
+            trigrams("abcabc"),
+            BTreeSet::from([0x616263, 0x626361, 0x636162])
+        );
+        assert!(trigrams("ab").is_empty());
+        // Danish letters are two bytes each; their runs are kept as bytes.
+        assert_eq!(trigrams("æø").len(), 2);
+        let text = search_fold("Hansens Bageri ApS Ærøskøbing");
+        assert!(trigrams("bageri").is_subset(&trigrams(&text)));
+        assert!(trigrams("ærø").is_subset(&trigrams(&text)));
     }
 
     #[test]

@@ -8,11 +8,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use serde::{Deserialize, Serialize};
 
+use super::company_search::{self, SearchKeysRef};
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::dialect;
 use crate::db::fast_time::Fast;
-use crate::db::schema::{activities, campaign_targets, companies, placements};
+use crate::db::schema::{activities, campaign_targets, companies, company_trigrams, placements};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, cvr, text, validate};
 
@@ -570,9 +571,19 @@ pub fn fill_in_search_missing(c: &mut DbConn) -> QueryResult<usize> {
 /// backend of the surrounding `on_backend!` (a boxed query for `DbConn` itself would have its
 /// SQL written out again on every execution). A macro, as the backend is only known there.
 macro_rules! companies_matching {
-    ($query:expr, $jobcenter_id:expr, $test_trigrams:expr) => {{
+    ($query:expr, $jobcenter_id:expr, $test_trigrams:expr) => {
+        companies_matching!(
+            companies::table,
+            companies::search_missing,
+            $query,
+            $jobcenter_id,
+            $test_trigrams
+        )
+    };
+    // `$source` joins companies; `$missing` is the trigram bits column the test reads.
+    ($source:expr, $missing:expr, $query:expr, $jobcenter_id:expr, $test_trigrams:expr) => {{
         let query: &CompanyQuery = $query;
-        let mut q = companies::table
+        let mut q = $source
             .filter(companies::jobcenter_id.eq($jobcenter_id))
             .into_boxed();
         if let Some(t) = query
@@ -584,10 +595,8 @@ macro_rules! companies_matching {
             // The trigram test turns down most rows before their text is compared.
             if $test_trigrams {
                 let bits = text::trigram_bits(&t);
-                q = q.filter(
-                    $crate::db::BitAnd::new(companies::search_missing, bits.into_sql::<BigInt>())
-                        .eq(0_i64),
-                );
+                q = q
+                    .filter($crate::db::BitAnd::new($missing, bits.into_sql::<BigInt>()).eq(0_i64));
             }
             let pattern = format!("%{}%", text::like_escape(&t));
             q = q.filter(companies::search_text.like(pattern).escape('\\'));
@@ -621,6 +630,14 @@ macro_rules! companies_matching {
 }
 
 impl Company {
+    /// The keys the company is found by, for its search postings.
+    fn found_by(&self) -> SearchKeysRef<'_> {
+        SearchKeysRef {
+            name_search: &self.name_search,
+            search_text: &self.search_text,
+        }
+    }
+
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<Company> {
         crate::on_backend!(c, |c| companies::table
             .filter(companies::jobcenter_id.eq(jobcenter_id))
@@ -694,7 +711,9 @@ impl Company {
             ))
             .returning(companies::id)
             .get_result(c)?;
-        Ok(Self::find(c, jobcenter_id, id)?)
+        let company = Self::find(c, jobcenter_id, id)?;
+        company_search::reindex(c, jobcenter_id, id, None, Some(company.found_by()))?;
+        Ok(company)
     }
 
     /// Saves an edit made on `expected_version`; if someone saved in between, nothing is
@@ -741,6 +760,13 @@ impl Company {
                 return Err(WriteError::Stale);
             }
             let saved = Self::find(c, jobcenter_id, id)?;
+            company_search::reindex(
+                c,
+                jobcenter_id,
+                id,
+                Some(current.found_by()),
+                Some(saved.found_by()),
+            )?;
             if saved.name_search != current.name_search {
                 // Campaign target lists sort by the company's name.
                 diesel::update(
@@ -781,6 +807,7 @@ impl Company {
                 ));
             }
             diesel::delete(companies::table.filter(companies::id.eq(company.id))).execute(c)?;
+            company_search::reindex(c, jobcenter_id, id, Some(company.found_by()), None)?;
             Ok(company)
         })
     }
@@ -794,8 +821,37 @@ impl Company {
         limit: i64,
     ) -> QueryResult<CompanyPage> {
         let test_trigrams = dialect::search_tests_trigrams(c);
-        let mut rows = match query.sort {
-            CompanySort::Name => crate::on_backend!(c, |c| {
+        let term = query.text.as_deref().map(text::search_fold);
+        let start = match (&query.sort, term) {
+            (CompanySort::Name, Some(term)) => company_search::rarest_run(c, jobcenter_id, &term)?,
+            _ => None,
+        };
+        let mut rows = match (&query.sort, start) {
+            // No company has a run of the term: nothing matches.
+            (CompanySort::Name, Some((_, 0))) => Vec::new(),
+            // Through the postings of the term's rarest run, in name order.
+            (CompanySort::Name, Some((run, _))) => crate::on_backend!(c, |c| {
+                let mut q = companies_matching!(
+                    company_trigrams::table
+                        .inner_join(companies::table)
+                        .filter(company_trigrams::jobcenter_id.eq(jobcenter_id))
+                        .filter(company_trigrams::trigram.eq(run)),
+                    company_trigrams::search_missing,
+                    query,
+                    jobcenter_id,
+                    test_trigrams
+                );
+                if let Some(cur) = after {
+                    q = q.filter(
+                        cur.after(company_trigrams::name_search, company_trigrams::company_id),
+                    );
+                }
+                q.order((company_trigrams::name_search, company_trigrams::company_id))
+                    .limit(limit + 1)
+                    .select(CompanySummary::as_select())
+                    .load(c)
+            })?,
+            (CompanySort::Name, None) => crate::on_backend!(c, |c| {
                 let mut q = companies_matching!(query, jobcenter_id, test_trigrams);
                 if let Some(cur) = after {
                     q = q.filter(cur.after_by_name());
@@ -805,7 +861,7 @@ impl Company {
                     .select(CompanySummary::as_select())
                     .load(c)
             })?,
-            CompanySort::LastContact => {
+            (CompanySort::LastContact, _) => {
                 Self::by_last_contact(c, jobcenter_id, query, after, limit + 1)?
             }
         };

@@ -25,6 +25,7 @@ use crate::domain::{cpr_guard, text};
 use crate::models::activity::{ActivityKind, Outcome, Topic, encode_topics};
 use crate::models::campaign::TargetStatus;
 use crate::models::company::{CompanyStatus, EmployeeBand, search_keys};
+use crate::models::company_search::{PostingWriter, SearchKeysRef};
 use crate::models::contact_request::{EventKind, RequestStatus, RequestTopic, SpamReason};
 use crate::models::placement::{PlacementKind, PlacementResult, PlacementStatus};
 
@@ -203,6 +204,7 @@ impl Writer<'_> {
         }
         self.company_ids = vec![0; plan.companies.len()];
         let per_insert = rows_per_insert(COMPANY_COLUMNS);
+        let mut postings = PostingWriter::default();
         for tx_chunk in plan.companies.chunks(ROWS_PER_TRANSACTION) {
             write_tx(c, |c| {
                 for chunk in tx_chunk.chunks(per_insert) {
@@ -248,13 +250,22 @@ impl Writer<'_> {
                             .returning((companies::id, companies::cvr))
                             .get_results(c)
                     })?;
+                    let row_of: HashMap<&str, &CompanyRow<'_>> =
+                        rows.iter().map(|row| (row.cvr, row)).collect();
                     for (id, cvr) in ids {
                         self.company_ids[index_of[cvr.as_str()]] = id;
+                        let row = row_of[cvr.as_str()];
+                        let keys = SearchKeysRef {
+                            name_search: &row.name_search,
+                            search_text: &row.search_text,
+                        };
+                        postings.add(self.jobcenter_id, id, keys);
                     }
                 }
                 Ok::<_, diesel::result::Error>(())
             })?;
         }
+        write_tx(c, |c| postings.finish(c))?;
         Ok(())
     }
 

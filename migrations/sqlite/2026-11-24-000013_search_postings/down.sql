@@ -1,0 +1,2 @@
+DROP TABLE company_trigram_counts;
+DROP TABLE company_trigrams;
