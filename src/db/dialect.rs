@@ -13,10 +13,10 @@ pub fn checkpoint(conn: &mut DbConn) -> diesel::QueryResult<()> {
     }
 }
 
-/// Whether a company search tests `companies.search_missing` before its LIKE. On SQLite the
-/// test turns down most entries of the name index for the price of one AND; PostgreSQL cannot
-/// estimate it, takes the match for rare and sorts after a sequential scan, and its LIKE on
-/// the index walk is fast enough without it.
+/// Whether a company search tests the trigram bits (`search_missing` of the company or of its
+/// postings) before its LIKE. On SQLite the test turns down most entries walked for the price
+/// of one AND; PostgreSQL cannot estimate it, takes the match for rare and may sort after a
+/// sequential scan, and its index-only walk of the postings is fast without it.
 pub fn search_tests_trigrams(conn: &DbConn) -> bool {
     match conn {
         DbConn::Sqlite(_) => true,

@@ -14,7 +14,9 @@ use super::contact_person::ContactPerson;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::fast_time::Fast;
-use crate::db::schema::{activities, companies, follow_up_day_counts, follow_up_month_counts};
+use crate::db::schema::{
+    activities, companies, contact_persons, follow_up_day_counts, follow_up_month_counts,
+};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, dates};
 
@@ -529,8 +531,14 @@ impl Activity {
         limit: i64,
     ) -> QueryResult<Vec<ActivityRow>> {
         let rows = crate::on_backend!(c, |c| {
+            // The contact person's name comes with the row (a LEFT JOIN cannot lead the walk).
             let mut q = activities::table
                 .inner_join(companies::table)
+                .left_join(
+                    contact_persons::table.on(contact_persons::id
+                        .nullable()
+                        .eq(activities::contact_person_id)),
+                )
                 .filter(activities::jobcenter_id.eq(jobcenter_id))
                 .into_boxed();
             if let Some(u) = query.user_id {
@@ -560,8 +568,12 @@ impl Activity {
             }
             q.order((activities::occurred_on.desc(), activities::id.desc()))
                 .limit(limit)
-                .select((Activity::as_select(), companies::name))
-                .load::<(Activity, String)>(c)
+                .select((
+                    Activity::as_select(),
+                    companies::name,
+                    contact_persons::name.nullable(),
+                ))
+                .load::<(Activity, String, Option<String>)>(c)
         })?;
         with_names(c, jobcenter_id, rows)
     }
@@ -712,31 +724,16 @@ fn refresh_last_contact(c: &mut DbConn, jobcenter_id: i64, company_id: i64) -> Q
     Ok(())
 }
 
-/// Adds consultant and contact names to a page of activities with their company's name.
+/// Adds consultant names to a page of activities with their company and contact names.
 fn with_names(
     c: &mut DbConn,
     jobcenter_id: i64,
-    rows: Vec<(Activity, String)>,
+    rows: Vec<(Activity, String, Option<String>)>,
 ) -> QueryResult<Vec<ActivityRow>> {
     let users = super::user_names(c, jobcenter_id)?;
-    let contact_ids: Vec<i64> = rows
-        .iter()
-        .filter_map(|(a, _)| a.contact_person_id)
-        .collect();
-    let contacts: HashMap<i64, String> = if contact_ids.is_empty() {
-        HashMap::new()
-    } else {
-        use crate::db::schema::contact_persons;
-        contact_persons::table
-            .filter(contact_persons::id.eq_any(contact_ids))
-            .select((contact_persons::id, contact_persons::name))
-            .load::<(i64, String)>(c)?
-            .into_iter()
-            .collect()
-    };
     Ok(rows
         .into_iter()
-        .map(|(a, company_name)| ActivityRow {
+        .map(|(a, company_name, contact_name)| ActivityRow {
             kind_label: a.kind.label(),
             topic_labels: decode_topics(&a.topics)
                 .into_iter()
@@ -745,10 +742,7 @@ fn with_names(
             outcome_label: a.outcome.map(Outcome::label),
             user_name: users.get(&a.user_id).cloned().unwrap_or_default(),
             company_name,
-            contact_name: a
-                .contact_person_id
-                .and_then(|id| contacts.get(&id).cloned())
-                .filter(|n| !n.is_empty()),
+            contact_name: contact_name.filter(|n| !n.is_empty()),
             date: dates::dk_date(a.occurred_on),
             follow_up_date: a.follow_up_on.map(dates::dk_date),
             activity: a,

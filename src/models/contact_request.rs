@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{Months, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{NewAuditEntry, action};
@@ -798,22 +799,32 @@ impl ContactRequest {
         jobcenter_id: i64,
         user_id: i64,
     ) -> QueryResult<(i64, i64)> {
-        let rows: Vec<(RequestStatus, i64, i64)> = crate::on_backend!(c, |c| {
-            open_request_counts(jobcenter_id)
-                .select((
-                    contact_request_counts::status,
-                    contact_request_counts::assigned_to,
-                    contact_request_counts::n,
-                ))
+        // The new ones, and the user's own row of the assigned ones (not everyone's): two seeks.
+        let new: RequestStatus = RequestStatus::New;
+        let assigned: RequestStatus = RequestStatus::Assigned;
+        let counts = || {
+            contact_request_counts::table
+                .filter(contact_request_counts::jobcenter_id.eq(jobcenter_id))
+        };
+        let rows: Vec<(bool, i64)> = crate::on_backend!(c, |c| {
+            counts()
+                .filter(contact_request_counts::status.eq(new))
+                .select((true.into_sql::<Bool>(), contact_request_counts::n))
+                .union_all(
+                    counts()
+                        .filter(contact_request_counts::status.eq(assigned))
+                        .filter(contact_request_counts::assigned_to.eq(user_id))
+                        .select((false.into_sql::<Bool>(), contact_request_counts::n)),
+                )
                 .load(c)
         })?;
-        Ok(rows
-            .into_iter()
-            .fold((0, 0), |(new, mine), (status, staff, n)| match status {
-                RequestStatus::New => (new + n, mine),
-                _ if staff == user_id => (new, mine + n),
-                _ => (new, mine),
-            }))
+        Ok(rows.into_iter().fold((0, 0), |(new, mine), (is_new, n)| {
+            if is_new {
+                (new + n, mine)
+            } else {
+                (new, mine + n)
+            }
+        }))
     }
 
     /// Open requests per member of staff they are assigned to.

@@ -578,7 +578,11 @@ impl Placement {
         let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
         let active: HashMap<PlacementKind, i64> = placements::table
             .filter(placements::jobcenter_id.eq(jobcenter_id))
-            .filter(placements::status.eq_any([PlacementStatus::Planned, PlacementStatus::Active]))
+            .filter(
+                placements::status
+                    .eq(PlacementStatus::Planned)
+                    .or(placements::status.eq(PlacementStatus::Active)),
+            )
             .filter(placements::start_on.le(today))
             .filter(
                 placements::end_on
