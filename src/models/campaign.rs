@@ -632,9 +632,12 @@ impl CampaignTarget {
         after: Option<&Cursor>,
         limit: i64,
     ) -> QueryResult<(Vec<TargetRow>, Option<Cursor>)> {
-        let mut rows: Vec<(ListedTarget, String, String, String)> = crate::on_backend!(c, |c| {
+        type Row = (ListedTarget, String, String, String, Option<String>);
+        let mut rows: Vec<Row> = crate::on_backend!(c, |c| {
+            // The consultant's name comes with the row (a LEFT JOIN cannot lead the walk).
             let mut query = campaign_targets::table
                 .inner_join(companies::table)
+                .left_join(users::table.on(users::id.nullable().eq(campaign_targets::assigned_to)))
                 .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
                 .filter(campaign_targets::campaign_id.eq(campaign_id))
                 .into_boxed();
@@ -661,24 +664,24 @@ impl CampaignTarget {
                     companies::name,
                     companies::city,
                     campaign_targets::company_name_search,
+                    users::name.nullable(),
                 ))
                 .load(c)
         })?;
         let next = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
-            rows.last().map(|(t, _, _, key)| Cursor {
+            rows.last().map(|(t, _, _, key, _)| Cursor {
                 key: Some(key.clone()),
                 id: t.company_id,
             })
         } else {
             None
         };
-        let names = super::user_names(c, jobcenter_id)?;
         let rows = rows
             .into_iter()
-            .map(|(target, company_name, city, _)| TargetRow {
+            .map(|(target, company_name, city, _, assigned_name)| TargetRow {
                 status_label: target.status.label(),
-                assigned_name: target.assigned_to.and_then(|id| names.get(&id).cloned()),
+                assigned_name,
                 last_activity: target.last_activity_on.map(dates::dk_date),
                 company_name,
                 city,

@@ -19,8 +19,11 @@ struct Tenths(f64);
 
 impl std::fmt::Display for Tenths {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
         let t = (self.0.max(0.0) * 10.0).round() as u64;
-        write!(f, "{}.{}", t / 10, t % 10)
+        std::fmt::Display::fmt(&(t / 10), f)?;
+        f.write_char('.')?;
+        f.write_char(char::from(b'0' + (t % 10) as u8))
     }
 }
 
