@@ -268,6 +268,15 @@ async fn targets_are_split_evenly_between_three_consultants() {
         counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1,
         "{counts:?}"
     );
+    // Each row of the list names its consultant.
+    for name in ["Karen Konsulent", "Lars Leder", "Mads Madsen"] {
+        assert!(
+            page.body
+                .contains(&format!(r#"<td data-label="Konsulent">{name}</td>"#)),
+            "{name}"
+        );
+    }
+    assert!(!page.body.contains("Ikke fordelt"));
 
     // A consultant sees their share on the start page, not-contacted first.
     let karen = app.signed_in("konsulent@koege.dk").await;
