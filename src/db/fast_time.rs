@@ -8,10 +8,47 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::deserialize::{self, FromSql};
 use diesel::pg::{Pg, PgValue};
+use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{Date, Nullable, Timestamp};
 use diesel::sqlite::{Sqlite, SqliteValue};
 
 use super::MultiBackend as Multi;
+
+/// A date bound as a parameter: on SQLite written as "YYYY-MM-DD" without chrono's formatter
+/// (an interpreted strftime pattern per value, like the parser); PostgreSQL binds it as diesel
+/// does. For statements that bind many dates (the follow-up groups and their counts).
+#[derive(Debug, Clone, Copy, diesel::expression::AsExpression)]
+#[diesel(sql_type = Date)]
+pub struct FastDate(pub NaiveDate);
+
+impl ToSql<Date, Sqlite> for FastDate {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+        use chrono::Datelike;
+        let d = self.0;
+        if !(0..=9999).contains(&d.year()) {
+            return ToSql::<Date, Sqlite>::to_sql(&self.0, out);
+        }
+        let pad = |text: &mut String, n: u32, width: u32| {
+            for place in (0..width).rev() {
+                text.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+            }
+        };
+        let mut text = String::with_capacity(10);
+        pad(&mut text, d.year() as u32, 4);
+        text.push('-');
+        pad(&mut text, d.month(), 2);
+        text.push('-');
+        pad(&mut text, d.day(), 2);
+        out.set_value(text);
+        Ok(IsNull::No)
+    }
+}
+
+impl ToSql<Date, Pg> for FastDate {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+        ToSql::<Date, Pg>::to_sql(&self.0, out)
+    }
+}
 
 /// A date or timestamp (or an optional one) read with the fast parser.
 #[derive(Debug, diesel::deserialize::FromSqlRow)]
@@ -112,6 +149,27 @@ fast!(NaiveDateTime, Timestamp, datetime);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_bound_as_diesel_writes_them() {
+        use diesel::prelude::*;
+        for (y, m, day) in [(2026, 11, 24), (1, 1, 1), (9999, 12, 31), (987, 3, 9)] {
+            let d = NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+            let (ours, diesels): (String, String) = diesel::select((
+                diesel::dsl::sql::<diesel::sql_types::Text>("CAST(")
+                    .bind::<Date, _>(FastDate(d))
+                    .sql(" AS TEXT)"),
+                diesel::dsl::sql::<diesel::sql_types::Text>("CAST(")
+                    .bind::<Date, _>(d)
+                    .sql(" AS TEXT)"),
+            ))
+            .get_result(&mut conn)
+            .unwrap();
+            assert_eq!(ours, diesels);
+            assert_eq!(ours, d.format("%Y-%m-%d").to_string());
+        }
+    }
 
     #[test]
     fn diesels_text_formats_are_read_and_nonsense_is_not() {

@@ -13,9 +13,9 @@ use super::company::Company;
 use super::contact_person::ContactPerson;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::fast_time::Fast;
+use crate::db::fast_time::{Fast, FastDate};
 use crate::db::schema::{
-    activities, companies, contact_persons, follow_up_day_counts, follow_up_month_counts,
+    activities, companies, contact_persons, follow_up_day_counts, follow_up_month_counts, users,
 };
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, dates};
@@ -531,7 +531,8 @@ impl Activity {
         limit: i64,
     ) -> QueryResult<Vec<ActivityRow>> {
         let rows = crate::on_backend!(c, |c| {
-            // The contact person's name comes with the row (a LEFT JOIN cannot lead the walk).
+            // The names of the consultant and the contact person come with the row (a LEFT JOIN
+            // cannot lead the walk).
             let mut q = activities::table
                 .inner_join(companies::table)
                 .left_join(
@@ -539,6 +540,7 @@ impl Activity {
                         .nullable()
                         .eq(activities::contact_person_id)),
                 )
+                .left_join(users::table.on(users::id.eq(activities::user_id)))
                 .filter(activities::jobcenter_id.eq(jobcenter_id))
                 .into_boxed();
             if let Some(u) = query.user_id {
@@ -571,11 +573,12 @@ impl Activity {
                 .select((
                     Activity::as_select(),
                     companies::name,
+                    users::name.nullable(),
                     contact_persons::name.nullable(),
                 ))
-                .load::<(Activity, String, Option<String>)>(c)
+                .load::<(Activity, String, Option<String>, Option<String>)>(c)
         })?;
-        with_names(c, jobcenter_id, rows)
+        Ok(rows.into_iter().map(ActivityRow::new).collect())
     }
 
     /// A user's open follow-ups dated within `from..=to` (either end open), soonest first, at
@@ -595,11 +598,12 @@ impl Activity {
         let (after_on, after_id) = after.unwrap_or((from, 0));
         let from = from.max(after_on);
         // Every row of the partial index has a follow-up date.
-        let rows: Vec<(i64, i64, Fast<NaiveDate>, String, ActivityKind, String)> =
-            crate::on_backend!(c, |c| open_follow_ups_of(jobcenter_id, user_id, from, to)
+        let rows: Vec<(i64, i64, Fast<NaiveDate>, String, ActivityKind, String)> = crate::on_backend!(
+            c,
+            |c| open_follow_ups_of(jobcenter_id, user_id, FastDate(from), FastDate(to))
                 .filter(
                     activities::follow_up_on
-                        .gt(after_on)
+                        .gt(FastDate(after_on))
                         .or(activities::id.gt(after_id)),
                 )
                 .inner_join(companies::table)
@@ -613,7 +617,8 @@ impl Activity {
                     activities::kind,
                     companies::name,
                 ))
-                .load(c))?;
+                .load(c)
+        )?;
         Ok(rows
             .into_iter()
             .map(|(activity_id, company_id, on, note, kind, company_name)| {
@@ -650,7 +655,7 @@ impl Activity {
             follow_up_day_counts::table
                 .filter(follow_up_day_counts::jobcenter_id.eq(jobcenter_id))
                 .filter(follow_up_day_counts::user_id.eq(user_id))
-                .filter(follow_up_day_counts::day.between(from, to))
+                .filter(follow_up_day_counts::day.between(FastDate(from), FastDate(to)))
                 .select(follow_up_day_counts::n)
         };
         let (first_month, last_month) = (dates::first_of_month(from), dates::first_of_month(to));
@@ -661,8 +666,8 @@ impl Activity {
             let months = follow_up_month_counts::table
                 .filter(follow_up_month_counts::jobcenter_id.eq(jobcenter_id))
                 .filter(follow_up_month_counts::user_id.eq(user_id))
-                .filter(follow_up_month_counts::month.ge(second_month))
-                .filter(follow_up_month_counts::month.lt(last_month))
+                .filter(follow_up_month_counts::month.ge(FastDate(second_month)))
+                .filter(follow_up_month_counts::month.lt(FastDate(last_month)))
                 .select(follow_up_month_counts::n);
             crate::on_backend!(c, |c| days(from, second_month - Days::new(1))
                 .union_all(days(last_month, to))
@@ -702,7 +707,7 @@ fn follow_up_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (NaiveDate
 /// A user's open follow-ups dated `from..=to`: the rows of the partial index
 /// `activities_open_follow_ups`, whose condition the filters repeat so both planners use it.
 #[diesel::dsl::auto_type]
-fn open_follow_ups_of(jobcenter_id: i64, user_id: i64, from: NaiveDate, to: NaiveDate) -> _ {
+fn open_follow_ups_of(jobcenter_id: i64, user_id: i64, from: FastDate, to: FastDate) -> _ {
     activities::table
         .filter(activities::jobcenter_id.eq(jobcenter_id))
         .filter(activities::user_id.eq(user_id))
@@ -724,30 +729,31 @@ fn refresh_last_contact(c: &mut DbConn, jobcenter_id: i64, company_id: i64) -> Q
     Ok(())
 }
 
-/// Adds consultant names to a page of activities with their company and contact names.
-fn with_names(
-    c: &mut DbConn,
-    jobcenter_id: i64,
-    rows: Vec<(Activity, String, Option<String>)>,
-) -> QueryResult<Vec<ActivityRow>> {
-    let users = super::user_names(c, jobcenter_id)?;
-    Ok(rows
-        .into_iter()
-        .map(|(a, company_name, contact_name)| ActivityRow {
+impl ActivityRow {
+    /// A row of a list from an activity with the names of its company, consultant and contact.
+    fn new(
+        (a, company_name, user_name, contact_name): (
+            Activity,
+            String,
+            Option<String>,
+            Option<String>,
+        ),
+    ) -> ActivityRow {
+        ActivityRow {
             kind_label: a.kind.label(),
             topic_labels: decode_topics(&a.topics)
                 .into_iter()
                 .map(Topic::label)
                 .collect(),
             outcome_label: a.outcome.map(Outcome::label),
-            user_name: users.get(&a.user_id).cloned().unwrap_or_default(),
+            user_name: user_name.unwrap_or_default(),
             company_name,
             contact_name: contact_name.filter(|n| !n.is_empty()),
             date: dates::dk_date(a.occurred_on),
             follow_up_date: a.follow_up_on.map(dates::dk_date),
             activity: a,
-        })
-        .collect())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use super::settings::Settings;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::fast_time::Fast;
-use crate::db::schema::{companies, placements};
+use crate::db::schema::{companies, placements, users};
 use crate::db::{DbConn, write_tx};
 use crate::domain::csv_io::parse_decimal;
 use crate::domain::{cpr_guard, dates};
@@ -466,8 +466,10 @@ impl Placement {
         limit: i64,
     ) -> QueryResult<Vec<PlacementRow>> {
         let rows = crate::on_backend!(c, |c| {
+            // The consultant's name comes with the row (a LEFT JOIN cannot lead the walk).
             let mut q = placements::table
                 .inner_join(companies::table)
+                .left_join(users::table.on(users::id.eq(placements::user_id)))
                 .filter(placements::jobcenter_id.eq(jobcenter_id))
                 .into_boxed();
             if let Some(v) = query.company_id {
@@ -500,13 +502,16 @@ impl Placement {
             }
             q.order((placements::start_on.desc(), placements::id.desc()))
                 .limit(limit)
-                .select((Placement::as_select(), companies::name))
-                .load::<(Placement, String)>(c)
+                .select((
+                    Placement::as_select(),
+                    companies::name,
+                    users::name.nullable(),
+                ))
+                .load::<(Placement, String, Option<String>)>(c)
         })?;
-        let user_names = super::user_names(c, jobcenter_id)?;
         Ok(rows
             .into_iter()
-            .map(|(p, company_name)| PlacementRow {
+            .map(|(p, company_name, user_name)| PlacementRow {
                 kind_label: p.kind.label(),
                 status_label: p.status.label(),
                 result_label: p.result.map(PlacementResult::label),
@@ -514,7 +519,7 @@ impl Placement {
                 start: dates::dk_date(p.start_on),
                 end: p.end_on.map(dates::dk_date),
                 company_name,
-                user_name: user_names.get(&p.user_id).cloned().unwrap_or_default(),
+                user_name: user_name.unwrap_or_default(),
                 placement: p,
             })
             .collect())
