@@ -81,9 +81,11 @@ pub fn reindex(
                 search_missing: missing,
             })
             .collect();
-        crate::on_backend!(c, |c| diesel::insert_into(company_trigrams::table)
-            .values(&rows)
-            .execute(c))?;
+        if !rows.is_empty() {
+            crate::on_backend!(c, |c| diesel::insert_into(company_trigrams::table)
+                .values(&rows)
+                .execute(c))?;
+        }
         let added = new_runs
             .difference(&old_runs)
             .map(|&run| ((jobcenter_id, run), 1))
