@@ -8,6 +8,7 @@ use common::app;
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{activities, companies};
 use jobcenter_crm::domain::dates;
+use jobcenter_crm::models::contact_person::{ContactPerson, ContactPersonForm};
 
 fn dk(d: chrono::NaiveDate) -> String {
     d.format("%d-%m-%Y").to_string()
@@ -42,6 +43,20 @@ async fn a_visit_logged_from_the_company_page_shows_on_its_timeline() {
         "today by default"
     );
 
+    let contact = ContactPerson::create(
+        &mut app.conn(),
+        seed.jobcenter.id,
+        company.id,
+        &ContactPersonForm {
+            name: "Mette Hansen".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap(),
+        app.now(),
+    )
+    .unwrap();
+
     let cid = company.id.to_string();
     let res = client
         .post(
@@ -49,6 +64,7 @@ async fn a_visit_logged_from_the_company_page_shows_on_its_timeline() {
             &[
                 ("company_id", cid.as_str()),
                 ("user_id", &seed.consultant.id.to_string()),
+                ("contact_person_id", &contact.id.to_string()),
                 ("kind", "visit"),
                 ("occurred_on", &today.to_string()),
                 ("topic_smaajob", "1"),
@@ -68,7 +84,7 @@ async fn a_visit_logged_from_the_company_page_shows_on_its_timeline() {
         "Småjob, Fleksjob",
         "to småjobs i køkkenet",
         "Interesseret",
-        "Karen Konsulent",
+        "Karen Konsulent · med Mette Hansen",
     ] {
         assert!(page.body.contains(text), "{text} missing from the timeline");
     }

@@ -209,6 +209,12 @@ async fn the_placement_list_counts_by_kind_and_filters() {
     );
     let filtered = client.get("/placements?kind=fleksjob").await;
     assert_eq!(filtered.body.matches("SAG-2026-004512").count(), 1);
+    assert!(
+        filtered
+            .body
+            .contains(r#"<td data-label="Konsulent">Karen Konsulent</td>"#),
+        "each row names its consultant"
+    );
 
     // Another jobcenter sees none of it.
     let other = app.signed_in("admin@stevns.dk").await;

@@ -73,6 +73,10 @@ async fn the_answer_time_is_recorded_once() {
     assert!(page.body.contains(r#"Henvendelser <span class="badge">1<"#));
     assert!(page.body.contains(r#"Nye <span class="badge">1</span>"#));
     assert!(!page.body.contains("Tildelt mig <span"));
+    assert!(
+        page.body
+            .contains(r#"<td data-label="Tildelt"><span class="muted">Ingen</span>"#)
+    );
     let waiting = app
         .signed_in("leder@koege.dk")
         .await
@@ -88,6 +92,11 @@ async fn the_answer_time_is_recorded_once() {
     assert_eq!(taken.status, RequestStatus::Assigned);
     let mine = consultant.get("/requests?tab=mine").await;
     assert!(mine.body.contains("Køge Havnekiosk ApS"));
+    assert!(
+        mine.body
+            .contains(r#"<td data-label="Tildelt">Karen Konsulent</td>"#),
+        "the row names who has it"
+    );
     // Taken: no longer new, now the consultant's.
     assert!(
         mine.body

@@ -351,9 +351,8 @@ pub struct InboxRow {
 }
 
 pub struct InboxPage {
-    pub rows: Vec<InboxRow>,
-    /// Names of the staff the rows are assigned to.
-    pub names: HashMap<i64, String>,
+    /// The rows with the name of whoever each is assigned to.
+    pub rows: Vec<(InboxRow, Option<String>)>,
     /// Where the next page starts (rows with a smaller id).
     pub next_before: Option<i64>,
 }
@@ -716,7 +715,11 @@ impl ContactRequest {
     ) -> QueryResult<InboxPage> {
         let page = |c: &mut DbConn, status: RequestStatus, assignee: Option<i64>| {
             crate::on_backend!(c, |c| {
+                // The assignee's name comes with the row (a LEFT JOIN cannot lead the walk).
                 let mut q = contact_requests::table
+                    .left_join(
+                        users::table.on(users::id.nullable().eq(contact_requests::assigned_to)),
+                    )
                     .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
                     .filter(contact_requests::status.eq(status))
                     .into_boxed();
@@ -728,8 +731,8 @@ impl ContactRequest {
                 }
                 q.order(contact_requests::id.desc())
                     .limit(limit + 1)
-                    .select(InboxRow::as_select())
-                    .load::<InboxRow>(c)
+                    .select((InboxRow::as_select(), users::name.nullable()))
+                    .load::<(InboxRow, Option<String>)>(c)
             })
         };
         let mut rows = match tab {
@@ -739,7 +742,7 @@ impl ContactRequest {
             InboxTab::Open => {
                 let mut rows = page(c, RequestStatus::New, None)?;
                 rows.extend(page(c, RequestStatus::Assigned, None)?);
-                rows.sort_by_key(|r| std::cmp::Reverse(r.id));
+                rows.sort_by_key(|(r, _)| std::cmp::Reverse(r.id));
                 rows
             }
             InboxTab::Answered => page(c, RequestStatus::Answered, None)?,
@@ -748,20 +751,11 @@ impl ContactRequest {
         };
         let next_before = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
-            rows.last().map(|r| r.id)
+            rows.last().map(|(r, _)| r.id)
         } else {
             None
         };
-        let names = if rows.iter().any(|r| r.assigned_to.is_some()) {
-            super::user_names(c, jobcenter_id)?
-        } else {
-            HashMap::new()
-        };
-        Ok(InboxPage {
-            rows,
-            names,
-            next_before,
-        })
+        Ok(InboxPage { rows, next_before })
     }
 
     /// How many open requests not answered yet were received before `cutoff` (see

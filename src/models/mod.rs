@@ -33,22 +33,6 @@ pub struct Choice {
     pub label: String,
 }
 
-/// Names of the jobcenter's staff by id, for the rows of a list page. The whole staff is one
-/// cached statement (no sort); a lookup by an IN list of ids would be prepared anew on every
-/// call.
-pub fn user_names(
-    c: &mut crate::db::DbConn,
-    jobcenter_id: i64,
-) -> diesel::QueryResult<std::collections::HashMap<i64, String>> {
-    use crate::db::schema::users;
-    use diesel::prelude::*;
-    let staff: Vec<(i64, String)> = crate::on_backend!(c, |c| users::table
-        .filter(users::jobcenter_id.eq(jobcenter_id))
-        .select((users::id, users::name))
-        .load(c))?;
-    Ok(staff.into_iter().collect())
-}
-
 /// Why a write was refused.
 #[derive(Debug)]
 pub enum WriteError {

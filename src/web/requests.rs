@@ -2,7 +2,6 @@
 //! close, spam, link to a company), and the manager's response-time dashboard.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use std::collections::HashMap;
 
 use chrono::TimeDelta;
 use serde::Deserialize;
@@ -75,6 +74,8 @@ struct TabView {
 
 struct RowView {
     row: InboxRow,
+    /// Whoever the request is assigned to.
+    assigned_name: Option<String>,
     topic_label: &'static str,
     status_label: &'static str,
     /// When it came in, as shown.
@@ -112,7 +113,7 @@ pub async fn list(
     let rows: Vec<RowView> = page
         .rows
         .into_iter()
-        .map(|row| {
+        .map(|(row, assigned_name)| {
             let waited = row
                 .status
                 .is_open()
@@ -124,6 +125,7 @@ pub async fn list(
                 waiting: waited.map(working_days::format_days),
                 overdue: waited.is_some_and(|d| d > f64::from(promise_days)),
                 row,
+                assigned_name,
             }
         })
         .collect();
@@ -153,7 +155,6 @@ pub async fn list(
         tab_label: tab.label(),
         tabs,
         rows,
-        names: page.names,
         first_page: before.is_none(),
         next_url,
         promise_days,
@@ -169,22 +170,10 @@ struct ListPage {
     tab_label: &'static str,
     tabs: Vec<TabView>,
     rows: Vec<RowView>,
-    /// Names of the staff the rows are assigned to (see [`ListPage::assignee`]).
-    names: HashMap<i64, String>,
     first_page: bool,
     next_url: Option<String>,
     promise_days: i32,
     past_promise: i64,
-}
-
-impl ListPage {
-    /// The name of whoever the row is assigned to, looked up rather than copied into each row.
-    fn assignee(&self, row: &RowView) -> Option<&str> {
-        row.row
-            .assigned_to
-            .and_then(|id| self.names.get(&id))
-            .map(String::as_str)
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]
