@@ -384,11 +384,31 @@ impl ActivityInput {
     }
 }
 
+/// The columns of an activity that a list or timeline shows: a list reads dozens of rows per
+/// page, and every column read costs.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = activities)]
+pub struct ListedActivity {
+    pub id: i64,
+    pub company_id: i64,
+    pub user_id: i64,
+    pub kind: ActivityKind,
+    #[diesel(deserialize_as = Fast<NaiveDate>)]
+    pub occurred_on: NaiveDate,
+    pub topics: String,
+    pub summary: String,
+    pub outcome: Option<Outcome>,
+    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
+    pub follow_up_on: Option<NaiveDate>,
+    pub follow_up_note: String,
+    pub follow_up_done: bool,
+}
+
 /// An activity with the names a list shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActivityRow {
     #[serde(flatten)]
-    pub activity: Activity,
+    pub activity: ListedActivity,
     pub kind_label: &'static str,
     pub topic_labels: Vec<&'static str>,
     pub outcome_label: Option<&'static str>,
@@ -571,12 +591,12 @@ impl Activity {
             q.order((activities::occurred_on.desc(), activities::id.desc()))
                 .limit(limit)
                 .select((
-                    Activity::as_select(),
+                    ListedActivity::as_select(),
                     companies::name,
                     users::name.nullable(),
                     contact_persons::name.nullable(),
                 ))
-                .load::<(Activity, String, Option<String>, Option<String>)>(c)
+                .load::<(ListedActivity, String, Option<String>, Option<String>)>(c)
         })?;
         Ok(rows.into_iter().map(ActivityRow::new).collect())
     }
@@ -733,7 +753,7 @@ impl ActivityRow {
     /// A row of a list from an activity with the names of its company, consultant and contact.
     fn new(
         (a, company_name, user_name, contact_name): (
-            Activity,
+            ListedActivity,
             String,
             Option<String>,
             Option<String>,
