@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use chrono::TimeDelta;
 use common::{PASSWORD, app};
 use diesel::prelude::*;
-use jobcenter_crm::db::schema::{audit_log, sessions};
+use jobcenter_crm::db::schema::{audit_log, sessions, users};
 
 #[actix_web::test]
 async fn login_page_has_labelled_fields() {
@@ -489,4 +489,191 @@ async fn pages_that_check_the_session_in_their_own_query_refuse_like_the_others(
         };
         assert_eq!(res.location(), expected, "{path}");
     }
+}
+
+#[actix_web::test]
+async fn a_user_changes_their_password_and_is_signed_out_everywhere_else() {
+    let app = app().await;
+    let seed = app.seed();
+    let phone = app.signed_in("konsulent@koege.dk").await;
+    let desk = app.signed_in("konsulent@koege.dk").await;
+
+    let form = desk.get("/account/password").await;
+    assert_eq!(form.status, StatusCode::OK);
+    for (id, label) in [
+        ("current_password", "Nuværende adgangskode"),
+        ("new_password", "Ny adgangskode"),
+        ("repeat_password", "Gentag ny adgangskode"),
+    ] {
+        assert!(
+            form.body
+                .contains(&format!(r#"<label for="{id}">{label}</label>"#)),
+            "{id}"
+        );
+    }
+    assert!(form.body.contains(r#"autocomplete="current-password""#));
+    assert!(form.body.contains(r#"href="/account/password""#));
+
+    let new = "en helt ny adgangskode";
+    let change = |current: &'static str, new: &'static str, repeat: &'static str| {
+        let desk = &desk;
+        async move {
+            desk.post(
+                "/account/password",
+                &[
+                    ("current_password", current),
+                    ("new_password", new),
+                    ("repeat_password", repeat),
+                ],
+            )
+            .await
+        }
+    };
+    // Wrong input: a message next to the field, and nothing changes.
+    for (res, field, message) in [
+        (
+            change("", new, new).await,
+            "current_password",
+            "Skriv din nuværende adgangskode.",
+        ),
+        (
+            change(PASSWORD, "kort", "kort").await,
+            "new_password",
+            "Adgangskoden skal være på mindst 10 tegn.",
+        ),
+        (
+            change(PASSWORD, PASSWORD, PASSWORD).await,
+            "new_password",
+            "Den nye adgangskode skal være en anden end den nuværende.",
+        ),
+        (
+            change(PASSWORD, new, "en helt ny adgangskodE").await,
+            "repeat_password",
+            "Skriv den samme nye adgangskode to gange.",
+        ),
+        (
+            change("forkert adgangskode", new, new).await,
+            "current_password",
+            "Den nuværende adgangskode er forkert.",
+        ),
+    ] {
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        assert!(
+            res.body.contains(&format!(
+                r#"<p class="field-error" id="{field}-error"><span class="visually-hidden">Fejl: </span>{message}</p>"#
+            )),
+            "{message}"
+        );
+        assert!(!res.body.contains(new), "passwords are not sent back");
+    }
+    assert_eq!(phone.get("/").await.status, StatusCode::OK);
+    assert_eq!(
+        app.client()
+            .login("konsulent@koege.dk", PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    let res = change(PASSWORD, new, new).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/");
+    let home = desk.get("/").await;
+    assert_eq!(home.status, StatusCode::OK, "this browser stays signed in");
+    assert!(home.body.contains("Din adgangskode er ændret."));
+    // Every other session ended: the phone, and the sign-in made above.
+    assert_eq!(phone.get("/").await.status, StatusCode::SEE_OTHER);
+    let mut c = app.conn();
+    let left: i64 = sessions::table
+        .filter(sessions::user_id.eq(seed.consultant.id))
+        .count()
+        .get_result(&mut c)
+        .unwrap();
+    assert_eq!(left, 1);
+    assert_eq!(
+        app.client()
+            .login("konsulent@koege.dk", PASSWORD)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client().login("konsulent@koege.dk", new).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let changed: i64 = audit_log::table
+        .filter(audit_log::user_id.eq(seed.consultant.id))
+        .filter(audit_log::action.eq("password_changed"))
+        .count()
+        .get_result(&mut c)
+        .unwrap();
+    assert_eq!(changed, 1);
+}
+
+#[actix_web::test]
+async fn guessing_the_current_password_is_throttled_like_the_login() {
+    let app = app().await;
+    app.seed();
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let hash_before: String = users::table
+        .filter(users::email.eq("konsulent@koege.dk"))
+        .select(users::password_hash)
+        .first(&mut app.conn())
+        .unwrap();
+    let new = "en helt ny adgangskode";
+    client.get("/account/password").await;
+    for i in 0..10 {
+        let res = client
+            .post(
+                "/account/password",
+                &[
+                    ("current_password", "et forkert gæt"),
+                    ("new_password", new),
+                    ("repeat_password", new),
+                ],
+            )
+            .await;
+        assert!(
+            res.body.contains("Den nuværende adgangskode er forkert."),
+            "{i}: {} {}",
+            res.status,
+            res.body
+        );
+    }
+    let res = client
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new),
+                ("repeat_password", new),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("For mange forkerte forsøg."));
+    // The password did not change, and signing in is held back as well.
+    let mut c = app.conn();
+    let hash: String = users::table
+        .filter(users::email.eq("konsulent@koege.dk"))
+        .select(users::password_hash)
+        .first(&mut c)
+        .unwrap();
+    assert_eq!(hash, hash_before);
+    assert_eq!(
+        app.client()
+            .login("konsulent@koege.dk", PASSWORD)
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[actix_web::test]
+async fn changing_the_password_needs_a_signed_in_user() {
+    let app = app().await;
+    app.seed();
+    let res = app.client().get("/account/password").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/login?next=%2Faccount%2Fpassword");
 }

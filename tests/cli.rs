@@ -350,13 +350,17 @@ fn jobcenters_and_users_from_the_command_line() {
 }
 
 fn http_get(addr: &str, path: &str) -> String {
+    http_request(addr, "GET", path)
+}
+
+fn http_request(addr: &str, method: &str, path: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -406,6 +410,15 @@ fn serve_prints_a_setup_link_and_shuts_down_cleanly() {
 
     let health = http_get(addr, "/healthz");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // An uptime monitor's HEAD gets the GET's status and headers, without the body.
+    let head = http_request(addr, "HEAD", "/healthz");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let (head_headers, head_body) = head.split_once("\r\n\r\n").unwrap();
+    assert!(
+        head_headers.contains("content-type: application/json"),
+        "{head}"
+    );
+    assert_eq!(head_body, "");
     let setup = http_get(addr, path);
     assert!(setup.starts_with("HTTP/1.1 200"), "{setup}");
     assert!(setup.contains("Opret jobcenteret"));

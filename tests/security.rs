@@ -2,7 +2,8 @@
 
 mod common;
 
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
+use actix_web::test;
 use common::{PASSWORD, app};
 
 #[actix_web::test]
@@ -127,6 +128,28 @@ async fn only_post_changes_data() {
     let res = client.get("/logout").await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(client.get("/").await.status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn head_requests_are_answered_like_get() {
+    let app = app().await;
+    app.seed();
+    let visitor = app.client();
+    let head = |path: &str| test::TestRequest::default().method(Method::HEAD).uri(path);
+    assert_eq!(visitor.send(head("/login")).await.status, StatusCode::OK);
+    // A page behind sign-in sends a HEAD to the login form, as it does a GET.
+    let res = visitor.send(head("/companies")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(res.header("location").starts_with("/login"));
+    let client = app.signed_in("admin@koege.dk").await;
+    let res = client.send(head("/companies")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.header("content-type").starts_with("text/html"));
+    // What only POST does is still not there for HEAD.
+    assert_eq!(
+        client.send(head("/logout")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[actix_web::test]

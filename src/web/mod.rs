@@ -1,5 +1,6 @@
 //! The web app: state, routes and middleware, shared by `serve` and the tests.
 
+pub mod account;
 pub mod activities;
 pub mod admin;
 pub mod auth;
@@ -124,6 +125,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(login::login_form)
         .service(login::login)
         .service(login::logout)
+        .service(account::password_form)
+        .service(account::change_password)
         .service(setup::setup_form)
         .service(setup::setup)
         .service(admin::list_users)

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
@@ -14,7 +15,7 @@ use super::AppState;
 const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 pub async fn headers_and_log(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let behind_tls = req
@@ -22,6 +23,11 @@ pub async fn headers_and_log(
         .is_some_and(|s| s.config.behind_tls);
     let started = Instant::now();
     let method = req.method().clone();
+    // HEAD (uptime monitors, link checkers) is answered as the GET it asks about; the HTTP
+    // layer leaves out the body, as it does for every HEAD request.
+    if method == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
     let path = req.path().to_string();
     let mut res = next.call(req).await?;
     let status = res.status();

@@ -1,0 +1,158 @@
+//! The signed-in user's own account: changing the password.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::Deserialize;
+
+use super::AppState;
+use super::auth::{CurrentUser, client_ip, session_cookie};
+use super::views::{FieldErrors, Layout, Page, redirect_with_flash};
+use crate::domain::validate;
+use crate::error::AppError;
+use crate::models::audit::{NewAuditEntry, action};
+use crate::models::login_attempt::LoginAttempt;
+use crate::models::session::Session;
+use crate::models::user::User;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    repeat_password: String,
+}
+
+impl PasswordForm {
+    /// What can be told without the stored hash.
+    fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        if self.current_password.is_empty() {
+            errors.insert(
+                "current_password",
+                "Skriv din nuværende adgangskode.".into(),
+            );
+        }
+        if let Err(e) = validate::password(&self.new_password) {
+            errors.insert("new_password", e.into());
+        } else if self.new_password == self.current_password {
+            errors.insert(
+                "new_password",
+                "Den nye adgangskode skal være en anden end den nuværende.".into(),
+            );
+        }
+        if self.repeat_password != self.new_password {
+            errors.insert(
+                "repeat_password",
+                "Skriv den samme nye adgangskode to gange.".into(),
+            );
+        }
+        errors
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    l: Layout,
+}
+
+/// The form is never filled in again: passwords are not sent back to the browser.
+fn password_page(
+    req: &HttpRequest,
+    state: &AppState,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let mut page = Page::new(req);
+    if !errors.is_empty() {
+        page = page.invalid(errors);
+    }
+    page.render(state, |l| PasswordPage { l })
+}
+
+#[get("/account/password")]
+pub async fn password_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    password_page(&req, &state, &FieldErrors::new())
+}
+
+/// Changes the password after checking the current one (throttled like the login, so a
+/// borrowed session cannot be used to guess it), ends every session of the user, and signs
+/// this browser in again with a new one.
+#[post("/account/password")]
+pub async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = form.validate();
+    if !errors.is_empty() {
+        return password_page(&req, &state, &errors);
+    }
+    let now = state.now();
+    let ip = client_ip(&req, state.config.trust_proxy);
+    let (jc, uid, email) = (user.jobcenter_id, user.id, user.email.clone());
+    let (e, i) = (email.clone(), ip.clone());
+    let (throttled, hash) = state
+        .db
+        .run(move |c| {
+            let throttled = LoginAttempt::is_throttled(c, &e, &i, now)?;
+            Ok((throttled, User::find(c, jc, uid)?.password_hash))
+        })
+        .await?;
+    if throttled {
+        errors.insert(
+            "current_password",
+            "For mange forkerte forsøg. Vent 15 minutter, og prøv så igen.".into(),
+        );
+        return password_page(&req, &state, &errors);
+    }
+    if !state
+        .verify_password(Some(hash), form.current_password.clone())
+        .await?
+    {
+        let (e, i) = (email.clone(), ip.clone());
+        state
+            .db
+            .run(move |c| Ok(LoginAttempt::record(c, &e, &i, false, now)?))
+            .await?;
+        errors.insert(
+            "current_password",
+            "Den nuværende adgangskode er forkert.".into(),
+        );
+        return password_page(&req, &state, &errors);
+    }
+    let hash = state.hash_password(form.new_password).await?;
+    let token = state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                User::set_password(c, uid, &hash)?;
+                NewAuditEntry {
+                    jobcenter_id: Some(jc),
+                    user_id: Some(uid),
+                    action: action::PASSWORD_CHANGED,
+                    entity: "user",
+                    entity_id: Some(uid),
+                    details: email,
+                    client_ip: Some(ip),
+                    created_at: now,
+                }
+                .insert(c)?;
+                Ok::<_, AppError>(Session::create(c, uid, now)?)
+            })
+        })
+        .await?;
+    let mut res = redirect_with_flash(
+        &state,
+        "/",
+        "ok",
+        "Din adgangskode er ændret. Du er logget ud alle andre steder.",
+    );
+    res.add_cookie(&session_cookie(&state, token))
+        .map_err(AppError::internal)?;
+    Ok(res)
+}
