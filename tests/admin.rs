@@ -312,3 +312,235 @@ async fn admins_set_the_local_rules_and_bad_values_are_refused() {
             .contains(r#"value="2,5""#)
     );
 }
+
+/// The fields of the edit form as the browser sends them, with the values it started from.
+fn edit_fields<'a>(
+    was: &'a [(&'a str, &'a str)],
+    changes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut fields: Vec<(&str, &str)> = was.to_vec();
+    for (name, value) in was {
+        let was_name: &'static str = match *name {
+            "name" => "was_name",
+            "phone" => "was_phone",
+            "title" => "was_title",
+            _ => "was_role",
+        };
+        fields.push((was_name, value));
+    }
+    for (name, value) in changes {
+        fields.retain(|(n, _)| n != name);
+        fields.push((name, value));
+    }
+    fields
+}
+
+const KAREN: [(&str, &str); 4] = [
+    ("name", "Karen Konsulent"),
+    ("phone", ""),
+    ("title", ""),
+    ("role", "consultant"),
+];
+
+#[actix_web::test]
+async fn an_admin_changes_a_role_and_sets_a_forgotten_password() {
+    let app = app().await;
+    let seed = app.seed();
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    assert_eq!(karen.get("/dashboard").await.status, StatusCode::FORBIDDEN);
+    let admin = app.signed_in("admin@koege.dk").await;
+    let path = format!("/admin/users/{}", seed.consultant.id);
+    let edit = format!("{path}/edit");
+    let list = admin.get("/admin/users").await;
+    assert!(list.body.contains(&format!(r#"href="{edit}""#)));
+
+    let form = admin.get(&edit).await;
+    assert_eq!(form.status, StatusCode::OK);
+    for (id, label) in [
+        ("name", "Navn"),
+        ("role", "Rolle"),
+        ("new_password", "Ny adgangskode"),
+    ] {
+        assert!(
+            form.body.contains(&format!(r#"<label for="{id}">{label}"#)),
+            "{id}"
+        );
+    }
+    assert!(
+        form.body
+            .contains(r#"<option value="consultant" selected>"#)
+    );
+
+    // The role alone: Karen is a manager from her next page on, still signed in.
+    let res = admin
+        .post(
+            &path,
+            &edit_fields(&KAREN, &[("title", "Teamleder"), ("role", "manager")]),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        admin
+            .get("/admin/users")
+            .await
+            .body
+            .contains("Karen Konsulent er gemt.")
+    );
+    assert_eq!(karen.get("/dashboard").await.status, StatusCode::OK);
+
+    // A new password: it works, the old one does not, and Karen is signed out.
+    let now = [
+        ("name", "Karen Konsulent"),
+        ("phone", ""),
+        ("title", "Teamleder"),
+        ("role", "manager"),
+    ];
+    let res = admin
+        .post_from(
+            &edit,
+            &path,
+            &edit_fields(&now, &[("new_password", "glemt og fundet igen")]),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(karen.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client()
+            .login("konsulent@koege.dk", PASSWORD)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client()
+            .login("konsulent@koege.dk", "glemt og fundet igen")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let actions: Vec<String> = audit_log::table
+        .filter(audit_log::entity_id.eq(seed.consultant.id))
+        .filter(audit_log::user_id.eq(seed.admin.id))
+        .order(audit_log::id)
+        .select(audit_log::action)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        actions,
+        ["user_updated", "user_updated", "password_changed"]
+    );
+}
+
+#[actix_web::test]
+async fn bad_edits_of_a_user_are_refused_and_change_nothing() {
+    let app = app().await;
+    let seed = app.seed();
+    let admin = app.signed_in("admin@koege.dk").await;
+    let path = format!("/admin/users/{}", seed.consultant.id);
+    let edit = format!("{path}/edit");
+    admin.get(&edit).await;
+    for (changes, field, message) in [
+        (&[("name", " ")][..], "name", "Skriv medarbejderens navn."),
+        (&[("role", "superuser")][..], "role", "Vælg en rolle."),
+        (
+            &[("new_password", "kort")][..],
+            "new_password",
+            "Adgangskoden skal være på mindst 10 tegn.",
+        ),
+    ] {
+        let res = admin.post(&path, &edit_fields(&KAREN, changes)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        assert!(
+            res.body.contains(&format!(
+                r#"<p class="field-error" id="{field}-error"><span class="visually-hidden">Fejl: </span>{message}</p>"#
+            )),
+            "{message}: {}",
+            res.body
+        );
+        assert!(
+            !res.body.contains(r#"value="kort""#),
+            "a password is not sent back"
+        );
+    }
+
+    // Edited by someone else since the form was opened: shown anew, nothing overwritten.
+    let mut c = app.conn();
+    diesel::update(users::table.find(seed.consultant.id))
+        .set(users::phone.eq("55 66 77 88"))
+        .execute(&mut c)
+        .unwrap();
+    let res = admin
+        .post(&path, &edit_fields(&KAREN, &[("name", "Karen K. Jensen")]))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(
+        res.body
+            .contains("En anden har ændret medarbejderen imens.")
+    );
+    assert!(res.body.contains(r#"value="55 66 77 88""#));
+    let (name, role): (String, String) = users::table
+        .find(seed.consultant.id)
+        .select((users::name, users::role))
+        .first(&mut c)
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), role.as_str()),
+        ("Karen Konsulent", "consultant")
+    );
+
+    // The only active admin keeps the role.
+    let own = format!("/admin/users/{}", seed.admin.id);
+    let anne = [
+        ("name", "Anne Admin"),
+        ("phone", ""),
+        ("title", ""),
+        ("role", "admin"),
+    ];
+    let res = admin
+        .post_from(
+            &format!("{own}/edit"),
+            &own,
+            &edit_fields(&anne, &[("role", "manager")]),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Der skal være mindst én aktiv administrator.")
+    );
+    assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn only_the_jobcenters_admins_edit_its_staff() {
+    let app = app().await;
+    let seed = app.seed();
+    let path = format!("/admin/users/{}", seed.consultant.id);
+    let manager = app.signed_in("leder@koege.dk").await;
+    assert_eq!(
+        manager.get(&format!("{path}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    manager.get("/").await;
+    let res = manager
+        .post(&path, &edit_fields(&KAREN, &[("role", "admin")]))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    let other = app.signed_in("admin@stevns.dk").await;
+    assert_eq!(
+        other.get(&format!("{path}/edit")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    other.get("/admin/users").await;
+    let res = other
+        .post(&path, &edit_fields(&KAREN, &[("role", "admin")]))
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let role: String = users::table
+        .find(seed.consultant.id)
+        .select(users::role)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(role, "consultant");
+}

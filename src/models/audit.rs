@@ -17,6 +17,7 @@ pub mod action {
     pub const USER_CREATED: &str = "user_created";
     pub const USER_DISABLED: &str = "user_disabled";
     pub const USER_ENABLED: &str = "user_enabled";
+    pub const USER_UPDATED: &str = "user_updated";
     pub const PASSWORD_CHANGED: &str = "password_changed";
     pub const JOBCENTER_CREATED: &str = "jobcenter_created";
     pub const COMPANY_CREATED: &str = "company_created";
@@ -67,6 +68,7 @@ pub fn action_label(action: &str) -> &str {
         action::USER_CREATED => "Medarbejder oprettet",
         action::USER_DISABLED => "Medarbejder deaktiveret",
         action::USER_ENABLED => "Medarbejder genaktiveret",
+        action::USER_UPDATED => "Medarbejder ændret",
         action::PASSWORD_CHANGED => "Adgangskode ændret",
         action::JOBCENTER_CREATED => "Jobcenter oprettet",
         action::COMPANY_CREATED => "Virksomhed oprettet",

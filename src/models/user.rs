@@ -35,6 +35,26 @@ pub struct User {
     pub last_login_at: Option<NaiveDateTime>,
 }
 
+/// What an admin may change about a member of staff (the e-mail is their login and stays).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    pub phone: String,
+    pub title: String,
+    pub role: Role,
+}
+
+impl User {
+    pub fn profile(&self) -> Profile {
+        Profile {
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            title: self.title.clone(),
+            role: self.role,
+        }
+    }
+}
+
 /// A member of staff as lists and choices name them.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -125,6 +145,34 @@ impl User {
             .execute(c)?;
         diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(c)?;
         Ok(())
+    }
+
+    /// Saves an admin's edit of name, phone, title and role, only if they still hold what the
+    /// form started from (`was`); false when someone changed them in the meantime.
+    pub fn update_profile(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        id: i64,
+        was: &Profile,
+        now: &Profile,
+    ) -> QueryResult<bool> {
+        let changed = diesel::update(
+            users::table
+                .filter(users::jobcenter_id.eq(jobcenter_id))
+                .filter(users::id.eq(id))
+                .filter(users::name.eq(&was.name))
+                .filter(users::phone.eq(&was.phone))
+                .filter(users::title.eq(&was.title))
+                .filter(users::role.eq(was.role)),
+        )
+        .set((
+            users::name.eq(&now.name),
+            users::phone.eq(&now.phone),
+            users::title.eq(&now.title),
+            users::role.eq(now.role),
+        ))
+        .execute(c)?;
+        Ok(changed == 1)
     }
 
     /// Disabling ends every session of the user at once.

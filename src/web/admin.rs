@@ -8,9 +8,10 @@ use super::auth::{CurrentUser, client_ip};
 use super::views::{FieldErrors, Layout, Page, dk_datetime, redirect_with_flash};
 use crate::domain::validate;
 use crate::error::AppError;
+use crate::models::Choice;
 use crate::models::audit::{AuditRow, NewAuditEntry, action, action_label};
 use crate::models::settings::{Settings, SettingsForm};
-use crate::models::user::{NewUser, Role, User};
+use crate::models::user::{NewUser, Profile, Role, User};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -23,29 +24,52 @@ pub struct NewUserForm {
     password: String,
 }
 
+/// Name, phone, title and role as typed, checked the same when a user is created and edited.
+fn check_profile(
+    errors: &mut FieldErrors,
+    name: &str,
+    phone: &str,
+    title: &str,
+    role: &str,
+) -> Option<Profile> {
+    if let Err(e) = validate::required(name, 200, "Skriv medarbejderens navn.") {
+        errors.insert("name", e);
+    }
+    if phone.chars().count() > 40 {
+        errors.insert("phone", "Telefonnummeret må højst være på 40 tegn.".into());
+    }
+    if title.chars().count() > 200 {
+        errors.insert("title", "Stillingen må højst være på 200 tegn.".into());
+    }
+    let role = Role::parse(role);
+    if role.is_none() {
+        errors.insert("role", "Vælg en rolle.".into());
+    }
+    Some(Profile {
+        name: name.trim().to_string(),
+        phone: phone.trim().to_string(),
+        title: title.trim().to_string(),
+        role: role?,
+    })
+}
+
 impl NewUserForm {
     fn validate(&self) -> (FieldErrors, Option<Role>) {
         let mut errors = FieldErrors::new();
-        if let Err(e) = validate::required(&self.name, 200, "Skriv medarbejderens navn.") {
-            errors.insert("name", e);
-        }
+        let profile = check_profile(
+            &mut errors,
+            &self.name,
+            &self.phone,
+            &self.title,
+            &self.role,
+        );
         if let Err(e) = validate::email(&validate::normalize_email(&self.email)) {
             errors.insert("email", e.into());
-        }
-        if self.phone.chars().count() > 40 {
-            errors.insert("phone", "Telefonnummeret må højst være på 40 tegn.".into());
-        }
-        if self.title.chars().count() > 200 {
-            errors.insert("title", "Stillingen må højst være på 200 tegn.".into());
-        }
-        let role = Role::parse(&self.role);
-        if role.is_none() {
-            errors.insert("role", "Vælg en rolle.".into());
         }
         if let Err(e) = validate::password(&self.password) {
             errors.insert("password", e.into());
         }
-        (errors, role)
+        (errors, profile.map(|p| p.role))
     }
 }
 
@@ -62,7 +86,7 @@ fn user_form_page(
     page.render(state, |l| UserFormPage {
         l,
         form,
-        roles: Role::ALL,
+        roles: Role::choices(),
     })
 }
 
@@ -71,7 +95,7 @@ fn user_form_page(
 struct UserFormPage<'a> {
     l: Layout,
     form: &'a NewUserForm,
-    roles: &'static [Role],
+    roles: Vec<Choice>,
 }
 
 #[get("/admin/users")]
@@ -211,6 +235,229 @@ pub async fn create_user(
         }
         Err(e) => Err(e),
     }
+}
+
+/// An admin's edit of a member of staff: what the form started from comes back with it, so a
+/// colleague's edit made in the meantime is not overwritten.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EditUserForm {
+    name: String,
+    phone: String,
+    title: String,
+    role: String,
+    /// Left empty to keep the password.
+    new_password: String,
+    was_name: String,
+    was_phone: String,
+    was_title: String,
+    was_role: String,
+}
+
+impl EditUserForm {
+    fn from_user(u: &User) -> EditUserForm {
+        EditUserForm {
+            name: u.name.clone(),
+            phone: u.phone.clone(),
+            title: u.title.clone(),
+            role: u.role.as_str().into(),
+            new_password: String::new(),
+            was_name: u.name.clone(),
+            was_phone: u.phone.clone(),
+            was_title: u.title.clone(),
+            was_role: u.role.as_str().into(),
+        }
+    }
+
+    /// The profile to save and the one the form started from.
+    fn validate(&self) -> Result<(Profile, Profile), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let profile = check_profile(
+            &mut errors,
+            &self.name,
+            &self.phone,
+            &self.title,
+            &self.role,
+        );
+        if !self.new_password.is_empty()
+            && let Err(e) = validate::password(&self.new_password)
+        {
+            errors.insert("new_password", e.into());
+        }
+        let was = Role::parse(&self.was_role).map(|role| Profile {
+            name: self.was_name.clone(),
+            phone: self.was_phone.clone(),
+            title: self.was_title.clone(),
+            role,
+        });
+        match (profile, was) {
+            (Some(profile), Some(was)) if errors.is_empty() => Ok((profile, was)),
+            (_, None) => {
+                errors.insert("form", "Formularen er ufuldstændig. Prøv igen.".into());
+                Err(errors)
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "admin/user_edit.html")]
+struct EditUserPage<'a> {
+    l: Layout,
+    target: &'a User,
+    form: &'a EditUserForm,
+    roles: Vec<Choice>,
+}
+
+fn edit_user_page(
+    req: &HttpRequest,
+    state: &AppState,
+    target: &User,
+    form: &EditUserForm,
+    errors: &FieldErrors,
+    status: Option<actix_web::http::StatusCode>,
+) -> Result<HttpResponse, AppError> {
+    let mut page = Page::new(req);
+    if !errors.is_empty() {
+        page = page.invalid(errors);
+    }
+    if let Some(status) = status {
+        page = page.status(status);
+    }
+    page.render(state, |l| EditUserPage {
+        l,
+        target,
+        form,
+        roles: Role::choices(),
+    })
+}
+
+#[get("/admin/users/{id}/edit")]
+pub async fn edit_user_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let (jc, id) = (user.jobcenter_id, path.into_inner());
+    // Not found when the user belongs to another jobcenter.
+    let target = state.db.run(move |c| Ok(User::find(c, jc, id)?)).await?;
+    let form = EditUserForm::from_user(&target);
+    edit_user_page(&req, &state, &target, &form, &FieldErrors::new(), None)
+}
+
+/// Saves name, phone, title and role, and a new password when one is given (which ends the
+/// user's sessions). The last active admin cannot give up the role.
+#[post("/admin/users/{id}")]
+pub async fn update_user(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<EditUserForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Admin)?;
+    let (jc, id, actor) = (user.jobcenter_id, path.into_inner(), user.id);
+    let target = state.db.run(move |c| Ok(User::find(c, jc, id)?)).await?;
+    let mut form = form.into_inner();
+    let (profile, was) = match form.validate() {
+        Ok(checked) => checked,
+        Err(errors) => {
+            form.new_password.clear();
+            return edit_user_page(&req, &state, &target, &form, &errors, None);
+        }
+    };
+    let hash = match form.new_password.as_str() {
+        "" => None,
+        password => Some(state.hash_password(password.to_string()).await?),
+    };
+    let now = state.now();
+    let ip = client_ip(&req, state.config.trust_proxy);
+    let new = profile.clone();
+    let saved = state
+        .db
+        .run(move |c| {
+            crate::db::write_tx(c, |c| {
+                let target = User::find(c, jc, id)?;
+                if target.role == Role::Admin
+                    && new.role != Role::Admin
+                    && target.active
+                    && User::count_active_admins(c, jc)? <= 1
+                {
+                    return Ok(Err(Refusal::LastAdmin));
+                }
+                if !User::update_profile(c, jc, id, &was, &new)? {
+                    return Ok(Err(Refusal::Stale(Box::new(target))));
+                }
+                let mut entry = NewAuditEntry {
+                    jobcenter_id: Some(jc),
+                    user_id: Some(actor),
+                    action: action::USER_UPDATED,
+                    entity: "user",
+                    entity_id: Some(id),
+                    details: format!("{} ({})", target.email, new.role.label()),
+                    client_ip: Some(ip),
+                    created_at: now,
+                };
+                entry.insert(c)?;
+                if let Some(hash) = hash {
+                    User::set_password(c, id, &hash)?;
+                    entry.action = action::PASSWORD_CHANGED;
+                    entry.details = format!("{}, sat af en administrator", target.email);
+                    entry.insert(c)?;
+                }
+                Ok::<_, AppError>(Ok(()))
+            })
+        })
+        .await?;
+    let password_set = !form.new_password.is_empty();
+    form.new_password.clear();
+    match saved {
+        Ok(()) => {
+            let message = if password_set {
+                format!(
+                    "{} er gemt. Den nye adgangskode gælder fra nu, og medarbejderen er logget ud.",
+                    profile.name
+                )
+            } else {
+                format!("{} er gemt.", profile.name)
+            };
+            Ok(redirect_with_flash(&state, "/admin/users", "ok", &message))
+        }
+        Err(Refusal::LastAdmin) => {
+            let errors = FieldErrors::from([(
+                "role",
+                "Der skal være mindst én aktiv administrator. Giv en anden rollen først."
+                    .to_string(),
+            )]);
+            edit_user_page(&req, &state, &target, &form, &errors, None)
+        }
+        Err(Refusal::Stale(current)) => {
+            // Shown as it is now, to be edited again.
+            let fresh = EditUserForm::from_user(&current);
+            let errors = FieldErrors::from([(
+                "form",
+                "En anden har ændret medarbejderen imens. Her er de nye oplysninger; ret dem igen, og gem."
+                    .to_string(),
+            )]);
+            edit_user_page(
+                &req,
+                &state,
+                &current,
+                &fresh,
+                &errors,
+                Some(actix_web::http::StatusCode::CONFLICT),
+            )
+        }
+    }
+}
+
+/// Why an admin's edit was not saved.
+enum Refusal {
+    LastAdmin,
+    Stale(Box<User>),
 }
 
 #[derive(Debug, Default, Deserialize)]

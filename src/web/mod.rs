@@ -133,6 +133,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(admin::new_user_form)
         .service(admin::create_user)
         .service(admin::set_user_active)
+        .service(admin::edit_user_form)
+        .service(admin::update_user)
         .service(admin::audit)
         .service(admin::settings_form)
         .service(admin::save_settings)
