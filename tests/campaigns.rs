@@ -754,6 +754,55 @@ async fn a_long_target_list_pages_by_name_and_keeps_its_filter() {
         back,
         format!("/campaigns/{id}?status=not_contacted#targets")
     );
+
+    // A company opened from the second page leads back to it, and so does saving it.
+    let after = next
+        .split("after=")
+        .nth(1)
+        .and_then(|rest| rest.split('#').next())
+        .expect("the cursor in the link")
+        .to_string();
+    let target = second
+        .link("Ret<span class=\"visually-hidden\"> Målvirksomhed 27")
+        .expect("a link to the company's page");
+    assert!(
+        target.ends_with(&format!("?status=not_contacted&after={after}")),
+        "{target}"
+    );
+    let page = manager.get(&target).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.link("Kampagner</a> ›").as_deref(), Some("/campaigns"));
+    assert!(
+        page.body
+            .contains(&format!(r#"href="{}""#, next.replace('&', "&amp;")))
+    );
+    for (name, value) in [
+        ("list_status", "not_contacted"),
+        ("list_consultant", ""),
+        ("list_after", after.as_str()),
+    ] {
+        assert_eq!(
+            page.body
+                .matches(&format!(r#"name="{name}" value="{value}""#))
+                .count(),
+            2,
+            "{name} in both forms"
+        );
+    }
+    let path = target.split('?').next().unwrap();
+    let place = [
+        ("list_status", "not_contacted"),
+        ("list_consultant", ""),
+        ("list_after", after.as_str()),
+    ];
+    let mut fields = vec![("assigned_to", ""), ("status", "contacted")];
+    fields.extend(place);
+    let res = manager.post(path, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), next);
+    manager.get(&target).await;
+    let res = manager.post(&format!("{path}/remove"), &place).await;
+    assert_eq!(res.location(), next);
 }
 
 #[actix_web::test]

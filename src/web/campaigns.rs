@@ -284,16 +284,51 @@ pub struct TargetFilter {
 }
 
 impl TargetFilter {
-    /// The filter as a query string, without the page cursor.
-    fn query(&self) -> String {
+    /// The filter as a query string, with the page cursor `after` when there is one.
+    fn query(&self, after: Option<&str>) -> String {
         let mut parts = Vec::new();
-        if !self.status.is_empty() {
-            parts.push(format!("status={}", url_encode(&self.status)));
-        }
-        if !self.consultant.is_empty() {
-            parts.push(format!("consultant={}", url_encode(&self.consultant)));
+        for (name, value) in [
+            ("status", self.status.as_str()),
+            ("consultant", self.consultant.as_str()),
+            ("after", after.unwrap_or("")),
+        ] {
+            if !value.is_empty() {
+                parts.push(format!("{name}={}", url_encode(value)));
+            }
         }
         parts.join("&")
+    }
+
+    /// The campaign's target list, filtered, at the page after `after`.
+    fn list_url(&self, campaign_id: i64, after: Option<&str>) -> String {
+        let query = self.query(after);
+        let sep = if query.is_empty() { "" } else { "?" };
+        format!("/campaigns/{campaign_id}{sep}{query}#targets")
+    }
+
+    /// The list page this filter shows, for a target's page to lead back to.
+    fn back_url(&self, campaign_id: i64) -> String {
+        self.list_url(campaign_id, Some(&self.after))
+    }
+}
+
+/// The list page a target's forms were opened from, sent back with them (`list_*`, as the
+/// target's own fields are called `status` and `assigned_to`), so saving returns there.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListPlace {
+    list_status: String,
+    list_consultant: String,
+    list_after: String,
+}
+
+impl ListPlace {
+    fn filter(&self) -> TargetFilter {
+        TargetFilter {
+            status: self.list_status.clone(),
+            consultant: self.list_consultant.clone(),
+            after: self.list_after.clone(),
+        }
     }
 }
 
@@ -338,21 +373,10 @@ pub async fn show(
         .map(|u| ConsultantChoice::new(u.id, &u.name))
         .collect();
     let filter = filter.into_inner();
-    let filter_query = filter.query();
-    let page_url = |after: Option<String>| {
-        let mut query = filter_query.clone();
-        if let Some(after) = after {
-            if !query.is_empty() {
-                query.push('&');
-            }
-            query.push_str("after=");
-            query.push_str(&after);
-        }
-        let sep = if query.is_empty() { "" } else { "?" };
-        format!("/campaigns/{id}{sep}{query}#targets")
-    };
-    let next_url = next.map(|cur| page_url(Some(cur.encode())));
-    let first_url = (!filter.after.is_empty()).then(|| page_url(None));
+    let next_url = next.map(|cur| filter.list_url(id, Some(&cur.encode())));
+    let first_url = (!filter.after.is_empty()).then(|| filter.list_url(id, None));
+    // A target's page leads back to this page of the list.
+    let target_query = filter.query(Some(&filter.after));
     let topics = crate::models::activity::decode_topics(&campaign.topics)
         .into_iter()
         .map(Topic::label)
@@ -377,6 +401,7 @@ pub async fn show(
         filter,
         next_url,
         first_url,
+        target_query,
         is_manager: user.role >= Role::Manager,
         me: user.id,
     })
@@ -423,6 +448,8 @@ struct ShowPage {
     filter: TargetFilter,
     next_url: Option<String>,
     first_url: Option<String>,
+    /// The query of this list page (filter and cursor), carried by the links to the targets.
+    target_query: String,
     is_manager: bool,
     me: i64,
 }
@@ -752,6 +779,8 @@ pub async fn split(
 pub struct TargetForm {
     assigned_to: String,
     status: String,
+    #[serde(flatten)]
+    place: ListPlace,
 }
 
 /// One company on a campaign's list: where it stands, and the form to change its consultant
@@ -762,8 +791,10 @@ pub async fn target_page(
     state: web::Data<AppState>,
     session: SessionCookie,
     path: web::Path<(i64, i64)>,
+    place: web::Query<TargetFilter>,
 ) -> Result<HttpResponse, AppError> {
     let (id, tid) = path.into_inner();
+    let place = place.into_inner();
     let (user, (campaign, target, company, consultants, assigned_name)) = session
         .run(&state, move |c, user| {
             let campaign = viewable_in(c, user, id)?;
@@ -803,6 +834,8 @@ pub async fn target_page(
         consultant_choices: consultants,
         status_choices: TargetStatus::choices(),
         is_manager: user.is_manager(),
+        back_url: place.back_url(id),
+        place,
     })
 }
 
@@ -821,6 +854,9 @@ struct TargetPage {
     consultant_choices: Vec<ConsultantChoice>,
     status_choices: Vec<Choice>,
     is_manager: bool,
+    /// The list page this target was opened from, and its filter for the forms to send back.
+    back_url: String,
+    place: TargetFilter,
 }
 
 /// Sets a target's status (the consultant on it, or a manager) and consultant (managers).
@@ -872,16 +908,12 @@ pub async fn set_target(
             }))
         })
         .await?;
+    let back = form.place.filter().back_url(id);
     Ok(match result {
-        Ok(_) => redirect_with_flash(
-            &state,
-            &format!("/campaigns/{id}#targets"),
-            "ok",
-            "Listen er opdateret.",
-        ),
+        Ok(_) => redirect_with_flash(&state, &back, "ok", "Listen er opdateret."),
         Err(WriteError::Invalid(errors)) => redirect_with_flash(
             &state,
-            &format!("/campaigns/{id}#targets"),
+            &back,
             "error",
             errors
                 .values()
@@ -900,6 +932,7 @@ pub async fn remove_target(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(i64, i64)>,
+    form: web::Form<ListPlace>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::Manager)?;
     let ((id, tid), jc) = (path.into_inner(), user.jobcenter_id);
@@ -923,7 +956,7 @@ pub async fn remove_target(
         .await?;
     Ok(redirect_with_flash(
         &state,
-        &format!("/campaigns/{id}#targets"),
+        &form.filter().back_url(id),
         "ok",
         "Virksomheden er taget af listen.",
     ))
