@@ -7,8 +7,12 @@ use crate::db::DbConn;
 use crate::db::schema::login_attempts;
 
 pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
-/// Failed attempts per account and per client address within the window.
+/// Failed attempts per account within the window.
 pub const MAX_FAILURES: i64 = 10;
+/// Failed attempts per client address within the window: a whole office may sign in through
+/// one address, and one colleague's typos must not lock the others out; guessing at many
+/// accounts from one address is still stopped.
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 100;
 
 pub struct LoginAttempt;
 
@@ -54,7 +58,7 @@ impl LoginAttempt {
             .filter(login_attempts::succeeded.eq(false))
             .count()
             .get_result(c)?;
-        Ok(by_ip >= MAX_FAILURES)
+        Ok(by_ip >= MAX_FAILURES_PER_ADDRESS)
     }
 
     /// Attempts older than a day serve no purpose.
