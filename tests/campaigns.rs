@@ -721,8 +721,37 @@ async fn targets_come_from_a_list_of_cvr_numbers_and_go_out_as_csv() {
         .get(&format!("/campaigns/{}/targets.csv", setup.campaign_id))
         .await;
     assert_eq!(export.status, StatusCode::OK);
-    assert!(export.body.starts_with('\u{feff}'));
-    assert!(export.body.contains("Cvr Et ApS;Køge;;Ikke kontaktet"));
+    assert!(
+        export
+            .body
+            .starts_with("\u{feff}\"Virksomhed\";\"CVR-nummer\";\"By\";"),
+        "{}",
+        export.body
+    );
+    assert!(
+        export
+            .body
+            .contains(&format!("Cvr Et ApS;{};Køge;;Ikke kontaktet", a.cvr))
+    );
+
+    // The export is a list of CVR numbers a campaign can be filled from: imported again, both
+    // companies are found (and are on the list already).
+    let res = manager
+        .upload(
+            &format!("/campaigns/{}/targets/import", setup.campaign_id),
+            "file",
+            "kampagne.csv",
+            export.body.as_bytes(),
+            &[],
+        )
+        .await;
+    let page = manager.get(res.location()).await;
+    assert!(
+        page.body
+            .contains("0 virksomheder er sat på listen (2 var der i forvejen)."),
+        "{}",
+        page.body
+    );
 }
 
 #[actix_web::test]

@@ -539,6 +539,7 @@ pub struct TargetRow {
     pub target: ListedTarget,
     pub status_label: &'static str,
     pub company_name: String,
+    pub cvr: String,
     pub city: String,
     pub assigned_name: Option<String>,
     pub last_activity: Option<String>,
@@ -632,7 +633,7 @@ impl CampaignTarget {
         after: Option<&Cursor>,
         limit: i64,
     ) -> QueryResult<(Vec<TargetRow>, Option<Cursor>)> {
-        type Row = (ListedTarget, String, String, String, Option<String>);
+        type Row = (ListedTarget, String, String, String, String, Option<String>);
         let mut rows: Vec<Row> = crate::on_backend!(c, |c| {
             // The consultant's name comes with the row (a LEFT JOIN cannot lead the walk).
             let mut query = campaign_targets::table
@@ -662,6 +663,7 @@ impl CampaignTarget {
                 .select((
                     ListedTarget::as_select(),
                     companies::name,
+                    companies::cvr,
                     companies::city,
                     campaign_targets::company_name_search,
                     users::name.nullable(),
@@ -670,7 +672,7 @@ impl CampaignTarget {
         })?;
         let next = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
-            rows.last().map(|(t, _, _, key, _)| Cursor {
+            rows.last().map(|(t, _, _, _, key, _)| Cursor {
                 key: Some(key.clone()),
                 id: t.company_id,
             })
@@ -679,14 +681,17 @@ impl CampaignTarget {
         };
         let rows = rows
             .into_iter()
-            .map(|(target, company_name, city, _, assigned_name)| TargetRow {
-                status_label: target.status.label(),
-                assigned_name,
-                last_activity: target.last_activity_on.map(dates::dk_date),
-                company_name,
-                city,
-                target,
-            })
+            .map(
+                |(target, company_name, cvr, city, _, assigned_name)| TargetRow {
+                    status_label: target.status.label(),
+                    assigned_name,
+                    last_activity: target.last_activity_on.map(dates::dk_date),
+                    company_name,
+                    cvr,
+                    city,
+                    target,
+                },
+            )
             .collect();
         Ok((rows, next))
     }

@@ -992,6 +992,7 @@ pub async fn export(
     let csv = csv_io::write_excel_csv(
         &[
             "Virksomhed",
+            "CVR-nummer",
             "By",
             "Konsulent",
             "Status",
@@ -1002,6 +1003,7 @@ pub async fn export(
         rows.into_iter().map(|r| {
             vec![
                 r.company_name,
+                r.cvr,
                 r.city,
                 r.assigned_name.unwrap_or_default(),
                 r.status_label.to_string(),
