@@ -1168,3 +1168,101 @@ async fn the_progress_counters_follow_every_change_to_the_list() {
     let (after_upgrade, _) = counters(&mut conn, camp);
     assert_eq!(after_upgrade, counted);
 }
+
+#[actix_web::test]
+async fn a_planned_campaign_whose_first_week_has_begun_is_set_going_from_its_page() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 3).await;
+    let id = setup.campaign_id;
+    manager.get(&format!("/campaigns/{id}")).await;
+    let res = manager
+        .post(&format!("/campaigns/{id}/targets/split"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // Left as planned, though weeks 41–49 have begun.
+    let mut c = app.conn();
+    diesel::update(campaigns::table.find(id))
+        .set(campaigns::status.eq("planned"))
+        .execute(&mut c)
+        .unwrap();
+    let notice = "Kampagnen står stadig som planlagt, selv om den første uge er begyndt.";
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    assert!(!karen.get("/").await.body.contains("Målvirksomhed"));
+    let page = karen.get(&format!("/campaigns/{id}")).await;
+    assert!(page.body.contains(notice));
+    assert!(
+        !page.body.contains("Sæt kampagnen i gang"),
+        "managers set it going"
+    );
+    let res = karen
+        .post(&format!("/campaigns/{id}/start"), &[("version", "1")])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    let page = manager.get(&format!("/campaigns/{id}")).await;
+    assert!(page.body.contains(notice));
+    let version: i32 = campaigns::table
+        .find(id)
+        .select(campaigns::version)
+        .first(&mut c)
+        .unwrap();
+    assert!(
+        page.body
+            .contains(&format!(r#"name="version" value="{version}""#))
+    );
+    let version = version.to_string();
+    let res = manager
+        .post(&format!("/campaigns/{id}/start"), &[("version", &version)])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = manager.get(res.location()).await;
+    assert!(page.body.contains("Kampagnen er i gang."));
+    assert!(!page.body.contains(notice));
+    assert!(karen.get("/").await.body.contains("Målvirksomhed"));
+
+    // The same form sent again (a second tab): nothing changes, and the page says so.
+    let res = manager
+        .post(&format!("/campaigns/{id}/start"), &[("version", &version)])
+        .await;
+    let page = manager.get(res.location()).await;
+    assert!(page.body.contains("Kampagnen er ændret imens."));
+    let status: String = campaigns::table
+        .find(id)
+        .select(campaigns::status)
+        .first(&mut c)
+        .unwrap();
+    assert_eq!(status, "running");
+
+    // Planned with its first week still ahead: nothing to point out.
+    let ahead = app.now().date() + chrono::Days::new(14);
+    diesel::update(campaigns::table.find(id))
+        .set((
+            campaigns::status.eq("planned"),
+            campaigns::start_on.eq(ahead),
+        ))
+        .execute(&mut c)
+        .unwrap();
+    assert!(
+        !manager
+            .get(&format!("/campaigns/{id}"))
+            .await
+            .body
+            .contains(notice)
+    );
+
+    // Another jobcenter's manager cannot set it going.
+    let other = app.add_user(
+        &seed.other_jobcenter,
+        "leder@stevns.dk",
+        "Lis Leder",
+        Role::Manager,
+    );
+    let stranger = app.signed_in(&other.email).await;
+    stranger.get("/").await;
+    let res = stranger
+        .post(&format!("/campaigns/{id}/start"), &[("version", "3")])
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}

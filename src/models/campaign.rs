@@ -389,6 +389,35 @@ impl Campaign {
         })
     }
 
+    /// Moves a planned campaign to running, as it was when the page showing it was drawn
+    /// (`expected_version`); its targets then show on the consultants' start pages.
+    pub fn start(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        id: i64,
+        expected_version: i32,
+        now: NaiveDateTime,
+    ) -> Result<(), WriteError> {
+        let changed = diesel::update(
+            campaigns::table
+                .filter(campaigns::jobcenter_id.eq(jobcenter_id))
+                .filter(campaigns::id.eq(id))
+                .filter(campaigns::version.eq(expected_version))
+                .filter(campaigns::status.eq(CampaignStatus::Planned)),
+        )
+        .set((
+            campaigns::status.eq(CampaignStatus::Running),
+            campaigns::version.eq(expected_version + 1),
+            campaigns::updated_at.eq(now),
+        ))
+        .execute(c)?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(WriteError::Stale)
+        }
+    }
+
     pub fn consultants(c: &mut DbConn, campaign_id: i64) -> QueryResult<Vec<StaffMember>> {
         crate::on_backend!(c, |c| campaign_consultants::table
             .inner_join(users::table)

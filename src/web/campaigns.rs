@@ -383,8 +383,11 @@ pub async fn show(
         .collect::<Vec<_>>()
         .join(", ");
     let more_placements = progress.placements > placements.len() as i64;
+    // Planned, though its first week has begun: consultants do not see it on their start page.
+    let overdue_start = campaign.status == CampaignStatus::Planned && campaign.start_on <= today;
     Page::new(&req).render(&state, |l| ShowPage {
         l,
+        overdue_start,
         status_label: campaign.status.label(),
         period: campaign.period_label(),
         // A goal of 0 is shown as no goal.
@@ -429,6 +432,7 @@ impl ConsultantChoice {
 #[template(path = "campaigns/show.html")]
 struct ShowPage {
     l: Layout,
+    overdue_start: bool,
     campaign: Campaign,
     status_label: &'static str,
     period: String,
@@ -723,6 +727,67 @@ pub async fn import(
         &format!("/campaigns/{id}"),
         if unknown + invalid > 0 { "error" } else { "ok" },
         &message,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StartForm {
+    version: String,
+}
+
+/// Sets a planned campaign going (managers): the campaign page offers it once the first week
+/// has begun, as consultants only see the targets of running campaigns on their start page.
+#[post("/campaigns/{id:\\d+}/start")]
+pub async fn start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<StartForm>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::Manager)?;
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let version: i32 =
+        form.version.trim().parse().map_err(|_| {
+            AppError::Validation("Formularen er ufuldstændig. Hent siden igen.".into())
+        })?;
+    let actor = user.actor(&req, &state);
+    let result = state
+        .db
+        .run(move |c| {
+            // Not found when the campaign belongs to another jobcenter.
+            Campaign::find(c, jc, id)?;
+            Ok(crate::db::write_tx(c, |c| {
+                Campaign::start(c, jc, id, version, actor.now)?;
+                actor.record(
+                    c,
+                    action::CAMPAIGN_UPDATED,
+                    "campaign",
+                    Some(id),
+                    "sat i gang".into(),
+                )?;
+                Ok::<_, WriteError>(())
+            }))
+        })
+        .await?;
+    let (kind, message) = match result {
+        Ok(()) => (
+            "ok",
+            "Kampagnen er i gang. Konsulenterne ser nu deres virksomheder på forsiden.",
+        ),
+        Err(WriteError::Failed(e)) => return Err(e),
+        // Started or changed by someone else meanwhile: the page shows how it stands now.
+        Err(_) => (
+            "error",
+            "Kampagnen er ændret imens. Se her, hvordan den står nu.",
+        ),
+    };
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/campaigns/{id}"),
+        kind,
+        message,
     ))
 }
 

@@ -184,6 +184,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaigns::add)
         .service(campaigns::import)
         .service(campaigns::split)
+        .service(campaigns::start)
         .service(campaigns::export)
         .service(campaigns::target_page)
         .service(campaigns::set_target)
