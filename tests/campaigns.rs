@@ -1244,13 +1244,24 @@ async fn a_planned_campaign_whose_first_week_has_begun_is_set_going_from_its_pag
         ))
         .execute(&mut c)
         .unwrap();
-    assert!(
-        !manager
+    let page_says = async || {
+        manager
             .get(&format!("/campaigns/{id}"))
             .await
             .body
             .contains(notice)
-    );
+    };
+    assert!(!page_says().await);
+    // Nor with all of its weeks behind it.
+    let behind = app.now().date() - chrono::Days::new(7);
+    diesel::update(campaigns::table.find(id))
+        .set((
+            campaigns::start_on.eq(behind - chrono::Days::new(28)),
+            campaigns::end_on.eq(behind),
+        ))
+        .execute(&mut c)
+        .unwrap();
+    assert!(!page_says().await);
 
     // Another jobcenter's manager cannot set it going.
     let other = app.add_user(

@@ -383,8 +383,9 @@ pub async fn show(
         .collect::<Vec<_>>()
         .join(", ");
     let more_placements = progress.placements > placements.len() as i64;
-    // Planned, though its first week has begun: consultants do not see it on their start page.
-    let overdue_start = campaign.status == CampaignStatus::Planned && campaign.start_on <= today;
+    // Planned, though its weeks are under way: consultants do not see it on their start page.
+    let overdue_start = campaign.status == CampaignStatus::Planned
+        && (campaign.start_on..=campaign.end_on).contains(&today);
     Page::new(&req).render(&state, |l| ShowPage {
         l,
         overdue_start,
