@@ -4,9 +4,10 @@ mod common;
 mod contact_support;
 
 use actix_web::http::StatusCode;
-use chrono::TimeDelta;
+use chrono::{Datelike, TimeDelta};
 use common::app;
 use contact_support::{cvr, request_fields, set, stamp_of};
+use jobcenter_crm::domain::dates;
 use jobcenter_crm::models::contact_request::{RequestStatus, SpamReason};
 use jobcenter_crm::models::settings::Settings;
 
@@ -542,4 +543,32 @@ async fn a_form_without_its_token_is_refused_in_plain_danish() {
     assert!(res.body.contains("Formularen er udløbet"));
     assert!(!res.body.contains("Log ud"));
     assert!(app.requests().is_empty());
+}
+
+#[actix_web::test]
+async fn the_promised_answer_date_counts_danish_days() {
+    let app = app().await;
+    app.seed();
+    // 23:30 UTC on a Monday is already Tuesday in Denmark (00:30 in winter, 01:30 in summer).
+    let now = app.now();
+    let mut monday = now.date() + chrono::Days::new(1);
+    while monday.weekday() != chrono::Weekday::Mon {
+        monday = monday + chrono::Days::new(1);
+    }
+    let late_evening = monday.and_hms_opt(23, 30, 0).unwrap();
+    app.clock.advance(late_evening - now);
+    let client = app.client();
+    let res = app
+        .fill_in(&client, "/kontakt/koege", &request_fields())
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let thanks = client.get(res.location()).await;
+    // Two working days after the Tuesday it was sent: the Thursday.
+    let thursday = monday + chrono::Days::new(3);
+    let expected = format!("senest torsdag {}", dates::dk_date(thursday));
+    assert!(
+        thanks.body.contains(&expected),
+        "{expected}: {}",
+        thanks.body
+    );
 }

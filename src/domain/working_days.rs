@@ -1,6 +1,7 @@
 //! Working days (Monday–Friday) for the answer promised to companies and the response-time
-//! figures. Public holidays are not taken out, and days follow the stored UTC timestamps, so
-//! a figure may differ from a wall-calendar count by an hour or two around midnight.
+//! figures. Public holidays are not taken out. The date promised to a company counts from its
+//! Danish date; the figures follow the stored UTC timestamps, so one may differ from a
+//! wall-calendar count by an hour or two around midnight.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Weekday};
 

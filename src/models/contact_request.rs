@@ -26,7 +26,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConn, write_tx};
 use crate::domain::working_days::{self, Timing};
-use crate::domain::{cpr_guard, cvr, validate};
+use crate::domain::{cpr_guard, cvr, dates, validate};
 
 text_enum! {
     /// What the company wants to talk about.
@@ -476,7 +476,7 @@ fn notify_assignee(
 ) -> QueryResult<()> {
     let settings = Settings::get(c, request.jobcenter_id)?;
     let due = working_days::add_working_days(
-        request.received_at.date(),
+        dates::local_date(request.received_at),
         settings.answer_promise_days.max(0) as u32,
     );
     let body = format!(
@@ -672,7 +672,7 @@ impl ContactRequest {
         if receipt_queued {
             let jobcenter = Jobcenter::find(c, jobcenter_id)?;
             let due = working_days::add_working_days(
-                now.date(),
+                dates::local_date(now),
                 settings.answer_promise_days.max(0) as u32,
             );
             let body = format!(

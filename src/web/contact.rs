@@ -327,7 +327,8 @@ async fn thanks(
     let jc = jobcenter.id;
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
     let days = settings.answer_promise_days.max(0) as u32;
-    let due = working_days::add_working_days(state.now().date(), days);
+    // Days as the company counts them: the Danish date, not the stored UTC one.
+    let due = working_days::add_working_days(crate::domain::dates::local_date(state.now()), days);
     html_response(
         StatusCode::OK,
         &ThanksPage {
