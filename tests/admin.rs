@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use common::{PASSWORD, app};
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{audit_log, users};
+use jobcenter_crm::models::user::Role;
 
 #[actix_web::test]
 async fn an_admin_creates_a_consultant_who_can_sign_in() {
@@ -543,4 +544,48 @@ async fn only_the_jobcenters_admins_edit_its_staff() {
         .first(&mut app.conn())
         .unwrap();
     assert_eq!(role, "consultant");
+}
+
+#[actix_web::test]
+async fn an_admin_editing_their_own_account() {
+    let app = app().await;
+    let seed = app.seed();
+    app.add_user(&seed.jobcenter, "admin2@koege.dk", "Bo Admin", Role::Admin);
+    let admin = app.signed_in("admin@koege.dk").await;
+    let own = format!("/admin/users/{}", seed.admin.id);
+    let form = admin.get(&format!("{own}/edit")).await;
+    assert!(!form.body.contains(r#"id="new_password""#));
+    assert!(
+        form.body
+            .contains(r#"<a href="/account/password">Skift adgangskode</a>."#)
+    );
+    let anne = [
+        ("name", "Anne Admin"),
+        ("phone", ""),
+        ("title", ""),
+        ("role", "admin"),
+    ];
+    // The own password goes through the page that asks for the current one.
+    let res = admin
+        .post(
+            &own,
+            &edit_fields(&anne, &[("new_password", "en helt ny adgangskode")]),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Din egen adgangskode skifter du under Skift adgangskode.")
+    );
+    // With another admin in place, the role can be given up; the staff list is then closed.
+    let res = admin
+        .post(&own, &edit_fields(&anne, &[("role", "manager")]))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/");
+    assert!(admin.get("/").await.body.contains("Anne Admin er gemt."));
+    assert_eq!(
+        admin.get("/admin/users").await.status,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -305,6 +305,8 @@ impl EditUserForm {
 #[template(path = "admin/user_edit.html")]
 struct EditUserPage<'a> {
     l: Layout,
+    /// The admin's own account: their password is changed on their own page.
+    own: bool,
     target: &'a User,
     form: &'a EditUserForm,
     roles: Vec<Choice>,
@@ -326,6 +328,7 @@ fn edit_user_page(
         page = page.status(status);
     }
     page.render(state, |l| EditUserPage {
+        own: l.current_user.as_ref().is_some_and(|u| u.id == target.id),
         l,
         target,
         form,
@@ -362,7 +365,18 @@ pub async fn update_user(
     let (jc, id, actor) = (user.jobcenter_id, path.into_inner(), user.id);
     let target = state.db.run(move |c| Ok(User::find(c, jc, id)?)).await?;
     let mut form = form.into_inner();
-    let (profile, was) = match form.validate() {
+    let checked = form.validate().and_then(|checked| {
+        if id == actor && !form.new_password.is_empty() {
+            // Changed with the current one, on the user's own page.
+            Err(FieldErrors::from([(
+                "new_password",
+                "Din egen adgangskode skifter du under Skift adgangskode.".to_string(),
+            )]))
+        } else {
+            Ok(checked)
+        }
+    });
+    let (profile, was) = match checked {
         Ok(checked) => checked,
         Err(errors) => {
             form.new_password.clear();
@@ -424,7 +438,13 @@ pub async fn update_user(
             } else {
                 format!("{} er gemt.", profile.name)
             };
-            Ok(redirect_with_flash(&state, "/admin/users", "ok", &message))
+            // An admin who gave up the role can no longer see the staff list.
+            let back = if id == actor && profile.role != Role::Admin {
+                "/"
+            } else {
+                "/admin/users"
+            };
+            Ok(redirect_with_flash(&state, back, "ok", &message))
         }
         Err(Refusal::LastAdmin) => {
             let errors = FieldErrors::from([(
