@@ -343,6 +343,13 @@ const KAREN: [(&str, &str); 4] = [
     ("role", "consultant"),
 ];
 
+const ANNE: [(&str, &str); 4] = [
+    ("name", "Anne Admin"),
+    ("phone", ""),
+    ("title", ""),
+    ("role", "admin"),
+];
+
 #[actix_web::test]
 async fn an_admin_changes_a_role_and_sets_a_forgotten_password() {
     let app = app().await;
@@ -491,17 +498,11 @@ async fn bad_edits_of_a_user_are_refused_and_change_nothing() {
 
     // The only active admin keeps the role.
     let own = format!("/admin/users/{}", seed.admin.id);
-    let anne = [
-        ("name", "Anne Admin"),
-        ("phone", ""),
-        ("title", ""),
-        ("role", "admin"),
-    ];
     let res = admin
         .post_from(
             &format!("{own}/edit"),
             &own,
-            &edit_fields(&anne, &[("role", "manager")]),
+            &edit_fields(&ANNE, &[("role", "manager")]),
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -555,17 +556,11 @@ async fn an_admin_editing_their_own_account() {
         form.body
             .contains(r#"<a href="/account/password">Skift adgangskode</a>."#)
     );
-    let anne = [
-        ("name", "Anne Admin"),
-        ("phone", ""),
-        ("title", ""),
-        ("role", "admin"),
-    ];
     // The own password goes through the page that asks for the current one.
     let res = admin
         .post(
             &own,
-            &edit_fields(&anne, &[("new_password", "en helt ny adgangskode")]),
+            &edit_fields(&ANNE, &[("new_password", "en helt ny adgangskode")]),
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -575,7 +570,7 @@ async fn an_admin_editing_their_own_account() {
     );
     // With another admin in place, the role can be given up; the staff list is then closed.
     let res = admin
-        .post(&own, &edit_fields(&anne, &[("role", "manager")]))
+        .post(&own, &edit_fields(&ANNE, &[("role", "manager")]))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), "/");

@@ -548,7 +548,7 @@ async fn a_form_without_its_token_is_refused_in_plain_danish() {
 #[actix_web::test]
 async fn the_promised_answer_date_counts_danish_days() {
     let app = app().await;
-    app.seed();
+    let seed = app.seed();
     // 23:30 UTC on a Monday is already Tuesday in Denmark (00:30 in winter, 01:30 in summer).
     let now = app.now();
     let mut monday = now.date() + chrono::Days::new(1);
@@ -571,4 +571,21 @@ async fn the_promised_answer_date_counts_danish_days() {
         "{expected}: {}",
         thanks.body
     );
+    // The consultant it is given to is told the same date.
+    let request = app.only_request();
+    let manager = app.signed_in("leder@koege.dk").await;
+    manager.get("/requests").await;
+    let res = manager
+        .post(
+            &format!("/requests/{}/assign", request.id),
+            &[("assignee", &seed.consultant.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let mail = app
+        .mails()
+        .into_iter()
+        .find(|m| m.to_address == "konsulent@koege.dk")
+        .expect("a mail to the assignee");
+    assert!(mail.body.contains(&expected), "{}", mail.body);
 }

@@ -36,23 +36,12 @@ pub struct User {
 }
 
 /// What an admin may change about a member of staff (the e-mail is their login and stays).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Profile {
     pub name: String,
     pub phone: String,
     pub title: String,
     pub role: Role,
-}
-
-impl User {
-    pub fn profile(&self) -> Profile {
-        Profile {
-            name: self.name.clone(),
-            phone: self.phone.clone(),
-            title: self.title.clone(),
-            role: self.role,
-        }
-    }
 }
 
 /// A member of staff as lists and choices name them.

@@ -737,8 +737,9 @@ pub struct StartForm {
     version: String,
 }
 
-/// Sets a planned campaign going (managers): the campaign page offers it once the first week
-/// has begun, as consultants only see the targets of running campaigns on their start page.
+/// Sets a planned campaign going (managers): the campaign page offers it while the campaign's
+/// weeks are under way, as consultants only see the targets of running campaigns on their
+/// start page.
 #[post("/campaigns/{id:\\d+}/start")]
 pub async fn start(
     req: HttpRequest,

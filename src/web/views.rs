@@ -196,27 +196,29 @@ impl askama::filters::Escaper for HtmlEscaper {
     }
 }
 
+/// The five characters that matter in text and quoted attributes, and what replaces them.
+const ENTITIES: [(u8, &str); 5] = [
+    (b'&', "&amp;"),
+    (b'<', "&lt;"),
+    (b'>', "&gt;"),
+    (b'"', "&quot;"),
+    (b'\'', "&#x27;"),
+];
+
 fn entity(b: u8) -> Option<&'static str> {
-    Some(match b {
-        b'&' => "&amp;",
-        b'<' => "&lt;",
-        b'>' => "&gt;",
-        b'"' => "&quot;",
-        b'\'' => "&#x27;",
-        _ => return None,
-    })
+    ENTITIES.iter().find(|(c, _)| *c == b).map(|(_, e)| *e)
 }
 
-/// Whether any of the eight bytes of `word` is one `entity` replaces: a byte equal to `c` is
-/// a zero byte of `word ^ c…c`, and `(x - 0x01…01) & !x & 0x80…80` is non-zero exactly when `x`
+/// Whether any of the eight bytes of `word` is one of `ENTITIES`: a byte equal to `c` is a
+/// zero byte of `word ^ c…c`, and `(x - 0x01…01) & !x & 0x80…80` is non-zero exactly when `x`
 /// has a zero byte.
 fn has_markup(word: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
-    [b'&', b'<', b'>', b'"', b'\'']
+    ENTITIES
         .iter()
-        .any(|&c| has_zero(word ^ (ONES * u64::from(c))))
+        .any(|&(c, _)| has_zero(word ^ (ONES * u64::from(c))))
 }
 
 fn read_flash(req: &HttpRequest, state: &AppState) -> Option<Flash> {
