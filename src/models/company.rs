@@ -629,6 +629,18 @@ macro_rules! companies_matching {
     }};
 }
 
+/// The refusal of a second company with the same CVR or P-number.
+fn duplicate(existing: i64) -> WriteError {
+    WriteError::Duplicate {
+        existing,
+        errors: FieldErrors::from([(
+            "cvr",
+            "Virksomheden findes allerede i registret (samme CVR-nummer, eller samme P-nummer)."
+                .to_string(),
+        )]),
+    }
+}
+
 impl Company {
     /// The keys the company is found by, for its search postings.
     fn found_by(&self) -> SearchKeysRef<'_> {
@@ -700,7 +712,7 @@ impl Company {
         if let Some(existing) =
             Self::find_duplicate(c, jobcenter_id, &input.cvr, input.p_number.as_deref(), None)?
         {
-            return Err(WriteError::Duplicate(existing));
+            return Err(duplicate(existing));
         }
         let id: i64 = diesel::insert_into(companies::table)
             .values((
@@ -739,7 +751,7 @@ impl Company {
                 input.p_number.as_deref(),
                 Some(id),
             )? {
-                return Err(WriteError::Duplicate(existing));
+                return Err(duplicate(existing));
             }
             let changed = input.changed_fields(&current);
             if changed.is_empty() {
@@ -803,7 +815,7 @@ impl Company {
             if has_activities || has_placements {
                 return Err(WriteError::invalid(
                     "company",
-                    "Virksomheden har aktiviteter eller forløb og kan ikke slettes.",
+                    "Virksomheden har aktiviteter eller forløb og kan ikke slettes. Sæt status til Inaktiv i stedet.",
                 ));
             }
             diesel::delete(companies::table.filter(companies::id.eq(company.id))).execute(c)?;

@@ -38,8 +38,12 @@ pub struct Choice {
 pub enum WriteError {
     /// Bad input; nothing was saved.
     Invalid(FieldErrors),
-    /// The record exists already (e.g. the same CVR); the id of the existing one.
-    Duplicate(i64),
+    /// The record exists already (e.g. the same CVR): the id of the existing one, and the
+    /// message next to the field that makes it the same.
+    Duplicate {
+        existing: i64,
+        errors: FieldErrors,
+    },
     /// Someone else saved in between; the form's version is out of date.
     Stale,
     Failed(AppError),

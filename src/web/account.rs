@@ -8,7 +8,7 @@ use super::auth::{CurrentUser, client_ip, session_cookie};
 use super::views::{FieldErrors, Layout, Page, redirect_with_flash};
 use crate::domain::validate;
 use crate::error::AppError;
-use crate::models::audit::{NewAuditEntry, action};
+use crate::models::audit::action;
 use crate::models::login_attempt::LoginAttempt;
 use crate::models::session::Session;
 use crate::models::user::User;
@@ -127,25 +127,12 @@ pub async fn change_password(
     }
     let hash = state.hash_password(form.new_password).await?;
     let token = state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                User::set_password(c, uid, &hash)?;
-                NewAuditEntry {
-                    jobcenter_id: Some(jc),
-                    user_id: Some(uid),
-                    action: action::PASSWORD_CHANGED,
-                    entity: "user",
-                    entity_id: Some(uid),
-                    details: email,
-                    client_ip: Some(ip),
-                    created_at: now,
-                }
-                .insert(c)?;
-                Ok::<_, AppError>(Session::create(c, uid, now)?)
-            })
+        .write(user.actor(&req, &state), move |c, actor| {
+            User::set_password(c, uid, &hash)?;
+            actor.record(c, action::PASSWORD_CHANGED, "user", Some(uid), email)?;
+            Ok(Session::create(c, uid, actor.now)?)
         })
-        .await?;
+        .await??;
     let mut res = redirect_with_flash(
         &state,
         "/",

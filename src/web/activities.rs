@@ -9,9 +9,8 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::AppState;
 use super::auth::{CurrentUser, SessionCookie};
-use super::views::{
-    Choice, FieldErrors, Layout, Page, active_choices, redirect_with_flash, staff_choices,
-};
+use super::forms::Refused;
+use super::views::{Choice, Layout, Page, active_choices, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -47,7 +46,7 @@ async fn form_page(
     company: Company,
     activity_id: Option<i64>,
     form: ActivityForm,
-    errors: &FieldErrors,
+    refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let (jc, company_id) = (user.jobcenter_id, company.id);
     let contacts = state
@@ -80,24 +79,22 @@ async fn form_page(
         })
         .collect();
     let staff = staff_choices(state, user.jobcenter_id).await?;
-    let mut page = Page::new(req);
-    if !errors.is_empty() {
-        page = page.invalid(errors);
-    }
-    page.render(state, |l| FormPage {
-        l,
-        // A form-wide error points at the first field.
-        first_field: format!("kind-{}", form.kind),
-        company,
-        activity_id,
-        form,
-        kinds: ActivityKind::choices(),
-        outcomes: Outcome::choices(),
-        topics,
-        contacts: contact_choices,
-        campaigns,
-        staff,
-    })
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| FormPage {
+            l,
+            // A form-wide error points at the first field.
+            first_field: format!("kind-{}", form.kind),
+            company,
+            activity_id,
+            form,
+            kinds: ActivityKind::choices(),
+            outcomes: Outcome::choices(),
+            topics,
+            contacts: contact_choices,
+            campaigns,
+            staff,
+        })
 }
 
 #[derive(askama::Template)]
@@ -186,16 +183,7 @@ pub async fn new_form(
         request_id: params.request.clone(),
         ..Default::default()
     };
-    form_page(
-        &req,
-        &state,
-        &user,
-        company,
-        None,
-        form,
-        &FieldErrors::new(),
-    )
-    .await
+    form_page(&req, &state, &user, company, None, form, Refused::none()).await
 }
 
 #[derive(askama::Template)]
@@ -236,35 +224,43 @@ pub async fn create(
         .await?;
     let input = match form.validate() {
         Ok(input) => input,
-        Err(errors) => return form_page(&req, &state, &user, company, None, form, &errors).await,
+        Err(errors) => {
+            return form_page(
+                &req,
+                &state,
+                &user,
+                company,
+                None,
+                form,
+                Refused::invalid(errors),
+            )
+            .await;
+        }
     };
     let actor = user.actor(&req, &state);
     let request_id = form.request_id.trim().parse::<i64>().ok();
     let result = state
-        .db
-        .run(move |c| {
-            Ok(crate::db::write_tx(c, |c| {
-                let activity = Activity::create(c, jc, &input, actor.now)?;
-                // Logged as the answer to a contact request: that request is answered now.
-                if let Some(rid) = request_id {
-                    ContactRequest::mark_answered(c, jc, rid, actor.user_id, actor.now)?;
-                    actor.record(
-                        c,
-                        action::REQUEST_ANSWERED,
-                        "contact_request",
-                        Some(rid),
-                        format!("aktivitet #{}", activity.id),
-                    )?;
-                }
+        .write(actor, move |c, actor| {
+            let activity = Activity::create(c, jc, &input, actor.now)?;
+            // Logged as the answer to a contact request: that request is answered now.
+            if let Some(rid) = request_id {
+                ContactRequest::mark_answered(c, jc, rid, actor.user_id, actor.now)?;
                 actor.record(
                     c,
-                    action::ACTIVITY_CREATED,
-                    "activity",
-                    Some(activity.id),
-                    format!("virksomhed #{}", activity.company_id),
+                    action::REQUEST_ANSWERED,
+                    "contact_request",
+                    Some(rid),
+                    format!("aktivitet #{}", activity.id),
                 )?;
-                Ok::<_, WriteError>(activity)
-            }))
+            }
+            actor.record(
+                c,
+                action::ACTIVITY_CREATED,
+                "activity",
+                Some(activity.id),
+                format!("virksomhed #{}", activity.company_id),
+            )?;
+            Ok(activity)
         })
         .await?;
     match result {
@@ -274,13 +270,7 @@ pub async fn create(
             "ok",
             saved_message(activity.kind),
         )),
-        Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, company, None, form, &errors).await
-        }
-        Err(WriteError::Failed(e)) => Err(e),
-        Err(WriteError::Duplicate(_) | WriteError::Stale) => {
-            Err(AppError::Conflict("Prøv igen.".into()))
-        }
+        Err(refused) => form_page(&req, &state, &user, company, None, form, refused).await,
     }
 }
 
@@ -318,7 +308,7 @@ pub async fn edit_form(
         company,
         Some(id),
         form,
-        &FieldErrors::new(),
+        Refused::none(),
     )
     .await
 }
@@ -346,25 +336,23 @@ pub async fn update(
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(&req, &state, &user, company, Some(id), form, &errors).await;
+            let refused = Refused::invalid(errors);
+            return form_page(&req, &state, &user, company, Some(id), form, refused).await;
         }
     };
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
     let actor = user.actor(&req, &state);
     let result = state
-        .db
-        .run(move |c| {
-            Ok(crate::db::write_tx(c, |c| {
-                let a = Activity::update(c, jc, id, version, &input, actor.now)?;
-                actor.record(
-                    c,
-                    action::ACTIVITY_UPDATED,
-                    "activity",
-                    Some(id),
-                    format!("virksomhed #{}", a.company_id),
-                )?;
-                Ok::<_, WriteError>(a)
-            }))
+        .write(actor, move |c, actor| {
+            let a = Activity::update(c, jc, id, version, &input, actor.now)?;
+            actor.record(
+                c,
+                action::ACTIVITY_UPDATED,
+                "activity",
+                Some(id),
+                format!("virksomhed #{}", a.company_id),
+            )?;
+            Ok(a)
         })
         .await?;
     match result {
@@ -374,20 +362,7 @@ pub async fn update(
             "ok",
             "Aktiviteten er gemt.",
         )),
-        Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, company, Some(id), form, &errors).await
-        }
-        Err(WriteError::Stale) => {
-            let errors = FieldErrors::from([(
-                "form",
-                "Aktiviteten er blevet ændret af en anden, mens du redigerede. Dine ændringer er ikke gemt. Genindlæs siden og prøv igen.".to_string(),
-            )]);
-            let mut res = form_page(&req, &state, &user, company, Some(id), form, &errors).await?;
-            *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
-            Ok(res)
-        }
-        Err(WriteError::Failed(e)) => Err(e),
-        Err(WriteError::Duplicate(_)) => Err(AppError::Conflict("Prøv igen.".into())),
+        Err(refused) => form_page(&req, &state, &user, company, Some(id), form, refused).await,
     }
 }
 
@@ -406,24 +381,21 @@ pub async fn delete(
     may_change(&user, &activity)?;
     let actor = user.actor(&req, &state);
     state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                let a = Activity::delete(c, jc, id).map_err(|e| match e {
-                    WriteError::Failed(e) => e,
-                    _ => AppError::NotFound,
-                })?;
-                actor.record(
-                    c,
-                    action::ACTIVITY_DELETED,
-                    "activity",
-                    Some(id),
-                    format!("virksomhed #{}", a.company_id),
-                )?;
-                Ok(())
-            })
+        .write(actor, move |c, actor| {
+            let a = Activity::delete(c, jc, id).map_err(|e| match e {
+                WriteError::Failed(e) => e,
+                _ => AppError::NotFound,
+            })?;
+            actor.record(
+                c,
+                action::ACTIVITY_DELETED,
+                "activity",
+                Some(id),
+                format!("virksomhed #{}", a.company_id),
+            )?;
+            Ok(())
         })
-        .await?;
+        .await??;
     Ok(redirect_with_flash(
         &state,
         &format!("/companies/{}", activity.company_id),
@@ -744,20 +716,17 @@ pub async fn follow_up_done(
     let done = form.done != "0";
     let actor = user.actor(&req, &state);
     state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                Activity::set_follow_up_done(c, jc, id, done, actor.now)?;
-                let act = if done {
-                    action::FOLLOW_UP_DONE
-                } else {
-                    action::FOLLOW_UP_REOPENED
-                };
-                actor.record(c, act, "activity", Some(id), String::new())?;
-                Ok(())
-            })
+        .write(actor, move |c, actor| {
+            Activity::set_follow_up_done(c, jc, id, done, actor.now)?;
+            let act = if done {
+                action::FOLLOW_UP_DONE
+            } else {
+                action::FOLLOW_UP_REOPENED
+            };
+            actor.record(c, act, "activity", Some(id), String::new())?;
+            Ok(())
         })
-        .await?;
+        .await??;
     let message = if done {
         "Opfølgningen er markeret som udført."
     } else {

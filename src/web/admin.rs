@@ -4,12 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, client_ip};
+use super::auth::{Admin, CurrentUser};
 use super::views::{FieldErrors, Layout, Page, dk_datetime, redirect_with_flash};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::models::Choice;
-use crate::models::audit::{AuditRow, NewAuditEntry, action, action_label};
+use crate::models::audit::{AuditRow, action, action_label};
 use crate::models::settings::{Settings, SettingsForm};
 use crate::models::user::{NewUser, Profile, Role, User};
 
@@ -102,9 +102,8 @@ struct UserFormPage<'a> {
 pub async fn list_users(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let jc = user.jobcenter_id;
     let users = state
         .db
@@ -121,7 +120,11 @@ pub async fn list_users(
             email: u.email,
         })
         .collect();
-    Page::new(&req).render(&state, |l| UsersPage { l, user, users })
+    Page::new(&req).render(&state, |l| UsersPage {
+        l,
+        user: user.0,
+        users,
+    })
 }
 
 #[derive(askama::Template)]
@@ -147,9 +150,8 @@ struct UserRow {
 pub async fn new_user_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    _admin: Admin,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let form = NewUserForm {
         role: Role::Consultant.as_str().into(),
         ..Default::default()
@@ -161,10 +163,9 @@ pub async fn new_user_form(
 pub async fn create_user(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
     form: web::Form<NewUserForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let form = form.into_inner();
     let (mut errors, role) = form.validate();
     let email = validate::normalize_email(&form.email);
@@ -183,44 +184,31 @@ pub async fn create_user(
         return user_form_page(&req, &state, &form, &errors);
     };
     let hash = state.hash_password(form.password.clone()).await?;
-    let now = state.now();
-    let ip = client_ip(&req, state.config.trust_proxy);
-    let (jc, actor) = (user.jobcenter_id, user.id);
+    let jc = user.jobcenter_id;
     let (name, phone, title) = (
         form.name.trim().to_string(),
         form.phone.trim().to_string(),
         form.title.trim().to_string(),
     );
     let created = state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                let new = NewUser {
-                    jobcenter_id: jc,
-                    email: &email,
-                    name: &name,
-                    phone: &phone,
-                    title: &title,
-                    role,
-                    password_hash: &hash,
-                    created_at: now,
-                }
-                .insert(c)?;
-                NewAuditEntry {
-                    jobcenter_id: Some(jc),
-                    user_id: Some(actor),
-                    action: action::USER_CREATED,
-                    entity: "user",
-                    entity_id: Some(new.id),
-                    details: format!("{} ({})", new.email, role.label()),
-                    client_ip: Some(ip),
-                    created_at: now,
-                }
-                .insert(c)?;
-                Ok::<_, AppError>(new)
-            })
+        .write(user.actor(&req, &state), move |c, actor| {
+            let new = NewUser {
+                jobcenter_id: jc,
+                email: &email,
+                name: &name,
+                phone: &phone,
+                title: &title,
+                role,
+                password_hash: &hash,
+                created_at: actor.now,
+            }
+            .insert(c)?;
+            let details = format!("{} ({})", new.email, role.label());
+            actor.record(c, action::USER_CREATED, "user", Some(new.id), details)?;
+            Ok(new)
         })
-        .await;
+        .await
+        .and_then(|written| Ok(written?));
     match created {
         Ok(new) => Ok(redirect_with_flash(
             &state,
@@ -340,10 +328,9 @@ fn edit_user_page(
 pub async fn edit_user_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let (jc, id) = (user.jobcenter_id, path.into_inner());
     // Not found when the user belongs to another jobcenter.
     let target = state.db.run(move |c| Ok(User::find(c, jc, id)?)).await?;
@@ -357,16 +344,15 @@ pub async fn edit_user_form(
 pub async fn update_user(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
     path: web::Path<i64>,
     form: web::Form<EditUserForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
-    let (jc, id, actor) = (user.jobcenter_id, path.into_inner(), user.id);
+    let (jc, id, me) = (user.jobcenter_id, path.into_inner(), user.id);
     let target = state.db.run(move |c| Ok(User::find(c, jc, id)?)).await?;
     let mut form = form.into_inner();
     let checked = form.validate().and_then(|checked| {
-        if id == actor && !form.new_password.is_empty() {
+        if id == me && !form.new_password.is_empty() {
             // Changed with the current one, on the user's own page.
             Err(FieldErrors::from([(
                 "new_password",
@@ -387,45 +373,30 @@ pub async fn update_user(
         "" => None,
         password => Some(state.hash_password(password.to_string()).await?),
     };
-    let now = state.now();
-    let ip = client_ip(&req, state.config.trust_proxy);
     let new = profile.clone();
     let saved = state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                let target = User::find(c, jc, id)?;
-                if target.role == Role::Admin
-                    && new.role != Role::Admin
-                    && target.active
-                    && User::count_active_admins(c, jc)? <= 1
-                {
-                    return Ok(Err(Refusal::LastAdmin));
-                }
-                if !User::update_profile(c, jc, id, &was, &new)? {
-                    return Ok(Err(Refusal::Stale(Box::new(target))));
-                }
-                let mut entry = NewAuditEntry {
-                    jobcenter_id: Some(jc),
-                    user_id: Some(actor),
-                    action: action::USER_UPDATED,
-                    entity: "user",
-                    entity_id: Some(id),
-                    details: format!("{} ({})", target.email, new.role.label()),
-                    client_ip: Some(ip),
-                    created_at: now,
-                };
-                entry.insert(c)?;
-                if let Some(hash) = hash {
-                    User::set_password(c, id, &hash)?;
-                    entry.action = action::PASSWORD_CHANGED;
-                    entry.details = format!("{}, sat af en administrator", target.email);
-                    entry.insert(c)?;
-                }
-                Ok::<_, AppError>(Ok(()))
-            })
+        .write(user.actor(&req, &state), move |c, actor| {
+            let target = User::find(c, jc, id)?;
+            if target.role == Role::Admin
+                && new.role != Role::Admin
+                && target.active
+                && User::count_active_admins(c, jc)? <= 1
+            {
+                return Ok(Err(Refusal::LastAdmin));
+            }
+            if !User::update_profile(c, jc, id, &was, &new)? {
+                return Ok(Err(Refusal::Stale(Box::new(target))));
+            }
+            let details = format!("{} ({})", target.email, new.role.label());
+            actor.record(c, action::USER_UPDATED, "user", Some(id), details)?;
+            if let Some(hash) = hash {
+                User::set_password(c, id, &hash)?;
+                let details = format!("{}, sat af en administrator", target.email);
+                actor.record(c, action::PASSWORD_CHANGED, "user", Some(id), details)?;
+            }
+            Ok(Ok(()))
         })
-        .await?;
+        .await??;
     let password_set = !form.new_password.is_empty();
     form.new_password.clear();
     match saved {
@@ -439,7 +410,7 @@ pub async fn update_user(
                 format!("{} er gemt.", profile.name)
             };
             // An admin who gave up the role can no longer see the staff list.
-            let back = if id == actor && profile.role != Role::Admin {
+            let back = if id == me && profile.role != Role::Admin {
                 "/"
             } else {
                 "/admin/users"
@@ -490,11 +461,10 @@ pub struct ActiveForm {
 pub async fn set_user_active(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
     path: web::Path<i64>,
     form: web::Form<ActiveForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let target_id = path.into_inner();
     let active = form.active == "true";
     if target_id == user.id && !active {
@@ -505,35 +475,21 @@ pub async fn set_user_active(
             "Du kan ikke deaktivere dig selv.",
         ));
     }
-    let now = state.now();
-    let ip = client_ip(&req, state.config.trust_proxy);
-    let (jc, actor) = (user.jobcenter_id, user.id);
+    let jc = user.jobcenter_id;
     let target = state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                // Not found when the user belongs to another jobcenter.
-                let target = User::find(c, jc, target_id)?;
-                User::set_active(c, target.id, active)?;
-                NewAuditEntry {
-                    jobcenter_id: Some(jc),
-                    user_id: Some(actor),
-                    action: if active {
-                        action::USER_ENABLED
-                    } else {
-                        action::USER_DISABLED
-                    },
-                    entity: "user",
-                    entity_id: Some(target.id),
-                    details: target.email.clone(),
-                    client_ip: Some(ip),
-                    created_at: now,
-                }
-                .insert(c)?;
-                Ok::<_, AppError>(target)
-            })
+        .write(user.actor(&req, &state), move |c, actor| {
+            // Not found when the user belongs to another jobcenter.
+            let target = User::find(c, jc, target_id)?;
+            User::set_active(c, target.id, active)?;
+            let done = if active {
+                action::USER_ENABLED
+            } else {
+                action::USER_DISABLED
+            };
+            actor.record(c, done, "user", Some(target.id), target.email.clone())?;
+            Ok(target)
         })
-        .await?;
+        .await??;
     let message = if active {
         format!("{} er aktiveret igen.", target.name)
     } else {
@@ -569,10 +525,9 @@ const AUDIT_PAGE_SIZE: i64 = 50;
 pub async fn audit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let jc = user.jobcenter_id;
     let before = query.before;
     let mut rows = state
@@ -598,7 +553,7 @@ pub async fn audit(
         .collect();
     Page::new(&req).render(&state, |l| AuditPage {
         l,
-        user,
+        user: user.0,
         rows,
         next_before,
     })
@@ -617,14 +572,13 @@ struct AuditPage {
 pub async fn settings_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let jc = user.jobcenter_id;
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
     Page::new(&req).render(&state, |l| SettingsPage {
         l,
-        user,
+        user: user.0,
         form: SettingsForm::from_settings(&settings),
     })
 }
@@ -641,10 +595,9 @@ struct SettingsPage {
 pub async fn save_settings(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let form = form.into_inner();
     let actor = user.actor(&req, &state);
     let settings = match form.validate(user.jobcenter_id, actor.now) {
@@ -652,19 +605,20 @@ pub async fn save_settings(
         Err(errors) => {
             return Page::new(&req)
                 .invalid(&errors)
-                .render(&state, |l| SettingsPage { l, user, form });
+                .render(&state, |l| SettingsPage {
+                    l,
+                    user: user.0,
+                    form,
+                });
         }
     };
     state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                settings.save(c)?;
-                actor.record(c, action::SETTINGS_CHANGED, "settings", None, String::new())?;
-                Ok(())
-            })
+        .write(actor, move |c, actor| {
+            settings.save(c)?;
+            actor.record(c, action::SETTINGS_CHANGED, "settings", None, String::new())?;
+            Ok(())
         })
-        .await?;
+        .await??;
     Ok(redirect_with_flash(
         &state,
         "/admin/settings",

@@ -100,6 +100,43 @@ impl FromRequest for CurrentUser {
     }
 }
 
+/// A signed-in manager or administrator: the extractor refuses everyone else with 403.
+#[derive(Debug, Clone)]
+pub struct Manager(pub CurrentUser);
+
+/// A signed-in administrator of the jobcenter: the extractor refuses everyone else with 403.
+#[derive(Debug, Clone)]
+pub struct Admin(pub CurrentUser);
+
+macro_rules! role_extractor {
+    ($name:ident, $role:expr) => {
+        impl FromRequest for $name {
+            type Error = AppError;
+            type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let user = CurrentUser::from_request(req, payload);
+                Box::pin(async move {
+                    let user = user.await?;
+                    user.require($role)?;
+                    Ok($name(user))
+                })
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = CurrentUser;
+
+            fn deref(&self) -> &CurrentUser {
+                &self.0
+            }
+        }
+    };
+}
+
+role_extractor!(Manager, Role::Manager);
+role_extractor!(Admin, Role::Admin);
+
 /// The SHA-256 of the request's session token, as the sessions table keys it.
 struct SessionHash(String);
 

@@ -8,15 +8,13 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, SessionCookie};
+use super::auth::{CurrentUser, Manager, SessionCookie};
 use super::charts;
-use super::views::{
-    Choice, FieldErrors, Layout, Page, local_date, redirect_with_flash, url_encode,
-};
+use super::forms::{Refused, back_with_message};
+use super::views::{Choice, Layout, Page, local_date, redirect_with_flash, url_encode};
 use crate::db::DbConn;
 use crate::domain::{csv_io, cvr, dates};
 use crate::error::AppError;
-use crate::models::WriteError;
 use crate::models::activity::Topic;
 use crate::models::audit::action;
 use crate::models::campaign::{
@@ -82,7 +80,7 @@ async fn form_page(
     user: &CurrentUser,
     campaign_id: Option<i64>,
     form: CampaignForm,
-    errors: &FieldErrors,
+    refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
     let staff = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
@@ -109,18 +107,16 @@ async fn form_page(
             }
         })
         .collect();
-    let mut page = Page::new(req);
-    if !errors.is_empty() {
-        page = page.invalid(errors);
-    }
-    page.render(state, |l| FormPage {
-        l,
-        campaign_id,
-        form,
-        consultants,
-        topics,
-        statuses: CampaignStatus::choices(),
-    })
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| FormPage {
+            l,
+            campaign_id,
+            form,
+            consultants,
+            topics,
+            statuses: CampaignStatus::choices(),
+        })
 }
 
 #[derive(askama::Template)]
@@ -138,46 +134,43 @@ struct FormPage {
 pub async fn new_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let form = CampaignForm {
         status: CampaignStatus::Planned.as_str().into(),
         ..Default::default()
     };
-    form_page(&req, &state, &user, None, form, &FieldErrors::new()).await
+    form_page(&req, &state, &user, None, form, Refused::none()).await
 }
 
 #[post("/campaigns")]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     form: web::Form<CampaignForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let form = form.into_inner();
     let year = local_date(state.now()).year();
     let input = match form.validate(year) {
         Ok(i) => i,
-        Err(errors) => return form_page(&req, &state, &user, None, form, &errors).await,
+        Err(errors) => {
+            return form_page(&req, &state, &user, None, form, Refused::invalid(errors)).await;
+        }
     };
     let actor = user.actor(&req, &state);
     let jc = user.jobcenter_id;
     let result = state
-        .db
-        .run(move |c| {
-            Ok(crate::db::write_tx(c, |c| {
-                let campaign = Campaign::create(c, jc, &input, actor.now)?;
-                actor.record(
-                    c,
-                    action::CAMPAIGN_CREATED,
-                    "campaign",
-                    Some(campaign.id),
-                    campaign.name.clone(),
-                )?;
-                Ok::<_, WriteError>(campaign)
-            }))
+        .write(actor, move |c, actor| {
+            let campaign = Campaign::create(c, jc, &input, actor.now)?;
+            actor.record(
+                c,
+                action::CAMPAIGN_CREATED,
+                "campaign",
+                Some(campaign.id),
+                campaign.name.clone(),
+            )?;
+            Ok(campaign)
         })
         .await?;
     match result {
@@ -187,11 +180,7 @@ pub async fn create(
             "ok",
             "Kampagnen er oprettet. Tilføj nu virksomheder til listen.",
         )),
-        Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, None, form, &errors).await
-        }
-        Err(WriteError::Failed(e)) => Err(e),
-        Err(_) => Err(AppError::Conflict("Prøv igen.".into())),
+        Err(refused) => form_page(&req, &state, &user, None, form, refused).await,
     }
 }
 
@@ -199,10 +188,9 @@ pub async fn create(
 pub async fn edit_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let (campaign, consultants) = state
         .db
@@ -210,18 +198,17 @@ pub async fn edit_form(
         .await?;
     let ids: Vec<i64> = consultants.iter().map(|u| u.id).collect();
     let form = CampaignForm::from_campaign(&campaign, &ids);
-    form_page(&req, &state, &user, Some(id), form, &FieldErrors::new()).await
+    form_page(&req, &state, &user, Some(id), form, Refused::none()).await
 }
 
 #[post("/campaigns/{id:\\d+}/edit")]
 pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
     form: web::Form<CampaignForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     state
         .db
@@ -231,24 +218,31 @@ pub async fn update(
     let year = local_date(state.now()).year();
     let input = match form.validate(year) {
         Ok(i) => i,
-        Err(errors) => return form_page(&req, &state, &user, Some(id), form, &errors).await,
+        Err(errors) => {
+            return form_page(
+                &req,
+                &state,
+                &user,
+                Some(id),
+                form,
+                Refused::invalid(errors),
+            )
+            .await;
+        }
     };
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
     let actor = user.actor(&req, &state);
     let result = state
-        .db
-        .run(move |c| {
-            Ok(crate::db::write_tx(c, |c| {
-                let campaign = Campaign::update(c, jc, id, version, &input, actor.now)?;
-                actor.record(
-                    c,
-                    action::CAMPAIGN_UPDATED,
-                    "campaign",
-                    Some(id),
-                    campaign.name.clone(),
-                )?;
-                Ok::<_, WriteError>(campaign)
-            }))
+        .write(actor, move |c, actor| {
+            let campaign = Campaign::update(c, jc, id, version, &input, actor.now)?;
+            actor.record(
+                c,
+                action::CAMPAIGN_UPDATED,
+                "campaign",
+                Some(id),
+                campaign.name.clone(),
+            )?;
+            Ok(campaign)
         })
         .await?;
     match result {
@@ -258,19 +252,7 @@ pub async fn update(
             "ok",
             "Kampagnen er gemt.",
         )),
-        Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, Some(id), form, &errors).await
-        }
-        Err(WriteError::Stale) => {
-            let errors = FieldErrors::from([(
-                "form",
-                "Kampagnen er blevet ændret af en anden imens. Genindlæs siden og prøv igen."
-                    .to_string(),
-            )]);
-            form_page(&req, &state, &user, Some(id), form, &errors).await
-        }
-        Err(WriteError::Failed(e)) => Err(e),
-        Err(WriteError::Duplicate(_)) => Err(AppError::Conflict("Prøv igen.".into())),
+        Err(refused) => form_page(&req, &state, &user, Some(id), form, refused).await,
     }
 }
 
@@ -504,11 +486,10 @@ const ADD_SHOWN: usize = 200;
 pub async fn add_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
     params: web::Query<AddParams>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let params = params.into_inner();
     let query = params.query();
@@ -567,11 +548,10 @@ struct AddPage {
 pub async fn add(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
     body: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let fields = body.into_inner();
     let get = |k: &str| {
@@ -638,11 +618,10 @@ pub async fn add(
 pub async fn import(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
     mut payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let mut text = String::new();
     while let Some(field) = payload.next().await {
@@ -744,11 +723,10 @@ pub struct StartForm {
 pub async fn start(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
     form: web::Form<StartForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let version: i32 =
         form.version.trim().parse().map_err(|_| {
@@ -756,21 +734,18 @@ pub async fn start(
         })?;
     let actor = user.actor(&req, &state);
     let result = state
-        .db
-        .run(move |c| {
+        .write(actor, move |c, actor| {
             // Not found when the campaign belongs to another jobcenter.
             Campaign::find(c, jc, id)?;
-            Ok(crate::db::write_tx(c, |c| {
-                Campaign::start(c, jc, id, version, actor.now)?;
-                actor.record(
-                    c,
-                    action::CAMPAIGN_UPDATED,
-                    "campaign",
-                    Some(id),
-                    "sat i gang".into(),
-                )?;
-                Ok::<_, WriteError>(())
-            }))
+            Campaign::start(c, jc, id, version, actor.now)?;
+            actor.record(
+                c,
+                action::CAMPAIGN_UPDATED,
+                "campaign",
+                Some(id),
+                "sat i gang".into(),
+            )?;
+            Ok(())
         })
         .await?;
     let (kind, message) = match result {
@@ -778,7 +753,6 @@ pub async fn start(
             "ok",
             "Kampagnen er i gang. Konsulenterne ser nu deres virksomheder på forsiden.",
         ),
-        Err(WriteError::Failed(e)) => return Err(e),
         // Started or changed by someone else meanwhile: the page shows how it stands now.
         Err(_) => (
             "error",
@@ -797,48 +771,30 @@ pub async fn start(
 pub async fn split(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let actor = user.actor(&req, &state);
     let result = state
-        .db
-        .run(move |c| {
-            Ok(crate::db::write_tx(c, |c| {
-                let n = CampaignTarget::split_evenly(c, jc, id, actor.now)?;
-                actor.record(
-                    c,
-                    action::CAMPAIGN_TARGETS_SPLIT,
-                    "campaign",
-                    Some(id),
-                    format!("{n} fordelt"),
-                )?;
-                Ok::<_, WriteError>(n)
-            }))
+        .write(actor, move |c, actor| {
+            let n = CampaignTarget::split_evenly(c, jc, id, actor.now)?;
+            actor.record(
+                c,
+                action::CAMPAIGN_TARGETS_SPLIT,
+                "campaign",
+                Some(id),
+                format!("{n} fordelt"),
+            )?;
+            Ok(n)
         })
         .await?;
-    Ok(match result {
-        Ok(n) => redirect_with_flash(
-            &state,
-            &format!("/campaigns/{id}"),
-            "ok",
-            &format!("{n} virksomheder er fordelt mellem konsulenterne."),
-        ),
-        Err(WriteError::Invalid(errors)) => redirect_with_flash(
-            &state,
-            &format!("/campaigns/{id}"),
-            "error",
-            errors
-                .values()
-                .next()
-                .map(String::as_str)
-                .unwrap_or("Kunne ikke fordele."),
-        ),
-        Err(WriteError::Failed(e)) => return Err(e),
-        Err(_) => return Err(AppError::Conflict("Prøv igen.".into())),
-    })
+    Ok(back_with_message(
+        &state,
+        &format!("/campaigns/{id}"),
+        result,
+        |n| format!("{n} virksomheder er fordelt mellem konsulenterne."),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -950,77 +906,58 @@ pub async fn set_target(
     let actor = user.actor(&req, &state);
     let uid = user.id;
     let result = state
-        .db
-        .run(move |c| {
+        .write(actor, move |c, actor| {
             let target = CampaignTarget::find(c, jc, id, tid)?;
             // Consultants work their own share and cannot move it to someone else.
             if !manager && target.assigned_to != Some(uid) {
-                return Err(AppError::Forbidden);
+                return Err(AppError::Forbidden.into());
             }
             let assigned = if manager {
                 wanted_assignee
             } else {
                 target.assigned_to
             };
-            Ok(crate::db::write_tx(c, |c| {
-                let t = CampaignTarget::set(c, jc, id, tid, assigned, status, actor.now)?;
-                actor.record(
-                    c,
-                    action::CAMPAIGN_TARGET_CHANGED,
-                    "campaign",
-                    Some(id),
-                    format!("virksomhed #{}: {}", t.company_id, status.label()),
-                )?;
-                Ok::<_, WriteError>(t)
-            }))
+            let t = CampaignTarget::set(c, jc, id, tid, assigned, status, actor.now)?;
+            actor.record(
+                c,
+                action::CAMPAIGN_TARGET_CHANGED,
+                "campaign",
+                Some(id),
+                format!("virksomhed #{}: {}", t.company_id, status.label()),
+            )?;
+            Ok(())
         })
         .await?;
     let back = form.place.filter().back_url(id);
-    Ok(match result {
-        Ok(_) => redirect_with_flash(&state, &back, "ok", "Listen er opdateret."),
-        Err(WriteError::Invalid(errors)) => redirect_with_flash(
-            &state,
-            &back,
-            "error",
-            errors
-                .values()
-                .next()
-                .map(String::as_str)
-                .unwrap_or("Kunne ikke gemme."),
-        ),
-        Err(WriteError::Failed(e)) => return Err(e),
-        Err(_) => return Err(AppError::Conflict("Prøv igen.".into())),
-    })
+    Ok(back_with_message(&state, &back, result, |()| {
+        "Listen er opdateret.".into()
+    }))
 }
 
 #[post("/campaigns/{id:\\d+}/targets/{tid:\\d+}/remove")]
 pub async fn remove_target(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<(i64, i64)>,
     form: web::Form<ListPlace>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let ((id, tid), jc) = (path.into_inner(), user.jobcenter_id);
     let actor = user.actor(&req, &state);
     state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                let target = CampaignTarget::find(c, jc, id, tid)?;
-                CampaignTarget::remove(c, jc, id, tid)?;
-                actor.record(
-                    c,
-                    action::CAMPAIGN_TARGET_REMOVED,
-                    "campaign",
-                    Some(id),
-                    format!("virksomhed #{}", target.company_id),
-                )?;
-                Ok(())
-            })
+        .write(actor, move |c, actor| {
+            let target = CampaignTarget::find(c, jc, id, tid)?;
+            CampaignTarget::remove(c, jc, id, tid)?;
+            actor.record(
+                c,
+                action::CAMPAIGN_TARGET_REMOVED,
+                "campaign",
+                Some(id),
+                format!("virksomhed #{}", target.company_id),
+            )?;
+            Ok(())
         })
-        .await?;
+        .await??;
     Ok(redirect_with_flash(
         &state,
         &form.filter().back_url(id),

@@ -2,14 +2,14 @@
 //! import and export.
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::{CurrentUser, SessionCookie};
+use super::auth::{CurrentUser, Manager, SessionCookie};
+use super::forms::Refused;
 use super::views::{
     Choice, FieldErrors, Layout, Page, active_choices, redirect, redirect_with_flash,
     staff_choices, url_encode,
@@ -17,7 +17,6 @@ use super::views::{
 use crate::domain::csv_io;
 use crate::domain::dates::dk_date;
 use crate::error::AppError;
-use crate::models::WriteError;
 use crate::models::activity::{Activity, ActivityQuery, ActivityRow};
 use crate::models::audit::action;
 use crate::models::company::{
@@ -169,42 +168,28 @@ struct ListPage {
     can_import: bool,
 }
 
-/// What the company form points out besides the field errors.
-#[derive(Default)]
-struct FormNotice {
-    /// The company that has the CVR or P-number already.
-    duplicate_id: Option<i64>,
-    /// Someone else saved the company in between (409, with a link to reload).
-    stale: bool,
-}
-
 async fn form_page(
     req: &HttpRequest,
     state: &AppState,
     user: &CurrentUser,
     form: CompanyForm,
     company: Option<Company>,
-    errors: &FieldErrors,
-    notice: FormNotice,
+    refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let staff = staff_choices(state, user.jobcenter_id).await?;
-    let mut page = Page::new(req);
-    if !errors.is_empty() {
-        page = page.invalid(errors);
-    }
-    if notice.stale {
-        page = page.status(StatusCode::CONFLICT);
-    }
-    page.render(state, |l| FormPage {
-        l,
-        form,
-        company,
-        statuses: CompanyStatus::choices(),
-        employee_bands: EmployeeBand::choices(),
-        staff,
-        duplicate_id: notice.duplicate_id,
-        stale: notice.stale,
-    })
+    let (duplicate_id, stale) = (refused.duplicate_of, refused.is_stale());
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| FormPage {
+            l,
+            form,
+            company,
+            statuses: CompanyStatus::choices(),
+            employee_bands: EmployeeBand::choices(),
+            staff,
+            duplicate_id,
+            stale,
+        })
 }
 
 #[derive(askama::Template)]
@@ -245,29 +230,7 @@ pub async fn new_form(
         fixed_contact_id: user.id.to_string(),
         ..Default::default()
     };
-    form_page(
-        &req,
-        &state,
-        &user,
-        form,
-        None,
-        &FieldErrors::new(),
-        FormNotice::default(),
-    )
-    .await
-}
-
-fn duplicate_errors(existing: i64) -> (FieldErrors, FormNotice) {
-    let errors = FieldErrors::from([(
-        "cvr",
-        "Virksomheden findes allerede i registret (samme CVR-nummer, eller samme P-nummer)."
-            .to_string(),
-    )]);
-    let notice = FormNotice {
-        duplicate_id: Some(existing),
-        ..FormNotice::default()
-    };
-    (errors, notice)
+    form_page(&req, &state, &user, form, None, Refused::none()).await
 }
 
 #[post("/companies")]
@@ -281,34 +244,22 @@ pub async fn create(
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(
-                &req,
-                &state,
-                &user,
-                form,
-                None,
-                &errors,
-                FormNotice::default(),
-            )
-            .await;
+            return form_page(&req, &state, &user, form, None, Refused::invalid(errors)).await;
         }
     };
     let actor = user.actor(&req, &state);
     let u = user.clone();
     let result = state
-        .db
-        .run(move |c| {
-            Ok(crate::db::write_tx(c, |c| {
-                let company = Company::insert(c, u.jobcenter_id, &input, actor.now)?;
-                actor.record(
-                    c,
-                    action::COMPANY_CREATED,
-                    "company",
-                    Some(company.id),
-                    format!("{} (CVR {})", company.name, company.cvr),
-                )?;
-                Ok::<_, WriteError>(company)
-            }))
+        .write(actor, move |c, actor| {
+            let company = Company::insert(c, u.jobcenter_id, &input, actor.now)?;
+            actor.record(
+                c,
+                action::COMPANY_CREATED,
+                "company",
+                Some(company.id),
+                format!("{} (CVR {})", company.name, company.cvr),
+            )?;
+            Ok(company)
         })
         .await?;
     match result {
@@ -318,24 +269,7 @@ pub async fn create(
             "ok",
             &format!("{} er oprettet.", company.name),
         )),
-        Err(WriteError::Invalid(errors)) => {
-            form_page(
-                &req,
-                &state,
-                &user,
-                form,
-                None,
-                &errors,
-                FormNotice::default(),
-            )
-            .await
-        }
-        Err(WriteError::Duplicate(existing)) => {
-            let (errors, notice) = duplicate_errors(existing);
-            form_page(&req, &state, &user, form, None, &errors, notice).await
-        }
-        Err(WriteError::Stale) => Err(AppError::Conflict("Prøv igen.".into())),
-        Err(WriteError::Failed(e)) => Err(e),
+        Err(refused) => form_page(&req, &state, &user, form, None, refused).await,
     }
 }
 
@@ -438,16 +372,7 @@ pub async fn edit_form(
     let jc = user.jobcenter_id;
     let company = state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?;
     let form = CompanyForm::from_company(&company);
-    form_page(
-        &req,
-        &state,
-        &user,
-        form,
-        Some(company),
-        &FieldErrors::new(),
-        FormNotice::default(),
-    )
-    .await
+    form_page(&req, &state, &user, form, Some(company), Refused::none()).await
 }
 
 #[post("/companies/{id:\\d+}/edit")]
@@ -471,8 +396,7 @@ pub async fn update(
                 &user,
                 form,
                 Some(current),
-                &errors,
-                FormNotice::default(),
+                Refused::invalid(errors),
             )
             .await;
         }
@@ -485,22 +409,19 @@ pub async fn update(
     let actor = user.actor(&req, &state);
     let u = user.clone();
     let result = state
-        .db
-        .run(move |c| {
-            Ok(crate::db::write_tx(c, |c| {
-                let (company, changed) =
-                    Company::update(c, u.jobcenter_id, id, version, &input, actor.now)?;
-                if !changed.is_empty() {
-                    actor.record(
-                        c,
-                        action::COMPANY_UPDATED,
-                        "company",
-                        Some(id),
-                        format!("Ændrede felter: {}", changed.join(", ")),
-                    )?;
-                }
-                Ok::<_, WriteError>((company, changed))
-            }))
+        .write(actor, move |c, actor| {
+            let (company, changed) =
+                Company::update(c, u.jobcenter_id, id, version, &input, actor.now)?;
+            if !changed.is_empty() {
+                actor.record(
+                    c,
+                    action::COMPANY_UPDATED,
+                    "company",
+                    Some(id),
+                    format!("Ændrede felter: {}", changed.join(", ")),
+                )?;
+            }
+            Ok((company, changed))
         })
         .await?;
     match result {
@@ -517,34 +438,7 @@ pub async fn update(
                 &message,
             ))
         }
-        Err(WriteError::Invalid(errors)) => {
-            form_page(
-                &req,
-                &state,
-                &user,
-                form,
-                Some(current),
-                &errors,
-                FormNotice::default(),
-            )
-            .await
-        }
-        Err(WriteError::Duplicate(existing)) => {
-            let (errors, notice) = duplicate_errors(existing);
-            form_page(&req, &state, &user, form, Some(current), &errors, notice).await
-        }
-        Err(WriteError::Stale) => {
-            let errors = FieldErrors::from([(
-                "form",
-                "Virksomheden er blevet ændret af en anden, mens du redigerede. Dine ændringer er ikke gemt. Genindlæs siden for at se den nyeste udgave, og indtast dine ændringer igen.".to_string(),
-            )]);
-            let notice = FormNotice {
-                stale: true,
-                ..FormNotice::default()
-            };
-            form_page(&req, &state, &user, form, Some(current), &errors, notice).await
-        }
-        Err(WriteError::Failed(e)) => Err(e),
+        Err(refused) => form_page(&req, &state, &user, form, Some(current), refused).await,
     }
 }
 
@@ -552,45 +446,37 @@ pub async fn update(
 pub async fn delete(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let id = path.into_inner();
     let actor = user.actor(&req, &state);
-    let u = user.clone();
+    let jc = user.jobcenter_id;
     let result = state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                let company = match Company::delete(c, u.jobcenter_id, id) {
-                    Ok(company) => company,
-                    Err(WriteError::Failed(e)) => return Err(e),
-                    Err(_) => return Ok(None),
-                };
-                actor.record(
-                    c,
-                    action::COMPANY_DELETED,
-                    "company",
-                    Some(id),
-                    format!("{} (CVR {})", company.name, company.cvr),
-                )?;
-                Ok(Some(company))
-            })
+        .write(actor, move |c, actor| {
+            let company = Company::delete(c, jc, id)?;
+            actor.record(
+                c,
+                action::COMPANY_DELETED,
+                "company",
+                Some(id),
+                format!("{} (CVR {})", company.name, company.cvr),
+            )?;
+            Ok(company)
         })
         .await?;
     Ok(match result {
-        Some(company) => redirect_with_flash(
+        Ok(company) => redirect_with_flash(
             &state,
             "/companies",
             "ok",
             &format!("{} er slettet.", company.name),
         ),
-        None => redirect_with_flash(
+        Err(refused) => redirect_with_flash(
             &state,
             &format!("/companies/{id}"),
             "error",
-            "Virksomheden har aktiviteter eller forløb og kan ikke slettes. Sæt status til Inaktiv i stedet.",
+            &refused.message(),
         ),
     })
 }
@@ -603,18 +489,16 @@ fn contact_form_page(
     company: Company,
     person_id: Option<i64>,
     form: ContactPersonForm,
-    errors: &FieldErrors,
+    refused: Refused,
 ) -> Result<HttpResponse, AppError> {
-    let mut page = Page::new(req);
-    if !errors.is_empty() {
-        page = page.invalid(errors);
-    }
-    page.render(state, |l| ContactFormPage {
-        l,
-        company,
-        person_id,
-        form,
-    })
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| ContactFormPage {
+            l,
+            company,
+            person_id,
+            form,
+        })
 }
 
 #[derive(askama::Template)]
@@ -642,7 +526,7 @@ pub async fn new_contact_form(
         company,
         None,
         ContactPersonForm::default(),
-        &FieldErrors::new(),
+        Refused::none(),
     )
 }
 
@@ -660,42 +544,32 @@ pub async fn create_contact(
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => {
-            return contact_form_page(&req, &state, company, None, form, &errors);
+            return contact_form_page(&req, &state, company, None, form, Refused::invalid(errors));
         }
     };
     let actor = user.actor(&req, &state);
-    state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                let person =
-                    ContactPerson::create(c, jc, id, &input, actor.now).map_err(write_failed)?;
-                // Ids only: the log keeps no personal data that an erasure would have to reach.
-                actor.record(
-                    c,
-                    action::CONTACT_CREATED,
-                    "contact_person",
-                    Some(person.id),
-                    format!("virksomhed #{id}"),
-                )?;
-                Ok(())
-            })
+    let result = state
+        .write(actor, move |c, actor| {
+            let person = ContactPerson::create(c, jc, id, &input, actor.now)?;
+            // Ids only: the log keeps no personal data that an erasure would have to reach.
+            actor.record(
+                c,
+                action::CONTACT_CREATED,
+                "contact_person",
+                Some(person.id),
+                format!("virksomhed #{id}"),
+            )?;
+            Ok(())
         })
         .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/companies/{id}"),
-        "ok",
-        "Kontaktpersonen er tilføjet.",
-    ))
-}
-
-fn write_failed(e: WriteError) -> AppError {
-    match e {
-        WriteError::Failed(e) => e,
-        WriteError::Invalid(_) | WriteError::Duplicate(_) | WriteError::Stale => {
-            AppError::Validation("Ændringen kunne ikke gemmes.".into())
-        }
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/companies/{id}"),
+            "ok",
+            "Kontaktpersonen er tilføjet.",
+        )),
+        Err(refused) => contact_form_page(&req, &state, company, None, form, refused),
     }
 }
 
@@ -717,7 +591,7 @@ pub async fn edit_contact_form(
         })
         .await?;
     let form = ContactPersonForm::from_person(&person);
-    contact_form_page(&req, &state, company, Some(pid), form, &FieldErrors::new())
+    contact_form_page(&req, &state, company, Some(pid), form, Refused::none())
 }
 
 #[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/edit")]
@@ -740,32 +614,39 @@ pub async fn update_contact(
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => {
-            return contact_form_page(&req, &state, company, Some(pid), form, &errors);
+            return contact_form_page(
+                &req,
+                &state,
+                company,
+                Some(pid),
+                form,
+                Refused::invalid(errors),
+            );
         }
     };
     let actor = user.actor(&req, &state);
-    state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                ContactPerson::update(c, jc, id, pid, &input, actor.now).map_err(write_failed)?;
-                actor.record(
-                    c,
-                    action::CONTACT_UPDATED,
-                    "contact_person",
-                    Some(pid),
-                    format!("virksomhed #{id}"),
-                )?;
-                Ok(())
-            })
+    let result = state
+        .write(actor, move |c, actor| {
+            ContactPerson::update(c, jc, id, pid, &input, actor.now)?;
+            actor.record(
+                c,
+                action::CONTACT_UPDATED,
+                "contact_person",
+                Some(pid),
+                format!("virksomhed #{id}"),
+            )?;
+            Ok(())
         })
         .await?;
-    Ok(redirect_with_flash(
-        &state,
-        &format!("/companies/{id}"),
-        "ok",
-        "Kontaktpersonen er gemt.",
-    ))
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/companies/{id}"),
+            "ok",
+            "Kontaktpersonen er gemt.",
+        )),
+        Err(refused) => contact_form_page(&req, &state, company, Some(pid), form, refused),
+    }
 }
 
 #[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/remove")]
@@ -778,21 +659,18 @@ pub async fn remove_contact(
     let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
     let actor = user.actor(&req, &state);
     state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                ContactPerson::remove(c, jc, id, pid, actor.now).map_err(write_failed)?;
-                actor.record(
-                    c,
-                    action::CONTACT_REMOVED,
-                    "contact_person",
-                    Some(pid),
-                    format!("virksomhed #{id}"),
-                )?;
-                Ok(())
-            })
+        .write(actor, move |c, actor| {
+            ContactPerson::remove(c, jc, id, pid, actor.now)?;
+            actor.record(
+                c,
+                action::CONTACT_REMOVED,
+                "contact_person",
+                Some(pid),
+                format!("virksomhed #{id}"),
+            )?;
+            Ok(())
         })
-        .await?;
+        .await??;
     Ok(redirect_with_flash(
         &state,
         &format!("/companies/{id}"),
@@ -839,21 +717,18 @@ pub async fn erase_contact(
     let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
     let actor = user.actor(&req, &state);
     state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                ContactPerson::erase(c, jc, id, pid, actor.now).map_err(write_failed)?;
-                actor.record(
-                    c,
-                    action::CONTACT_ERASED,
-                    "contact_person",
-                    Some(pid),
-                    format!("virksomhed #{id}"),
-                )?;
-                Ok(())
-            })
+        .write(actor, move |c, actor| {
+            ContactPerson::erase(c, jc, id, pid, actor.now)?;
+            actor.record(
+                c,
+                action::CONTACT_ERASED,
+                "contact_person",
+                Some(pid),
+                format!("virksomhed #{id}"),
+            )?;
+            Ok(())
         })
-        .await?;
+        .await??;
     Ok(redirect_with_flash(
         &state,
         &format!("/companies/{id}"),
@@ -903,9 +778,8 @@ pub async fn export(
 pub async fn import_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    _manager: Manager,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     Page::new(&req).render(&state, |l| ImportPage::new(l, false))
 }
 
@@ -946,10 +820,9 @@ impl ImportPage {
 pub async fn upload(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     mut payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let mut filename = String::new();
     let mut bytes = Vec::new();
     let mut update_existing = false;
@@ -1020,10 +893,9 @@ pub async fn upload(
 pub async fn import_preview(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
     let (pending, report) = state
         .db
@@ -1059,48 +931,44 @@ struct ImportPreviewPage {
 pub async fn import_confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let id = path.into_inner();
     let actor = user.actor(&req, &state);
     let u = user.clone();
     let report = state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                let pending = PendingImport::find(c, u.jobcenter_id, u.id, id)?;
-                let table = csv_io::read_table(pending.content.as_bytes())
-                    .map_err(|e| AppError::Validation(e.into()))?;
-                let report = company_import::import(
-                    c,
-                    u.jobcenter_id,
-                    &table,
-                    pending.update_existing,
-                    actor.now,
-                )?
-                .map_err(AppError::Validation)?;
-                PendingImport::delete(c, id)?;
-                actor.record(
-                    c,
-                    action::COMPANIES_IMPORTED,
-                    "company",
-                    None,
-                    format!(
-                        "{}: {} oprettet, {} opdateret, {} uændret, {} sprunget over, {} fejl",
-                        pending.filename,
-                        report.created,
-                        report.updated,
-                        report.unchanged,
-                        report.skipped,
-                        report.errors.len()
-                    ),
-                )?;
-                Ok(report)
-            })
+        .write(actor, move |c, actor| {
+            let pending = PendingImport::find(c, u.jobcenter_id, u.id, id)?;
+            let table = csv_io::read_table(pending.content.as_bytes())
+                .map_err(|e| AppError::Validation(e.into()))?;
+            let report = company_import::import(
+                c,
+                u.jobcenter_id,
+                &table,
+                pending.update_existing,
+                actor.now,
+            )?
+            .map_err(AppError::Validation)?;
+            PendingImport::delete(c, id)?;
+            actor.record(
+                c,
+                action::COMPANIES_IMPORTED,
+                "company",
+                None,
+                format!(
+                    "{}: {} oprettet, {} opdateret, {} uændret, {} sprunget over, {} fejl",
+                    pending.filename,
+                    report.created,
+                    report.updated,
+                    report.unchanged,
+                    report.skipped,
+                    report.errors.len()
+                ),
+            )?;
+            Ok(report)
         })
-        .await?;
+        .await??;
     Page::new(&req).render(&state, |l| ImportDonePage { l, report })
 }
 
@@ -1114,10 +982,9 @@ struct ImportDonePage {
 #[post("/companies/import/{id:\\d+}/cancel")]
 pub async fn import_cancel(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
     state
         .db

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod companies;
 pub mod contact;
 pub mod errors;
+pub mod forms;
 pub mod home;
 pub mod login;
 pub mod outbox;
@@ -191,13 +192,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaigns::remove_target)
         .service(requests::list)
         .service(requests::show)
-        .service(requests::take)
+        .service(requests::request_step)
         .service(requests::assign)
-        .service(requests::answered)
-        .service(requests::close)
-        .service(requests::reopen)
-        .service(requests::spam)
-        .service(requests::not_spam)
         .service(requests::link_company)
         .service(requests::dashboard)
         .service(outbox::list)

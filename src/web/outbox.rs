@@ -4,12 +4,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::CurrentUser;
+use super::auth::Admin;
 use super::views::{Layout, Page, dk_datetime, redirect_with_flash};
 use crate::error::AppError;
 use crate::models::audit::action;
 use crate::models::outbox::{MAX_ATTEMPTS, OutboxMail};
-use crate::models::user::Role;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -39,10 +38,9 @@ struct MailRow {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
     params: web::Query<OutboxParams>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let (jc, before) = (user.jobcenter_id, params.before);
     let mut mails = state
         .db
@@ -103,28 +101,24 @@ struct OutboxPage {
 pub async fn retry(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Admin,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let actor = user.actor(&req, &state);
     state
-        .db
-        .run(move |c| {
-            crate::db::write_tx(c, |c| {
-                let mail = OutboxMail::retry_now(c, jc, id, actor.now)?;
-                actor.record(
-                    c,
-                    action::MAIL_RETRIED,
-                    "outbox_mail",
-                    Some(id),
-                    format!("til {}", mail.to_address),
-                )?;
-                Ok(())
-            })
+        .write(actor, move |c, actor| {
+            let mail = OutboxMail::retry_now(c, jc, id, actor.now)?;
+            actor.record(
+                c,
+                action::MAIL_RETRIED,
+                "outbox_mail",
+                Some(id),
+                format!("til {}", mail.to_address),
+            )?;
+            Ok(())
         })
-        .await?;
+        .await??;
     Ok(redirect_with_flash(
         &state,
         "/admin/outbox",

@@ -1,15 +1,14 @@
 //! Placements: småjob, fleksjob, virksomhedspraktik, løntilskud and ordinary jobs.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::views::{Choice, FieldErrors, Layout, Page, redirect_with_flash, staff_choices};
+use super::forms::Refused;
+use super::views::{Choice, Layout, Page, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
-use crate::models::WriteError;
 use crate::models::audit::action;
 use crate::models::campaign::Campaign;
 use crate::models::company::Company;
@@ -30,7 +29,7 @@ async fn form_page(
     placement_id: Option<i64>,
     form: PlacementForm,
     rules: &Settings,
-    errors: &FieldErrors,
+    refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let (jc, company_id) = (user.jobcenter_id, company.id);
     let campaigns: Vec<Choice> = state
@@ -55,23 +54,21 @@ async fn form_page(
         rules.praktik_max_weeks
     );
     let staff = staff_choices(state, user.jobcenter_id).await?;
-    let mut page = Page::new(req);
-    if !errors.is_empty() {
-        page = page.invalid(errors);
-    }
-    page.render(state, |l| FormPage {
-        l,
-        company,
-        placement_id,
-        form,
-        kinds: PlacementKind::choices(),
-        statuses: PlacementStatus::choices(),
-        results: PlacementResult::choices(),
-        hours_hint,
-        end_hint,
-        campaigns,
-        staff,
-    })
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| FormPage {
+            l,
+            company,
+            placement_id,
+            form,
+            kinds: PlacementKind::choices(),
+            statuses: PlacementStatus::choices(),
+            results: PlacementResult::choices(),
+            hours_hint,
+            end_hint,
+            campaigns,
+            staff,
+        })
 }
 
 #[derive(askama::Template)]
@@ -129,7 +126,7 @@ pub async fn new_form(
         None,
         form,
         &rules,
-        &FieldErrors::new(),
+        Refused::none(),
     )
     .await
 }
@@ -155,24 +152,31 @@ pub async fn create(
     let input = match form.validate(&rules) {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(&req, &state, &user, company, None, form, &rules, &errors).await;
+            return form_page(
+                &req,
+                &state,
+                &user,
+                company,
+                None,
+                form,
+                &rules,
+                Refused::invalid(errors),
+            )
+            .await;
         }
     };
     let actor = user.actor(&req, &state);
     let result = state
-        .db
-        .run(move |c| {
-            Ok(crate::db::write_tx(c, |c| {
-                let p = Placement::create(c, jc, &input, actor.now)?;
-                actor.record(
-                    c,
-                    action::PLACEMENT_CREATED,
-                    "placement",
-                    Some(p.id),
-                    format!("{} hos virksomhed #{}", p.kind.label(), p.company_id),
-                )?;
-                Ok::<_, WriteError>(p)
-            }))
+        .write(actor, move |c, actor| {
+            let p = Placement::create(c, jc, &input, actor.now)?;
+            actor.record(
+                c,
+                action::PLACEMENT_CREATED,
+                "placement",
+                Some(p.id),
+                format!("{} hos virksomhed #{}", p.kind.label(), p.company_id),
+            )?;
+            Ok(p)
         })
         .await?;
     match result {
@@ -185,11 +189,7 @@ pub async fn create(
                 p.kind.label().to_lowercase()
             ),
         )),
-        Err(WriteError::Invalid(errors)) => {
-            form_page(&req, &state, &user, company, None, form, &rules, &errors).await
-        }
-        Err(WriteError::Failed(e)) => Err(e),
-        Err(_) => Err(AppError::Conflict("Prøv igen.".into())),
+        Err(refused) => form_page(&req, &state, &user, company, None, form, &rules, refused).await,
     }
 }
 
@@ -218,7 +218,7 @@ pub async fn edit_form(
         Some(id),
         form,
         &rules,
-        &FieldErrors::new(),
+        Refused::none(),
     )
     .await
 }
@@ -253,7 +253,7 @@ pub async fn update(
                 Some(id),
                 form,
                 &rules,
-                &errors,
+                Refused::invalid(errors),
             )
             .await;
         }
@@ -261,19 +261,16 @@ pub async fn update(
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
     let actor = user.actor(&req, &state);
     let result = state
-        .db
-        .run(move |c| {
-            Ok(crate::db::write_tx(c, |c| {
-                let p = Placement::update(c, jc, id, version, &input, actor.now)?;
-                actor.record(
-                    c,
-                    action::PLACEMENT_UPDATED,
-                    "placement",
-                    Some(id),
-                    format!("virksomhed #{}", p.company_id),
-                )?;
-                Ok::<_, WriteError>(p)
-            }))
+        .write(actor, move |c, actor| {
+            let p = Placement::update(c, jc, id, version, &input, actor.now)?;
+            actor.record(
+                c,
+                action::PLACEMENT_UPDATED,
+                "placement",
+                Some(id),
+                format!("virksomhed #{}", p.company_id),
+            )?;
+            Ok(p)
         })
         .await?;
     match result {
@@ -283,7 +280,7 @@ pub async fn update(
             "ok",
             "Forløbet er gemt.",
         )),
-        Err(WriteError::Invalid(errors)) => {
+        Err(refused) => {
             form_page(
                 &req,
                 &state,
@@ -292,31 +289,10 @@ pub async fn update(
                 Some(id),
                 form,
                 &rules,
-                &errors,
+                refused,
             )
             .await
         }
-        Err(WriteError::Stale) => {
-            let errors = FieldErrors::from([(
-                "form",
-                "Forløbet er blevet ændret af en anden, mens du redigerede. Dine ændringer er ikke gemt. Genindlæs siden og prøv igen.".to_string(),
-            )]);
-            let mut res = form_page(
-                &req,
-                &state,
-                &user,
-                company,
-                Some(id),
-                form,
-                &rules,
-                &errors,
-            )
-            .await?;
-            *res.status_mut() = StatusCode::CONFLICT;
-            Ok(res)
-        }
-        Err(WriteError::Failed(e)) => Err(e),
-        Err(WriteError::Duplicate(_)) => Err(AppError::Conflict("Prøv igen.".into())),
     }
 }
 

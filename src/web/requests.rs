@@ -7,9 +7,9 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, SessionCookie};
+use super::auth::{CurrentUser, Manager, SessionCookie};
 use super::views::{Choice, Layout, Page, dk_datetime, redirect_with_flash, url_encode};
-use crate::db::{DbConn, write_tx};
+use crate::db::DbConn;
 use crate::domain::working_days::{self, ResponseStats};
 use crate::error::AppError;
 use crate::models::WriteError;
@@ -331,8 +331,8 @@ struct ShowPage {
     is_admin: bool,
 }
 
-/// Runs one step of work on a request with its audit row, then back to the request with a
-/// message; a refused step comes back as an error message.
+/// Runs one step of work on a request with its audit row, then back to the request (or
+/// `back_to`) with a message; a refused step comes back as an error message.
 async fn act<F>(
     req: &HttpRequest,
     state: &AppState,
@@ -345,46 +345,32 @@ async fn act<F>(
 where
     F: FnOnce(&mut DbConn, &Actor) -> Result<(ContactRequest, String), WriteError> + Send + 'static,
 {
-    let actor = user.actor(req, state);
-    let is_admin = user.role >= Role::Admin;
+    let is_admin = user.is_admin();
     let result = state
-        .db
-        .run(move |c| {
-            Ok(write_tx(c, |c| {
-                // Spam is for admins; to everyone else it does not exist.
-                let current = ContactRequest::find(c, actor.jobcenter_id, id)?;
-                if current.status == RequestStatus::Spam && !is_admin {
-                    return Err(WriteError::Failed(AppError::NotFound));
-                }
-                let (request, message) = step(c, &actor)?;
-                actor.record(
-                    c,
-                    audit_action,
-                    "contact_request",
-                    Some(request.id),
-                    format!("henvendelse #{}: {message}", request.id),
-                )?;
-                Ok::<_, WriteError>(message)
-            }))
+        .write(user.actor(req, state), move |c, actor| {
+            // Spam is for admins; to everyone else it does not exist.
+            let current = ContactRequest::find(c, actor.jobcenter_id, id)?;
+            if current.status == RequestStatus::Spam && !is_admin {
+                return Err(AppError::NotFound.into());
+            }
+            let (request, message) = step(c, actor)?;
+            actor.record(
+                c,
+                audit_action,
+                "contact_request",
+                Some(request.id),
+                format!("henvendelse #{}: {message}", request.id),
+            )?;
+            Ok(message)
         })
         .await?;
     let here = format!("/requests/{id}");
-    match result {
-        Ok(message) => Ok(redirect_with_flash(
-            state,
-            back_to.unwrap_or(&here),
-            "ok",
-            &capitalize(&message),
-        )),
-        Err(WriteError::Invalid(errors)) => {
-            let message = errors.into_values().next().unwrap_or_default();
-            Ok(redirect_with_flash(state, &here, "error", &message))
+    Ok(match result {
+        Ok(message) => {
+            redirect_with_flash(state, back_to.unwrap_or(&here), "ok", &capitalize(&message))
         }
-        Err(WriteError::Duplicate(_) | WriteError::Stale) => {
-            Err(AppError::Conflict("Prøv igen.".into()))
-        }
-        Err(WriteError::Failed(e)) => Err(e),
-    }
+        Err(refused) => redirect_with_flash(state, &here, "error", &refused.message()),
+    })
 }
 
 fn capitalize(s: &str) -> String {
@@ -395,24 +381,102 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-#[post("/requests/{id:\\d+}/take")]
-pub async fn take(
+/// The one-click steps of work on a request, each posted to `/requests/{id}/{step}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Take,
+    Answered,
+    Close,
+    Reopen,
+    Spam,
+    NotSpam,
+}
+
+impl Step {
+    fn parse(s: &str) -> Option<Step> {
+        Some(match s {
+            "take" => Step::Take,
+            "answered" => Step::Answered,
+            "close" => Step::Close,
+            "reopen" => Step::Reopen,
+            "spam" => Step::Spam,
+            "not-spam" => Step::NotSpam,
+            _ => return None,
+        })
+    }
+
+    fn audit_action(self) -> &'static str {
+        match self {
+            Step::Take => action::REQUEST_ASSIGNED,
+            Step::Answered => action::REQUEST_ANSWERED,
+            Step::Close => action::REQUEST_CLOSED,
+            Step::Reopen => action::REQUEST_REOPENED,
+            Step::Spam => action::REQUEST_SPAM,
+            Step::NotSpam => action::REQUEST_NOT_SPAM,
+        }
+    }
+
+    /// Does the step as `actor`, and says what was done.
+    fn run(
+        self,
+        c: &mut DbConn,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(ContactRequest, &'static str), WriteError> {
+        let (jc, uid, now) = (actor.jobcenter_id, actor.user_id, actor.now);
+        Ok(match self {
+            Step::Take => (
+                ContactRequest::take(c, jc, id, uid, now)?,
+                "du har taget henvendelsen",
+            ),
+            Step::Answered => {
+                if ContactRequest::find(c, jc, id)?.status == RequestStatus::Spam {
+                    return Err(WriteError::invalid("action", "Spam kan ikke besvares."));
+                }
+                (
+                    ContactRequest::mark_answered(c, jc, id, uid, now)?,
+                    "markeret som besvaret",
+                )
+            }
+            Step::Close => (ContactRequest::close(c, jc, id, uid, now)?, "lukket"),
+            Step::Reopen => (ContactRequest::reopen(c, jc, id, uid, now)?, "genåbnet"),
+            Step::Spam => (
+                ContactRequest::mark_spam(c, jc, id, uid, now)?,
+                "markeret som spam og fjernet fra indbakken",
+            ),
+            Step::NotSpam => (
+                ContactRequest::not_spam(c, jc, id, uid, now)?,
+                "flyttet til indbakken",
+            ),
+        })
+    }
+}
+
+#[post("/requests/{id:\\d+}/{step:take|answered|close|reopen|spam|not-spam}")]
+pub async fn request_step(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<i64>,
+    path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    let (id, step) = path.into_inner();
+    let step = Step::parse(&step).ok_or(AppError::NotFound)?;
+    // Only admins see the spam, so only they can move it back.
+    if step == Step::NotSpam {
+        user.require(Role::Admin)?;
+    }
+    // Marked as spam, the request is gone from the inbox: back to the inbox.
+    let back_to = (step == Step::Spam).then_some("/requests");
     act(
         &req,
         &state,
         &user,
         id,
-        action::REQUEST_ASSIGNED,
-        None,
+        step.audit_action(),
+        back_to,
         move |c, actor| {
-            let r = ContactRequest::take(c, jc, id, uid, actor.now)?;
-            Ok((r, "du har taget henvendelsen".into()))
+            let (request, done) = step.run(c, actor, id)?;
+            Ok((request, done.to_string()))
         },
     )
     .await
@@ -428,11 +492,10 @@ pub struct AssignForm {
 pub async fn assign(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
     form: web::Form<AssignForm>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
     let assignee = form.assignee.trim().parse::<i64>().unwrap_or(0);
     let mail = mail_settings(&state);
@@ -446,126 +509,6 @@ pub async fn assign(
         move |c, actor| {
             let (r, to) = ContactRequest::assign(c, jc, id, assignee, uid, &mail, actor.now)?;
             Ok((r, format!("tildelt {}", to.name)))
-        },
-    )
-    .await
-}
-
-#[post("/requests/{id:\\d+}/answered")]
-pub async fn answered(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
-    act(
-        &req,
-        &state,
-        &user,
-        id,
-        action::REQUEST_ANSWERED,
-        None,
-        move |c, actor| {
-            let current = ContactRequest::find(c, jc, id)?;
-            if current.status == RequestStatus::Spam {
-                return Err(WriteError::invalid("action", "Spam kan ikke besvares."));
-            }
-            let r = ContactRequest::mark_answered(c, jc, id, uid, actor.now)?;
-            Ok((r, "markeret som besvaret".into()))
-        },
-    )
-    .await
-}
-
-#[post("/requests/{id:\\d+}/close")]
-pub async fn close(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
-    act(
-        &req,
-        &state,
-        &user,
-        id,
-        action::REQUEST_CLOSED,
-        None,
-        move |c, actor| {
-            let r = ContactRequest::close(c, jc, id, uid, actor.now)?;
-            Ok((r, "lukket".into()))
-        },
-    )
-    .await
-}
-
-#[post("/requests/{id:\\d+}/reopen")]
-pub async fn reopen(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
-    act(
-        &req,
-        &state,
-        &user,
-        id,
-        action::REQUEST_REOPENED,
-        None,
-        move |c, actor| {
-            let r = ContactRequest::reopen(c, jc, id, uid, actor.now)?;
-            Ok((r, "genåbnet".into()))
-        },
-    )
-    .await
-}
-
-#[post("/requests/{id:\\d+}/spam")]
-pub async fn spam(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
-    act(
-        &req,
-        &state,
-        &user,
-        id,
-        action::REQUEST_SPAM,
-        Some("/requests"),
-        move |c, actor| {
-            let r = ContactRequest::mark_spam(c, jc, id, uid, actor.now)?;
-            Ok((r, "markeret som spam og fjernet fra indbakken".into()))
-        },
-    )
-    .await
-}
-
-#[post("/requests/{id:\\d+}/not-spam")]
-pub async fn not_spam(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Role::Admin)?;
-    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
-    act(
-        &req,
-        &state,
-        &user,
-        id,
-        action::REQUEST_NOT_SPAM,
-        None,
-        move |c, actor| {
-            let r = ContactRequest::not_spam(c, jc, id, uid, actor.now)?;
-            Ok((r, "flyttet til indbakken".into()))
         },
     )
     .await
@@ -627,10 +570,9 @@ struct Workload {
 pub async fn dashboard(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     params: web::Query<DashboardParams>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::Manager)?;
     let days = params
         .days
         .filter(|d| PERIODS.contains(d))

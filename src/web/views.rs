@@ -129,6 +129,13 @@ impl<'a> Page<'a> {
         self.status(StatusCode::UNPROCESSABLE_ENTITY)
     }
 
+    /// A form as it comes back from a refused write (or, with `Refused::none()`, as it is
+    /// first shown): its errors and status.
+    pub fn refused(mut self, refused: &super::forms::Refused) -> Self {
+        self.errors = refused.errors.clone();
+        self.status(refused.status)
+    }
+
     /// Renders the template `page` builds around the layout.
     pub fn render<T: askama::Template>(
         self,

@@ -1,15 +1,13 @@
 //! The binary as an operator uses it: help, migrations, jobcenters and users from the command
 //! line, and `serve` with its setup link and graceful shutdown.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::TestDb;
+use crate::common::TestDb;
 use diesel::prelude::*;
 use jobcenter_crm::db::Db;
 use jobcenter_crm::db::schema::{sessions, users};

@@ -1,9 +1,7 @@
 //! Staff administration and the audit log.
 
-mod common;
-
+use crate::common::{PASSWORD, app};
 use actix_web::http::StatusCode;
-use common::{PASSWORD, app};
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{audit_log, users};
 use jobcenter_crm::models::user::Role;

@@ -1,6 +1,5 @@
 //! Helpers shared by the contact form, inbox and outbox tests: filling in the public form as a
 //! person would, and reading what it saved.
-#![allow(dead_code)]
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};

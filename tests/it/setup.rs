@@ -1,10 +1,8 @@
 //! First run: the one-time setup link creates the jobcenter and its first admin.
 
-mod common;
-
+use crate::common::{TestDb, app, with_conn};
 use actix_web::http::StatusCode;
 use chrono::TimeDelta;
-use common::{TestDb, app, with_conn};
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{jobcenters, users};
 use jobcenter_crm::models::setup_token::SetupToken;

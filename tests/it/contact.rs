@@ -1,12 +1,10 @@
 //! The public contact form through HTTP, as a company on the municipality's site uses it.
 
-mod common;
-mod contact_support;
-
+use crate::common;
+use crate::common::app;
+use crate::contact_support::{cvr, request_fields, set, stamp_of};
 use actix_web::http::StatusCode;
 use chrono::{Datelike, TimeDelta};
-use common::app;
-use contact_support::{cvr, request_fields, set, stamp_of};
 use jobcenter_crm::domain::dates;
 use jobcenter_crm::models::contact_request::{RequestStatus, SpamReason};
 use jobcenter_crm::models::settings::Settings;

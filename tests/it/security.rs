@@ -1,10 +1,8 @@
 //! Form tokens, cross-site requests, response headers, error pages and escaping.
 
-mod common;
-
+use crate::common::{PASSWORD, app};
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
-use common::{PASSWORD, app};
 
 #[actix_web::test]
 async fn posts_without_a_form_token_are_refused() {

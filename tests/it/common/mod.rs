@@ -1,7 +1,6 @@
 //! `TestApp`: the same app `serve` builds, on a fresh database per test — a temporary SQLite
 //! file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set — and clients that keep
 //! cookies and fill in form tokens like a browser.
-#![allow(dead_code)]
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

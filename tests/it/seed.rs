@@ -1,8 +1,7 @@
 //! Demo data: `seed-demo` fills a jobcenter with consistent, deterministic Danish data, its
 //! demo users can sign in, and `serve --demo` gives an empty database a small demo.
 
-mod common;
-
+use crate::common;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -10,9 +9,9 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use crate::common::TestDb;
 use actix_web::http::StatusCode;
 use chrono::NaiveDate;
-use common::TestDb;
 use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{

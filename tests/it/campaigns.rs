@@ -1,9 +1,8 @@
 //! Campaigns: planning by ISO week, the target list, progress that moves by itself.
 
-mod common;
-
+use crate::common;
+use crate::common::{Client, TestApp, app};
 use actix_web::http::StatusCode;
-use common::{Client, TestApp, app};
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{campaign_targets, campaigns};
 use jobcenter_crm::models::user::Role;

@@ -3,8 +3,7 @@
 //! suite runs on: on SQLite no `SCAN` of a table, on PostgreSQL no `Seq Scan` when the planner
 //! is told to avoid one. A dropped index or a query that stops using one fails here.
 
-mod common;
-
+use crate::common;
 use std::sync::{Arc, Mutex};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};

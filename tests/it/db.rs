@@ -1,10 +1,8 @@
 //! The database layer: URL dispatch, migration parity between the dialects, write transactions.
 
-mod common;
-
 use std::time::Duration;
 
-use common::TestDb;
+use crate::common::TestDb;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 use jobcenter_crm::db::{Db, DbConn, DbOpenError, DbUrl, DbUrlError, establish, write_tx};

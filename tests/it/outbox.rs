@@ -1,18 +1,15 @@
 //! Notification mail: the outbox, the sender talking SMTP to a sink on 127.0.0.1 that this
 //! test runs itself, retries after a failure, and the admin's view of it.
 
-mod common;
-mod contact_support;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
+use crate::common::{app, app_with};
+use crate::contact_support::{request_fields, stored};
 use actix_web::http::StatusCode;
 use base64::Engine;
 use chrono::TimeDelta;
-use common::{app, app_with};
-use contact_support::{request_fields, stored};
 use jobcenter_crm::mail::{Delivery, Mailer, deliver_due};
 use jobcenter_crm::models::contact_request::RequestStatus;
 use jobcenter_crm::models::settings::Settings;

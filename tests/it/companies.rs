@@ -1,9 +1,8 @@
 //! The company register through HTTP, as consultants and managers use it.
 
-mod common;
-
+use crate::common;
+use crate::common::{Client, TestApp, app};
 use actix_web::http::StatusCode;
-use common::{Client, TestApp, app};
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{audit_log, companies, contact_persons};
 use jobcenter_crm::domain::cvr::complete_cvr;
@@ -630,7 +629,7 @@ async fn a_second_save_of_a_stale_form_is_refused() {
     second.push(("version", "1"));
     let res = lars.post(&edit, &second).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    assert!(res.body.contains("ændret af en anden"));
+    assert!(res.body.contains("En anden har gemt en ændring, mens du redigerede"));
     assert!(
         res.body
             .contains(&format!(r#"href="/companies/{id}/edit""#)),

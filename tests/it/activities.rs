@@ -1,10 +1,9 @@
 //! Activities, follow-ups and the calendar feed, as consultants use them.
 
-mod common;
-
+use crate::common;
+use crate::common::app;
 use actix_web::http::StatusCode;
 use chrono::TimeDelta;
-use common::app;
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{activities, companies};
 use jobcenter_crm::domain::dates;

@@ -1,9 +1,8 @@
 //! Placements and their rules, which are the jobcenter's own settings.
 
-mod common;
-
+use crate::common;
+use crate::common::app;
 use actix_web::http::StatusCode;
-use common::app;
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::placements;
 

@@ -1,10 +1,9 @@
 //! Signing in and out, throttling, sessions and their timeouts, and role checks.
 
-mod common;
-
+use crate::common;
+use crate::common::{PASSWORD, app};
 use actix_web::http::StatusCode;
 use chrono::TimeDelta;
-use common::{PASSWORD, app};
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{audit_log, sessions, users};
 use jobcenter_crm::models::login_attempt::LoginAttempt;

@@ -1,13 +1,11 @@
 //! The request inbox through HTTP: taking, assigning, answering, closing, spam, linking to a
 //! company, the figures, and retention.
 
-mod common;
-mod contact_support;
-
+use crate::common;
+use crate::common::app;
+use crate::contact_support::{cvr, request_fields, set, stored, to_monday_morning};
 use actix_web::http::StatusCode;
 use chrono::TimeDelta;
-use common::app;
-use contact_support::{cvr, request_fields, set, stored, to_monday_morning};
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::{audit_log, contact_request_events, contact_requests};
 use jobcenter_crm::models::contact_request::{ContactRequest, Purged, RequestStatus};

@@ -1,0 +1,122 @@
+//! The one write path of the pages: a change and its audit rows in one write transaction
+//! ([`AppState::write`]), and one mapping of why it was refused to the form shown again
+//! ([`Refused`]): 422 with the errors next to their fields, or 409 when someone else saved
+//! first.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+
+use super::AppState;
+use super::views::redirect_with_flash;
+use crate::db::{DbConn, write_tx};
+use crate::error::AppError;
+use crate::models::audit::Actor;
+use crate::models::{FieldErrors, WriteError};
+
+/// What a stale save says above the form; the form keeps what the user typed.
+pub const STALE_MESSAGE: &str = "En anden har gemt en ændring, mens du redigerede, så dine ændringer er ikke gemt. Genindlæs siden for at se den nyeste udgave, og indtast dine ændringer igen.";
+
+/// Why a form comes back instead of being saved: the errors next to their fields, the status,
+/// and for a duplicate the record that exists already. `Refused::none()` is a form shown for
+/// the first time.
+#[derive(Debug)]
+pub struct Refused {
+    pub errors: FieldErrors,
+    pub status: StatusCode,
+    pub duplicate_of: Option<i64>,
+}
+
+impl Refused {
+    pub fn none() -> Refused {
+        Refused {
+            errors: FieldErrors::new(),
+            status: StatusCode::OK,
+            duplicate_of: None,
+        }
+    }
+
+    /// Bad input: 422 with the errors.
+    pub fn invalid(errors: FieldErrors) -> Refused {
+        Refused {
+            errors,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            duplicate_of: None,
+        }
+    }
+
+    /// Someone else saved in between: 409 with [`STALE_MESSAGE`].
+    pub fn stale() -> Refused {
+        Refused {
+            errors: FieldErrors::from([("form", STALE_MESSAGE.to_string())]),
+            status: StatusCode::CONFLICT,
+            duplicate_of: None,
+        }
+    }
+
+    pub fn is_stale(&self) -> bool {
+        self.status == StatusCode::CONFLICT
+    }
+
+    /// The first message, for actions that answer with a flash message instead of a form.
+    pub fn message(&self) -> String {
+        self.errors.values().next().cloned().unwrap_or_default()
+    }
+
+    /// A refused write as the form shows it; a failure stays an error.
+    fn of(e: WriteError) -> Result<Refused, AppError> {
+        match e {
+            WriteError::Invalid(errors) => Ok(Refused::invalid(errors)),
+            WriteError::Stale => Ok(Refused::stale()),
+            WriteError::Duplicate { existing, errors } => Ok(Refused {
+                duplicate_of: Some(existing),
+                ..Refused::invalid(errors)
+            }),
+            WriteError::Failed(e) => Err(e),
+        }
+    }
+}
+
+impl AppState {
+    /// Runs `op` as `actor` in one write transaction (`db::write_tx`): the change and its audit
+    /// rows are saved together or not at all. `Ok(Err(refused))` is a form to show again.
+    pub async fn write<T, F>(&self, actor: Actor, op: F) -> Result<Result<T, Refused>, AppError>
+    where
+        F: FnOnce(&mut DbConn, &Actor) -> Result<T, WriteError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let outcome = self
+            .db
+            .run(move |c| Ok(write_tx(c, |c| op(c, &actor))))
+            .await?;
+        match outcome {
+            Ok(value) => Ok(Ok(value)),
+            Err(e) => Refused::of(e).map(Err),
+        }
+    }
+}
+
+/// For writes with no form to show again (a delete, a one-click action): a refusal is an
+/// error page with its message.
+impl From<Refused> for AppError {
+    fn from(refused: Refused) -> AppError {
+        if refused.is_stale() {
+            AppError::Conflict(STALE_MESSAGE.into())
+        } else {
+            AppError::Validation(refused.message())
+        }
+    }
+}
+
+/// The answer to a one-click action, which has no form to show again: back to `back` with
+/// `done`'s message, or with the reason it was refused.
+pub fn back_with_message<T>(
+    state: &AppState,
+    back: &str,
+    outcome: Result<T, Refused>,
+    done: impl FnOnce(T) -> String,
+) -> HttpResponse {
+    match outcome {
+        Ok(value) => redirect_with_flash(state, back, "ok", &done(value)),
+        Err(refused) => redirect_with_flash(state, back, "error", &refused.message()),
+    }
+}

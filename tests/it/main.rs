@@ -1,0 +1,23 @@
+//! The integration tests: one crate (one build, one binary), a module per area of the app.
+//! `common` holds TestApp and its clients; `contact_support` the public form's helpers.
+
+mod activities;
+mod admin;
+mod auth;
+mod campaigns;
+mod cli;
+mod companies;
+mod contact;
+mod db;
+mod outbox;
+mod placements;
+mod query_plans;
+mod requests;
+mod security;
+mod seed;
+mod setup;
+
+#[allow(dead_code)]
+mod common;
+#[allow(dead_code)]
+mod contact_support;
