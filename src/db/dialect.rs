@@ -1,6 +1,9 @@
 //! The few places where SQLite and PostgreSQL need different SQL.
 
 use diesel::connection::SimpleConnection;
+use diesel::dsl::{AsExprOf, sql};
+use diesel::expression::{SqlLiteral, UncheckedBind};
+use diesel::sql_types::{Bool, Text};
 
 use super::DbConn;
 
@@ -13,13 +16,26 @@ pub fn checkpoint(conn: &mut DbConn) -> diesel::QueryResult<()> {
     }
 }
 
-/// Whether a company search tests the trigram bits (`search_missing` of the company or of its
-/// postings) before its LIKE. On SQLite the test turns down most entries walked for the price
-/// of one AND; PostgreSQL cannot estimate it, takes the match for rare and may sort after a
-/// sequential scan, and its index-only walk of the postings is fast without it.
-pub fn search_tests_trigrams(conn: &DbConn) -> bool {
+/// A filter on `companies.id` that a company search by text adds before its LIKE.
+pub type SearchCandidates =
+    SqlLiteral<Bool, UncheckedBind<SqlLiteral<Bool>, AsExprOf<String, Text>>>;
+
+/// The companies a search by `folded_term` can match, from the database's trigram index. On
+/// SQLite that is the FTS5 table `companies_fts` (tokenizer `trigram`), asked for the term as a
+/// phrase; it knows no term under three characters, which the LIKE then answers alone. On
+/// PostgreSQL the pg_trgm GIN index serves the LIKE itself, so nothing is added.
+pub fn search_candidates(conn: &DbConn, folded_term: &str) -> Option<SearchCandidates> {
     match conn {
-        DbConn::Sqlite(_) => true,
-        DbConn::Pg(_) => false,
+        DbConn::Sqlite(_) if folded_term.chars().count() >= 3 => {
+            let phrase = format!("\"{}\"", folded_term.replace('"', "\"\""));
+            Some(
+                sql::<Bool>(
+                    "companies.id IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ",
+                )
+                .bind::<Text, _>(phrase)
+                .sql(")"),
+            )
+        }
+        _ => None,
     }
 }

@@ -18,9 +18,6 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::AppError;
 
-// `a & b` on two BIGINTs, the same on both databases (a search's trigram test).
-diesel::infix_operator!(BitAnd, " & ", diesel::sql_types::BigInt);
-
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -295,63 +292,36 @@ fn ensure_parent_dir(path: &Path) -> Result<(), DbOpenError> {
 }
 
 /// Runs pending migrations; on PostgreSQL under an advisory lock so that several instances
-/// starting together migrate once. Returns how many ran. Columns that only Rust can compute are
-/// filled in right after the migration that adds them, in the same transaction on SQLite.
+/// starting together migrate once. Returns how many ran.
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
-    let err = |e: Box<dyn std::error::Error + Send + Sync>| DbOpenError::Migrate(e.to_string());
-    let versions = |applied: Vec<diesel::migration::MigrationVersion<'_>>| {
-        applied.iter().map(|v| v.to_string()).collect::<Vec<_>>()
-    };
-    let fill_in = |conn: &mut DbConn, applied: Vec<String>| {
-        let failed = |e: diesel::result::Error| DbOpenError::Migrate(e.to_string());
-        if applied.iter().any(|v| v == SEARCH_TRIGRAMS_MIGRATION) {
-            crate::models::company::fill_in_search_missing(conn).map_err(failed)?;
-        }
-        if applied.iter().any(|v| v == SEARCH_POSTINGS_MIGRATION) {
-            crate::models::company_search::rebuild(conn).map_err(failed)?;
-        }
-        Ok(applied.len())
-    };
+    let failed = |e: Box<dyn std::error::Error + Send + Sync>| DbOpenError::Migrate(e.to_string());
     match conn {
         // One write transaction around all of it: a second process waits, then finds nothing
         // pending. Each migration runs in a savepoint inside it.
-        DbConn::Sqlite(_) => write_tx(conn, |conn| {
-            let applied = match conn {
-                DbConn::Sqlite(c) => c
-                    .run_pending_migrations(SQLITE_MIGRATIONS)
-                    .map(versions)
-                    .map_err(err)?,
-                DbConn::Pg(_) => unreachable!("matched SQLite above"),
-            };
-            fill_in(conn, applied)
+        DbConn::Sqlite(_) => write_tx(conn, |conn| match conn {
+            DbConn::Sqlite(c) => c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|applied| applied.len())
+                .map_err(failed),
+            DbConn::Pg(_) => unreachable!("matched SQLite above"),
         }),
-        DbConn::Pg(_) => {
-            let lock = |conn: &mut DbConn, sql: &str| {
+        DbConn::Pg(c) => {
+            let lock = |c: &mut PgConnection, sql: &str| {
                 diesel::sql_query(sql)
                     .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK_KEY)
-                    .execute(conn)
+                    .execute(c)
                     .map_err(|e| DbOpenError::Migrate(e.to_string()))
             };
-            lock(conn, "SELECT pg_advisory_lock($1)")?;
-            let applied = match conn {
-                DbConn::Pg(c) => c
-                    .run_pending_migrations(POSTGRES_MIGRATIONS)
-                    .map(versions)
-                    .map_err(err),
-                DbConn::Sqlite(_) => unreachable!("matched PostgreSQL above"),
-            };
-            let result =
-                applied.and_then(|applied| conn.transaction(|conn| fill_in(conn, applied)));
-            lock(conn, "SELECT pg_advisory_unlock($1)")?;
+            lock(c, "SELECT pg_advisory_lock($1)")?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|applied| applied.len())
+                .map_err(failed);
+            lock(c, "SELECT pg_advisory_unlock($1)")?;
             result
         }
     }
 }
-
-/// The migration that adds `companies.search_missing`, which Rust fills in.
-const SEARCH_TRIGRAMS_MIGRATION: &str = "20261124000011";
-/// The migration that adds the company search's postings, which Rust writes.
-const SEARCH_POSTINGS_MIGRATION: &str = "20261124000013";
 
 /// The reads of one page in one read transaction on SQLite: they see one snapshot, and the
 /// database's read lock is taken once rather than for every statement. `f` must not write (a

@@ -94,7 +94,6 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
-        search_missing -> BigInt,
     }
 }
 
@@ -347,24 +346,6 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    company_trigrams (jobcenter_id, trigram, name_search, company_id) {
-        jobcenter_id -> BigInt,
-        trigram -> Integer,
-        name_search -> Text,
-        company_id -> BigInt,
-        search_missing -> BigInt,
-    }
-}
-
-diesel::table! {
-    company_trigram_counts (jobcenter_id, trigram) {
-        jobcenter_id -> BigInt,
-        trigram -> Integer,
-        companies -> BigInt,
-    }
-}
-
 diesel::joinable!(users -> jobcenters (jobcenter_id));
 diesel::joinable!(campaign_targets -> companies (company_id));
 diesel::joinable!(campaign_targets -> campaigns (campaign_id));
@@ -376,7 +357,6 @@ diesel::joinable!(placements -> companies (company_id));
 diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(companies -> users (fixed_contact_id));
 diesel::joinable!(contact_persons -> companies (company_id));
-diesel::joinable!(company_trigrams -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (user_id));
 diesel::joinable!(contact_requests -> companies (company_id));
@@ -392,8 +372,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     setup_tokens,
     companies,
-    company_trigrams,
-    company_trigram_counts,
     contact_persons,
     company_imports,
     jobcenter_settings,

@@ -8,12 +8,11 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use serde::{Deserialize, Serialize};
 
-use super::company_search::{self, SearchKeysRef};
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::dialect;
 use crate::db::fast_time::Fast;
-use crate::db::schema::{activities, campaign_targets, companies, company_trigrams, placements};
+use crate::db::schema::{activities, campaign_targets, companies, placements};
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, cvr, text, validate};
 
@@ -367,27 +366,23 @@ struct CompanyValues<'a> {
     notes: &'a str,
     name_search: String,
     search_text: String,
-    search_missing: i64,
     updated_at: NaiveDateTime,
 }
 
 /// The columns the register is listed and searched by, written in Rust so that Danish letters
 /// fold the same on both databases: `name_search` (the sort key of the name), `search_text`
-/// (name, city, CVR and P-number, folded) and `search_missing` (the trigram bits the search text
-/// lacks, see [`text::trigram_bits`]). Bulk writers (the demo data) use it too.
+/// (name, city, CVR and P-number, folded), which the database's trigram index searches. Bulk
+/// writers (the demo data) use it too.
 pub struct SearchKeys {
     pub name_search: String,
     pub search_text: String,
-    pub search_missing: i64,
 }
 
 pub fn search_keys(name: &str, city: &str, cvr: &str, p_number: Option<&str>) -> SearchKeys {
     let searchable = [name, city, cvr, p_number.unwrap_or("")].join(" ");
-    let search_text = text::search_fold(&searchable);
     SearchKeys {
         name_search: text::sort_key(name),
-        search_missing: text::missing_trigram_bits(&search_text),
-        search_text,
+        search_text: text::search_fold(&searchable),
     }
 }
 
@@ -412,7 +407,6 @@ impl CompanyInput {
             notes: &self.notes,
             name_search: keys.name_search,
             search_text: keys.search_text,
-            search_missing: keys.search_missing,
             updated_at: now,
         }
     }
@@ -542,48 +536,13 @@ pub struct CompanyPage {
     pub next: Option<Cursor>,
 }
 
-/// Fills in `search_missing` of every company from its search text (once, after the migration
-/// that added the column), a thousand at a time in id order.
-pub fn fill_in_search_missing(c: &mut DbConn) -> QueryResult<usize> {
-    let mut after = 0;
-    let mut filled = 0;
-    loop {
-        let rows: Vec<(i64, String)> = companies::table
-            .filter(companies::id.gt(after))
-            .order(companies::id)
-            .limit(1000)
-            .select((companies::id, companies::search_text))
-            .load(c)?;
-        let Some(&(last, _)) = rows.last() else {
-            return Ok(filled);
-        };
-        after = last;
-        for (id, search_text) in &rows {
-            diesel::update(companies::table.find(id))
-                .set(companies::search_missing.eq(text::missing_trigram_bits(search_text)))
-                .execute(c)?;
-        }
-        filled += rows.len();
-    }
-}
-
 /// The companies of the jobcenter that a `CompanyQuery` matches, as a boxed query for the
 /// backend of the surrounding `on_backend!` (a boxed query for `DbConn` itself would have its
 /// SQL written out again on every execution). A macro, as the backend is only known there.
 macro_rules! companies_matching {
-    ($query:expr, $jobcenter_id:expr, $test_trigrams:expr) => {
-        companies_matching!(
-            companies::table,
-            companies::search_missing,
-            $query,
-            $jobcenter_id,
-            $test_trigrams
-        )
-    };
-    // `$source` joins companies; `$missing` is the trigram bits column the test reads.
-    ($source:expr, $missing:expr, $query:expr, $jobcenter_id:expr, $test_trigrams:expr) => {{
+    ($query:expr, $jobcenter_id:expr, $candidates:expr) => {{
         let query: &CompanyQuery = $query;
-        let mut q = $source
+        let mut q = companies::table
             .filter(companies::jobcenter_id.eq($jobcenter_id))
             .into_boxed();
         if let Some(t) = query
@@ -592,11 +551,9 @@ macro_rules! companies_matching {
             .map(text::search_fold)
             .filter(|t| !t.is_empty())
         {
-            // The trigram test turns down most rows before their text is compared.
-            if $test_trigrams {
-                let bits = text::trigram_bits(&t);
-                q = q
-                    .filter($crate::db::BitAnd::new($missing, bits.into_sql::<BigInt>()).eq(0_i64));
+            // The database's trigram index finds the candidates; the LIKE decides.
+            if let Some(candidates) = $candidates {
+                q = q.filter(candidates);
             }
             let pattern = format!("%{}%", text::like_escape(&t));
             q = q.filter(companies::search_text.like(pattern).escape('\\'));
@@ -642,12 +599,11 @@ fn duplicate(existing: i64) -> WriteError {
 }
 
 impl Company {
-    /// The keys the company is found by, for its search postings.
-    fn found_by(&self) -> SearchKeysRef<'_> {
-        SearchKeysRef {
-            name_search: &self.name_search,
-            search_text: &self.search_text,
-        }
+    /// The candidates of a search by text from the database's trigram index, where the
+    /// dialect needs them named (see [`dialect::search_candidates`]).
+    fn candidates(c: &DbConn, query: &CompanyQuery) -> Option<dialect::SearchCandidates> {
+        let term = text::search_fold(query.text.as_deref()?);
+        dialect::search_candidates(c, &term)
     }
 
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<Company> {
@@ -724,7 +680,6 @@ impl Company {
             .returning(companies::id)
             .get_result(c)?;
         let company = Self::find(c, jobcenter_id, id)?;
-        company_search::reindex(c, jobcenter_id, id, None, Some(company.found_by()))?;
         Ok(company)
     }
 
@@ -772,13 +727,6 @@ impl Company {
                 return Err(WriteError::Stale);
             }
             let saved = Self::find(c, jobcenter_id, id)?;
-            company_search::reindex(
-                c,
-                jobcenter_id,
-                id,
-                Some(current.found_by()),
-                Some(saved.found_by()),
-            )?;
             if saved.name_search != current.name_search {
                 // Campaign target lists sort by the company's name.
                 diesel::update(
@@ -819,7 +767,6 @@ impl Company {
                 ));
             }
             diesel::delete(companies::table.filter(companies::id.eq(company.id))).execute(c)?;
-            company_search::reindex(c, jobcenter_id, id, Some(company.found_by()), None)?;
             Ok(company)
         })
     }
@@ -832,39 +779,10 @@ impl Company {
         after: Option<&Cursor>,
         limit: i64,
     ) -> QueryResult<CompanyPage> {
-        let test_trigrams = dialect::search_tests_trigrams(c);
-        let term = query.text.as_deref().map(text::search_fold);
-        let start = match (&query.sort, term) {
-            (CompanySort::Name, Some(term)) => company_search::rarest_run(c, jobcenter_id, &term)?,
-            _ => None,
-        };
-        let mut rows = match (&query.sort, start) {
-            // No company has a run of the term: nothing matches.
-            (CompanySort::Name, Some((_, 0))) => Vec::new(),
-            // Through the postings of the term's rarest run, in name order.
-            (CompanySort::Name, Some((run, _))) => crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(
-                    company_trigrams::table
-                        .inner_join(companies::table)
-                        .filter(company_trigrams::jobcenter_id.eq(jobcenter_id))
-                        .filter(company_trigrams::trigram.eq(run)),
-                    company_trigrams::search_missing,
-                    query,
-                    jobcenter_id,
-                    test_trigrams
-                );
-                if let Some(cur) = after {
-                    q = q.filter(
-                        cur.after(company_trigrams::name_search, company_trigrams::company_id),
-                    );
-                }
-                q.order((company_trigrams::name_search, company_trigrams::company_id))
-                    .limit(limit + 1)
-                    .select(CompanySummary::as_select())
-                    .load(c)
-            })?,
-            (CompanySort::Name, None) => crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(query, jobcenter_id, test_trigrams);
+        let candidates = Self::candidates(c, query);
+        let mut rows = match query.sort {
+            CompanySort::Name => crate::on_backend!(c, |c| {
+                let mut q = companies_matching!(query, jobcenter_id, candidates);
                 if let Some(cur) = after {
                     q = q.filter(cur.after_by_name());
                 }
@@ -873,7 +791,7 @@ impl Company {
                     .select(CompanySummary::as_select())
                     .load(c)
             })?,
-            (CompanySort::LastContact, _) => {
+            CompanySort::LastContact => {
                 Self::by_last_contact(c, jobcenter_id, query, after, limit + 1)?
             }
         };
@@ -905,11 +823,11 @@ impl Company {
     ) -> QueryResult<Vec<CompanySummary>> {
         let after_date = after.and_then(|cur| cur.key.as_deref()?.parse::<NaiveDate>().ok());
         let in_null_part = after.is_some() && after_date.is_none();
-        let test_trigrams = dialect::search_tests_trigrams(c);
+        let candidates = Self::candidates(c, query);
         let mut rows = Vec::new();
         if !in_null_part {
             rows = crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(query, jobcenter_id, test_trigrams)
+                let mut q = companies_matching!(query, jobcenter_id, candidates.clone())
                     .filter(companies::last_contact_on.is_not_null());
                 if let (Some(d), Some(cur)) = (after_date, after) {
                     q = q.filter(
@@ -929,7 +847,7 @@ impl Company {
         let missing = limit - rows.len() as i64;
         if missing > 0 {
             rows.extend(crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(query, jobcenter_id, test_trigrams)
+                let mut q = companies_matching!(query, jobcenter_id, candidates.clone())
                     .filter(companies::last_contact_on.is_null());
                 if let (true, Some(cur)) = (in_null_part, after) {
                     q = q.filter(companies::id.lt(cur.id));
@@ -949,14 +867,10 @@ impl Company {
         jobcenter_id: i64,
         query: &CompanyQuery,
     ) -> QueryResult<Vec<Company>> {
-        let test_trigrams = dialect::search_tests_trigrams(c);
-        crate::on_backend!(c, |c| companies_matching!(
-            query,
-            jobcenter_id,
-            test_trigrams
-        )
-        .order((companies::name_search, companies::id))
-        .select(Company::as_select())
-        .load(c))
+        let candidates = Self::candidates(c, query);
+        crate::on_backend!(c, |c| companies_matching!(query, jobcenter_id, candidates)
+            .order((companies::name_search, companies::id))
+            .select(Company::as_select())
+            .load(c))
     }
 }

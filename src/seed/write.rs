@@ -25,7 +25,6 @@ use crate::domain::{cpr_guard, text};
 use crate::models::activity::{ActivityKind, Outcome, Topic, encode_topics};
 use crate::models::campaign::TargetStatus;
 use crate::models::company::{CompanyStatus, EmployeeBand, search_keys};
-use crate::models::company_search::{PostingWriter, SearchKeysRef};
 use crate::models::contact_request::{EventKind, RequestStatus, RequestTopic, SpamReason};
 use crate::models::placement::{PlacementKind, PlacementResult, PlacementStatus};
 
@@ -51,12 +50,11 @@ pub(super) struct CompanyRow<'a> {
     pub(super) last_contact_on: Option<NaiveDate>,
     pub(super) name_search: String,
     pub(super) search_text: String,
-    pub(super) search_missing: i64,
     pub(super) version: i32,
     pub(super) created_at: NaiveDateTime,
     pub(super) updated_at: NaiveDateTime,
 }
-pub(super) const COMPANY_COLUMNS: usize = 23;
+pub(super) const COMPANY_COLUMNS: usize = 22;
 
 #[derive(Insertable)]
 #[diesel(table_name = contact_persons, treat_none_as_default_value = false)]
@@ -204,7 +202,6 @@ impl Writer<'_> {
         }
         self.company_ids = vec![0; plan.companies.len()];
         let per_insert = rows_per_insert(COMPANY_COLUMNS);
-        let mut postings = PostingWriter::default();
         for tx_chunk in plan.companies.chunks(ROWS_PER_TRANSACTION) {
             write_tx(c, |c| {
                 for chunk in tx_chunk.chunks(per_insert) {
@@ -237,7 +234,6 @@ impl Writer<'_> {
                                 last_contact_on: p.last_contact_on,
                                 name_search: keys.name_search,
                                 search_text: keys.search_text,
-                                search_missing: keys.search_missing,
                                 version: 1,
                                 created_at: p.created_at,
                                 updated_at: p.created_at,
@@ -250,22 +246,13 @@ impl Writer<'_> {
                             .returning((companies::id, companies::cvr))
                             .get_results(c)
                     })?;
-                    let row_of: HashMap<&str, &CompanyRow<'_>> =
-                        rows.iter().map(|row| (row.cvr, row)).collect();
                     for (id, cvr) in ids {
                         self.company_ids[index_of[cvr.as_str()]] = id;
-                        let row = row_of[cvr.as_str()];
-                        let keys = SearchKeysRef {
-                            name_search: &row.name_search,
-                            search_text: &row.search_text,
-                        };
-                        postings.add(self.jobcenter_id, id, keys);
                     }
                 }
                 Ok::<_, diesel::result::Error>(())
             })?;
         }
-        write_tx(c, |c| postings.finish(c))?;
         Ok(())
     }
 

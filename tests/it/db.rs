@@ -125,7 +125,9 @@ fn columns(url: &str) -> Vec<Column> {
         DbConn::Sqlite(c) => diesel::sql_query(
             "SELECT m.name AS table_name, p.name AS column_name, (p.\"notnull\" = 1 OR p.pk > 0) AS not_null
              FROM sqlite_master m JOIN pragma_table_info(m.name) p
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'
+               -- The search's FTS5 index (db::dialect::search_candidates), SQLite's alone.
+               AND m.name NOT LIKE 'companies_fts%'",
         )
         .load(c)
         .unwrap(),

@@ -64,6 +64,8 @@ fn full_scans(conn: &mut DbConn, sql: &str) -> Vec<String> {
             plan.into_iter()
                 .map(|r| r.detail)
                 .filter(|d| d.starts_with("SCAN ") && !d.starts_with("SCAN CONSTANT ROW"))
+                // A virtual table asked through its own index (FTS5 MATCH: "INDEX 0:M…").
+                .filter(|d| !(d.contains("VIRTUAL TABLE INDEX") && d.contains(":M")))
                 .collect()
         }
         DbConn::Pg(c) => {
@@ -439,15 +441,8 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
             }),
         ),
         (
-            "a company search, through the postings of its term's rarest run",
-            "company_trigrams USING PRIMARY KEY (jobcenter_id=? AND trigram=?)",
-            Box::new(|c| {
-                Company::search(c, jc, &text_query, None, 25).unwrap();
-            }),
-        ),
-        (
-            "the counts that pick the rarest run",
-            "company_trigram_counts USING PRIMARY KEY (jobcenter_id=? AND trigram=?)",
+            "a company search, through the FTS5 trigram index",
+            "companies_fts VIRTUAL TABLE INDEX",
             Box::new(|c| {
                 Company::search(c, jc, &text_query, None, 25).unwrap();
             }),
