@@ -2,7 +2,6 @@
 //! backend from the URL scheme, the embedded migrations and the one blocking boundary.
 
 pub mod dialect;
-pub mod fast_time;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -165,20 +164,6 @@ impl ManageConnection for DbManager {
     fn has_broken(&self, conn: &mut DbConn) -> bool {
         conn.is_broken()
     }
-}
-
-/// Runs a query on the concrete connection inside `DbConn`. Through `DbConn` itself, diesel's
-/// multi-backend layer writes out a query's SQL again every time it is executed (also when the
-/// statement is cached); the queries every page runs go through this instead. The body is
-/// compiled once for each backend, so it must be valid on both.
-#[macro_export]
-macro_rules! on_backend {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            $crate::db::DbConn::Sqlite($c) => $body,
-            $crate::db::DbConn::Pg($c) => $body,
-        }
-    };
 }
 
 pub type Pool = r2d2::Pool<DbManager>;

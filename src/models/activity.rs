@@ -13,7 +13,6 @@ use super::company::Company;
 use super::contact_person::ContactPerson;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::fast_time::{Fast, FastDate};
 use crate::db::schema::{
     activities, companies, contact_persons, follow_up_day_counts, follow_up_month_counts, users,
 };
@@ -74,21 +73,17 @@ pub struct Activity {
     pub company_id: i64,
     pub user_id: i64,
     pub kind: ActivityKind,
-    #[diesel(deserialize_as = Fast<NaiveDate>)]
     pub occurred_on: NaiveDate,
     pub topics: String,
     pub summary: String,
     pub outcome: Option<Outcome>,
     pub campaign_id: Option<i64>,
     pub contact_person_id: Option<i64>,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub follow_up_on: Option<NaiveDate>,
     pub follow_up_note: String,
     pub follow_up_done: bool,
     pub version: i32,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -393,12 +388,10 @@ pub struct ListedActivity {
     pub company_id: i64,
     pub user_id: i64,
     pub kind: ActivityKind,
-    #[diesel(deserialize_as = Fast<NaiveDate>)]
     pub occurred_on: NaiveDate,
     pub topics: String,
     pub summary: String,
     pub outcome: Option<Outcome>,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub follow_up_on: Option<NaiveDate>,
     pub follow_up_note: String,
     pub follow_up_done: bool,
@@ -550,7 +543,7 @@ impl Activity {
         after: Option<(NaiveDate, i64)>,
         limit: i64,
     ) -> QueryResult<Vec<ActivityRow>> {
-        let rows = crate::on_backend!(c, |c| {
+        let rows = {
             // The names of the consultant and the contact person come with the row (a LEFT JOIN
             // cannot lead the walk).
             let mut q = activities::table
@@ -597,7 +590,7 @@ impl Activity {
                     contact_persons::name.nullable(),
                 ))
                 .load::<(ListedActivity, String, Option<String>, Option<String>)>(c)
-        })?;
+        }?;
         Ok(rows.into_iter().map(ActivityRow::new).collect())
     }
 
@@ -618,12 +611,11 @@ impl Activity {
         let (after_on, after_id) = after.unwrap_or((from, 0));
         let from = from.max(after_on);
         // Every row of the partial index has a follow-up date.
-        let rows: Vec<(i64, i64, Fast<NaiveDate>, String, ActivityKind, String)> = crate::on_backend!(
-            c,
-            |c| open_follow_ups_of(jobcenter_id, user_id, FastDate(from), FastDate(to))
+        let rows: Vec<(i64, i64, NaiveDate, String, ActivityKind, String)> =
+            (open_follow_ups_of(jobcenter_id, user_id, from, to)
                 .filter(
                     activities::follow_up_on
-                        .gt(FastDate(after_on))
+                        .gt(after_on)
                         .or(activities::id.gt(after_id)),
                 )
                 .inner_join(companies::table)
@@ -637,13 +629,11 @@ impl Activity {
                     activities::kind,
                     companies::name,
                 ))
-                .load(c)
-        )?;
+                .load(c))?;
         Ok(rows
             .into_iter()
-            .map(|(activity_id, company_id, on, note, kind, company_name)| {
-                let on = NaiveDate::from(on);
-                FollowUp {
+            .map(
+                |(activity_id, company_id, on, note, kind, company_name)| FollowUp {
                     activity_id,
                     company_id,
                     company_name,
@@ -651,8 +641,8 @@ impl Activity {
                     date: dates::dk_date(on),
                     note,
                     kind_label: kind.label(),
-                }
-            })
+                },
+            )
             .collect())
     }
 
@@ -669,30 +659,29 @@ impl Activity {
             return Ok(0);
         }
         // From the counters the triggers on activities keep: the whole months inside the
-        // range, and the days of the months at its ends — a few dozen rows for any range, in
-        // one statement.
+        // range, and the days of the months at its ends — a few dozen rows for any range.
         let days = |from: NaiveDate, to: NaiveDate| {
             follow_up_day_counts::table
                 .filter(follow_up_day_counts::jobcenter_id.eq(jobcenter_id))
                 .filter(follow_up_day_counts::user_id.eq(user_id))
-                .filter(follow_up_day_counts::day.between(FastDate(from), FastDate(to)))
+                .filter(follow_up_day_counts::day.between(from, to))
                 .select(follow_up_day_counts::n)
         };
         let (first_month, last_month) = (dates::first_of_month(from), dates::first_of_month(to));
         let counts: Vec<i64> = if first_month == last_month {
-            crate::on_backend!(c, |c| days(from, to).load(c))?
+            days(from, to).load(c)?
         } else {
             let second_month = dates::next_month(first_month);
             let months = follow_up_month_counts::table
                 .filter(follow_up_month_counts::jobcenter_id.eq(jobcenter_id))
                 .filter(follow_up_month_counts::user_id.eq(user_id))
-                .filter(follow_up_month_counts::month.ge(FastDate(second_month)))
-                .filter(follow_up_month_counts::month.lt(FastDate(last_month)))
+                .filter(follow_up_month_counts::month.ge(second_month))
+                .filter(follow_up_month_counts::month.lt(last_month))
                 .select(follow_up_month_counts::n);
-            crate::on_backend!(c, |c| days(from, second_month - Days::new(1))
-                .union_all(days(last_month, to))
-                .union_all(months)
-                .load(c))?
+            let mut counts: Vec<i64> = days(from, second_month - Days::new(1)).load(c)?;
+            counts.extend(days(last_month, to).load::<i64>(c)?);
+            counts.extend(months.load::<i64>(c)?);
+            counts
         };
         Ok(counts.iter().sum())
     }
@@ -727,7 +716,7 @@ fn follow_up_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (NaiveDate
 /// A user's open follow-ups dated `from..=to`: the rows of the partial index
 /// `activities_open_follow_ups`, whose condition the filters repeat so both planners use it.
 #[diesel::dsl::auto_type]
-fn open_follow_ups_of(jobcenter_id: i64, user_id: i64, from: FastDate, to: FastDate) -> _ {
+fn open_follow_ups_of(jobcenter_id: i64, user_id: i64, from: NaiveDate, to: NaiveDate) -> _ {
     activities::table
         .filter(activities::jobcenter_id.eq(jobcenter_id))
         .filter(activities::user_id.eq(user_id))

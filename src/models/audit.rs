@@ -5,7 +5,6 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConn;
-use crate::db::fast_time::Fast;
 use crate::db::schema::{audit_log, users};
 
 pub mod action {
@@ -172,7 +171,6 @@ pub struct AuditRow {
     pub entity_id: Option<i64>,
     pub details: String,
     pub client_ip: Option<String>,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
     pub user_name: Option<String>,
 }

@@ -12,7 +12,6 @@ use super::activity::{ActivityKind, Outcome, Topic, decode_topics, encode_topics
 use super::company::Cursor;
 use super::user::StaffMember;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::fast_time::Fast;
 use crate::db::schema::{
     campaign_consultants, campaign_status_counts, campaign_targets, campaign_visit_counts,
     campaigns, companies, placements, users,
@@ -69,17 +68,13 @@ pub struct Campaign {
     pub name: String,
     pub purpose: String,
     pub topics: String,
-    #[diesel(deserialize_as = Fast<NaiveDate>)]
     pub start_on: NaiveDate,
-    #[diesel(deserialize_as = Fast<NaiveDate>)]
     pub end_on: NaiveDate,
     pub target_companies: i32,
     pub target_placements: Option<i32>,
     pub status: CampaignStatus,
     pub version: i32,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -333,11 +328,11 @@ pub struct CampaignSummary {
 
 impl Campaign {
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<Campaign> {
-        crate::on_backend!(c, |c| campaigns::table
+        campaigns::table
             .filter(campaigns::jobcenter_id.eq(jobcenter_id))
             .filter(campaigns::id.eq(id))
             .select(Campaign::as_select())
-            .first(c))
+            .first(c)
     }
 
     pub fn create(
@@ -419,12 +414,12 @@ impl Campaign {
     }
 
     pub fn consultants(c: &mut DbConn, campaign_id: i64) -> QueryResult<Vec<StaffMember>> {
-        crate::on_backend!(c, |c| campaign_consultants::table
+        campaign_consultants::table
             .inner_join(users::table)
             .filter(campaign_consultants::campaign_id.eq(campaign_id))
             .order(users::name)
             .select(StaffMember::as_select())
-            .load(c))
+            .load(c)
     }
 
     pub fn is_consultant(c: &mut DbConn, campaign_id: i64, user_id: i64) -> QueryResult<bool> {
@@ -526,15 +521,10 @@ pub struct CampaignTarget {
     pub company_id: i64,
     pub assigned_to: Option<i64>,
     pub status: TargetStatus,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub contacted_on: Option<NaiveDate>,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub visited_on: Option<NaiveDate>,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub last_activity_on: Option<NaiveDate>,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -553,11 +543,8 @@ pub struct ListedTarget {
     pub company_id: i64,
     pub assigned_to: Option<i64>,
     pub status: TargetStatus,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub contacted_on: Option<NaiveDate>,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub visited_on: Option<NaiveDate>,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub last_activity_on: Option<NaiveDate>,
 }
 
@@ -663,7 +650,7 @@ impl CampaignTarget {
         limit: i64,
     ) -> QueryResult<(Vec<TargetRow>, Option<Cursor>)> {
         type Row = (ListedTarget, String, String, String, String, Option<String>);
-        let mut rows: Vec<Row> = crate::on_backend!(c, |c| {
+        let mut rows: Vec<Row> = {
             // The consultant's name comes with the row (a LEFT JOIN cannot lead the walk).
             let mut query = campaign_targets::table
                 .inner_join(companies::table)
@@ -698,7 +685,7 @@ impl CampaignTarget {
                     users::name.nullable(),
                 ))
                 .load(c)
-        })?;
+        }?;
         let next = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|(t, _, _, _, key, _)| Cursor {
@@ -936,37 +923,38 @@ impl CampaignTarget {
             companies::name,
             campaign_targets::status,
         );
-        let mut rows: Vec<(i64, String, i64, String, TargetStatus)> =
-            crate::on_backend!(c, |c| open()
-                .inner_join(companies::table)
-                .filter(campaign_targets::status.eq(TargetStatus::NotContacted))
-                .order((
-                    campaign_targets::company_name_search,
-                    campaign_targets::company_id,
-                ))
-                .limit(limit)
-                .select(row)
-                .load(c))?;
+        let mut rows: Vec<(i64, String, i64, String, TargetStatus)> = (open()
+            .inner_join(companies::table)
+            .filter(campaign_targets::status.eq(TargetStatus::NotContacted))
+            .order((
+                campaign_targets::company_name_search,
+                campaign_targets::company_id,
+            ))
+            .limit(limit)
+            .select(row)
+            .load(c))?;
         let missing = limit - rows.len() as i64;
         if missing > 0 {
-            rows.extend(crate::on_backend!(c, |c| open()
-                .inner_join(companies::table)
-                .filter(
-                    campaign_targets::status
-                        .eq(TargetStatus::Contacted)
-                        .or(campaign_targets::status.eq(TargetStatus::Visited)),
-                )
-                .order((
-                    campaign_targets::company_name_search,
-                    campaign_targets::company_id,
-                ))
-                .limit(missing)
-                .select(row)
-                .load::<(i64, String, i64, String, TargetStatus)>(c))?);
+            rows.extend(
+                (open()
+                    .inner_join(companies::table)
+                    .filter(
+                        campaign_targets::status
+                            .eq(TargetStatus::Contacted)
+                            .or(campaign_targets::status.eq(TargetStatus::Visited)),
+                    )
+                    .order((
+                        campaign_targets::company_name_search,
+                        campaign_targets::company_id,
+                    ))
+                    .limit(missing)
+                    .select(row)
+                    .load::<(i64, String, i64, String, TargetStatus)>(c))?,
+            );
         }
         // The total from the counters the triggers on campaign_targets keep: a few rows per
         // running campaign rather than every open target.
-        let total: Vec<i64> = crate::on_backend!(c, |c| campaign_status_counts::table
+        let total: Vec<i64> = campaign_status_counts::table
             .inner_join(campaigns::table)
             .filter(campaigns::jobcenter_id.eq(jobcenter_id))
             .filter(campaigns::status.eq(CampaignStatus::Running))
@@ -978,7 +966,7 @@ impl CampaignTarget {
                     .or(campaign_status_counts::status.eq(TargetStatus::Visited)),
             )
             .select(campaign_status_counts::n)
-            .load(c))?;
+            .load(c)?;
         let total = total.iter().sum();
         let targets = rows
             .into_iter()
@@ -1032,7 +1020,7 @@ impl Progress {
     pub fn of(c: &mut DbConn, campaign: &Campaign, today: NaiveDate) -> QueryResult<Progress> {
         // The counters the triggers on campaign_targets keep (a few dozen rows at any list
         // size): targets per consultant and status, and first visits per day.
-        let counts: Vec<(Option<i64>, TargetStatus, i64)> = crate::on_backend!(c, |c| {
+        let counts: Vec<(Option<i64>, TargetStatus, i64)> = {
             campaign_status_counts::table
                 .filter(campaign_status_counts::campaign_id.eq(campaign.id))
                 .filter(campaign_status_counts::n.gt(0))
@@ -1042,19 +1030,18 @@ impl Progress {
                     campaign_status_counts::n,
                 ))
                 .load::<(i64, TargetStatus, i64)>(c)
-        })?
+        }?
         .into_iter()
         .map(|(a, s, n)| ((a != 0).then_some(a), s, n))
         .collect();
-        let visits: Vec<(NaiveDate, i64)> = crate::on_backend!(c, |c| {
+        let visits: Vec<(NaiveDate, i64)> = {
             campaign_visit_counts::table
                 .filter(campaign_visit_counts::campaign_id.eq(campaign.id))
                 .filter(campaign_visit_counts::n.gt(0))
                 .select((campaign_visit_counts::visited_on, campaign_visit_counts::n))
-                .load::<(Fast<NaiveDate>, i64)>(c)
-        })?
+                .load::<(NaiveDate, i64)>(c)
+        }?
         .into_iter()
-        .map(|(day, n)| (day.into(), n))
         .collect();
         let count = |keep: &dyn Fn(Option<i64>, TargetStatus) -> bool| -> i64 {
             counts
@@ -1066,7 +1053,7 @@ impl Progress {
         // Counted here rather than grouped in SQL: a GROUP BY user_id lures SQLite onto the
         // index by user, which holds all of the jobcenter's placements.
         let mut placements_by_user: HashMap<i64, i64> = HashMap::new();
-        for user_id in crate::on_backend!(c, |c| placements::table
+        for user_id in (placements::table
             .filter(placements::jobcenter_id.eq(campaign.jobcenter_id))
             .filter(placements::campaign_id.eq(campaign.id))
             .select(placements::user_id)

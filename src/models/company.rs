@@ -11,9 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::dialect;
-use crate::db::fast_time::Fast;
 use crate::db::schema::{activities, campaign_targets, companies, placements};
-use crate::db::{DbConn, write_tx};
+use crate::db::{DbConn, MultiBackend, write_tx};
 use crate::domain::{cpr_guard, cvr, text, validate};
 
 text_enum! {
@@ -73,16 +72,13 @@ pub struct Company {
     pub status: CompanyStatus,
     pub fixed_contact_id: Option<i64>,
     pub notes: String,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub last_contact_on: Option<NaiveDate>,
     #[serde(skip)]
     pub name_search: String,
     #[serde(skip)]
     pub search_text: String,
     pub version: i32,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -98,7 +94,6 @@ pub struct CompanySummary {
     pub city: String,
     pub status: CompanyStatus,
     pub fixed_contact_id: Option<i64>,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub last_contact_on: Option<NaiveDate>,
     #[serde(skip)]
     pub name_search: String,
@@ -536,54 +531,53 @@ pub struct CompanyPage {
     pub next: Option<Cursor>,
 }
 
-/// The companies of the jobcenter that a `CompanyQuery` matches, as a boxed query for the
-/// backend of the surrounding `on_backend!` (a boxed query for `DbConn` itself would have its
-/// SQL written out again on every execution). A macro, as the backend is only known there.
-macro_rules! companies_matching {
-    ($query:expr, $jobcenter_id:expr, $candidates:expr) => {{
-        let query: &CompanyQuery = $query;
-        let mut q = companies::table
-            .filter(companies::jobcenter_id.eq($jobcenter_id))
-            .into_boxed();
-        if let Some(t) = query
-            .text
-            .as_deref()
-            .map(text::search_fold)
-            .filter(|t| !t.is_empty())
-        {
-            // The database's trigram index finds the candidates; the LIKE decides.
-            if let Some(candidates) = $candidates {
-                q = q.filter(candidates);
-            }
-            let pattern = format!("%{}%", text::like_escape(&t));
-            q = q.filter(companies::search_text.like(pattern).escape('\\'));
+/// The companies of the jobcenter that a `CompanyQuery` matches, to be ordered and paged.
+fn matching(
+    c: &DbConn,
+    jobcenter_id: i64,
+    query: &CompanyQuery,
+) -> companies::BoxedQuery<'static, MultiBackend> {
+    let mut q = companies::table
+        .filter(companies::jobcenter_id.eq(jobcenter_id))
+        .into_boxed();
+    if let Some(t) = query
+        .text
+        .as_deref()
+        .map(text::search_fold)
+        .filter(|t| !t.is_empty())
+    {
+        // The database's trigram index finds the candidates; the LIKE decides.
+        if let Some(candidates) = dialect::search_candidates(c, &t) {
+            q = q.filter(candidates);
         }
-        if let Some(status) = query.status {
-            q = q.filter(companies::status.eq(status));
-        }
-        if let Some(id) = query.fixed_contact_id {
-            q = q.filter(companies::fixed_contact_id.eq(id));
-        }
-        if let Some(code) = query.industry.as_deref().filter(|c| !c.is_empty()) {
-            q = q.filter(
-                companies::industry_code
-                    .like(format!("{}%", text::like_escape(code)))
-                    .escape('\\'),
-            );
-        }
-        if let Some(min) = query.min_employees {
-            let bands: Vec<EmployeeBand> = EmployeeBand::ALL
-                .iter()
-                .copied()
-                .filter(|b| *b >= min)
-                .collect();
-            q = q.filter(companies::employees.eq_any(bands));
-        }
-        if let Some(postcode) = query.postcode.as_deref().filter(|p| !p.is_empty()) {
-            q = q.filter(companies::postcode.eq(postcode.to_string()));
-        }
-        q
-    }};
+        let pattern = format!("%{}%", text::like_escape(&t));
+        q = q.filter(companies::search_text.like(pattern).escape('\\'));
+    }
+    if let Some(status) = query.status {
+        q = q.filter(companies::status.eq(status));
+    }
+    if let Some(id) = query.fixed_contact_id {
+        q = q.filter(companies::fixed_contact_id.eq(id));
+    }
+    if let Some(code) = query.industry.as_deref().filter(|c| !c.is_empty()) {
+        q = q.filter(
+            companies::industry_code
+                .like(format!("{}%", text::like_escape(code)))
+                .escape('\\'),
+        );
+    }
+    if let Some(min) = query.min_employees {
+        let bands: Vec<EmployeeBand> = EmployeeBand::ALL
+            .iter()
+            .copied()
+            .filter(|b| *b >= min)
+            .collect();
+        q = q.filter(companies::employees.eq_any(bands));
+    }
+    if let Some(postcode) = query.postcode.as_deref().filter(|p| !p.is_empty()) {
+        q = q.filter(companies::postcode.eq(postcode.to_string()));
+    }
+    q
 }
 
 /// The refusal of a second company with the same CVR or P-number.
@@ -599,19 +593,12 @@ fn duplicate(existing: i64) -> WriteError {
 }
 
 impl Company {
-    /// The candidates of a search by text from the database's trigram index, where the
-    /// dialect needs them named (see [`dialect::search_candidates`]).
-    fn candidates(c: &DbConn, query: &CompanyQuery) -> Option<dialect::SearchCandidates> {
-        let term = text::search_fold(query.text.as_deref()?);
-        dialect::search_candidates(c, &term)
-    }
-
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<Company> {
-        crate::on_backend!(c, |c| companies::table
+        companies::table
             .filter(companies::jobcenter_id.eq(jobcenter_id))
             .filter(companies::id.eq(id))
             .select(Company::as_select())
-            .first(c))
+            .first(c)
     }
 
     pub fn find_by_cvr(c: &mut DbConn, jobcenter_id: i64, cvr: &str) -> QueryResult<Vec<Company>> {
@@ -779,18 +766,19 @@ impl Company {
         after: Option<&Cursor>,
         limit: i64,
     ) -> QueryResult<CompanyPage> {
-        let candidates = Self::candidates(c, query);
         let mut rows = match query.sort {
-            CompanySort::Name => crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(query, jobcenter_id, candidates);
-                if let Some(cur) = after {
-                    q = q.filter(cur.after_by_name());
-                }
-                q.order((companies::name_search, companies::id))
-                    .limit(limit + 1)
-                    .select(CompanySummary::as_select())
-                    .load(c)
-            })?,
+            CompanySort::Name => {
+                ({
+                    let mut q = matching(c, jobcenter_id, query);
+                    if let Some(cur) = after {
+                        q = q.filter(cur.after_by_name());
+                    }
+                    q.order((companies::name_search, companies::id))
+                        .limit(limit + 1)
+                        .select(CompanySummary::as_select())
+                        .load(c)
+                })?
+            }
             CompanySort::LastContact => {
                 Self::by_last_contact(c, jobcenter_id, query, after, limit + 1)?
             }
@@ -823,11 +811,10 @@ impl Company {
     ) -> QueryResult<Vec<CompanySummary>> {
         let after_date = after.and_then(|cur| cur.key.as_deref()?.parse::<NaiveDate>().ok());
         let in_null_part = after.is_some() && after_date.is_none();
-        let candidates = Self::candidates(c, query);
         let mut rows = Vec::new();
         if !in_null_part {
-            rows = crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(query, jobcenter_id, candidates.clone())
+            rows = {
+                let mut q = matching(c, jobcenter_id, query)
                     .filter(companies::last_contact_on.is_not_null());
                 if let (Some(d), Some(cur)) = (after_date, after) {
                     q = q.filter(
@@ -842,13 +829,13 @@ impl Company {
                     .limit(limit)
                     .select(CompanySummary::as_select())
                     .load(c)
-            })?;
+            }?;
         }
         let missing = limit - rows.len() as i64;
         if missing > 0 {
-            rows.extend(crate::on_backend!(c, |c| {
-                let mut q = companies_matching!(query, jobcenter_id, candidates.clone())
-                    .filter(companies::last_contact_on.is_null());
+            rows.extend({
+                let mut q =
+                    matching(c, jobcenter_id, query).filter(companies::last_contact_on.is_null());
                 if let (true, Some(cur)) = (in_null_part, after) {
                     q = q.filter(companies::id.lt(cur.id));
                 }
@@ -856,7 +843,7 @@ impl Company {
                     .limit(missing)
                     .select(CompanySummary::as_select())
                     .load::<CompanySummary>(c)
-            })?);
+            }?);
         }
         Ok(rows)
     }
@@ -867,10 +854,9 @@ impl Company {
         jobcenter_id: i64,
         query: &CompanyQuery,
     ) -> QueryResult<Vec<Company>> {
-        let candidates = Self::candidates(c, query);
-        crate::on_backend!(c, |c| companies_matching!(query, jobcenter_id, candidates)
+        matching(c, jobcenter_id, query)
             .order((companies::name_search, companies::id))
             .select(Company::as_select())
-            .load(c))
+            .load(c)
     }
 }

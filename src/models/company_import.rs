@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::WriteError;
 use super::company::{Company, CompanyForm, CompanyInput, CompanyStatus, EmployeeBand};
 use super::user::User;
-use crate::db::fast_time::Fast;
 use crate::db::schema::company_imports;
 use crate::db::{DbConn, write_tx};
 use crate::domain::csv_io::{self, Table};
@@ -436,7 +435,6 @@ pub struct PendingImport {
     pub filename: String,
     pub content: String,
     pub update_existing: bool,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
 }
 

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::company::{Company, check_phone};
 use super::{FieldErrors, WriteError};
-use crate::db::fast_time::Fast;
 use crate::db::schema::contact_persons;
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, validate};
@@ -23,13 +22,9 @@ pub struct ContactPerson {
     pub title: String,
     pub phone: String,
     pub email: String,
-    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub removed_at: Option<NaiveDateTime>,
-    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub erased_at: Option<NaiveDateTime>,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -112,12 +107,12 @@ impl ContactPerson {
         jobcenter_id: i64,
         company_id: i64,
     ) -> QueryResult<Vec<ContactPerson>> {
-        crate::on_backend!(c, |c| of_company(jobcenter_id, company_id)
+        of_company(jobcenter_id, company_id)
             .filter(contact_persons::removed_at.is_null())
             .filter(contact_persons::erased_at.is_null())
             .order((contact_persons::name, contact_persons::id))
             .select(ContactPerson::as_select())
-            .load(c))
+            .load(c)
     }
 
     /// Removed but not erased: their data can still be erased.
@@ -126,12 +121,12 @@ impl ContactPerson {
         jobcenter_id: i64,
         company_id: i64,
     ) -> QueryResult<Vec<ContactPerson>> {
-        crate::on_backend!(c, |c| of_company(jobcenter_id, company_id)
+        of_company(jobcenter_id, company_id)
             .filter(contact_persons::removed_at.is_not_null())
             .filter(contact_persons::erased_at.is_null())
             .order((contact_persons::name, contact_persons::id))
             .select(ContactPerson::as_select())
-            .load(c))
+            .load(c)
     }
 
     /// A person of this company in this jobcenter that has not been erased.
@@ -141,11 +136,11 @@ impl ContactPerson {
         company_id: i64,
         id: i64,
     ) -> QueryResult<ContactPerson> {
-        crate::on_backend!(c, |c| of_company(jobcenter_id, company_id)
+        of_company(jobcenter_id, company_id)
             .filter(contact_persons::id.eq(id))
             .filter(contact_persons::erased_at.is_null())
             .select(ContactPerson::as_select())
-            .first(c))
+            .first(c)
     }
 
     pub fn create(

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 
 use chrono::{Months, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{NewAuditEntry, action};
@@ -20,7 +19,6 @@ use super::outbox::NewMail;
 use super::settings::Settings;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::fast_time::Fast;
 use crate::db::schema::{
     companies, contact_request_counts, contact_request_events, contact_requests, users,
 };
@@ -113,13 +111,9 @@ pub struct ContactRequest {
     pub status: RequestStatus,
     pub spam_reason: Option<SpamReason>,
     pub assigned_to: Option<i64>,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub received_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub first_answer_at: Option<NaiveDateTime>,
-    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub closed_at: Option<NaiveDateTime>,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
     #[serde(skip)]
     pub idempotency_key: String,
@@ -344,9 +338,7 @@ pub struct InboxRow {
     pub topic: RequestTopic,
     pub status: RequestStatus,
     pub assigned_to: Option<i64>,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub received_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub first_answer_at: Option<NaiveDateTime>,
 }
 
@@ -363,7 +355,6 @@ pub struct EventRow {
     pub id: i64,
     pub kind: EventKind,
     pub details: String,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
     pub user_name: Option<String>,
 }
@@ -714,7 +705,7 @@ impl ContactRequest {
         limit: i64,
     ) -> QueryResult<InboxPage> {
         let page = |c: &mut DbConn, status: RequestStatus, assignee: Option<i64>| {
-            crate::on_backend!(c, |c| {
+            {
                 // The assignee's name comes with the row (a LEFT JOIN cannot lead the walk).
                 let mut q = contact_requests::table
                     .left_join(
@@ -733,7 +724,7 @@ impl ContactRequest {
                     .limit(limit + 1)
                     .select((InboxRow::as_select(), users::name.nullable()))
                     .load::<(InboxRow, Option<String>)>(c)
-            })
+            }
         };
         let mut rows = match tab {
             InboxTab::New => page(c, RequestStatus::New, None)?,
@@ -768,10 +759,10 @@ impl ContactRequest {
         jobcenter_id: i64,
         cutoff: NaiveDateTime,
     ) -> QueryResult<i64> {
-        let open: Vec<i64> = crate::on_backend!(c, |c| open_request_counts(jobcenter_id)
+        let open: Vec<i64> = (open_request_counts(jobcenter_id)
             .select(contact_request_counts::n)
             .load(c))?;
-        let since: i64 = crate::on_backend!(c, |c| contact_requests::table
+        let since: i64 = contact_requests::table
             .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
             .filter(
                 contact_requests::status
@@ -780,7 +771,7 @@ impl ContactRequest {
             )
             .filter(contact_requests::received_at.ge(cutoff))
             .count()
-            .get_result(c))?;
+            .get_result(c)?;
         Ok(open.iter().sum::<i64>() - since)
     }
 
@@ -794,31 +785,19 @@ impl ContactRequest {
         user_id: i64,
     ) -> QueryResult<(i64, i64)> {
         // The new ones, and the user's own row of the assigned ones (not everyone's): two seeks.
-        let new: RequestStatus = RequestStatus::New;
-        let assigned: RequestStatus = RequestStatus::Assigned;
         let counts = || {
             contact_request_counts::table
                 .filter(contact_request_counts::jobcenter_id.eq(jobcenter_id))
+                .select(contact_request_counts::n)
         };
-        let rows: Vec<(bool, i64)> = crate::on_backend!(c, |c| {
-            counts()
-                .filter(contact_request_counts::status.eq(new))
-                .select((true.into_sql::<Bool>(), contact_request_counts::n))
-                .union_all(
-                    counts()
-                        .filter(contact_request_counts::status.eq(assigned))
-                        .filter(contact_request_counts::assigned_to.eq(user_id))
-                        .select((false.into_sql::<Bool>(), contact_request_counts::n)),
-                )
-                .load(c)
-        })?;
-        Ok(rows.into_iter().fold((0, 0), |(new, mine), (is_new, n)| {
-            if is_new {
-                (new + n, mine)
-            } else {
-                (new, mine + n)
-            }
-        }))
+        let new: Vec<i64> = counts()
+            .filter(contact_request_counts::status.eq(RequestStatus::New))
+            .load(c)?;
+        let mine: Vec<i64> = counts()
+            .filter(contact_request_counts::status.eq(RequestStatus::Assigned))
+            .filter(contact_request_counts::assigned_to.eq(user_id))
+            .load(c)?;
+        Ok((new.iter().sum(), mine.iter().sum()))
     }
 
     /// Open requests per member of staff they are assigned to.

@@ -3,7 +3,6 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConn;
-use crate::db::fast_time::Fast;
 use crate::db::schema::jobcenters;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -13,7 +12,6 @@ pub struct Jobcenter {
     pub name: String,
     pub municipality_code: String,
     pub slug: String,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
 }
 

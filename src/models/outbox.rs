@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConn;
-use crate::db::fast_time::Fast;
 use crate::db::schema::outbox_mails;
 
 /// After this many failed attempts a mail is given up (an admin can send it again).
@@ -36,12 +35,9 @@ pub struct OutboxMail {
     pub to_address: String,
     pub subject: String,
     pub body: String,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
     pub attempts: i32,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub next_attempt_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub sent_at: Option<NaiveDateTime>,
     pub last_error: Option<String>,
 }

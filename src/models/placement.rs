@@ -13,7 +13,6 @@ use super::company::Company;
 use super::settings::Settings;
 use super::user::User;
 use super::{FieldErrors, WriteError, text_enum};
-use crate::db::fast_time::Fast;
 use crate::db::schema::{companies, placements, users};
 use crate::db::{DbConn, write_tx};
 use crate::domain::csv_io::parse_decimal;
@@ -58,18 +57,14 @@ pub struct Placement {
     pub kind: PlacementKind,
     pub citizen_ref: String,
     pub hours_per_week: f64,
-    #[diesel(deserialize_as = Fast<NaiveDate>)]
     pub start_on: NaiveDate,
-    #[diesel(deserialize_as = Fast<Option<NaiveDate>>)]
     pub end_on: Option<NaiveDate>,
     pub status: PlacementStatus,
     pub result: Option<PlacementResult>,
     pub campaign_id: Option<i64>,
     pub note: String,
     pub version: i32,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -465,7 +460,7 @@ impl Placement {
         after: Option<(NaiveDate, i64)>,
         limit: i64,
     ) -> QueryResult<Vec<PlacementRow>> {
-        let rows = crate::on_backend!(c, |c| {
+        let rows = {
             // The consultant's name comes with the row (a LEFT JOIN cannot lead the walk).
             let mut q = placements::table
                 .inner_join(companies::table)
@@ -508,7 +503,7 @@ impl Placement {
                     users::name.nullable(),
                 ))
                 .load::<(Placement, String, Option<String>)>(c)
-        })?;
+        }?;
         Ok(rows
             .into_iter()
             .map(|(p, company_name, user_name)| PlacementRow {
@@ -538,11 +533,11 @@ impl Placement {
             i64,
             String,
             PlacementKind,
-            Fast<NaiveDate>,
+            NaiveDate,
             PlacementStatus,
             String,
         );
-        let rows: Vec<Row> = crate::on_backend!(c, |c| placements::table
+        let rows: Vec<Row> = placements::table
             .inner_join(companies::table)
             .inner_join(users::table.on(users::id.eq(placements::user_id)))
             .filter(placements::jobcenter_id.eq(jobcenter_id))
@@ -557,7 +552,7 @@ impl Placement {
                 placements::status,
                 users::name,
             ))
-            .load(c))?;
+            .load(c)?;
         Ok(rows
             .into_iter()
             .map(
@@ -565,7 +560,7 @@ impl Placement {
                     company_id,
                     company_name,
                     kind_label: kind.label(),
-                    start: dates::dk_date(start.into()),
+                    start: dates::dk_date(start),
                     status_label: status.label(),
                     user_name,
                 },

@@ -7,7 +7,6 @@ use diesel::prelude::*;
 use super::user::Role;
 use crate::crypto;
 use crate::db::DbConn;
-use crate::db::fast_time::Fast;
 use crate::db::schema::{jobcenters, sessions, users};
 
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
@@ -36,9 +35,7 @@ pub struct SessionUser {
 pub struct Session {
     pub id: String,
     pub user_id: i64,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub last_seen_at: NaiveDateTime,
 }
 
@@ -72,7 +69,7 @@ impl Session {
 
     /// What a session is now, read without writing: most requests need nothing more.
     pub fn check(c: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Checked> {
-        let found = crate::on_backend!(c, |c| sessions::table
+        let found = sessions::table
             .inner_join(users::table.inner_join(jobcenters::table))
             .filter(sessions::id.eq(id))
             .select((
@@ -81,15 +78,12 @@ impl Session {
                 users::active,
                 SessionUser::as_select(),
             ))
-            .first::<(Fast<NaiveDateTime>, Fast<NaiveDateTime>, bool, SessionUser)>(c)
-            .optional())?;
+            .first::<(NaiveDateTime, NaiveDateTime, bool, SessionUser)>(c)
+            .optional()?;
         let Some((created_at, last_seen_at, active, user)) = found else {
             return Ok(Checked::Unknown);
         };
-        let (created_at, last_seen_at) = (
-            NaiveDateTime::from(created_at),
-            NaiveDateTime::from(last_seen_at),
-        );
+        let (created_at, last_seen_at) = (created_at, last_seen_at);
         let expired = now - last_seen_at > IDLE_TIMEOUT || now - created_at > ABSOLUTE_TIMEOUT;
         Ok(if expired || !active {
             Checked::Ended

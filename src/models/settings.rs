@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::FieldErrors;
 use crate::db::DbConn;
-use crate::db::fast_time::Fast;
 use crate::db::schema::jobcenter_settings;
 use crate::domain::csv_io::parse_decimal;
 use crate::domain::validate;
@@ -35,7 +34,6 @@ pub struct Settings {
     pub request_retention_months: i32,
     /// Requests judged as spam are deleted after this many days.
     pub spam_retention_days: i32,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -58,7 +56,7 @@ impl Settings {
     }
 
     pub fn get(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<Settings> {
-        Ok(crate::on_backend!(c, |c| jobcenter_settings::table
+        Ok((jobcenter_settings::table
             .find(jobcenter_id)
             .select(Settings::as_select())
             .first(c)

@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use super::text_enum;
 use crate::db::DbConn;
-use crate::db::fast_time::Fast;
 use crate::db::schema::{sessions, users};
 
 text_enum! {
@@ -29,9 +28,7 @@ pub struct User {
     pub active: bool,
     #[serde(skip)]
     pub password_hash: String,
-    #[diesel(deserialize_as = Fast<NaiveDateTime>)]
     pub created_at: NaiveDateTime,
-    #[diesel(deserialize_as = Fast<Option<NaiveDateTime>>)]
     pub last_login_at: Option<NaiveDateTime>,
 }
 
@@ -95,11 +92,11 @@ impl User {
 
     /// A user of the given jobcenter; one of another jobcenter is not found.
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<User> {
-        crate::on_backend!(c, |c| users::table
+        users::table
             .filter(users::jobcenter_id.eq(jobcenter_id))
             .filter(users::id.eq(id))
             .select(User::as_select())
-            .first(c))
+            .first(c)
     }
 
     /// The staff of a jobcenter, by name; a jobcenter has tens of users, not thousands.
@@ -113,11 +110,11 @@ impl User {
 
     /// The jobcenter's staff by name, only what lists and choices need.
     pub fn roster(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<Vec<StaffMember>> {
-        crate::on_backend!(c, |c| users::table
+        users::table
             .filter(users::jobcenter_id.eq(jobcenter_id))
             .order((users::name, users::id))
             .select(StaffMember::as_select())
-            .load(c))
+            .load(c)
     }
 
     pub fn record_login(c: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {

@@ -451,7 +451,7 @@ pub async fn list(
     };
     // The filter without the page position ('after' is left out when empty).
     let after = std::mem::take(&mut params.after);
-    let filter_query = serde_urlencoded::to_string(&params).unwrap_or_default();
+    let filter_query = serde_html_form::to_string(&params).unwrap_or_default();
     let first_page = after.is_empty();
     params.after = after;
     Page::new(&req).render(&state, |l| ListPage {

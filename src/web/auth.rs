@@ -21,7 +21,6 @@ use crate::models::user::Role;
 pub const SESSION_COOKIE: &str = "jc_session";
 /// Binds form tokens for visitors without a session (the login and setup forms).
 pub const ANON_COOKIE: &str = "jc_anon";
-pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The signed-in member of staff. Role and jobcenter come from the database on every request,
@@ -359,6 +358,12 @@ fn is_cross_site(req: &ServiceRequest) -> bool {
     }
 }
 
+/// The form token among a form's fields (the others are the handler's).
+#[derive(serde::Deserialize)]
+struct TokenField {
+    csrf_token: Option<String>,
+}
+
 async fn submitted_token(req: &mut ServiceRequest) -> Result<Option<String>, actix_web::Error> {
     if let Some(t) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return Ok(Some(t.to_string()));
@@ -371,22 +376,18 @@ async fn submitted_token(req: &mut ServiceRequest) -> Result<Option<String>, act
     // File uploads carry the token in the form's action URL: the body is streamed to the
     // handler, not read here.
     if content_type.starts_with("multipart/form-data") {
-        return Ok(
-            serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
-                .ok()
-                .and_then(|q| q.into_iter().find(|(k, _)| k == CSRF_FIELD))
-                .map(|(_, v)| v),
-        );
+        return Ok(serde_html_form::from_str::<TokenField>(req.query_string())
+            .ok()
+            .and_then(|f| f.csrf_token));
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok(None);
     }
     // Read the body to find the token, then hand the same bytes on to the handler.
     let body = req.extract::<web::Bytes>().await?;
-    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+    let token = serde_html_form::from_bytes::<TokenField>(&body)
         .ok()
-        .and_then(|fields| fields.into_iter().find(|(k, _)| k == CSRF_FIELD))
-        .map(|(_, v)| v);
+        .and_then(|f| f.csrf_token);
     let (_, mut payload) = actix_http::h1::Payload::create(true);
     payload.unread_data(body);
     req.set_payload(payload.into());

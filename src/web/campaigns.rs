@@ -1,15 +1,16 @@
 //! Campaigns: plan, fill and split the target list, follow progress, export.
 
-use actix_multipart::Multipart;
+use actix_multipart::form::MultipartForm;
+use actix_multipart::form::bytes::Bytes;
+use actix_multipart::form::text::Text;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Datelike;
-use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{CurrentUser, Manager, SessionCookie};
-use super::charts;
+use super::charts::BurnUp;
 use super::forms::{Refused, back_with_message};
 use super::views::{Choice, Layout, Page, local_date, redirect_with_flash, url_encode};
 use crate::db::DbConn;
@@ -348,7 +349,7 @@ pub async fn show(
             Ok((campaign, progress, targets, placements))
         })
         .await?;
-    let chart = charts::burn_up(&progress.weeks, campaign.target_companies);
+    let chart = BurnUp::new(&progress.weeks, campaign.target_companies);
     let consultant_choices: Vec<ConsultantChoice> = progress
         .consultants
         .iter()
@@ -424,8 +425,8 @@ struct ShowPage {
     /// The topics' labels, comma separated.
     topics: String,
     progress: Progress,
-    /// The burn-up chart: SVG made by [`charts::burn_up`] from numbers only.
-    chart: String,
+    /// The burn-up chart, drawn by `campaigns/burn_up.html`.
+    chart: BurnUp,
     targets: Vec<TargetRow>,
     placements: Vec<CampaignPlacement>,
     /// The campaign has more placements than the page shows.
@@ -543,6 +544,19 @@ struct AddPage {
     import_url: String,
 }
 
+/// The companies ticked on the add page, or "all" with the filter they were found by.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AddForm {
+    all: String,
+    company: Vec<i64>,
+    q: String,
+    status: String,
+    postcode: String,
+    industry: String,
+    employees: String,
+}
+
 /// Adds the ticked companies, or every company the filter matches.
 #[post("/campaigns/{id:\\d+}/targets/add")]
 pub async fn add(
@@ -550,34 +564,23 @@ pub async fn add(
     state: web::Data<AppState>,
     user: Manager,
     path: web::Path<i64>,
-    body: web::Form<Vec<(String, String)>>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
-    let fields = body.into_inner();
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let all = get("all") == "1";
+    let form: AddForm = serde_html_form::from_bytes(&body)
+        .map_err(|_| AppError::Validation("Formularen kunne ikke læses.".into()))?;
+    let all = form.all == "1";
+    let ticked = form.company;
     let params = AddParams {
-        q: get("q"),
-        status: get("status"),
-        postcode: get("postcode"),
-        industry: get("industry"),
-        employees: get("employees"),
+        q: form.q,
+        status: form.status,
+        postcode: form.postcode,
+        industry: form.industry,
+        employees: form.employees,
     };
-    let ticked: Vec<i64> = fields
-        .iter()
-        .filter(|(k, v)| k == "company" && !v.is_empty())
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
     let actor = user.actor(&req, &state);
     let report = state
-        .db
-        .run(move |c| {
+        .write(actor, move |c, actor| {
             let ids: Vec<i64> = if all && !params.is_empty() {
                 Company::export(c, jc, &params.query())?
                     .into_iter()
@@ -600,7 +603,7 @@ pub async fn add(
             )?;
             Ok(report)
         })
-        .await?;
+        .await??;
     Ok(redirect_with_flash(
         &state,
         &format!("/campaigns/{id}"),
@@ -612,6 +615,14 @@ pub async fn add(
     ))
 }
 
+/// The CVR import of a target list: a file, numbers pasted, or both.
+#[derive(MultipartForm)]
+pub struct CvrUpload {
+    #[multipart(limit = "5MB")]
+    file: Option<Bytes>,
+    cvrs: Option<Text<String>>,
+}
+
 /// Adds companies by their CVR numbers: a CSV file (any column headed CVR, else the first) or
 /// numbers pasted one per line.
 #[post("/campaigns/{id:\\d+}/targets/import")]
@@ -620,39 +631,22 @@ pub async fn import(
     state: web::Data<AppState>,
     user: Manager,
     path: web::Path<i64>,
-    mut payload: Multipart,
+    form: Result<MultipartForm<CvrUpload>, actix_web::Error>,
 ) -> Result<HttpResponse, AppError> {
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
-    let mut text = String::new();
-    while let Some(field) = payload.next().await {
-        let mut field =
-            field.map_err(|_| AppError::Validation("Filen kunne ikke læses.".into()))?;
-        let name = field.name().unwrap_or_default().to_string();
-        let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|_| AppError::Validation("Filen kunne ikke læses.".into()))?;
-            if data.len() + chunk.len() > 5 * 1024 * 1024 {
-                return Err(AppError::Validation(
-                    "Filen er for stor (højst 5 MB).".into(),
-                ));
-            }
-            data.extend_from_slice(&chunk);
-        }
-        if name == "file" && !data.is_empty() {
-            if let Ok(table) = csv_io::read_table(&data) {
-                let col = table
-                    .headers
-                    .iter()
-                    .position(|h| csv_io::normalize_header(h).starts_with("cvr"))
-                    .unwrap_or(0);
-                for row in &table.rows {
-                    text.push_str(row.fields.get(col).map(String::as_str).unwrap_or(""));
-                    text.push('\n');
-                }
-            }
-        } else if name == "cvrs" {
-            text.push_str(&String::from_utf8_lossy(&data));
+    let MultipartForm(form) = form.map_err(|_| {
+        AppError::Validation("Filen kunne ikke læses. Vælg en fil på højst 5 MB.".into())
+    })?;
+    let mut text = form.cvrs.map(|t| t.0).unwrap_or_default();
+    text.push('\n');
+    if let Some(table) = form.file.and_then(|f| csv_io::read_table(&f.data).ok()) {
+        let col = table
+            .headers
+            .iter()
+            .position(|h| csv_io::normalize_header(h).starts_with("cvr"))
+            .unwrap_or(0);
+        for row in &table.rows {
+            text.push_str(row.fields.get(col).map(String::as_str).unwrap_or(""));
             text.push('\n');
         }
     }
@@ -670,8 +664,7 @@ pub async fn import(
     }
     let actor = user.actor(&req, &state);
     let (report, unknown) = state
-        .db
-        .run(move |c| {
+        .write(actor, move |c, actor| {
             let mut ids = Vec::new();
             let mut unknown = 0;
             for number in &valid {
@@ -691,7 +684,7 @@ pub async fn import(
             )?;
             Ok((report, unknown))
         })
-        .await?;
+        .await??;
     let mut message = format!(
         "{} virksomheder er sat på listen ({} var der i forvejen).",
         report.added, report.already

@@ -1,10 +1,11 @@
 //! The company register: list and search, create, show, edit, delete, contact persons, and CSV
 //! import and export.
 
-use actix_multipart::Multipart;
+use actix_multipart::form::MultipartForm;
+use actix_multipart::form::bytes::Bytes;
+use actix_multipart::form::text::Text;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -30,7 +31,6 @@ use crate::models::user::{Role, User};
 const PAGE_SIZE: i64 = 25;
 /// Activities and placements shown on the company page; the rest are a link away.
 const TIMELINE_SIZE: i64 = 30;
-const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
@@ -72,7 +72,7 @@ impl ListParams {
     fn filter_query(&self) -> String {
         let mut params = self.clone();
         params.after.clear();
-        serde_urlencoded::to_string(&params)
+        serde_html_form::to_string(&params)
             .unwrap_or_default()
             .split('&')
             .filter(|kv| !kv.ends_with('='))
@@ -815,47 +815,31 @@ impl ImportPage {
     }
 }
 
+/// The import form: the CSV file and whether known companies are updated.
+#[derive(MultipartForm)]
+pub struct ImportUpload {
+    #[multipart(limit = "10MB")]
+    file: Option<Bytes>,
+    update_existing: Option<Text<String>>,
+}
+
 /// Receives the file, keeps it for the preview and shows what the import would do.
 #[post("/companies/import")]
 pub async fn upload(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: Manager,
-    mut payload: Multipart,
+    form: Result<MultipartForm<ImportUpload>, actix_web::Error>,
 ) -> Result<HttpResponse, AppError> {
-    let mut filename = String::new();
-    let mut bytes = Vec::new();
-    let mut update_existing = false;
-    while let Some(field) = payload.next().await {
-        let mut field =
-            field.map_err(|_| AppError::Validation("Filen kunne ikke læses.".into()))?;
-        let name = field.name().unwrap_or_default().to_string();
-        let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|_| AppError::Validation("Filen kunne ikke læses.".into()))?;
-            if bytes.len() + data.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                return import_error(
-                    &req,
-                    &state,
-                    "Filen er for stor (højst 10 MB).",
-                    update_existing,
-                );
-            }
-            data.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "file" => {
-                filename = field
-                    .content_disposition()
-                    .and_then(|cd| cd.get_filename().map(str::to_string))
-                    .unwrap_or_default();
-                bytes = data;
-            }
-            "update_existing" => update_existing = data == b"1",
-            _ => {}
-        }
-    }
+    let Ok(MultipartForm(form)) = form else {
+        let message = "Filen kunne ikke læses. Vælg en CSV-fil på højst 10 MB.";
+        return import_error(&req, &state, message, false);
+    };
+    let update_existing = form.update_existing.is_some_and(|v| v.0 == "1");
+    let (filename, bytes) = form
+        .file
+        .map(|f| (f.file_name.unwrap_or_default(), f.data.to_vec()))
+        .unwrap_or_default();
     if bytes.is_empty() {
         return import_error(&req, &state, "Vælg en CSV-fil.", update_existing);
     }

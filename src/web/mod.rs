@@ -110,6 +110,12 @@ pub fn build_app(
         .app_data(web::Data::new(state))
         .app_data(form_limit)
         .app_data(web::PayloadConfig::new(256 * 1024))
+        // File uploads (the imports) are read into memory; each field has its own limit.
+        .app_data(
+            actix_multipart::form::MultipartFormConfig::default()
+                .total_limit(11 * 1024 * 1024)
+                .memory_limit(11 * 1024 * 1024),
+        )
         .configure(routes)
         .default_service(web::to(errors::not_found))
         // Middleware: the last added runs first. CSRF sees the request before any handler;

@@ -1,6 +1,5 @@
 //! The company register through HTTP, as consultants and managers use it.
 
-use crate::common;
 use crate::common::{Client, TestApp, app};
 use actix_web::http::StatusCode;
 use diesel::prelude::*;
@@ -469,7 +468,7 @@ async fn names_with_markup_are_shown_as_text() {
     ] {
         let res = client.get(&path).await;
         assert!(!res.body.contains("<script>alert"), "{path}");
-        assert!(res.body.contains("&lt;script&gt;"), "{path}");
+        assert!(res.body.contains("&#60;script&#62;"), "{path}");
     }
 }
 
@@ -841,7 +840,7 @@ async fn imports_read_windows_1252_commas_and_english_headers() {
     let done = manager.post(res.location(), &[]).await;
     assert!(done.body.contains("1 oprettet"), "{}", done.body);
     let list = manager.get("/companies?q=sm%C3%B8rrebr%C3%B8d").await;
-    assert!(list.body.contains("Smørrebrød &amp; Øl"));
+    assert!(list.body.contains("Smørrebrød &#38; Øl"));
     assert!(list.body.contains("Køge"));
 }
 
@@ -955,4 +954,22 @@ async fn export_then_import_changes_nothing() {
         .load(&mut app.conn())
         .unwrap();
     assert_eq!(before, after);
+}
+
+#[actix_web::test]
+async fn an_import_file_over_ten_megabytes_is_refused_with_a_message() {
+    let app = app().await;
+    app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    manager.get("/companies/import").await;
+    let mut big = b"CVR-nummer;Navn\n".to_vec();
+    while big.len() <= 10 * 1024 * 1024 {
+        big.extend_from_slice(b"12345678;Et meget langt firmanavn ApS\n");
+    }
+    let res = manager
+        .upload("/companies/import", "file", "stor.csv", &big, &[])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("højst 10 MB"), "{}", res.body);
+    assert_eq!(count(&app), 0);
 }

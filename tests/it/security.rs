@@ -246,7 +246,7 @@ async fn what_users_type_is_escaped() {
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert!(!res.body.contains("<script>alert(1)</script>"));
-    assert!(res.body.contains("&lt;script&gt;"));
+    assert!(res.body.contains("&#60;script&#62;"));
 }
 
 #[actix_web::test]

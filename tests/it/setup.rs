@@ -124,7 +124,7 @@ async fn bad_setup_input_is_explained_and_nothing_is_created() {
         "input kept"
     );
     assert!(
-        res.body.contains("Jobcenter &lt;b&gt;Test&lt;/b&gt;"),
+        res.body.contains("Jobcenter &#60;b&#62;Test&#60;/b&#62;"),
         "input escaped"
     );
     assert!(res.body.contains(r#"aria-invalid="true""#));

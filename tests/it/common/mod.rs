@@ -288,14 +288,15 @@ impl Resp {
     }
 }
 
-/// Undoes the HTML escaping of the templates.
+/// Undoes the HTML escaping of the templates: askama's numeric character references, and the
+/// `&amp;` templates write between the parameters of a fixed link.
 pub fn unescape(s: &str) -> String {
-    s.replace("&#x2F;", "/")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
+    s.replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
         .replace("&amp;", "&")
+        .replace("&#38;", "&")
 }
 
 /// A browser: keeps cookies and the last form token it saw.
@@ -394,7 +395,7 @@ where
         fields: &[(&str, V)],
         headers: &[(&str, &str)],
     ) -> Resp {
-        let body = serde_urlencoded::to_string(
+        let body = serde_html_form::to_string(
             fields
                 .iter()
                 .map(|(k, v)| (*k, v.as_ref()))
