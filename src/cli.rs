@@ -580,7 +580,7 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
         actix_web::rt::spawn(housekeeping(state.clone()));
         actix_web::rt::spawn(retention(state.clone()));
         if let Some(mailer) = mailer {
-            actix_web::rt::spawn(mail::sender(state.clone(), mailer));
+            actix_web::rt::spawn(mail::sender(state.db.clone(), state.clock.clone(), mailer));
         }
         server
             .run()

@@ -69,15 +69,14 @@ impl ResponseError for AppError {
             AppError::Unauthenticated { next, expired } => {
                 let mut params = Vec::new();
                 if !next.is_empty() && next != "/" {
-                    params.push(format!("next={}", crate::web::views::url_encode(next)));
+                    params.push(("next", next.as_str()));
                 }
                 if *expired {
-                    params.push("reason=expired".to_string());
+                    params.push(("reason", "expired"));
                 }
-                let location = if params.is_empty() {
-                    "/login".to_string()
-                } else {
-                    format!("/login?{}", params.join("&"))
+                let location = match serde_html_form::to_string(&params) {
+                    Ok(query) if !query.is_empty() => format!("/login?{query}"),
+                    _ => "/login".to_string(),
                 };
                 HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, location))

@@ -9,10 +9,10 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::{SmtpTransport, Transport};
 
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::models::outbox::OutboxMail;
-use crate::web::AppState;
 
 /// How often the sender looks for due mails.
 const POLL_INTERVAL: Duration = Duration::from_secs(30);
@@ -100,11 +100,11 @@ pub fn deliver_due(db: &Db, mailer: &Mailer, now: NaiveDateTime) -> Result<Deliv
 }
 
 /// The background sender: a round every half minute, for as long as the server runs.
-pub async fn sender(state: AppState, mailer: Arc<Mailer>) {
+pub async fn sender(db: Db, clock: Arc<dyn Clock>, mailer: Arc<Mailer>) {
     let mut tick = tokio::time::interval(POLL_INTERVAL);
     loop {
         tick.tick().await;
-        let (db, mailer, now) = (state.db.clone(), mailer.clone(), state.now());
+        let (db, mailer, now) = (db.clone(), mailer.clone(), clock.now());
         match actix_web::web::block(move || deliver_due(&db, &mailer, now)).await {
             Ok(Ok(d)) if d.sent + d.failed > 0 => {
                 tracing::info!("outbox: {} sent, {} failed", d.sent, d.failed)

@@ -1,0 +1,266 @@
+//! Contact persons of a company: add, edit, remove, and erase for good (GDPR).
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::forms::Refused;
+use super::views::{Layout, Page, redirect_with_flash};
+use crate::error::AppError;
+use crate::models::audit::action;
+use crate::models::company::Company;
+use crate::models::contact_person::{ContactPerson, ContactPersonForm};
+
+fn contact_form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    company: Company,
+    person_id: Option<i64>,
+    form: ContactPersonForm,
+    refused: Refused,
+) -> Result<HttpResponse, AppError> {
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| ContactFormPage {
+            l,
+            company,
+            person_id,
+            form,
+        })
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/contact_form.html")]
+struct ContactFormPage {
+    l: Layout,
+    company: Company,
+    /// The contact person being changed; none for a new one.
+    person_id: Option<i64>,
+    form: ContactPersonForm,
+}
+
+#[get("/companies/{id:\\d+}/contacts/new")]
+pub async fn new_contact_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let company = state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?;
+    contact_form_page(
+        &req,
+        &state,
+        company,
+        None,
+        ContactPersonForm::default(),
+        Refused::none(),
+    )
+}
+
+#[post("/companies/{id:\\d+}/contacts")]
+pub async fn create_contact(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<ContactPersonForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let company = state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?;
+    let form = form.into_inner();
+    let input = match form.validate() {
+        Ok(input) => input,
+        Err(errors) => {
+            return contact_form_page(&req, &state, company, None, form, Refused::invalid(errors));
+        }
+    };
+    let actor = user.actor(&req, &state);
+    let result = state
+        .write(actor, move |c, actor| {
+            let person = ContactPerson::create(c, jc, id, &input, actor.now)?;
+            // Ids only: the log keeps no personal data that an erasure would have to reach.
+            actor.record(
+                c,
+                action::CONTACT_CREATED,
+                "contact_person",
+                Some(person.id),
+                format!("virksomhed #{id}"),
+            )?;
+            Ok(())
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/companies/{id}"),
+            "ok",
+            "Kontaktpersonen er tilføjet.",
+        )),
+        Err(refused) => contact_form_page(&req, &state, company, None, form, refused),
+    }
+}
+
+#[get("/companies/{id:\\d+}/contacts/{pid:\\d+}/edit")]
+pub async fn edit_contact_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let (company, person) = state
+        .db
+        .run(move |c| {
+            Ok((
+                Company::find(c, jc, id)?,
+                ContactPerson::find(c, jc, id, pid)?,
+            ))
+        })
+        .await?;
+    let form = ContactPersonForm::from_person(&person);
+    contact_form_page(&req, &state, company, Some(pid), form, Refused::none())
+}
+
+#[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/edit")]
+pub async fn update_contact(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<ContactPersonForm>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let company = state
+        .db
+        .run(move |c| {
+            ContactPerson::find(c, jc, id, pid)?;
+            Ok(Company::find(c, jc, id)?)
+        })
+        .await?;
+    let form = form.into_inner();
+    let input = match form.validate() {
+        Ok(input) => input,
+        Err(errors) => {
+            return contact_form_page(
+                &req,
+                &state,
+                company,
+                Some(pid),
+                form,
+                Refused::invalid(errors),
+            );
+        }
+    };
+    let actor = user.actor(&req, &state);
+    let result = state
+        .write(actor, move |c, actor| {
+            ContactPerson::update(c, jc, id, pid, &input, actor.now)?;
+            actor.record(
+                c,
+                action::CONTACT_UPDATED,
+                "contact_person",
+                Some(pid),
+                format!("virksomhed #{id}"),
+            )?;
+            Ok(())
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/companies/{id}"),
+            "ok",
+            "Kontaktpersonen er gemt.",
+        )),
+        Err(refused) => contact_form_page(&req, &state, company, Some(pid), form, refused),
+    }
+}
+
+#[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/remove")]
+pub async fn remove_contact(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let actor = user.actor(&req, &state);
+    state
+        .write(actor, move |c, actor| {
+            ContactPerson::remove(c, jc, id, pid, actor.now)?;
+            actor.record(
+                c,
+                action::CONTACT_REMOVED,
+                "contact_person",
+                Some(pid),
+                format!("virksomhed #{id}"),
+            )?;
+            Ok(())
+        })
+        .await??;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/companies/{id}"),
+        "ok",
+        "Kontaktpersonen er fjernet fra virksomheden.",
+    ))
+}
+
+#[get("/companies/{id:\\d+}/contacts/{pid:\\d+}/erase")]
+pub async fn erase_contact_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let (company, person) = state
+        .db
+        .run(move |c| {
+            Ok((
+                Company::find(c, jc, id)?,
+                ContactPerson::find(c, jc, id, pid)?,
+            ))
+        })
+        .await?;
+    Page::new(&req).render(&state, |l| ContactErasePage { l, company, person })
+}
+
+#[derive(askama::Template)]
+#[template(path = "companies/contact_erase.html")]
+struct ContactErasePage {
+    l: Layout,
+    company: Company,
+    person: ContactPerson,
+}
+
+#[post("/companies/{id:\\d+}/contacts/{pid:\\d+}/erase")]
+pub async fn erase_contact(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let actor = user.actor(&req, &state);
+    state
+        .write(actor, move |c, actor| {
+            ContactPerson::erase(c, jc, id, pid, actor.now)?;
+            actor.record(
+                c,
+                action::CONTACT_ERASED,
+                "contact_person",
+                Some(pid),
+                format!("virksomhed #{id}"),
+            )?;
+            Ok(())
+        })
+        .await??;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/companies/{id}"),
+        "ok",
+        "Kontaktpersonens oplysninger er slettet for altid.",
+    ))
+}
