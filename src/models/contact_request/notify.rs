@@ -1,0 +1,77 @@
+//! Notification mails about a request, queued in the outbox with the change they report.
+
+use super::*;
+
+/// What notification mails need to know of the installation.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// Links in mails point here, e.g. https://crm.koege.dk.
+    pub base_url: String,
+    /// Whether companies get a receipt (only when mail can actually be sent).
+    pub receipts: bool,
+}
+
+/// Queues a mail about a request and notes it in the request's log.
+pub(super) fn queue_mail(
+    c: &mut DbConn,
+    request: &ContactRequest,
+    to: &str,
+    who: &str,
+    subject: String,
+    body: String,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    NewMail {
+        jobcenter_id: Some(request.jobcenter_id),
+        request_id: Some(request.id),
+        to_address: to.to_string(),
+        subject,
+        body,
+    }
+    .enqueue(c, now)?;
+    log(
+        c,
+        request,
+        None,
+        EventKind::Notified,
+        format!("til {who}"),
+        now,
+    )
+}
+
+/// Tells a member of staff that a request is now theirs.
+pub(super) fn notify_assignee(
+    c: &mut DbConn,
+    request: &ContactRequest,
+    assignee: &User,
+    why: &str,
+    mail: &MailSettings,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let settings = Settings::get(c, request.jobcenter_id)?;
+    let due = working_days::add_working_days(
+        dates::local_date(request.received_at),
+        settings.answer_promise_days.max(0) as u32,
+    );
+    let body = format!(
+        "Hej {name}\n\n{company} har skrevet til jobcentret om: {topic}.\n{why}\n\n\
+         Jobcentret har lovet svar inden for {days} arbejdsdage, dvs. senest {due}.\n\n\
+         Se henvendelsen: {base}/requests/{id}\n",
+        name = assignee.name,
+        company = request.company_name,
+        topic = request.topic.label(),
+        days = settings.answer_promise_days,
+        due = working_days::weekday_and_date(due),
+        base = mail.base_url,
+        id = request.id,
+    );
+    queue_mail(
+        c,
+        request,
+        &assignee.email,
+        &assignee.name,
+        format!("Henvendelse til dig fra {}", request.company_name),
+        body,
+        now,
+    )
+}
