@@ -1,0 +1,527 @@
+//! Campaigns: planned outreach to a list of companies over some ISO weeks, split between
+//! consultants, whose progress moves by itself as activities and placements are logged.
+
+mod progress;
+mod targets;
+
+use progress::percent;
+pub use progress::{ConsultantProgress, Progress, WeekPoint};
+pub use targets::{AddReport, CampaignTarget, ListedTarget, MyTarget, TargetListFilter, TargetRow};
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::activity::{ActivityKind, Outcome, Topic, decode_topics, encode_topics};
+use super::company::Cursor;
+use super::user::StaffMember;
+use super::{FieldErrors, WriteError, text_enum};
+use crate::db::schema::{
+    campaign_consultants, campaign_status_counts, campaign_targets, campaign_visit_counts,
+    campaigns, companies, placements, users,
+};
+use crate::db::{DbConn, write_tx};
+use crate::domain::{cpr_guard, dates};
+
+text_enum! {
+    pub enum CampaignStatus {
+        Planned => ("planned", "Planlagt"),
+        Running => ("running", "I gang"),
+        Done => ("done", "Afsluttet"),
+    }
+}
+
+text_enum! {
+    /// How far a company on the list has come; declined stands apart.
+    pub enum TargetStatus {
+        NotContacted => ("not_contacted", "Ikke kontaktet"),
+        Contacted => ("contacted", "Kontaktet"),
+        Visited => ("visited", "Besøgt"),
+        Interested => ("interested", "Interesseret"),
+        Agreement => ("agreement", "Aftale"),
+        Declined => ("declined", "Afvist"),
+    }
+}
+
+impl TargetStatus {
+    /// Position on the way to an agreement; a declined company is past being contacted.
+    fn rank(self) -> u8 {
+        match self {
+            TargetStatus::NotContacted => 0,
+            TargetStatus::Contacted | TargetStatus::Declined => 1,
+            TargetStatus::Visited => 2,
+            TargetStatus::Interested => 3,
+            TargetStatus::Agreement => 4,
+        }
+    }
+
+    /// Whether the company has been visited (or come further).
+    pub fn reached(self) -> bool {
+        matches!(
+            self,
+            TargetStatus::Visited | TargetStatus::Interested | TargetStatus::Agreement
+        )
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = campaigns)]
+pub struct Campaign {
+    pub id: i64,
+    pub jobcenter_id: i64,
+    pub name: String,
+    pub purpose: String,
+    pub topics: String,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub target_companies: i32,
+    pub target_placements: Option<i32>,
+    pub status: CampaignStatus,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Campaign {
+    /// "uge 41–49 (05-10-2026 – 06-12-2026)".
+    pub fn period_label(&self) -> String {
+        format!(
+            "{} ({} – {})",
+            dates::week_span(self.start_on, self.end_on),
+            dates::dk_date(self.start_on),
+            dates::dk_date(self.end_on)
+        )
+    }
+}
+
+/// The campaign form as typed. Consultants and topics arrive as checkboxes named
+/// `consultant_<id>` and `topic_<key>`.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CampaignForm {
+    pub name: String,
+    pub purpose: String,
+    pub start: String,
+    pub end: String,
+    pub target_companies: String,
+    pub target_placements: String,
+    pub status: String,
+    pub version: String,
+    #[serde(flatten)]
+    pub checkboxes: HashMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignInput {
+    pub name: String,
+    pub purpose: String,
+    pub topics: Vec<Topic>,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub target_companies: i32,
+    pub target_placements: Option<i32>,
+    pub status: CampaignStatus,
+    pub consultant_ids: Vec<i64>,
+}
+
+impl CampaignForm {
+    pub fn checked(&self, name: &str) -> bool {
+        self.checkboxes.get(name).is_some_and(|v| !v.is_empty())
+    }
+
+    pub fn from_campaign(c: &Campaign, consultant_ids: &[i64]) -> CampaignForm {
+        let mut checkboxes: HashMap<String, String> = decode_topics(&c.topics)
+            .into_iter()
+            .map(|t| (format!("topic_{}", t.as_str()), "1".to_string()))
+            .collect();
+        for id in consultant_ids {
+            checkboxes.insert(format!("consultant_{id}"), "1".into());
+        }
+        CampaignForm {
+            name: c.name.clone(),
+            purpose: c.purpose.clone(),
+            start: dates::dk_date(c.start_on),
+            end: dates::dk_date(c.end_on),
+            target_companies: c.target_companies.to_string(),
+            target_placements: c
+                .target_placements
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            status: c.status.as_str().into(),
+            version: c.version.to_string(),
+            checkboxes,
+        }
+    }
+
+    /// `this_year` is used for weeks given without a year.
+    pub fn validate(&self, this_year: i32) -> Result<CampaignInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errors.insert("name", "Giv kampagnen et navn.".into());
+        } else if name.chars().count() > 200 {
+            errors.insert("name", "Må højst være på 200 tegn.".into());
+        }
+        let purpose = self.purpose.trim().to_string();
+        if purpose.chars().count() > 2000 {
+            errors.insert("purpose", "Må højst være på 2000 tegn.".into());
+        } else if let Err(e) = cpr_guard::check_free_text(&purpose) {
+            errors.insert("purpose", e.into());
+        }
+        let topics: Vec<Topic> = Topic::ALL
+            .iter()
+            .copied()
+            .filter(|t| self.checked(&format!("topic_{}", t.as_str())))
+            .collect();
+        let start = dates::parse_date_or_week(&self.start);
+        if start.is_none() {
+            errors.insert(
+                "start",
+                "Skriv en uge (fx uge 41) eller en dato (fx 05-10-2026).".into(),
+            );
+        }
+        let end = dates::parse_date_or_week(&self.end);
+        if end.is_none() {
+            errors.insert(
+                "end",
+                "Skriv en uge (fx uge 49) eller en dato (fx 06-12-2026).".into(),
+            );
+        }
+        let period = match (start, end) {
+            (Some(s), Some(e)) => match dates::resolve_period(s, e, this_year) {
+                Some((s, e)) if e >= s => Some((s, e)),
+                Some(_) => {
+                    errors.insert("end", "Kampagnen kan ikke slutte, før den begynder.".into());
+                    None
+                }
+                None => {
+                    errors.insert("start", "Ugen findes ikke i det år.".into());
+                    None
+                }
+            },
+            _ => None,
+        };
+        let target_companies = match self.target_companies.trim().parse::<i32>() {
+            Ok(n) if (1..=100_000).contains(&n) => n,
+            _ => {
+                errors.insert(
+                    "target_companies",
+                    "Skriv hvor mange virksomheder, fx 50.".into(),
+                );
+                0
+            }
+        };
+        let target_placements = match self.target_placements.trim() {
+            "" => None,
+            v => match v.parse::<i32>() {
+                Ok(n) if (0..=100_000).contains(&n) => Some(n),
+                _ => {
+                    errors.insert(
+                        "target_placements",
+                        "Skriv et antal, fx 10, eller lad feltet stå tomt.".into(),
+                    );
+                    None
+                }
+            },
+        };
+        let status = match self.status.trim() {
+            "" => CampaignStatus::Planned,
+            s => CampaignStatus::parse(s).unwrap_or_else(|| {
+                errors.insert("status", "Vælg en status.".into());
+                CampaignStatus::Planned
+            }),
+        };
+        let consultant_ids: Vec<i64> = self
+            .checkboxes
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .filter_map(|(k, _)| k.strip_prefix("consultant_")?.parse().ok())
+            .collect();
+        match period {
+            Some((start_on, end_on)) if errors.is_empty() => Ok(CampaignInput {
+                name,
+                purpose,
+                topics,
+                start_on,
+                end_on,
+                target_companies,
+                target_placements,
+                status,
+                consultant_ids,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = campaigns, treat_none_as_null = true)]
+struct CampaignValues<'a> {
+    name: &'a str,
+    purpose: &'a str,
+    topics: String,
+    start_on: NaiveDate,
+    end_on: NaiveDate,
+    target_companies: i32,
+    target_placements: Option<i32>,
+    status: CampaignStatus,
+    updated_at: NaiveDateTime,
+}
+
+impl CampaignInput {
+    fn values(&self, now: NaiveDateTime) -> CampaignValues<'_> {
+        CampaignValues {
+            name: &self.name,
+            purpose: &self.purpose,
+            topics: encode_topics(&self.topics),
+            start_on: self.start_on,
+            end_on: self.end_on,
+            target_companies: self.target_companies,
+            target_placements: self.target_placements,
+            status: self.status,
+            updated_at: now,
+        }
+    }
+
+    /// Replaces the consultants; each must be active staff of the jobcenter.
+    fn save_consultants(
+        &self,
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        campaign_id: i64,
+    ) -> Result<(), WriteError> {
+        let valid: Vec<i64> = users::table
+            .filter(users::jobcenter_id.eq(jobcenter_id))
+            .filter(users::active.eq(true))
+            .filter(users::id.eq_any(&self.consultant_ids))
+            .select(users::id)
+            .load(c)?;
+        if valid.len() != self.consultant_ids.len() {
+            return Err(WriteError::invalid(
+                "consultants",
+                "Vælg konsulenter fra jobcenteret.",
+            ));
+        }
+        diesel::delete(
+            campaign_consultants::table.filter(campaign_consultants::campaign_id.eq(campaign_id)),
+        )
+        .execute(c)?;
+        for user_id in valid {
+            diesel::insert_into(campaign_consultants::table)
+                .values((
+                    campaign_consultants::campaign_id.eq(campaign_id),
+                    campaign_consultants::user_id.eq(user_id),
+                ))
+                .execute(c)?;
+        }
+        Ok(())
+    }
+}
+
+/// A campaign with its progress at a glance.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignSummary {
+    #[serde(flatten)]
+    pub campaign: Campaign,
+    pub status_label: &'static str,
+    pub period: String,
+    pub targets: i64,
+    pub reached: i64,
+    pub percent: i64,
+}
+
+impl Campaign {
+    pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<Campaign> {
+        campaigns::table
+            .filter(campaigns::jobcenter_id.eq(jobcenter_id))
+            .filter(campaigns::id.eq(id))
+            .select(Campaign::as_select())
+            .first(c)
+    }
+
+    pub fn create(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        input: &CampaignInput,
+        now: NaiveDateTime,
+    ) -> Result<Campaign, WriteError> {
+        write_tx(c, |c| {
+            let id: i64 = diesel::insert_into(campaigns::table)
+                .values((
+                    input.values(now),
+                    campaigns::jobcenter_id.eq(jobcenter_id),
+                    campaigns::created_at.eq(now),
+                    campaigns::version.eq(1),
+                ))
+                .returning(campaigns::id)
+                .get_result(c)?;
+            input.save_consultants(c, jobcenter_id, id)?;
+            Ok(Self::find(c, jobcenter_id, id)?)
+        })
+    }
+
+    pub fn update(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        id: i64,
+        expected_version: i32,
+        input: &CampaignInput,
+        now: NaiveDateTime,
+    ) -> Result<Campaign, WriteError> {
+        write_tx(c, |c| {
+            let current = Self::find(c, jobcenter_id, id)?;
+            if current.version != expected_version {
+                return Err(WriteError::Stale);
+            }
+            diesel::update(
+                campaigns::table
+                    .filter(campaigns::id.eq(id))
+                    .filter(campaigns::version.eq(expected_version)),
+            )
+            .set((
+                input.values(now),
+                campaigns::version.eq(expected_version + 1),
+            ))
+            .execute(c)?;
+            input.save_consultants(c, jobcenter_id, id)?;
+            Ok(Self::find(c, jobcenter_id, id)?)
+        })
+    }
+
+    /// Moves a planned campaign to running, as it was when the page showing it was drawn
+    /// (`expected_version`); its targets then show on the consultants' start pages.
+    pub fn start(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        id: i64,
+        expected_version: i32,
+        now: NaiveDateTime,
+    ) -> Result<(), WriteError> {
+        let changed = diesel::update(
+            campaigns::table
+                .filter(campaigns::jobcenter_id.eq(jobcenter_id))
+                .filter(campaigns::id.eq(id))
+                .filter(campaigns::version.eq(expected_version))
+                .filter(campaigns::status.eq(CampaignStatus::Planned)),
+        )
+        .set((
+            campaigns::status.eq(CampaignStatus::Running),
+            campaigns::version.eq(expected_version + 1),
+            campaigns::updated_at.eq(now),
+        ))
+        .execute(c)?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(WriteError::Stale)
+        }
+    }
+
+    pub fn consultants(c: &mut DbConn, campaign_id: i64) -> QueryResult<Vec<StaffMember>> {
+        campaign_consultants::table
+            .inner_join(users::table)
+            .filter(campaign_consultants::campaign_id.eq(campaign_id))
+            .order(users::name)
+            .select(StaffMember::as_select())
+            .load(c)
+    }
+
+    pub fn is_consultant(c: &mut DbConn, campaign_id: i64, user_id: i64) -> QueryResult<bool> {
+        Ok(campaign_consultants::table
+            .filter(campaign_consultants::campaign_id.eq(campaign_id))
+            .filter(campaign_consultants::user_id.eq(user_id))
+            .select(campaign_consultants::user_id)
+            .first::<i64>(c)
+            .optional()?
+            .is_some())
+    }
+
+    /// The jobcenter's campaigns (or only those `user_id` is on), newest first, with progress.
+    pub fn list(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        user_id: Option<i64>,
+    ) -> QueryResult<Vec<CampaignSummary>> {
+        let mut query = campaigns::table
+            .filter(campaigns::jobcenter_id.eq(jobcenter_id))
+            .into_boxed::<<DbConn as Connection>::Backend>();
+        if let Some(u) = user_id {
+            let mine = campaign_consultants::table
+                .filter(campaign_consultants::user_id.eq(u))
+                .select(campaign_consultants::campaign_id);
+            query = query.filter(campaigns::id.eq_any(mine));
+        }
+        let list: Vec<Campaign> = query
+            .order((campaigns::start_on.desc(), campaigns::id.desc()))
+            .limit(500)
+            .select(Campaign::as_select())
+            .load(c)?;
+        let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+        let counts: Vec<(i64, TargetStatus, i64)> = if ids.is_empty() {
+            Vec::new()
+        } else {
+            campaign_targets::table
+                .filter(campaign_targets::campaign_id.eq_any(&ids))
+                .group_by((campaign_targets::campaign_id, campaign_targets::status))
+                .select((
+                    campaign_targets::campaign_id,
+                    campaign_targets::status,
+                    count_star(),
+                ))
+                .load(c)?
+        };
+        Ok(list
+            .into_iter()
+            .map(|campaign| {
+                let mine = counts.iter().filter(|(id, _, _)| *id == campaign.id);
+                let targets: i64 = mine.clone().map(|(_, _, n)| n).sum();
+                let reached: i64 = mine
+                    .filter(|(_, s, _)| s.reached())
+                    .map(|(_, _, n)| n)
+                    .sum();
+                CampaignSummary {
+                    status_label: campaign.status.label(),
+                    period: campaign.period_label(),
+                    percent: percent(reached, i64::from(campaign.target_companies)),
+                    targets,
+                    reached,
+                    campaign,
+                }
+            })
+            .collect())
+    }
+
+    /// Planned and running campaigns the company is on, for the activity and placement forms.
+    pub fn for_company(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        company_id: i64,
+    ) -> QueryResult<Vec<Campaign>> {
+        campaigns::table
+            .inner_join(campaign_targets::table)
+            .filter(campaign_targets::company_id.eq(company_id))
+            .filter(campaigns::jobcenter_id.eq(jobcenter_id))
+            .filter(campaigns::status.ne(CampaignStatus::Done))
+            .order(campaigns::start_on.desc())
+            .select(Campaign::as_select())
+            .load(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_moves_only_forward() {
+        assert!(TargetStatus::Visited.rank() > TargetStatus::Contacted.rank());
+        assert!(TargetStatus::Agreement.reached());
+        assert!(!TargetStatus::Declined.reached());
+        assert_eq!(percent(31, 50), 62);
+        assert_eq!(percent(60, 50), 100);
+        assert_eq!(percent(1, 0), 0);
+    }
+}
