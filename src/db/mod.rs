@@ -276,18 +276,29 @@ fn ensure_parent_dir(path: &Path) -> Result<(), DbOpenError> {
     Ok(())
 }
 
-/// Runs pending migrations; on PostgreSQL under an advisory lock so that several instances
-/// starting together migrate once. Returns how many ran.
+/// The triggers that keep derived data (counters, SQLite's search index), one readable file
+/// per database, applied after the migrations on every start.
+const SQLITE_TRIGGERS: &str = include_str!("triggers/sqlite.sql");
+const POSTGRES_TRIGGERS: &str = include_str!("triggers/postgres.sql");
+
+/// Runs pending migrations, then (re)applies the triggers of `triggers/`; on PostgreSQL under
+/// an advisory lock so that several instances starting together migrate once. Returns how many
+/// migrations ran.
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
     let failed = |e: Box<dyn std::error::Error + Send + Sync>| DbOpenError::Migrate(e.to_string());
+    let triggers_failed = |e: diesel::result::Error| DbOpenError::Migrate(format!("triggers: {e}"));
     match conn {
         // One write transaction around all of it: a second process waits, then finds nothing
         // pending. Each migration runs in a savepoint inside it.
         DbConn::Sqlite(_) => write_tx(conn, |conn| match conn {
-            DbConn::Sqlite(c) => c
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|applied| applied.len())
-                .map_err(failed),
+            DbConn::Sqlite(c) => {
+                let applied = c
+                    .run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map(|applied| applied.len())
+                    .map_err(failed)?;
+                c.batch_execute(SQLITE_TRIGGERS).map_err(triggers_failed)?;
+                Ok(applied)
+            }
             DbConn::Pg(_) => unreachable!("matched SQLite above"),
         }),
         DbConn::Pg(c) => {
@@ -301,7 +312,12 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
             let result = c
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
                 .map(|applied| applied.len())
-                .map_err(failed);
+                .map_err(failed)
+                .and_then(|applied| {
+                    c.transaction(|c| c.batch_execute(POSTGRES_TRIGGERS))
+                        .map_err(triggers_failed)?;
+                    Ok(applied)
+                });
             lock(c, "SELECT pg_advisory_unlock($1)")?;
             result
         }

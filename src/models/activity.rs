@@ -1,5 +1,9 @@
 //! Activities: visits, calls, mails, meetings and events with a company, and the follow-ups
 //! they leave behind.
+//!
+//! Derived data: every write of an activity's follow-up (date, done, consultant) moves the
+//! counters `follow_up_day_counts` and `follow_up_month_counts` by trigger
+//! (`src/db/triggers/`); the writes below say so where they happen.
 
 use std::collections::HashMap;
 
@@ -445,6 +449,7 @@ impl Activity {
     }
 
     /// Logs an activity and moves the company's "last contact" forward.
+    /// Moves the open follow-up counters by trigger (`src/db/triggers/`).
     pub fn create(
         c: &mut DbConn,
         jobcenter_id: i64,
@@ -472,6 +477,7 @@ impl Activity {
     }
 
     /// Saves an edit made on `expected_version` (the company stays the same).
+    /// Moves the open follow-up counters by trigger (`src/db/triggers/`).
     pub fn update(
         c: &mut DbConn,
         jobcenter_id: i64,
@@ -507,6 +513,7 @@ impl Activity {
         })
     }
 
+    // Moves the open follow-up counters by trigger (src/db/triggers/).
     pub fn delete(c: &mut DbConn, jobcenter_id: i64, id: i64) -> Result<Activity, WriteError> {
         write_tx(c, |c| {
             let current = Self::find(c, jobcenter_id, id)?;
@@ -517,6 +524,7 @@ impl Activity {
     }
 
     /// Marks a follow-up done (or open again).
+    /// Moves the open follow-up counters by trigger (`src/db/triggers/`).
     pub fn set_follow_up_done(
         c: &mut DbConn,
         jobcenter_id: i64,

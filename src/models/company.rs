@@ -1,4 +1,7 @@
 //! Companies: the workplaces the jobcenter deals with. Every query takes the jobcenter id.
+//!
+//! Derived data: on SQLite, every write of `search_text` (insert, update, delete) updates the
+//! search index `companies_fts` by trigger (`src/db/triggers/sqlite.sql`).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -143,8 +143,50 @@ fn columns(url: &str) -> Vec<Column> {
     cols
 }
 
+/// The indexes and triggers of a migrated database, as (kind, name). Left out: what each
+/// database names by itself (primary keys and UNIQUE columns: SQLite's automatic indexes,
+/// PostgreSQL's `_key` ones) and the one designed
+/// difference, the company search's index (SQLite's FTS5 table with its triggers, PostgreSQL's
+/// pg_trgm index; see db::dialect::search_candidates).
+fn indexes_and_triggers(url: &str) -> Vec<(String, String)> {
+    #[derive(QueryableByName)]
+    struct Named {
+        #[diesel(sql_type = Text)]
+        kind: String,
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let db = Db::open(url, 1, Duration::from_secs(5), None).unwrap();
+    db.migrate().unwrap();
+    let mut conn = db.conn().unwrap();
+    let sql = match &*conn {
+        DbConn::Sqlite(_) => {
+            "SELECT type AS kind, name FROM sqlite_master
+             WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_autoindex_%'
+               AND name NOT LIKE 'companies_fts%'"
+        }
+        DbConn::Pg(_) => {
+            "SELECT 'index' AS kind, indexname::text AS name FROM pg_indexes
+             WHERE schemaname = 'public' AND indexname NOT LIKE '%\\_pkey'
+               AND indexname NOT LIKE '%\\_key'
+               AND indexname <> 'companies_search_trgm'
+             UNION
+             SELECT 'trigger', trigger_name::text FROM information_schema.triggers
+             WHERE trigger_schema = 'public'"
+        }
+    };
+    let mut named: Vec<(String, String)> = diesel::sql_query(sql)
+        .load::<Named>(&mut *conn)
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.kind, n.name))
+        .collect();
+    named.sort();
+    named
+}
+
 #[test]
-fn both_databases_end_with_the_same_tables_and_columns() {
+fn both_databases_end_with_the_same_tables_columns_indexes_and_triggers() {
     // Needs both databases whichever one the suite runs on.
     let Some(admin_url) = ["TEST_POSTGRES_URL", "TEST_DATABASE_URL"]
         .iter()
@@ -166,6 +208,10 @@ fn both_databases_end_with_the_same_tables_and_columns() {
             .any(|c| c.table_name == "users" && c.column_name == "email")
     );
     assert_eq!(lite_cols, pg_cols);
+    let lite_named = indexes_and_triggers(&sqlite.url);
+    assert!(lite_named.contains(&("trigger".into(), "contact_requests_count_insert".into())));
+    assert!(lite_named.contains(&("index".into(), "companies_by_name".into())));
+    assert_eq!(lite_named, indexes_and_triggers(&pg.url));
 }
 
 #[test]

@@ -1,5 +1,9 @@
 //! The target list of a campaign: the companies on it, their consultant and outreach status,
 //! which visits, calls and placements move forward.
+//!
+//! Derived data: every insert, delete and change of a target's consultant, status or visit
+//! date moves `campaign_status_counts` and `campaign_visit_counts` by trigger
+//! (`src/db/triggers/`), which the campaign's progress reads.
 
 use super::*;
 

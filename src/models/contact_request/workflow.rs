@@ -1,4 +1,8 @@
 //! The work on a request: take, assign, answer, close, reopen, spam, and link to a company.
+//!
+//! Derived data: every change of a request's status or assignee here (and its insert in
+//! `form.rs`, its delete in `retention.rs`) moves `contact_request_counts` by trigger
+//! (`src/db/triggers/`), which the navigation's badge reads.
 
 use super::form::route;
 use super::notify::notify_assignee;
