@@ -184,55 +184,6 @@ pub(super) fn route(
     Ok((company, contact))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn valid() -> ContactForm {
-        ContactForm {
-            company_name: "Køge Havnekiosk ApS".into(),
-            cvr: "".into(),
-            contact_name: "Mette Hansen".into(),
-            email: "mette@kiosk.dk".into(),
-            topic: "recruitment".into(),
-            message: "Vi søger en medarbejder.".into(),
-            consent: "1".into(),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn a_valid_form_passes() {
-        let input = valid().validate().unwrap();
-        assert_eq!(input.topic, RequestTopic::Recruitment);
-        assert_eq!(input.cvr, None);
-    }
-
-    #[test]
-    fn email_or_phone_is_needed() {
-        let mut form = valid();
-        form.email.clear();
-        assert!(form.validate().unwrap_err().contains_key("email"));
-        form.phone = "56 67 00 00".into();
-        assert!(form.validate().is_ok());
-    }
-
-    #[test]
-    fn bad_fields_are_named() {
-        let form = ContactForm {
-            cvr: "12345678".into(),
-            message: "Borger 010190-1234 vil gerne starte".into(),
-            topic: "nonsense".into(),
-            consent: String::new(),
-            ..valid()
-        };
-        let errors = form.validate().unwrap_err();
-        for field in ["cvr", "message", "topic", "consent"] {
-            assert!(errors.contains_key(field), "{field}");
-        }
-    }
-}
-
 impl ContactRequest {
     /// Saves a submission of the public form, once per idempotency key. A clean one is routed:
     /// when its P-number or CVR matches a company of the jobcenter it is linked to the company
@@ -427,5 +378,54 @@ impl ContactRequest {
             duplicate: false,
             receipt_queued,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ContactForm {
+        ContactForm {
+            company_name: "Køge Havnekiosk ApS".into(),
+            cvr: "".into(),
+            contact_name: "Mette Hansen".into(),
+            email: "mette@kiosk.dk".into(),
+            topic: "recruitment".into(),
+            message: "Vi søger en medarbejder.".into(),
+            consent: "1".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_form_passes() {
+        let input = valid().validate().unwrap();
+        assert_eq!(input.topic, RequestTopic::Recruitment);
+        assert_eq!(input.cvr, None);
+    }
+
+    #[test]
+    fn email_or_phone_is_needed() {
+        let mut form = valid();
+        form.email.clear();
+        assert!(form.validate().unwrap_err().contains_key("email"));
+        form.phone = "56 67 00 00".into();
+        assert!(form.validate().is_ok());
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let form = ContactForm {
+            cvr: "12345678".into(),
+            message: "Borger 010190-1234 vil gerne starte".into(),
+            topic: "nonsense".into(),
+            consent: String::new(),
+            ..valid()
+        };
+        let errors = form.validate().unwrap_err();
+        for field in ["cvr", "message", "topic", "consent"] {
+            assert!(errors.contains_key(field), "{field}");
+        }
     }
 }
