@@ -97,19 +97,11 @@ async fn a_visit_logged_from_the_company_page_shows_on_its_timeline() {
     assert!(list.body.contains(&dk(today)));
 }
 
-async fn log<S, B>(
-    client: &common::Client<'_, S>,
+async fn log(
+    client: &common::Client<'_>,
     company_id: i64,
     fields: &[(&str, &str)],
-) -> common::Resp
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+) -> common::Resp {
     client
         .get(&format!("/activities/new?company={company_id}"))
         .await;

@@ -28,19 +28,7 @@ fn campaign_fields(consultants: &[String]) -> Vec<(String, String)> {
     f
 }
 
-async fn post_owned<S, B>(
-    client: &Client<'_, S>,
-    path: &str,
-    fields: &[(String, String)],
-) -> common::Resp
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn post_owned(client: &Client<'_>, path: &str, fields: &[(String, String)]) -> common::Resp {
     let borrowed: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -54,20 +42,12 @@ struct Setup {
 }
 
 /// A running campaign for weeks 41–49 of 2026 with three consultants and `companies` targets.
-async fn running_campaign<S, B>(
-    app: &TestApp<S>,
-    manager: &Client<'_, S>,
+async fn running_campaign(
+    app: &TestApp,
+    manager: &Client<'_>,
     seed: &common::Seed,
     companies: usize,
-) -> Setup
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+) -> Setup {
     let mads = app.add_user(
         &seed.jobcenter,
         "mads@koege.dk",

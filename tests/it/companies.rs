@@ -34,15 +34,7 @@ fn company_fields<'a>(cvr: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-async fn create<S, B>(client: &Client<'_, S>, fields: &[(&str, &str)]) -> i64
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn create(client: &Client<'_>, fields: &[(&str, &str)]) -> i64 {
     let res = client
         .post_from("/companies/new", "/companies", fields)
         .await;
@@ -61,7 +53,7 @@ where
         .unwrap()
 }
 
-fn count<S>(app: &TestApp<S>) -> i64 {
+fn count(app: &TestApp) -> i64 {
     let mut c = app.state.db.conn().unwrap();
     companies::table.count().get_result(&mut c).unwrap()
 }

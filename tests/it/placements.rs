@@ -28,7 +28,7 @@ fn fields<'a>(
     ]
 }
 
-fn count<S>(app: &common::TestApp<S>) -> i64 {
+fn count(app: &common::TestApp) -> i64 {
     placements::table
         .count()
         .get_result(&mut app.state.db.conn().unwrap())

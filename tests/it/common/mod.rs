@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use actix_http::Request;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
+use actix_service::ServiceExt;
+use actix_service::boxed::BoxService;
+use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::test;
@@ -97,27 +98,25 @@ impl Drop for TestDb {
     }
 }
 
-pub struct TestApp<S> {
+/// The app as the tests call it, its response bodies boxed: one type, so helpers need no
+/// generic bounds.
+type AppService = BoxService<Request, ServiceResponse, actix_web::Error>;
+
+pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
-    svc: S,
+    svc: AppService,
     // Dropped last, after the pool.
     pub db: TestDb,
 }
 
 /// A fresh app with an empty, migrated database.
-pub async fn app() -> TestApp<
-    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
-> {
+pub async fn app() -> TestApp {
     app_with(|_| {}).await
 }
 
 /// A fresh app whose configuration the test adjusts first.
-pub async fn app_with(
-    adjust: impl FnOnce(&mut Config),
-) -> TestApp<
-    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
-> {
+pub async fn app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     // Log lines show up in the output of a failing test.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("warn")
@@ -132,6 +131,7 @@ pub async fn app_with(
     let clock = Arc::new(ManualClock::starting_now());
     let state = AppState::new(config, pool, clock.clone());
     let svc = test::init_service(build_app(state.clone())).await;
+    let svc = actix_service::boxed::service(svc.map(ServiceResponse::map_into_boxed_body));
     TestApp {
         state,
         clock,
@@ -151,11 +151,7 @@ pub struct Seed {
     pub other_admin: User,
 }
 
-impl<S, B> TestApp<S>
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+impl TestApp {
     pub fn conn(&self) -> diesel::r2d2::PooledConnection<jobcenter_crm::db::DbManager> {
         self.state.db.conn().expect("connection")
     }
@@ -227,7 +223,7 @@ where
         }
     }
 
-    pub fn client(&self) -> Client<'_, S> {
+    pub fn client(&self) -> Client<'_> {
         Client {
             app: self,
             cookies: RefCell::new(BTreeMap::new()),
@@ -237,7 +233,7 @@ where
     }
 
     /// A client signed in as `email` through the login form.
-    pub async fn signed_in(&self, email: &str) -> Client<'_, S> {
+    pub async fn signed_in(&self, email: &str) -> Client<'_> {
         let client = self.client();
         let res = client.login(email, PASSWORD).await;
         assert_eq!(
@@ -300,18 +296,14 @@ pub fn unescape(s: &str) -> String {
 }
 
 /// A browser: keeps cookies and the last form token it saw.
-pub struct Client<'a, S> {
-    app: &'a TestApp<S>,
+pub struct Client<'a> {
+    app: &'a TestApp,
     pub cookies: RefCell<BTreeMap<String, String>>,
     csrf: RefCell<Option<String>>,
     peer: RefCell<SocketAddr>,
 }
 
-impl<S, B> Client<'_, S>
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+impl Client<'_> {
     pub fn set_ip(&self, ip: &str) {
         *self.peer.borrow_mut() = format!("{ip}:40000").parse().expect("ip");
     }

@@ -1,8 +1,6 @@
 //! Helpers shared by the contact form, inbox and outbox tests: filling in the public form as a
 //! person would, and reading what it saved.
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use chrono::{Datelike, TimeDelta};
 use diesel::prelude::*;
@@ -70,7 +68,7 @@ pub fn stored(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
 
 /// Moves the clock to the coming Monday 09:00 UTC, so working-day figures do not depend on
 /// the day the tests run.
-pub fn to_monday_morning<S>(app: &TestApp<S>) {
+pub fn to_monday_morning(app: &TestApp) {
     let now = app.clock.now();
     let mut day = now.date() + TimeDelta::days(1);
     while day.weekday() != chrono::Weekday::Mon {
@@ -80,16 +78,12 @@ pub fn to_monday_morning<S>(app: &TestApp<S>) {
     app.clock.advance(target - now);
 }
 
-impl<S, B> TestApp<S>
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+impl TestApp {
     /// Opens the form at `page`, takes as long as a person would, and sends `fields` with the
     /// form's stamp.
     pub async fn fill_in(
         &self,
-        client: &Client<'_, S>,
+        client: &Client<'_>,
         page: &str,
         fields: &[(&'static str, String)],
     ) -> Resp {
@@ -102,7 +96,7 @@ where
     /// Posts the form with a given stamp (and the last form token the client saw).
     pub async fn send_form(
         &self,
-        client: &Client<'_, S>,
+        client: &Client<'_>,
         path: &str,
         stamp: &str,
         fields: &[(&'static str, String)],
