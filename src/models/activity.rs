@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use diesel::dsl::{max, not};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::campaign::CampaignTarget;
 use super::company::Company;
@@ -69,7 +69,7 @@ pub fn decode_topics(stored: &str) -> Vec<Topic> {
     stored.split(',').filter_map(Topic::parse).collect()
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = activities)]
 pub struct Activity {
     pub id: i64,
@@ -92,7 +92,7 @@ pub struct Activity {
 }
 
 /// The activity form as typed. Topics arrive as checkboxes named `topic_<key>`.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct ActivityForm {
     pub company_id: String,
@@ -385,7 +385,7 @@ impl ActivityInput {
 
 /// The columns of an activity that a list or timeline shows: a list reads dozens of rows per
 /// page, and every column read costs.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = activities)]
 pub struct ListedActivity {
     pub id: i64,
@@ -402,9 +402,8 @@ pub struct ListedActivity {
 }
 
 /// An activity with the names a list shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ActivityRow {
-    #[serde(flatten)]
     pub activity: ListedActivity,
     pub kind_label: &'static str,
     pub topic_labels: Vec<&'static str>,
@@ -428,7 +427,7 @@ pub struct ActivityQuery {
 }
 
 /// A follow-up waiting to be done.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct FollowUp {
     pub activity_id: i64,
     pub company_id: i64,

@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::db::schema::{audit_log, users};
@@ -163,7 +162,7 @@ impl Actor {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable)]
 pub struct AuditRow {
     pub id: i64,
     pub action: String,

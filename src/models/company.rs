@@ -55,7 +55,7 @@ impl EmployeeBand {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = companies)]
 pub struct Company {
     pub id: i64,
@@ -76,9 +76,7 @@ pub struct Company {
     pub fixed_contact_id: Option<i64>,
     pub notes: String,
     pub last_contact_on: Option<NaiveDate>,
-    #[serde(skip)]
     pub name_search: String,
-    #[serde(skip)]
     pub search_text: String,
     pub version: i32,
     pub created_at: NaiveDateTime,
@@ -86,7 +84,7 @@ pub struct Company {
 }
 
 /// A company as lists and search results show it: only the columns they need.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = companies)]
 pub struct CompanySummary {
     pub id: i64,
@@ -98,7 +96,6 @@ pub struct CompanySummary {
     pub status: CompanyStatus,
     pub fixed_contact_id: Option<i64>,
     pub last_contact_on: Option<NaiveDate>,
-    #[serde(skip)]
     pub name_search: String,
 }
 
@@ -120,7 +117,7 @@ impl From<Company> for CompanySummary {
 }
 
 /// A company form (or an import row) as typed.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct CompanyForm {
     pub cvr: String,

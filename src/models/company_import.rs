@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
 use super::WriteError;
 use super::company::{Company, CompanyForm, CompanyInput, CompanyStatus, EmployeeBand};
@@ -148,14 +147,14 @@ fn parse_employees(s: &str) -> Option<EmployeeBand> {
         })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RowError {
     pub line: usize,
     pub message: String,
 }
 
 /// What an import will do (the preview) or did (the report).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,

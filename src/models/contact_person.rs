@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::company::{Company, check_phone};
 use super::{FieldErrors, WriteError};
@@ -12,7 +12,7 @@ use crate::db::schema::contact_persons;
 use crate::db::{DbConn, write_tx};
 use crate::domain::{cpr_guard, validate};
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = contact_persons)]
 pub struct ContactPerson {
     pub id: i64,
@@ -28,7 +28,7 @@ pub struct ContactPerson {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct ContactPersonForm {
     pub name: String,

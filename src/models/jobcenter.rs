@@ -1,11 +1,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::db::schema::jobcenters;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = jobcenters)]
 pub struct Jobcenter {
     pub id: i64,

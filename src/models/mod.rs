@@ -26,7 +26,7 @@ use crate::error::AppError;
 pub type FieldErrors = indexmap::IndexMap<&'static str, String>;
 
 /// An option of a select list: the value sent and the Danish label shown.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub value: String,
     pub label: String,
@@ -137,11 +137,6 @@ macro_rules! text_enum {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
     };
 }
 pub(crate) use text_enum;

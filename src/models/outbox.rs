@@ -5,7 +5,6 @@
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::db::schema::outbox_mails;
@@ -26,7 +25,7 @@ pub fn backoff(attempts: i32) -> TimeDelta {
     TimeDelta::minutes(1i64 << exponent).min(TimeDelta::hours(6))
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox_mails)]
 pub struct OutboxMail {
     pub id: i64,

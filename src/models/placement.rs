@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::campaign::CampaignTarget;
 use super::company::Company;
@@ -47,7 +47,7 @@ text_enum! {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = placements)]
 pub struct Placement {
     pub id: i64,
@@ -68,7 +68,7 @@ pub struct Placement {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct PlacementForm {
     pub company_id: String,
@@ -347,9 +347,8 @@ impl PlacementInput {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PlacementRow {
-    #[serde(flatten)]
     pub placement: Placement,
     pub kind_label: &'static str,
     pub status_label: &'static str,
@@ -383,7 +382,7 @@ pub struct PlacementQuery {
 }
 
 /// Counts per kind for the top of the placement list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct KindCount {
     pub kind: PlacementKind,
     pub label: &'static str,

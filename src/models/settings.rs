@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::FieldErrors;
 use crate::db::DbConn;
@@ -12,7 +12,7 @@ use crate::db::schema::jobcenter_settings;
 use crate::domain::csv_io::parse_decimal;
 use crate::domain::validate;
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = jobcenter_settings)]
 pub struct Settings {
     pub jobcenter_id: i64,
@@ -87,7 +87,7 @@ impl Settings {
 }
 
 /// The settings form as typed; decimals may use a comma.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct SettingsForm {
     pub smaajob_min_hours: String,

@@ -1,6 +1,5 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
 use super::text_enum;
 use crate::db::DbConn;
@@ -15,7 +14,7 @@ text_enum! {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]
 pub struct User {
     pub id: i64,
@@ -26,7 +25,6 @@ pub struct User {
     pub title: String,
     pub role: Role,
     pub active: bool,
-    #[serde(skip)]
     pub password_hash: String,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,

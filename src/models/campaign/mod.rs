@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::activity::{ActivityKind, Outcome, Topic, decode_topics, encode_topics};
 use super::company::Cursor;
@@ -67,7 +67,7 @@ impl TargetStatus {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = campaigns)]
 pub struct Campaign {
     pub id: i64,
@@ -99,7 +99,7 @@ impl Campaign {
 
 /// The campaign form as typed. Consultants and topics arrive as checkboxes named
 /// `consultant_<id>` and `topic_<key>`.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct CampaignForm {
     pub name: String,
@@ -322,9 +322,8 @@ impl CampaignInput {
 }
 
 /// A campaign with its progress at a glance.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CampaignSummary {
-    #[serde(flatten)]
     pub campaign: Campaign,
     pub status_label: &'static str,
     pub period: String,

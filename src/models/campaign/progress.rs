@@ -12,7 +12,7 @@ pub(super) fn percent(part: i64, whole: i64) -> i64 {
 }
 
 /// Everything the progress page shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Progress {
     pub targets: i64,
     pub reached: i64,
@@ -24,7 +24,7 @@ pub struct Progress {
     pub weeks: Vec<WeekPoint>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ConsultantProgress {
     pub id: i64,
     pub name: String,
@@ -35,7 +35,7 @@ pub struct ConsultantProgress {
     pub placements: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct WeekPoint {
     pub week: u32,
     pub monday: NaiveDate,

@@ -7,7 +7,7 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = campaign_targets)]
 pub struct CampaignTarget {
     pub id: i64,
@@ -31,7 +31,7 @@ pub struct TargetListFilter {
 }
 
 /// The columns of a target that its row in the list (and the CSV export) shows.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = campaign_targets)]
 pub struct ListedTarget {
     pub id: i64,
@@ -44,9 +44,8 @@ pub struct ListedTarget {
 }
 
 /// A target with what the list shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TargetRow {
-    #[serde(flatten)]
     pub target: ListedTarget,
     pub status_label: &'static str,
     pub company_name: String,
@@ -57,7 +56,7 @@ pub struct TargetRow {
 }
 
 /// A consultant's open target on the start page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MyTarget {
     pub campaign_id: i64,
     pub campaign_name: String,
@@ -67,7 +66,7 @@ pub struct MyTarget {
 }
 
 /// What adding companies to the list came to.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct AddReport {
     pub added: usize,
     pub already: usize,

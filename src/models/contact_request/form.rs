@@ -5,7 +5,7 @@ use super::notify::{notify_assignee, queue_mail};
 use super::*;
 
 /// The public form as typed.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct ContactForm {
     pub company_name: String,

@@ -55,7 +55,7 @@ impl InboxTab {
 }
 
 /// A line of the inbox.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = contact_requests)]
 pub struct InboxRow {
     pub id: i64,

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use chrono::{Months, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::audit::{NewAuditEntry, action};
 use super::company::{Company, check_phone};
@@ -103,7 +103,7 @@ text_enum! {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = contact_requests)]
 pub struct ContactRequest {
     pub id: i64,
@@ -126,7 +126,6 @@ pub struct ContactRequest {
     pub first_answer_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
-    #[serde(skip)]
     pub idempotency_key: String,
 }
 
@@ -135,7 +134,7 @@ pub struct ContactRequest {
 // --- The inbox -------------------------------------------------------------------------------
 
 /// A line of a request's log.
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable)]
 pub struct EventRow {
     pub id: i64,
     pub kind: EventKind,
