@@ -57,7 +57,7 @@ impl ImportPage {
 /// The import form: the CSV file and whether known companies are updated.
 #[derive(MultipartForm)]
 pub struct ImportUpload {
-    #[multipart(limit = "10MB")]
+    #[multipart(limit = "10MiB")]
     file: Option<Bytes>,
     update_existing: Option<Text<String>>,
 }

@@ -218,8 +218,7 @@ pub async fn enable_feed(
     let actor = user.actor(&req, &state);
     let uid = user.id;
     let token = state
-        .db
-        .run(move |c| {
+        .write(actor, move |c, actor| {
             let token = CalendarFeed::enable(c, uid, actor.now)?;
             actor.record(
                 c,
@@ -230,7 +229,7 @@ pub async fn enable_feed(
             )?;
             Ok(token)
         })
-        .await?;
+        .await??;
     let url = format!("{}/calendar/{token}.ics", state.config.base_url);
     Page::new(&req).render(&state, |l| CalendarFeedPage { l, url })
 }
@@ -251,8 +250,7 @@ pub async fn revoke_feed(
     let actor = user.actor(&req, &state);
     let uid = user.id;
     state
-        .db
-        .run(move |c| {
+        .write(actor, move |c, actor| {
             CalendarFeed::revoke(c, uid)?;
             actor.record(
                 c,
@@ -263,7 +261,7 @@ pub async fn revoke_feed(
             )?;
             Ok(())
         })
-        .await?;
+        .await??;
     Ok(redirect_with_flash(
         &state,
         "/follow-ups",

@@ -4,6 +4,10 @@
 -- comment. SQLite's twins, with the same names, are in sqlite.sql. (The company search needs
 -- no trigger here: the pg_trgm index follows companies.search_text by itself.)
 
+-- Dropping a trigger locks its table: rather than queue every request behind a long
+-- transaction of another instance, give up (and fail the start, to be retried) after a while.
+SET LOCAL lock_timeout = '10s';
+
 -- The names these triggers had before this file (an INSERT OR DELETE trigger each).
 DROP TRIGGER IF EXISTS campaign_targets_count_insert_delete ON campaign_targets;
 DROP TRIGGER IF EXISTS contact_requests_count_insert_delete ON contact_requests;

@@ -197,7 +197,7 @@ pub async fn add(
 /// The CVR import of a target list: a file, numbers pasted, or both.
 #[derive(MultipartForm)]
 pub struct CvrUpload {
-    #[multipart(limit = "5MB")]
+    #[multipart(limit = "5MiB")]
     file: Option<Bytes>,
     cvrs: Option<Text<String>>,
 }
