@@ -405,14 +405,10 @@ pub struct ListedActivity {
 #[derive(Debug, Clone)]
 pub struct ActivityRow {
     pub activity: ListedActivity,
-    pub kind_label: &'static str,
-    pub topic_labels: Vec<&'static str>,
-    pub outcome_label: Option<&'static str>,
+    pub topics: Vec<Topic>,
     pub user_name: String,
     pub company_name: String,
     pub contact_name: Option<String>,
-    pub date: String,
-    pub follow_up_date: Option<String>,
 }
 
 /// Filters of the activity list.
@@ -433,9 +429,8 @@ pub struct FollowUp {
     pub company_id: i64,
     pub company_name: String,
     pub follow_up_on: NaiveDate,
-    pub date: String,
     pub note: String,
-    pub kind_label: &'static str,
+    pub kind: ActivityKind,
 }
 
 impl Activity {
@@ -645,9 +640,8 @@ impl Activity {
                     company_id,
                     company_name,
                     follow_up_on: on,
-                    date: dates::dk_date(on),
                     note,
-                    kind_label: kind.label(),
+                    kind,
                 },
             )
             .collect())
@@ -756,17 +750,10 @@ impl ActivityRow {
         ),
     ) -> ActivityRow {
         ActivityRow {
-            kind_label: a.kind.label(),
-            topic_labels: decode_topics(&a.topics)
-                .into_iter()
-                .map(Topic::label)
-                .collect(),
-            outcome_label: a.outcome.map(Outcome::label),
+            topics: decode_topics(&a.topics),
             user_name: user_name.unwrap_or_default(),
             company_name,
             contact_name: contact_name.filter(|n| !n.is_empty()),
-            date: dates::dk_date(a.occurred_on),
-            follow_up_date: a.follow_up_on.map(dates::dk_date),
             activity: a,
         }
     }

@@ -350,12 +350,6 @@ impl PlacementInput {
 #[derive(Debug, Clone)]
 pub struct PlacementRow {
     pub placement: Placement,
-    pub kind_label: &'static str,
-    pub status_label: &'static str,
-    pub result_label: Option<&'static str>,
-    pub hours: String,
-    pub start: String,
-    pub end: Option<String>,
     pub company_name: String,
     pub user_name: String,
 }
@@ -364,9 +358,9 @@ pub struct PlacementRow {
 pub struct CampaignPlacement {
     pub company_id: i64,
     pub company_name: String,
-    pub kind_label: &'static str,
-    pub start: String,
-    pub status_label: &'static str,
+    pub kind: PlacementKind,
+    pub start_on: NaiveDate,
+    pub status: PlacementStatus,
     pub user_name: String,
 }
 
@@ -385,7 +379,6 @@ pub struct PlacementQuery {
 #[derive(Debug, Clone)]
 pub struct KindCount {
     pub kind: PlacementKind,
-    pub label: &'static str,
     pub active_now: i64,
     pub started_this_year: i64,
 }
@@ -506,12 +499,6 @@ impl Placement {
         Ok(rows
             .into_iter()
             .map(|(p, company_name, user_name)| PlacementRow {
-                kind_label: p.kind.label(),
-                status_label: p.status.label(),
-                result_label: p.result.map(PlacementResult::label),
-                hours: format_hours(p.hours_per_week),
-                start: dates::dk_date(p.start_on),
-                end: p.end_on.map(dates::dk_date),
                 company_name,
                 user_name: user_name.unwrap_or_default(),
                 placement: p,
@@ -555,12 +542,12 @@ impl Placement {
         Ok(rows
             .into_iter()
             .map(
-                |(company_id, company_name, kind, start, status, user_name)| CampaignPlacement {
+                |(company_id, company_name, kind, start_on, status, user_name)| CampaignPlacement {
                     company_id,
                     company_name,
-                    kind_label: kind.label(),
-                    start: dates::dk_date(start),
-                    status_label: status.label(),
+                    kind,
+                    start_on,
+                    status,
                     user_name,
                 },
             )
@@ -607,7 +594,6 @@ impl Placement {
             .iter()
             .map(|k| KindCount {
                 kind: *k,
-                label: k.label(),
                 active_now: active.get(k).copied().unwrap_or(0),
                 started_this_year: started.get(k).copied().unwrap_or(0),
             })

@@ -8,7 +8,9 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::AppState;
 use super::auth::{CurrentUser, SessionCookie};
 use super::forms::Refused;
-use super::views::{Choice, Layout, Page, active_choices, redirect_with_flash, staff_choices};
+use super::views::{
+    Choice, Layout, Page, active_choices, filters, redirect_with_flash, staff_choices,
+};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;

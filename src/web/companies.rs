@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::{CurrentUser, Manager, SessionCookie};
 use super::forms::Refused;
-use super::views::{Choice, Layout, Page, active_choices, redirect_with_flash, staff_choices};
+use super::views::{
+    Choice, Layout, Page, active_choices, filters, redirect_with_flash, staff_choices,
+};
 use crate::domain::dates::dk_date;
 use crate::error::AppError;
 use crate::models::activity::{Activity, ActivityQuery, ActivityRow};

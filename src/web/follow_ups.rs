@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::activities::{may_change, today};
 use super::auth::{CurrentUser, SessionCookie};
-use super::views::{Layout, Page, redirect_with_flash};
+use super::views::{Layout, Page, filters, redirect_with_flash};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::activity::{Activity, FollowUp};

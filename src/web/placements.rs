@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::CurrentUser;
 use super::forms::Refused;
-use super::views::{Choice, Layout, Page, redirect_with_flash, staff_choices};
+use super::views::{Choice, Layout, Page, filters, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::audit::action;

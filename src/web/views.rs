@@ -32,6 +32,56 @@ pub fn dk_datetime(t: chrono::NaiveDateTime) -> String {
 
 pub use crate::models::{Choice, FieldErrors};
 
+/// Filters the page templates use to show stored values the Danish way: models hand over typed
+/// rows (dates, enums, numbers) and the pages format them here. A web file whose templates use
+/// them says `use super::views::filters;` (askama looks for `filters` beside the template).
+pub mod filters {
+    use chrono::{NaiveDate, NaiveDateTime};
+
+    use crate::domain::dates;
+    use crate::models::activity::Topic;
+
+    /// 23-11-2026.
+    #[askama::filter_fn]
+    pub fn dk_date(d: &NaiveDate, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(dates::dk_date(*d))
+    }
+
+    /// 23-11-2026 09:40, Danish time, from a stored UTC time.
+    #[askama::filter_fn]
+    pub fn dk_datetime(t: &NaiveDateTime, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::dk_datetime(*t))
+    }
+
+    /// Hours per week with a decimal comma: 12,5.
+    #[askama::filter_fn]
+    pub fn hours(h: &f64, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(crate::models::placement::format_hours(*h))
+    }
+
+    /// A campaign's period: "uge 41–49 (05-10-2026 – 06-12-2026)".
+    #[askama::filter_fn]
+    pub fn period(
+        campaign: &crate::models::campaign::Campaign,
+        _: &dyn askama::Values,
+    ) -> askama::Result<String> {
+        let (start, end) = (campaign.start_on, campaign.end_on);
+        Ok(format!(
+            "{} ({} – {})",
+            dates::week_span(start, end),
+            dates::dk_date(start),
+            dates::dk_date(end)
+        ))
+    }
+
+    /// Topics by their names: "Småjob, Fleksjob".
+    #[askama::filter_fn]
+    pub fn topics(topics: &[Topic], _: &dyn askama::Values) -> askama::Result<String> {
+        let names: Vec<&str> = topics.iter().map(|t| t.label()).collect();
+        Ok(names.join(", "))
+    }
+}
+
 /// The jobcenter's active staff as options (fixed contact, consultant, assignee).
 pub async fn staff_choices(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
     state

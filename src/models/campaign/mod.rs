@@ -85,18 +85,6 @@ pub struct Campaign {
     pub updated_at: NaiveDateTime,
 }
 
-impl Campaign {
-    /// "uge 41–49 (05-10-2026 – 06-12-2026)".
-    pub fn period_label(&self) -> String {
-        format!(
-            "{} ({} – {})",
-            dates::week_span(self.start_on, self.end_on),
-            dates::dk_date(self.start_on),
-            dates::dk_date(self.end_on)
-        )
-    }
-}
-
 /// The campaign form as typed. Consultants and topics arrive as checkboxes named
 /// `consultant_<id>` and `topic_<key>`.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -325,8 +313,6 @@ impl CampaignInput {
 #[derive(Debug, Clone)]
 pub struct CampaignSummary {
     pub campaign: Campaign,
-    pub status_label: &'static str,
-    pub period: String,
     pub targets: i64,
     pub reached: i64,
     pub percent: i64,
@@ -482,8 +468,6 @@ impl Campaign {
                     .map(|(_, _, n)| n)
                     .sum();
                 CampaignSummary {
-                    status_label: campaign.status.label(),
-                    period: campaign.period_label(),
                     percent: percent(reached, i64::from(campaign.target_companies)),
                     targets,
                     reached,

@@ -17,7 +17,7 @@ pub struct Progress {
     pub targets: i64,
     pub reached: i64,
     /// Count per status, in funnel order.
-    pub funnel: Vec<(TargetStatus, &'static str, i64)>,
+    pub funnel: Vec<(TargetStatus, i64)>,
     pub consultants: Vec<ConsultantProgress>,
     pub placements: i64,
     /// Per ISO week: (Monday, planned cumulative, actual cumulative or None for future weeks).
@@ -91,7 +91,7 @@ impl Progress {
         let consultants = Campaign::consultants(c, campaign.id)?;
         let funnel = TargetStatus::ALL
             .iter()
-            .map(|s| (*s, s.label(), count(&|_, st| st == *s)))
+            .map(|s| (*s, count(&|_, st| st == *s)))
             .collect();
         let consultants = consultants
             .into_iter()

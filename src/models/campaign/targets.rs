@@ -47,12 +47,10 @@ pub struct ListedTarget {
 #[derive(Debug, Clone)]
 pub struct TargetRow {
     pub target: ListedTarget,
-    pub status_label: &'static str,
     pub company_name: String,
     pub cvr: String,
     pub city: String,
     pub assigned_name: Option<String>,
-    pub last_activity: Option<String>,
 }
 
 /// A consultant's open target on the start page.
@@ -62,7 +60,7 @@ pub struct MyTarget {
     pub campaign_name: String,
     pub company_id: i64,
     pub company_name: String,
-    pub status_label: &'static str,
+    pub status: TargetStatus,
 }
 
 /// What adding companies to the list came to.
@@ -193,9 +191,7 @@ impl CampaignTarget {
             .into_iter()
             .map(
                 |(target, company_name, cvr, city, _, assigned_name)| TargetRow {
-                    status_label: target.status.label(),
                     assigned_name,
-                    last_activity: target.last_activity_on.map(dates::dk_date),
                     company_name,
                     cvr,
                     city,
@@ -470,7 +466,7 @@ impl CampaignTarget {
                     campaign_name,
                     company_id,
                     company_name,
-                    status_label: status.label(),
+                    status,
                 },
             )
             .collect();

@@ -10,7 +10,7 @@ use super::AppState;
 use super::auth::{CurrentUser, Manager, SessionCookie};
 use super::charts::BurnUp;
 use super::forms::Refused;
-use super::views::{Choice, Layout, Page, local_date, redirect_with_flash, url_encode};
+use super::views::{Choice, Layout, Page, filters, local_date, redirect_with_flash, url_encode};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::activity::Topic;
@@ -367,8 +367,6 @@ pub async fn show(
     Page::new(&req).render(&state, |l| ShowPage {
         l,
         overdue_start,
-        status_label: campaign.status.label(),
-        period: campaign.period_label(),
         // A goal of 0 is shown as no goal.
         target_placements: campaign.target_placements.filter(|n| *n != 0),
         campaign,
@@ -413,8 +411,6 @@ struct ShowPage {
     l: Layout,
     overdue_start: bool,
     campaign: Campaign,
-    status_label: &'static str,
-    period: String,
     /// The goal for placements, if one is set (and not 0).
     target_placements: Option<i32>,
     /// The topics' labels, comma separated.

@@ -525,13 +525,16 @@ pub async fn export(
                 r.cvr,
                 r.city,
                 r.assigned_name.unwrap_or_default(),
-                r.status_label.to_string(),
+                r.target.status.label().to_string(),
                 r.target
                     .contacted_on
                     .map(dates::dk_date)
                     .unwrap_or_default(),
                 r.target.visited_on.map(dates::dk_date).unwrap_or_default(),
-                r.last_activity.unwrap_or_default(),
+                r.target
+                    .last_activity_on
+                    .map(dates::dk_date)
+                    .unwrap_or_default(),
             ]
         }),
     );
