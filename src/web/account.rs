@@ -96,29 +96,25 @@ pub async fn change_password(
     let ip = client_ip(&req, state.config.trust_proxy);
     let (jc, uid, email) = (user.jobcenter_id, user.id, user.email.clone());
     let (e, i) = (email.clone(), ip.clone());
-    let (throttled, hash) = state
+    let (claim, hash) = state
         .db
         .run(move |c| {
-            let throttled = LoginAttempt::is_throttled(c, &e, &i, now)?;
-            Ok((throttled, User::find(c, jc, uid)?.password_hash))
+            let claim = LoginAttempt::claim(c, &e, &i, now)?;
+            Ok((claim, User::find(c, jc, uid)?.password_hash))
         })
         .await?;
-    if throttled {
+    let Some(claim) = claim else {
         errors.insert(
             "current_password",
             "For mange forkerte forsøg. Vent 15 minutter, og prøv så igen.".into(),
         );
         return password_page(&req, &state, &errors);
-    }
+    };
     if !state
         .verify_password(Some(hash), form.current_password.clone())
         .await?
     {
-        let (e, i) = (email.clone(), ip.clone());
-        state
-            .db
-            .run(move |c| Ok(LoginAttempt::record(c, &e, &i, false, now)?))
-            .await?;
+        // The claim stays a failure.
         errors.insert(
             "current_password",
             "Den nuværende adgangskode er forkert.".into(),
@@ -128,6 +124,7 @@ pub async fn change_password(
     let hash = state.hash_password(form.new_password).await?;
     let token = state
         .write(user.actor(&req, &state), move |c, actor| {
+            LoginAttempt::succeeded(c, claim)?;
             User::set_password(c, uid, &hash)?;
             actor.record(c, action::PASSWORD_CHANGED, "user", Some(uid), email)?;
             Ok(Session::create(c, uid, actor.now)?)

@@ -212,6 +212,23 @@ async fn submit_for(
     submit(&req, &state, jobcenter, &action, form.into_inner()).await
 }
 
+/// 429 with a friendly page: the client has sent what the rate limit allows for now.
+fn limited_page(jobcenter: &Jobcenter) -> Result<HttpResponse, AppError> {
+    let mut res = html_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        &LimitedPage {
+            jobcenter_name: Some(&jobcenter.name),
+            jobcenter,
+            minutes: contact_form_hit::WINDOW.num_minutes(),
+        },
+    )?;
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(contact_form_hit::WINDOW.num_seconds()),
+    );
+    Ok(res)
+}
+
 async fn submit(
     req: &HttpRequest,
     state: &AppState,
@@ -231,19 +248,7 @@ async fn submit(
             .run(move |c| Ok(ContactFormHit::is_limited(c, &h, max, now)?))
             .await?;
     if limited {
-        let mut res = html_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            &LimitedPage {
-                jobcenter_name: Some(&jobcenter.name),
-                jobcenter: &jobcenter,
-                minutes: contact_form_hit::WINDOW.num_minutes(),
-            },
-        )?;
-        res.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from(contact_form_hit::WINDOW.num_seconds()),
-        );
-        return Ok(res);
+        return limited_page(&jobcenter);
     }
 
     let stamp = read_stamp(&state.keys, &form.stamp)
@@ -281,13 +286,26 @@ async fn submit(
     let receipt = state
         .db
         .run(move |c| {
-            let receipt = ContactRequest::receive(c, jc, &submission, &mail, now)?;
-            if !receipt.duplicate && max > 0 {
-                ContactFormHit::record(c, &client, now)?;
+            let claim = match max {
+                0 => None,
+                _ => match ContactFormHit::claim(c, &client, max, now)? {
+                    None => return Ok(None),
+                    claim => claim,
+                },
+            };
+            let received = ContactRequest::receive(c, jc, &submission, &mail, now);
+            // Only a request kept counts against the limit.
+            if let Some(id) = claim
+                && !matches!(&received, Ok(r) if !r.duplicate)
+            {
+                ContactFormHit::release(c, id)?;
             }
-            Ok(receipt)
+            Ok(Some(received?))
         })
         .await?;
+    let Some(receipt) = receipt else {
+        return limited_page(&jobcenter);
+    };
     if let Some(reason) = spam {
         tracing::info!(
             request = receipt.request.id,

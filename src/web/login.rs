@@ -60,8 +60,8 @@ pub struct LoginForm {
 
 enum Outcome {
     Throttled,
-    Unknown,
-    Found(Box<User>),
+    /// A password check was claimed (the attempt's id), for the account if it exists.
+    Claimed(i64, Option<Box<User>>),
 }
 
 #[post("/login")]
@@ -99,13 +99,13 @@ pub async fn login(
     let outcome = state
         .db
         .run(move |c| {
-            if LoginAttempt::is_throttled(c, &e, &i, now)? {
+            let Some(claim) = LoginAttempt::claim(c, &e, &i, now)? else {
                 return Ok(Outcome::Throttled);
-            }
-            Ok(match User::find_by_email(c, &e)? {
-                Some(user) => Outcome::Found(Box::new(user)),
-                None => Outcome::Unknown,
-            })
+            };
+            Ok(Outcome::Claimed(
+                claim,
+                User::find_by_email(c, &e)?.map(Box::new),
+            ))
         })
         .await?;
 
@@ -122,7 +122,7 @@ pub async fn login(
             })
     };
 
-    let user = match outcome {
+    let (claim, user) = match outcome {
         Outcome::Throttled => {
             let (e, i) = (email.clone(), ip.clone());
             state
@@ -149,8 +149,7 @@ pub async fn login(
             );
             return Ok(res);
         }
-        Outcome::Unknown => None,
-        Outcome::Found(user) => Some(*user),
+        Outcome::Claimed(claim, user) => (claim, user.map(|u| *u)),
     };
 
     let hash = user.as_ref().map(|u| u.password_hash.clone());
@@ -168,7 +167,7 @@ pub async fn login(
         state
             .db
             .run(move |c| {
-                LoginAttempt::record(c, &email, &ip, false, now)?;
+                // The claim stays a failure.
                 let known = User::find_by_email(c, &email)?;
                 NewAuditEntry {
                     jobcenter_id: known.as_ref().map(|u| u.jobcenter_id),
@@ -200,7 +199,7 @@ pub async fn login(
                 if let Some(old) = old_session {
                     Session::delete(c, &old)?;
                 }
-                LoginAttempt::record(c, &email, &ip, true, now)?;
+                LoginAttempt::succeeded(c, claim)?;
                 User::record_login(c, user.id, now)?;
                 NewAuditEntry {
                     jobcenter_id: Some(user.jobcenter_id),

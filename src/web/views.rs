@@ -296,10 +296,12 @@ pub fn url_encode(value: &str) -> String {
 
 /// Only local paths are followed after sign-in, never another site.
 pub fn safe_next(next: &str) -> &str {
+    // Browsers drop tabs and line breaks from a URL and read `\` as `/`, so "/\t/evil.example"
+    // would leave the site: one `/`, then neither `/` nor `\`, and no whitespace or control
+    // characters anywhere.
     let local = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
+        && !next[1..].starts_with(['/', '\\'])
+        && !next.chars().any(|ch| ch.is_whitespace() || ch.is_control());
     if local { next } else { "/" }
 }
 
@@ -313,6 +315,10 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/ /evil.example"), "/");
+        assert_eq!(safe_next("/\u{0}x"), "/");
+        assert_eq!(safe_next("/\u{a0}/evil.example"), "/");
         assert_eq!(safe_next(""), "/");
     }
 

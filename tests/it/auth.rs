@@ -108,6 +108,22 @@ async fn login_returns_to_the_page_asked_for_but_never_off_site() {
         )
         .await;
     assert_eq!(res.location(), "/");
+
+    // Signed in, the login page forwards at once: never off the site, never a 500.
+    for next in [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%5C%5Cevil.example",
+        "/%00",
+        "%2F%2Fevil.example",
+        "/%20/evil.example",
+    ] {
+        let res = client.get(&format!("/login?next={next}")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(res.location(), "/", "{next}");
+    }
+    let res = client.get("/login?next=/companies%3Fq%3Dx").await;
+    assert_eq!(res.location(), "/companies?q=x");
 }
 
 #[actix_web::test]
@@ -151,17 +167,17 @@ async fn a_hundred_failures_from_one_address_block_that_address() {
             .await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     }
-    // Recorded rather than typed: each failed sign-in takes a password hash's time.
+    // Claimed rather than typed: each failed sign-in takes a password hash's time.
     let mut c = app.conn();
     for i in 10..99 {
-        LoginAttempt::record(
+        LoginAttempt::claim(
             &mut c,
             &format!("gaet{i}@koege.dk"),
             "192.0.2.50",
-            false,
             app.now(),
         )
-        .unwrap();
+        .unwrap()
+        .expect("still allowed");
     }
     let res = client.login("admin@koege.dk", PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "99 failures: still open");
@@ -713,6 +729,77 @@ async fn guessing_the_current_password_is_throttled_like_the_login() {
             .await
             .status,
         StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[actix_web::test]
+async fn ninety_parallel_guesses_get_no_more_password_checks_than_the_limit() {
+    let app = app().await;
+    app.seed();
+    let clients: Vec<_> = (0..90)
+        .map(|i| {
+            let client = app.client();
+            client.set_ip(&format!("198.51.100.{i}"));
+            client
+        })
+        .collect();
+    for client in &clients {
+        client.get("/login").await;
+    }
+    let answers = futures_util::future::join_all(clients.iter().map(|c| {
+        c.post(
+            "/login",
+            &[("email", "konsulent@koege.dk"), ("password", "gæt")],
+        )
+    }))
+    .await;
+    let checked = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::UNAUTHORIZED)
+        .count();
+    let throttled = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + throttled, 90);
+    assert!(
+        (1..=10).contains(&checked),
+        "{checked} guesses got a password check"
+    );
+    // Refused guesses are not kept, so the account opens again 15 minutes after the last check.
+    let kept: i64 = jobcenter_crm::db::schema::login_attempts::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(kept, checked as i64);
+}
+
+#[actix_web::test]
+async fn parallel_guesses_at_the_current_password_are_throttled_too() {
+    let app = app().await;
+    app.seed();
+    let client = app.signed_in("konsulent@koege.dk").await;
+    client.get("/account/password").await;
+    let guess = [
+        ("current_password", "et forkert gæt"),
+        ("new_password", "en helt ny adgangskode"),
+        ("repeat_password", "en helt ny adgangskode"),
+    ];
+    let answers =
+        futures_util::future::join_all((0..40).map(|_| client.post("/account/password", &guess)))
+            .await;
+    let checked = answers
+        .iter()
+        .filter(|r| r.body.contains("Den nuværende adgangskode er forkert."))
+        .count();
+    let throttled = answers
+        .iter()
+        .filter(|r| r.body.contains("For mange forkerte forsøg."))
+        .count();
+    assert_eq!(checked + throttled, 40);
+    assert!(
+        (1..=10).contains(&checked),
+        "{checked} guesses got a password check"
     );
 }
 

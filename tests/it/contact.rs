@@ -427,6 +427,41 @@ async fn the_rate_limit_answers_429_with_a_friendly_page() {
 }
 
 #[actix_web::test]
+async fn forty_parallel_submissions_from_one_address_keep_the_limit() {
+    let app = app().await;
+    app.seed();
+    let clients: Vec<_> = (0..40).map(|_| app.client()).collect();
+    let mut stamps = Vec::new();
+    for client in &clients {
+        stamps.push(stamp_of(&client.get("/kontakt/koege").await));
+    }
+    app.clock.advance(TimeDelta::seconds(20));
+    let forms: Vec<_> = (0..40)
+        .map(|n| {
+            let mut fields = request_fields();
+            set(&mut fields, "company_name", &format!("Firma {n}"));
+            fields
+        })
+        .collect();
+    let answers =
+        futures_util::future::join_all(clients.iter().zip(&stamps).zip(&forms).map(
+            |((client, stamp), fields)| app.send_form(client, "/kontakt/koege", stamp, fields),
+        ))
+        .await;
+    let accepted = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::SEE_OTHER)
+        .count();
+    let limited = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(accepted + limited, 40);
+    assert!((1..=5).contains(&accepted), "{accepted} accepted");
+    assert_eq!(app.requests().len(), accepted);
+}
+
+#[actix_web::test]
 async fn a_40_kb_body_answers_413() {
     let app = app().await;
     app.seed();
