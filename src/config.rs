@@ -45,9 +45,10 @@ pub struct ServeArgs {
     #[arg(long, env = "BEHIND_TLS", default_value_t = false)]
     pub behind_tls: bool,
 
-    /// Trust X-Forwarded-For from the proxy in front for the client address
-    #[arg(long, env = "TRUST_PROXY", default_value_t = false)]
-    pub trust_proxy: bool,
+    /// The proxies of your own in front of the app: `true` for one, a number for a chain. The
+    /// client address is then the one the outermost of them appended to X-Forwarded-For
+    #[arg(long, env = "TRUST_PROXY", default_value = "false", value_parser = proxy_hops)]
+    pub trust_proxy: u8,
 
     /// Public base URL used in printed links, e.g. https://crm.example.dk
     #[arg(long, env = "BASE_URL")]
@@ -91,7 +92,8 @@ pub struct Config {
     pub bind: String,
     pub secret_key: Vec<u8>,
     pub behind_tls: bool,
-    pub trust_proxy: bool,
+    /// Proxies of our own in front (0: none): see [`crate::web::auth::client_ip`].
+    pub trust_proxy: u8,
     pub base_url: String,
     pub pool_size: u32,
     pub pool_timeout: Duration,
@@ -184,7 +186,7 @@ impl Config {
             bind: "127.0.0.1:0".into(),
             secret_key: b"test-secret-key-that-is-long-enough-0123456789".to_vec(),
             behind_tls: false,
-            trust_proxy: false,
+            trust_proxy: 0,
             base_url: "http://localhost".into(),
             pool_size: 4,
             pool_timeout: Duration::from_secs(5),
@@ -275,5 +277,16 @@ mod tests {
         assert_eq!(config(&url).slow_query, Some(Duration::from_millis(250)));
         let off = ["--database-url", "data/crm.db", "--slow-query-ms", "0"];
         assert_eq!(config(&off).slow_query, None);
+    }
+}
+
+/// `TRUST_PROXY`: `false` (none), `true` (one proxy) or how many stand in a chain.
+fn proxy_hops(value: &str) -> Result<u8, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "false" | "no" | "0" => Ok(0),
+        "true" | "yes" => Ok(1),
+        n => n
+            .parse()
+            .map_err(|_| format!("expected true, false or a number of proxies, got {value:?}")),
     }
 }

@@ -278,14 +278,30 @@ fn same_site_referer(req: &HttpRequest) -> Option<String> {
     (host.eq_ignore_ascii_case(req.connection_info().host())).then(|| path.to_string())
 }
 
-/// The client's address for throttling and the audit log: the peer, or the proxy's
-/// X-Forwarded-For when the proxy is trusted.
-pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
-    if trust_proxy && let Some(ip) = req.connection_info().realip_remote_addr() {
-        return ip.to_string();
-    }
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_string(), |a| a.ip().to_string())
+/// The client's address for throttling and the audit log: the peer, or, behind `hops` proxies
+/// of our own, the address the outermost of them appended to X-Forwarded-For. Entries to the
+/// left of it were written by the client and prove nothing. Anything but an IP address (a
+/// chain shorter than `hops`, text, a port) falls back to the peer.
+pub fn client_ip(req: &HttpRequest, hops: u8) -> String {
+    let forwarded = || -> Option<std::net::IpAddr> {
+        let entries: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .map(|v| v.to_str().ok())
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        let entry = entries.len().checked_sub(usize::from(hops))?;
+        entries[entry].parse().ok()
+    };
+    let ip = match hops {
+        0 => None,
+        _ => forwarded(),
+    };
+    ip.or_else(|| req.peer_addr().map(|a| a.ip()))
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
 }
 
 fn base_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {

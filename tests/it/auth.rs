@@ -206,6 +206,63 @@ async fn a_hundred_failures_from_one_address_block_that_address() {
 }
 
 #[actix_web::test]
+async fn behind_a_proxy_the_address_is_the_one_the_proxy_appended() {
+    let app = common::app_with(|c| c.trust_proxy = 1).await;
+    app.seed();
+    let client = app.client();
+    client.set_ip("10.0.0.2"); // the proxy
+    client.get("/login").await;
+    let client = &client;
+    let guess = |forwarded: String| {
+        let token = client.csrf().unwrap();
+        async move {
+            client
+                .post_raw(
+                    "/login",
+                    &[
+                        ("email", format!("gaet{forwarded}@koege.dk")),
+                        ("password", "forkert adgangskode".to_string()),
+                        ("csrf_token", token),
+                    ],
+                    &[("x-forwarded-for", &forwarded)],
+                )
+                .await
+        }
+    };
+    // A client that writes its own X-Forwarded-For gets the proxy's entry appended after it.
+    let res = guess("1.2.3.4, 198.51.100.9".into()).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    let res = guess("<script>, 198.51.100.9".into()).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    let res = guess("not an address".into()).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    let addresses: Vec<Option<String>> = audit_log::table
+        .filter(audit_log::action.eq("login_failed"))
+        .order(audit_log::id)
+        .select(audit_log::client_ip)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        addresses,
+        [
+            Some("198.51.100.9".to_string()),
+            Some("198.51.100.9".to_string()),
+            // Not an address: the proxy's own.
+            Some("10.0.0.2".to_string()),
+        ]
+    );
+    // Changing the left-most entry does not get round the limit per address.
+    let mut c = app.conn();
+    for i in 0..98 {
+        LoginAttempt::claim(&mut c, &format!("x{i}@koege.dk"), "198.51.100.9", app.now())
+            .unwrap()
+            .expect("still allowed");
+    }
+    let res = guess("192.0.2.1, 198.51.100.9".into()).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[actix_web::test]
 async fn signing_in_issues_a_new_session_id() {
     let app = app().await;
     app.seed();
