@@ -425,13 +425,7 @@ fn read_password() -> Result<String, String> {
         .read_line(&mut line)
         .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
-    validate::password(&password).map_err(|_| {
-        format!(
-            "the password must be {}–{} characters long",
-            validate::PASSWORD_MIN_CHARS,
-            validate::PASSWORD_MAX_CHARS
-        )
-    })?;
+    validate::password(&password).map_err(|e| e.to_string())?;
     Ok(password)
 }
 

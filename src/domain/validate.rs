@@ -4,14 +4,58 @@
 pub const PASSWORD_MIN_CHARS: usize = 10;
 pub const PASSWORD_MAX_CHARS: usize = 256;
 
+/// Why a password is refused. It reads as Danish on a page (`String::from`) and as English on
+/// the command line (`Display`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordError {
+    TooShort,
+    TooLong,
+    TooEasy,
+}
+
+impl From<PasswordError> for String {
+    fn from(e: PasswordError) -> String {
+        match e {
+            PasswordError::TooShort => "Adgangskoden skal være på mindst 10 tegn.",
+            PasswordError::TooLong => "Adgangskoden må højst være på 256 tegn.",
+            PasswordError::TooEasy => {
+                "Adgangskoden er for let at gætte: den er almindelig eller et simpelt mønster. \
+                 Vælg en anden, fx tre-fire tilfældige ord."
+            }
+        }
+        .into()
+    }
+}
+
+impl std::fmt::Display for PasswordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PasswordError::TooShort | PasswordError::TooLong => write!(
+                f,
+                "the password must be {PASSWORD_MIN_CHARS}–{PASSWORD_MAX_CHARS} characters long"
+            ),
+            PasswordError::TooEasy => f.write_str(
+                "the password is too easy to guess: a common password or a simple pattern",
+            ),
+        }
+    }
+}
+
+/// Words a guesser tries first on this system, besides the common passwords zxcvbn knows.
+const CONTEXT_WORDS: &[&str] = &["jobcenter", "jobcentret", "virksomhed", "kommune", "crm"];
+
 /// Passwords: a minimum length, no composition rules (NIST SP 800-63B), and a maximum so
-/// hashing cannot be used to tie up the server.
-pub fn password(pw: &str) -> Result<(), &'static str> {
+/// hashing cannot be used to tie up the server. As NIST asks, common and breached passwords,
+/// dictionary words and repeated or sequential characters are refused: zxcvbn estimates the
+/// guesses needed, and fewer than 10⁶ (its scores 0 and 1) is too few.
+pub fn password(pw: &str) -> Result<(), PasswordError> {
     let n = pw.chars().count();
     if n < PASSWORD_MIN_CHARS {
-        Err("Adgangskoden skal være på mindst 10 tegn.")
+        Err(PasswordError::TooShort)
     } else if n > PASSWORD_MAX_CHARS {
-        Err("Adgangskoden må højst være på 256 tegn.")
+        Err(PasswordError::TooLong)
+    } else if zxcvbn::zxcvbn(pw, CONTEXT_WORDS).score() < zxcvbn::Score::Two {
+        Err(PasswordError::TooEasy)
     } else {
         Ok(())
     }
@@ -117,10 +161,34 @@ mod tests {
 
     #[test]
     fn passwords_need_ten_characters() {
-        assert!(password("123456789").is_err());
-        assert!(password("1234567890").is_ok());
-        assert!(password("æøåæøåæøåæ").is_ok());
+        assert!(password("kat7hus9b").is_err());
+        assert!(password("kat7hus9bo").is_ok());
+        assert!(password("grøn æble på stol").is_ok());
         assert!(password(&"x".repeat(257)).is_err());
+    }
+
+    #[test]
+    fn common_and_patterned_passwords_are_refused() {
+        for weak in [
+            "1234567890",
+            "password12",
+            "          ",
+            "qwertyuiop",
+            "aaaaaaaaaaaa",
+            "Jobcenter2026",
+            "abcdefghij",
+        ] {
+            assert!(password(weak).is_err(), "{weak:?} was accepted");
+        }
+        for fine in [
+            "hest lampe gulerod",
+            "Korrekt-Hest-Batteri",
+            "en helt ny adgangskode",
+            // The benchmark's (bench/run.py).
+            "benchmark-adgangskode",
+        ] {
+            assert!(password(fine).is_ok(), "{fine:?} was refused");
+        }
     }
 
     #[test]

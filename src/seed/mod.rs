@@ -111,13 +111,7 @@ impl SeedOptions {
             return Err(SeedError::Invalid("--campaigns: at most 1000".into()));
         }
         if let Some(p) = &self.password {
-            crate::domain::validate::password(p).map_err(|_| {
-                SeedError::Invalid(format!(
-                    "the password must be {}–{} characters long",
-                    crate::domain::validate::PASSWORD_MIN_CHARS,
-                    crate::domain::validate::PASSWORD_MAX_CHARS
-                ))
-            })?;
+            crate::domain::validate::password(p).map_err(|e| SeedError::Invalid(e.to_string()))?;
         }
         Ok(())
     }

@@ -453,6 +453,11 @@ async fn bad_edits_of_a_user_are_refused_and_change_nothing() {
             "new_password",
             "Adgangskoden skal være på mindst 10 tegn.",
         ),
+        (
+            &[("new_password", "password12")][..],
+            "new_password",
+            "Adgangskoden er for let at gætte: den er almindelig eller et simpelt mønster. Vælg en anden, fx tre-fire tilfældige ord.",
+        ),
     ] {
         let res = admin.post(&path, &edit_fields(&KAREN, changes)).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
@@ -464,7 +469,7 @@ async fn bad_edits_of_a_user_are_refused_and_change_nothing() {
             res.body
         );
         assert!(
-            !res.body.contains(r#"value="kort""#),
+            !res.body.contains(r#"value="kort""#) && !res.body.contains(r#"value="password12""#),
             "a password is not sent back"
         );
     }

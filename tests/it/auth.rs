@@ -665,6 +665,16 @@ async fn a_user_changes_their_password_and_is_signed_out_everywhere_else() {
             "Adgangskoden skal være på mindst 10 tegn.",
         ),
         (
+            change(PASSWORD, "1234567890", "1234567890").await,
+            "new_password",
+            "Adgangskoden er for let at gætte: den er almindelig eller et simpelt mønster. Vælg en anden, fx tre-fire tilfældige ord.",
+        ),
+        (
+            change(PASSWORD, "          ", "          ").await,
+            "new_password",
+            "Adgangskoden er for let at gætte: den er almindelig eller et simpelt mønster. Vælg en anden, fx tre-fire tilfældige ord.",
+        ),
+        (
             change(PASSWORD, PASSWORD, PASSWORD).await,
             "new_password",
             "Den nye adgangskode skal være en anden end den nuværende.",

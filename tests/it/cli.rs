@@ -224,6 +224,23 @@ fn jobcenters_and_users_from_the_command_line() {
             "--name",
             "B",
             "--role",
+            "consultant",
+            "--password-stdin",
+        ],
+        Some("1234567890\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("too easy to guess"));
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "b@koege.dk",
+            "--name",
+            "B",
+            "--role",
             "chef",
             "--password-stdin",
         ],

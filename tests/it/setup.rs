@@ -119,6 +119,22 @@ async fn bad_setup_input_is_explained_and_nothing_is_created() {
         res.body
             .contains("Adgangskoden skal være på mindst 10 tegn.")
     );
+    let common = client
+        .post(
+            "/setup",
+            &[
+                ("token", token.as_str()),
+                ("jobcenter_name", "Jobcenter Test"),
+                ("municipality_code", "123"),
+                ("name", "Anne"),
+                ("email", "anne@test.dk"),
+                ("password", "password12"),
+                ("password_repeat", "password12"),
+            ],
+        )
+        .await;
+    assert_eq!(common.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(common.body.contains("Adgangskoden er for let at gætte"));
     assert!(
         res.body.contains(r#"value="ikke-en-adresse""#),
         "input kept"
