@@ -1,5 +1,5 @@
 //! Headers every response carries, and a one-line access log without query strings (they may
-//! hold one-time tokens).
+//! hold one-time tokens) and with secret path segments (`{token}` in a route) left out.
 
 use std::time::Instant;
 
@@ -13,6 +13,15 @@ use actix_web::web;
 use super::AppState;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The path as the access log shows it: a route whose path holds a secret (the calendar feed's
+/// token) is logged by its pattern, `/calendar/{token}.ics`.
+fn logged_path(req: &actix_web::HttpRequest) -> String {
+    match req.match_pattern() {
+        Some(pattern) if pattern.contains("{token}") => pattern,
+        _ => req.path().to_string(),
+    }
+}
 
 pub async fn headers_and_log(
     mut req: ServiceRequest,
@@ -28,8 +37,8 @@ pub async fn headers_and_log(
     if method == Method::HEAD {
         req.head_mut().method = Method::GET;
     }
-    let path = req.path().to_string();
     let mut res = next.call(req).await?;
+    let path = logged_path(res.request());
     let status = res.status();
     let headers = res.headers_mut();
     let defaults = [

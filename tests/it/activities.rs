@@ -615,9 +615,15 @@ async fn the_calendar_feed_is_valid_icalendar_and_dies_when_revoked() {
     let path = url.trim_start_matches("http://localhost");
 
     let anonymous = app.client();
+    let (guard, logs) = common::capture_logs();
     let feed = anonymous.get(path).await;
+    drop(guard);
     assert_eq!(feed.status, StatusCode::OK);
     assert!(feed.header("content-type").starts_with("text/calendar"));
+    // The token is a password: the access log names the route, not the token.
+    let token = path.trim_start_matches("/calendar/").trim_end_matches(".ics");
+    assert!(logs.text().contains("GET /calendar/{token}.ics 200"), "{}", logs.text());
+    assert!(!logs.text().contains(token));
     let calendar: icalendar::Calendar = feed.body.parse().expect("valid iCalendar");
     use icalendar::Component;
     let events: Vec<&icalendar::Event> = calendar

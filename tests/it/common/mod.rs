@@ -487,3 +487,36 @@ pub fn reapply_migrations_from(conn: &mut DbConn, version: &str) {
     // As at start-up, with what Rust fills in after a migration.
     jobcenter_crm::db::run_migrations(conn).unwrap();
 }
+
+/// What the app logs on this thread (where the test's requests run) until the guard drops.
+pub fn capture_logs() -> (tracing::subscriber::DefaultGuard, LogSink) {
+    use tracing_subscriber::util::SubscriberInitExt;
+    let sink = LogSink::default();
+    let writer = sink.clone();
+    let guard = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+        .with_writer(move || writer.clone())
+        .finish()
+        .set_default();
+    (guard, sink)
+}
+
+#[derive(Clone, Default)]
+pub struct LogSink(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogSink {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
