@@ -1,15 +1,15 @@
 //! The company register: list and search, create, show, edit, delete, contact persons, and CSV
 //! import and export.
 
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::{CurrentUser, Manager, SessionCookie};
 use super::forms::Refused;
+use super::security::is_head;
 use super::views::{
-    Choice, Layout, Page, active_choices, filters, redirect_with_flash, staff_choices,
+    Choice, Layout, Page, active_choices, csv_response, filters, redirect_with_flash, staff_choices,
 };
 use crate::domain::dates::dk_date;
 use crate::error::AppError;
@@ -131,7 +131,7 @@ pub async fn list(
         format!("/companies?{filter_query}{sep}after={}", cur.encode())
     });
     let with_filter = |path: &str| super::views::with_query(path, &filter_query);
-    let can_import = user.role >= Role::Manager;
+    let can_import_export = user.role >= Role::Manager;
     Page::new(&req).render(&state, |l| ListPage {
         l,
         rows,
@@ -142,7 +142,7 @@ pub async fn list(
         export_url: with_filter("/companies.csv"),
         first_url: with_filter("/companies"),
         first_page: params.after.is_empty(),
-        can_import,
+        can_import_export,
         params,
     })
 }
@@ -160,7 +160,7 @@ struct ListPage {
     export_url: String,
     first_url: String,
     first_page: bool,
-    can_import: bool,
+    can_import_export: bool,
 }
 
 async fn form_page(
@@ -478,23 +478,27 @@ pub async fn delete(
 
 // --- Export -----------------------------------------------------------------------------------
 
+/// The register as CSV, for managers and admins (SPEC §2).
 #[get("/companies.csv")]
 pub async fn export(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let query = params.query(&user);
     let actor = user.actor(&req, &state);
     let filename = format!("virksomheder-{}.csv", actor.now.format("%Y-%m-%d"));
+    if is_head(&req) {
+        return Ok(csv_response(filename, Vec::new()));
+    }
     let filter = params.filter_query();
-    let u = user.clone();
+    let jc = user.jobcenter_id;
     let csv = state
         .db
         .run(move |c| {
-            let rows = Company::export(c, u.jobcenter_id, &query)?;
-            let csv = company_import::export_csv(c, u.jobcenter_id, &rows)?;
+            let rows = Company::export(c, jc, &query)?;
+            let csv = company_import::export_csv(c, jc, &rows)?;
             let details = if filter.is_empty() {
                 format!("{} virksomheder", rows.len())
             } else {
@@ -504,11 +508,5 @@ pub async fn export(
             Ok(csv)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(filename)],
-        })
-        .body(csv))
+    Ok(csv_response(filename, csv))
 }

@@ -8,11 +8,20 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{HttpMessage, web};
 
 use super::AppState;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// Marks a HEAD request answered as a GET: a handler whose GET leaves a trace (an export's
+/// audit row) asks [`is_head`] and does only what the headers need.
+struct Head;
+
+pub fn is_head(req: &actix_web::HttpRequest) -> bool {
+    use actix_web::HttpMessage;
+    req.extensions().get::<Head>().is_some()
+}
 
 /// The path as the access log shows it: a route whose path holds a secret (the calendar feed's
 /// token) is logged by its pattern, `/calendar/{token}.ics`.
@@ -36,6 +45,7 @@ pub async fn headers_and_log(
     // layer leaves out the body, as it does for every HEAD request.
     if method == Method::HEAD {
         req.head_mut().method = Method::GET;
+        req.extensions_mut().insert(Head);
     }
     let mut res = next.call(req).await?;
     let path = logged_path(res.request());

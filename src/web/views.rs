@@ -2,6 +2,7 @@
 //! page needs (user, form token, flash message), flash messages and small formatting filters.
 
 use actix_web::cookie::{Cookie, CookieJar};
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
@@ -118,6 +119,17 @@ pub struct Flash {
     /// "ok" or "error"
     pub kind: String,
     pub message: String,
+}
+
+/// A CSV file to download.
+pub fn csv_response(filename: String, csv: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename)],
+        })
+        .body(csv)
 }
 
 /// `path` with a query string, or bare when the query is empty.

@@ -621,8 +621,14 @@ async fn the_calendar_feed_is_valid_icalendar_and_dies_when_revoked() {
     assert_eq!(feed.status, StatusCode::OK);
     assert!(feed.header("content-type").starts_with("text/calendar"));
     // The token is a password: the access log names the route, not the token.
-    let token = path.trim_start_matches("/calendar/").trim_end_matches(".ics");
-    assert!(logs.text().contains("GET /calendar/{token}.ics 200"), "{}", logs.text());
+    let token = path
+        .trim_start_matches("/calendar/")
+        .trim_end_matches(".ics");
+    assert!(
+        logs.text().contains("GET /calendar/{token}.ics 200"),
+        "{}",
+        logs.text()
+    );
     assert!(!logs.text().contains(token));
     let calendar: icalendar::Calendar = feed.body.parse().expect("valid iCalendar");
     use icalendar::Component;

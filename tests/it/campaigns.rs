@@ -713,6 +713,21 @@ async fn targets_come_from_a_list_of_cvr_numbers_and_go_out_as_csv() {
             .contains(&format!("Cvr Et ApS;{};Køge;;Ikke kontaktet", a.cvr))
     );
 
+    // A consultant on the campaign sees it, but exports are for managers and admins.
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let page = karen
+        .get(&format!("/campaigns/{}", setup.campaign_id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Eksportér listen"));
+    assert_eq!(
+        karen
+            .get(&format!("/campaigns/{}/targets.csv", setup.campaign_id))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
     // The export is a list of CVR numbers a campaign can be filled from: imported again, both
     // companies are found (and are on the list already).
     let res = manager

@@ -706,6 +706,36 @@ async fn export_is_danish_excel_csv_of_the_current_filter_and_is_logged() {
     f[12] = ("status", "active");
     create(&client, &f).await;
     create(&client, &company_fields(&b, "Anden Eksport")).await;
+    // Exports are for managers and admins (SPEC §2): a consultant gets neither link nor file.
+    assert!(
+        !client
+            .get("/companies")
+            .await
+            .body
+            .contains("Eksportér til CSV")
+    );
+    assert_eq!(
+        client.get("/companies.csv").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let client = app.signed_in("leder@koege.dk").await;
+    assert!(
+        client
+            .get("/companies")
+            .await
+            .body
+            .contains("Eksportér til CSV")
+    );
+    // A HEAD (a link checker) exports nothing, so it logs nothing.
+    let head = client
+        .send(
+            actix_web::test::TestRequest::default()
+                .method(actix_web::http::Method::HEAD)
+                .uri("/companies.csv"),
+        )
+        .await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.body.is_empty());
     let res = client.get("/companies.csv?status=active").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.header("content-type").starts_with("text/csv"));

@@ -5,7 +5,6 @@ use super::{ConsultantChoice, ListPlace, TargetFilter, viewable, viewable_in};
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::bytes::Bytes;
 use actix_multipart::form::text::Text;
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
@@ -18,7 +17,8 @@ use crate::models::user::{Role, User};
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Manager, SessionCookie};
 use crate::web::forms::back_with_message;
-use crate::web::views::{Choice, Layout, Page, redirect_with_flash, url_encode};
+use crate::web::security::is_head;
+use crate::web::views::{Choice, Layout, Page, csv_response, redirect_with_flash, url_encode};
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -482,15 +482,24 @@ pub async fn remove_target(
 }
 
 /// The target list with statuses, as Danish Excel opens it.
+/// The target list as CSV, for managers and admins (SPEC §2).
 #[get("/campaigns/{id:\\d+}/targets.csv")]
 pub async fn export(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Manager,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let campaign = viewable(&state, &user, id).await?;
+    let filename = format!(
+        "kampagne-{}-{}.csv",
+        campaign.id,
+        crate::domain::validate::slugify(&campaign.name)
+    );
+    if is_head(&req) {
+        return Ok(csv_response(filename, Vec::new()));
+    }
     let jc = user.jobcenter_id;
     let actor = user.actor(&req, &state);
     let rows = state
@@ -538,18 +547,7 @@ pub async fn export(
             ]
         }),
     );
-    let filename = format!(
-        "kampagne-{}-{}.csv",
-        campaign.id,
-        crate::domain::validate::slugify(&campaign.name)
-    );
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(filename)],
-        })
-        .body(csv))
+    Ok(csv_response(filename, csv))
 }
 
 /// Targets in one CSV export.
