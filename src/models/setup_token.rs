@@ -1,12 +1,13 @@
 //! One-time links for the first start: whoever holds the link may create the jobcenter and its
-//! first admin, once, within a day.
+//! first admin, once, within a day, and only while the installation has no user at all (one
+//! set up from the command line kills a link already printed).
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use crate::crypto;
 use crate::db::DbConn;
-use crate::db::schema::setup_tokens;
+use crate::db::schema::{setup_tokens, users};
 
 pub const LIFETIME: TimeDelta = TimeDelta::hours(24);
 
@@ -28,6 +29,9 @@ impl SetupToken {
     }
 
     pub fn is_valid(c: &mut DbConn, token: &str, now: NaiveDateTime) -> QueryResult<bool> {
+        if Self::installation_has_users(c)? {
+            return Ok(false);
+        }
         let found = setup_tokens::table
             .filter(setup_tokens::token_hash.eq(crypto::sha256_hex(token)))
             .filter(setup_tokens::used_at.is_null())
@@ -41,6 +45,9 @@ impl SetupToken {
     /// Marks the token used; false when it was not valid (used, expired or unknown). Call it
     /// inside the transaction that does the setup, so two submissions cannot both succeed.
     pub fn consume(c: &mut DbConn, token: &str, now: NaiveDateTime) -> QueryResult<bool> {
+        if Self::installation_has_users(c)? {
+            return Ok(false);
+        }
         let updated = diesel::update(
             setup_tokens::table
                 .filter(setup_tokens::token_hash.eq(crypto::sha256_hex(token)))
@@ -50,5 +57,9 @@ impl SetupToken {
         .set(setup_tokens::used_at.eq(now))
         .execute(c)?;
         Ok(updated == 1)
+    }
+
+    fn installation_has_users(c: &mut DbConn) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(users::table.select(users::id))).get_result(c)
     }
 }

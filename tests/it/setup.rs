@@ -92,6 +92,29 @@ async fn the_setup_link_creates_jobcenter_and_admin_once() {
 }
 
 #[actix_web::test]
+async fn a_printed_link_dies_once_a_user_exists_some_other_way() {
+    let app = app().await;
+    let token = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
+    // The installation is set up from the command line instead (here: directly).
+    app.seed();
+    let client = app.client();
+    assert_eq!(
+        client.get(&format!("/setup?token={token}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    client.get("/login").await;
+    let res = client.post("/setup", &fields(&token)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("Opsætningslinket virker ikke"));
+    let count: i64 = jobcenters::table
+        .filter(jobcenters::slug.eq("jobcenter-aeroe"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(count, 0, "no second jobcenter");
+}
+
+#[actix_web::test]
 async fn bad_setup_input_is_explained_and_nothing_is_created() {
     let app = app().await;
     let token = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
