@@ -18,9 +18,35 @@ use crate::models::contact_request::ContactRequest;
 use crate::models::session::{Checked, Session, SessionUser};
 use crate::models::user::Role;
 
-pub const SESSION_COOKIE: &str = "jc_session";
-/// Binds form tokens for visitors without a session (the login and setup forms).
-pub const ANON_COOKIE: &str = "jc_anon";
+/// The names of the app's cookies. Behind TLS they carry the `__Host-` prefix: a browser then
+/// keeps them only when set Secure, by this host, for path `/`, so neither a page on a sibling
+/// subdomain nor one over plain HTTP can plant or overwrite them.
+#[derive(Debug, Clone, Copy)]
+pub struct CookieNames {
+    pub session: &'static str,
+    /// Binds form tokens for visitors without a session (the login and setup forms).
+    pub anon: &'static str,
+    /// The signed one-time message shown after a redirect.
+    pub flash: &'static str,
+}
+
+impl CookieNames {
+    pub fn new(behind_tls: bool) -> CookieNames {
+        if behind_tls {
+            CookieNames {
+                session: "__Host-jc_session",
+                anon: "__Host-jc_anon",
+                flash: "__Host-jc_flash",
+            }
+        } else {
+            CookieNames {
+                session: "jc_session",
+                anon: "jc_anon",
+                flash: "jc_flash",
+            }
+        }
+    }
+}
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The signed-in member of staff. Role and jobcenter come from the database on every request,
@@ -150,11 +176,9 @@ pub struct SessionCookie {
 impl SessionCookie {
     fn of(req: &HttpRequest) -> Result<SessionCookie, AppError> {
         let cached = req.extensions().get::<SessionHash>().map(|h| h.0.clone());
+        let name = state(req)?.cookie_names().session;
         let session_id = cached
-            .or_else(|| {
-                req.cookie(SESSION_COOKIE)
-                    .map(|c| crypto::sha256_hex(c.value()))
-            })
+            .or_else(|| req.cookie(name).map(|c| crypto::sha256_hex(c.value())))
             .ok_or_else(|| unauthenticated(req, false))?;
         Ok(SessionCookie {
             req: req.clone(),
@@ -304,7 +328,9 @@ pub fn client_ip(req: &HttpRequest, hops: u8) -> String {
         .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
 }
 
-fn base_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+/// A cookie of the app: for the whole site, out of scripts' reach, not sent along with
+/// cross-site requests, and Secure behind TLS (which the `__Host-` names require).
+pub fn app_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
     Cookie::build(name, value)
         .path("/")
         .http_only(true)
@@ -314,11 +340,13 @@ fn base_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'s
 }
 
 pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
-    base_cookie(state, SESSION_COOKIE, token)
+    app_cookie(state, state.cookie_names().session, token)
 }
 
-pub fn removal_cookie(name: &'static str) -> Cookie<'static> {
-    let mut c = Cookie::build(name, "").path("/").finish();
+/// Tells the browser to drop a cookie; it must match the cookie's attributes (a `__Host-`
+/// cookie is only replaced by a Secure one).
+pub fn removal_cookie(state: &AppState, name: &'static str) -> Cookie<'static> {
+    let mut c = app_cookie(state, name, String::new());
     c.make_removal();
     c
 }
@@ -341,11 +369,15 @@ pub fn csrf_token(req: &HttpRequest) -> String {
 }
 
 /// What a form token is bound to: the session when there is one, else the anonymous cookie.
-fn csrf_binding(req: &ServiceRequest, session: Option<&str>) -> (String, Option<String>) {
+fn csrf_binding(
+    req: &ServiceRequest,
+    anon_cookie: &str,
+    session: Option<&str>,
+) -> (String, Option<String>) {
     if let Some(hash) = session {
         return (format!("s:{hash}"), None);
     }
-    match req.cookie(ANON_COOKIE) {
+    match req.cookie(anon_cookie) {
         Some(anon) if !anon.value().is_empty() => (format!("a:{}", anon.value()), None),
         _ => {
             let anon = crypto::random_token();
@@ -423,9 +455,13 @@ pub async fn csrf_guard(
     // The session token's hash is worked out once: the form token is bound to it, and the
     // session is looked up by it (`SessionCookie`).
     let session = req
-        .cookie(SESSION_COOKIE)
+        .cookie(state.cookie_names().session)
         .map(|c| SessionHash(crypto::sha256_hex(c.value())));
-    let (binding, new_anon) = csrf_binding(&req, session.as_ref().map(|h| h.0.as_str()));
+    let (binding, new_anon) = csrf_binding(
+        &req,
+        state.cookie_names().anon,
+        session.as_ref().map(|h| h.0.as_str()),
+    );
     if let Some(hash) = session {
         req.extensions_mut().insert(hash);
     }
@@ -474,7 +510,7 @@ pub async fn csrf_guard(
         .is_some_and(|t| t.used.get());
     if let Some(anon) = new_anon.filter(|_| token_used) {
         res.response_mut()
-            .add_cookie(&base_cookie(&state, ANON_COOKIE, anon))?;
+            .add_cookie(&app_cookie(&state, state.cookie_names().anon, anon))?;
     }
     Ok(res.map_into_left_body())
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, SESSION_COOKIE, client_ip, removal_cookie, session_cookie};
+use super::auth::{CurrentUser, client_ip, removal_cookie, session_cookie};
 use super::views::{FieldErrors, Layout, Page, redirect, redirect_with_flash, safe_next};
 use crate::crypto;
 use crate::domain::validate;
@@ -190,7 +190,7 @@ pub async fn login(
 
     // A new session id at every sign-in; the one the browser came with is dropped.
     let old_session = req
-        .cookie(SESSION_COOKIE)
+        .cookie(state.cookie_names().session)
         .map(|c| crypto::sha256_hex(c.value()));
     let token = state
         .db
@@ -226,7 +226,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     user: Option<CurrentUser>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(cookie) = req.cookie(SESSION_COOKIE) {
+    if let Some(cookie) = req.cookie(state.cookie_names().session) {
         let id = crypto::sha256_hex(cookie.value());
         let now = state.now();
         let ip = client_ip(&req, state.config.trust_proxy);
@@ -250,7 +250,7 @@ pub async fn logout(
             .await?;
     }
     let mut res = redirect_with_flash(&state, "/login", "ok", "Du er logget ud.");
-    res.add_cookie(&removal_cookie(SESSION_COOKIE))
+    res.add_cookie(&removal_cookie(&state, state.cookie_names().session))
         .map_err(AppError::internal)?;
     Ok(res)
 }

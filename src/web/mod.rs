@@ -51,6 +51,10 @@ pub struct AppState {
 }
 
 impl AppState {
+    pub fn cookie_names(&self) -> auth::CookieNames {
+        auth::CookieNames::new(self.config.behind_tls)
+    }
+
     pub fn new(config: Config, db: Db, clock: Arc<dyn Clock>) -> AppState {
         let keys = Keys::derive(&config.secret_key);
         let permits = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -1,7 +1,7 @@
 //! Rendering: the templates compiled into the binary, the page helper that adds what every
 //! page needs (user, form token, flash message), flash messages and small formatting filters.
 
-use actix_web::cookie::{Cookie, CookieJar};
+use actix_web::cookie::CookieJar;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
@@ -10,10 +10,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::{CurrentUser, csrf_token, removal_cookie};
+use super::auth::{CurrentUser, app_cookie, csrf_token, removal_cookie};
 use crate::error::AppError;
-
-const FLASH_COOKIE: &str = "jc_flash";
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
 
@@ -215,7 +213,7 @@ impl<'a> Page<'a> {
         };
         let mut res = html_response(self.status, &page(layout))?;
         if had_flash {
-            res.add_cookie(&removal_cookie(FLASH_COOKIE))
+            res.add_cookie(&removal_cookie(state, state.cookie_names().flash))
                 .map_err(AppError::internal)?;
         }
         Ok(res)
@@ -237,10 +235,11 @@ pub fn html_response(
 }
 
 fn read_flash(req: &HttpRequest, state: &AppState) -> Option<Flash> {
-    let cookie = req.cookie(FLASH_COOKIE)?;
+    let name = state.cookie_names().flash;
+    let cookie = req.cookie(name)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie);
-    let verified = jar.signed(&state.keys.cookie).get(FLASH_COOKIE)?;
+    let verified = jar.signed(&state.keys.cookie).get(name)?;
     let json = URL_SAFE_NO_PAD.decode(verified.value()).ok()?;
     serde_json::from_slice(&json).ok()
 }
@@ -279,13 +278,8 @@ pub fn redirect_with_flash(
     };
     let value = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&flash).unwrap_or_default());
     let mut jar = CookieJar::new();
-    jar.signed_mut(&state.keys.cookie).add(
-        Cookie::build(FLASH_COOKIE, value)
-            .path("/")
-            .http_only(true)
-            .secure(state.config.behind_tls)
-            .finish(),
-    );
+    jar.signed_mut(&state.keys.cookie)
+        .add(app_cookie(state, state.cookie_names().flash, value));
     let mut res = redirect(location);
     for cookie in jar.delta() {
         let _ = res.add_cookie(cookie);

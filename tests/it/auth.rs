@@ -301,12 +301,48 @@ async fn signing_in_issues_a_new_session_id() {
 }
 
 #[actix_web::test]
-async fn session_cookie_is_secure_behind_tls() {
+async fn behind_tls_the_cookies_are_secure_host_only_and_same_site() {
     let app = common::app_with(|c| c.behind_tls = true).await;
     app.seed();
     let client = app.client();
+    let set_cookies = |res: &common::Resp| -> Vec<String> {
+        res.headers
+            .get_all("set-cookie")
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    };
+    let form = client.get("/login").await;
     let res = client.login("konsulent@koege.dk", PASSWORD).await;
-    assert!(res.header("set-cookie").contains("Secure"));
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // Signed in with a `__Host-` session: the browser refuses such a cookie from a sibling
+    // subdomain or plain HTTP.
+    let mut cookies = set_cookies(&form);
+    cookies.extend(set_cookies(&res));
+    let names: Vec<&str> = cookies
+        .iter()
+        .map(|c| c.split('=').next().unwrap())
+        .collect();
+    assert!(names.contains(&"__Host-jc_anon"), "{cookies:?}");
+    assert!(names.contains(&"__Host-jc_session"), "{cookies:?}");
+    assert!(client.cookie("jc_session").is_none());
+    assert_eq!(client.get("/").await.status, StatusCode::OK);
+    // A flash message's cookie too, and it is dropped with the same attributes.
+    let out = client.post("/logout", &[]).await;
+    let mut cookies = set_cookies(&out);
+    let shown = client.get("/login").await;
+    assert!(shown.body.contains("Du er logget ud."));
+    cookies.extend(set_cookies(&shown));
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("__Host-jc_flash=") && !c.contains("Max-Age=0"))
+    );
+    for cookie in &cookies {
+        for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(cookie.contains(attribute), "{attribute}: {cookie}");
+        }
+        assert!(!cookie.contains("Domain="), "{cookie}");
+    }
     assert!(
         client
             .get("/")
