@@ -15,6 +15,10 @@ pub enum AppError {
     /// when the browser had a session that has run out.
     #[error("not signed in")]
     Unauthenticated { next: String, expired: bool },
+    /// A request no form of ours sends (control characters, line breaks in a one-line field);
+    /// the message is for the user.
+    #[error("bad request: {0}")]
+    BadRequest(String),
     #[error("validation failed: {0}")]
     Validation(String),
     /// A write that lost a race or hit a unique rule; the message is for the user.
@@ -56,6 +60,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unauthenticated { .. } => StatusCode::SEE_OTHER,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -88,7 +93,7 @@ impl ResponseError for AppError {
             }
             // The body is filled in by the error page handler; the message for the user, if
             // any, travels in an extension.
-            AppError::Validation(msg) | AppError::Conflict(msg) => {
+            AppError::BadRequest(msg) | AppError::Validation(msg) | AppError::Conflict(msg) => {
                 let mut res = HttpResponse::build(self.status_code()).finish();
                 res.extensions_mut().insert(UserMessage(msg.clone()));
                 res

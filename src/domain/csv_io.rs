@@ -12,6 +12,8 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const MSG_EMPTY: &str = "Filen er tom.";
 const MSG_MALFORMED: &str =
     "Filen kunne ikke læses som CSV. Gem den fra Excel som CSV og prøv igen.";
+const MSG_CONTROL: &str = "Filen indeholder usynlige styretegn (fx nul-tegn), som ikke kan \
+     gemmes. Er det en regnearksfil? Gem den fra Excel som CSV og prøv igen.";
 
 /// Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection"), plus
 /// the apostrophe itself so that escaping can always be undone exactly (see [`unescape_cell`]).
@@ -88,6 +90,13 @@ pub fn detect_delimiter(text: &str) -> u8 {
 /// field and skips completely empty rows. The first non-empty row is the header.
 pub fn read_table(bytes: &[u8]) -> Result<Table, &'static str> {
     let text = decode(bytes);
+    // Nothing a spreadsheet saves as CSV holds them; a NUL cannot even be stored.
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+    {
+        return Err(MSG_CONTROL);
+    }
     let mut reader = ReaderBuilder::new()
         .delimiter(detect_delimiter(&text))
         .has_headers(false)
@@ -366,6 +375,8 @@ mod tests {
     #[test]
     fn empty_files_are_refused() {
         assert_eq!(read_table(b""), Err(MSG_EMPTY));
+        assert_eq!(read_table(b"Navn\r\nBager\0 ApS\r\n"), Err(MSG_CONTROL));
+        assert_eq!(read_table(b"PK\x03\x04\x14\x00"), Err(MSG_CONTROL));
         assert_eq!(read_table(b"\xEF\xBB\xBF"), Err(MSG_EMPTY));
         assert_eq!(read_table(b"\r\n\r\n"), Err(MSG_EMPTY));
         assert_eq!(read_table(b";;\r\n ; \r\n"), Err(MSG_EMPTY));

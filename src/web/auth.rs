@@ -9,7 +9,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::future::LocalBoxFuture;
 
-use super::AppState;
+use super::{AppState, security};
 use crate::crypto;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -406,10 +406,43 @@ fn is_cross_site(req: &ServiceRequest) -> bool {
     }
 }
 
-/// The form token among a form's fields (the others are the handler's).
-#[derive(serde::Deserialize)]
-struct TokenField {
-    csrf_token: Option<String>,
+/// The form token of a file upload, in the body like every form's (the page puts it first).
+/// The body, at most [`super::UPLOAD_LIMIT`], is read here and handed on to the handler.
+async fn multipart_token(req: &mut ServiceRequest) -> Result<Option<String>, actix_web::Error> {
+    use futures_util::StreamExt;
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > super::UPLOAD_LIMIT {
+            return Err(actix_web::error::ErrorPayloadTooLarge("upload too large"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let stream = futures_util::stream::once(std::future::ready(Ok::<
+        _,
+        actix_web::error::PayloadError,
+    >(body.clone())));
+    let mut parts = actix_multipart::Multipart::new(req.headers(), stream);
+    let mut token = None;
+    while let Some(Ok(mut part)) = parts.next().await {
+        let is_token = part.name() == Some("csrf_token");
+        let mut value = Vec::new();
+        while let Some(Ok(chunk)) = part.next().await {
+            if is_token {
+                value.extend_from_slice(&chunk);
+            }
+        }
+        if is_token {
+            token = String::from_utf8(value).ok();
+            break;
+        }
+    }
+    let (_, mut restored) = actix_http::h1::Payload::create(true);
+    restored.unread_data(body);
+    req.set_payload(restored.into());
+    Ok(token)
 }
 
 async fn submitted_token(req: &mut ServiceRequest) -> Result<Option<String>, actix_web::Error> {
@@ -421,21 +454,25 @@ async fn submitted_token(req: &mut ServiceRequest) -> Result<Option<String>, act
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    // File uploads carry the token in the form's action URL: the body is streamed to the
-    // handler, not read here.
     if content_type.starts_with("multipart/form-data") {
-        return Ok(serde_html_form::from_str::<TokenField>(req.query_string())
-            .ok()
-            .and_then(|f| f.csrf_token));
+        return multipart_token(req).await;
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok(None);
     }
-    // Read the body to find the token, then hand the same bytes on to the handler.
+    // Read the body to find the token and check its text, then hand the same bytes on to the
+    // handler.
     let body = req.extract::<web::Bytes>().await?;
-    let token = serde_html_form::from_bytes::<TokenField>(&body)
-        .ok()
-        .and_then(|f| f.csrf_token);
+    let fields: Vec<(String, String)> = serde_html_form::from_bytes(&body).unwrap_or_default();
+    if let Some(problem) = fields
+        .iter()
+        .find_map(|(name, value)| security::field_problem(name, value))
+    {
+        return Err(AppError::BadRequest(problem.into()).into());
+    }
+    let token = fields
+        .into_iter()
+        .find_map(|(name, value)| (name == "csrf_token").then_some(value));
     let (_, mut payload) = actix_http::h1::Payload::create(true);
     payload.unread_data(body);
     req.set_payload(payload.into());
@@ -470,6 +507,11 @@ pub async fn csrf_guard(
         used: std::cell::Cell::new(false),
     });
 
+    // Text no page of ours sends is refused before any handler sees it.
+    if let Some(problem) = security::address_problem(&req) {
+        let error = AppError::BadRequest(problem.into());
+        return Ok(req.error_response(error).map_into_right_body());
+    }
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
         let submitted = if is_cross_site(&req) {

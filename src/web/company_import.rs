@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::AppState;
 use super::auth::Manager;
-use super::views::{FieldErrors, Layout, Page, redirect, redirect_with_flash, url_encode};
+use super::views::{FieldErrors, Layout, Page, redirect, redirect_with_flash};
 use crate::domain::csv_io;
 use crate::error::AppError;
 use crate::models::audit::action;
@@ -39,14 +39,11 @@ struct ImportPage {
     l: Layout,
     headers: &'static [&'static str],
     update_existing: bool,
-    /// The form token for the query string (a multipart body is read after the check).
-    csrf_query: String,
 }
 
 impl ImportPage {
     fn new(l: Layout, update_existing: bool) -> Self {
         ImportPage {
-            csrf_query: url_encode(&l.csrf_token),
             l,
             headers: &company_import::HEADERS,
             update_existing,

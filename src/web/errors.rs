@@ -71,6 +71,9 @@ pub fn render_error_page<B: MessageBody>(
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        log_cause(&res);
+    }
     let message = res.response().extensions().get::<UserMessage>().cloned();
     let (req, res) = res.into_parts();
     let html = error_html(&req, status, message).unwrap_or_else(|| {
@@ -91,6 +94,16 @@ pub fn render_error_page<B: MessageBody>(
     let res: ServiceResponse<EitherBody<B, BoxBody>> =
         ServiceResponse::new(req, new_res.map_into_boxed_body()).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
+}
+
+/// Every 500 leaves its cause in the log (an `AppError::Internal` has logged its own already).
+fn log_cause<B>(res: &ServiceResponse<B>) {
+    let path = res.request().path();
+    match res.response().error() {
+        Some(e) if matches!(e.as_error::<AppError>(), Some(AppError::Internal(_))) => {}
+        Some(e) => tracing::error!(path, "internal error: {e}"),
+        None => tracing::error!(path, "internal error without a cause"),
+    }
 }
 
 fn error_html(

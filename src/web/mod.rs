@@ -50,6 +50,9 @@ pub struct AppState {
     dummy_hash: Arc<OnceLock<String>>,
 }
 
+/// The largest upload body (an import's file and its fields).
+pub const UPLOAD_LIMIT: usize = 11 * 1024 * 1024;
+
 impl AppState {
     pub fn cookie_names(&self) -> auth::CookieNames {
         auth::CookieNames::new(self.config.behind_tls)
@@ -121,8 +124,8 @@ pub fn build_app(
         // File uploads (the imports) are read into memory; each field has its own limit.
         .app_data(
             actix_multipart::form::MultipartFormConfig::default()
-                .total_limit(11 * 1024 * 1024)
-                .memory_limit(11 * 1024 * 1024),
+                .total_limit(UPLOAD_LIMIT)
+                .memory_limit(UPLOAD_LIMIT),
         )
         .configure(routes)
         .default_service(web::to(errors::not_found))

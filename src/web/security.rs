@@ -1,5 +1,7 @@
-//! Headers every response carries, and a one-line access log without query strings (they may
-//! hold one-time tokens) and with secret path segments (`{token}` in a route) left out.
+//! Headers every response carries; what text no page of ours sends (control characters, line
+//! breaks in a one-line field) is; and a one-line access log
+//! without query strings (they may hold one-time tokens) and with secret path segments
+//! (`{token}` in a route) left out.
 
 use std::time::Instant;
 
@@ -13,6 +15,44 @@ use actix_web::{HttpMessage, web};
 use super::AppState;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// Form fields shown as a `<textarea>`: the only ones a line break may arrive in. A test reads
+/// the templates to keep this list whole.
+pub const MULTI_LINE_FIELDS: &[&str] = &["cvrs", "message", "note", "notes", "purpose", "summary"];
+
+const CONTROL_CHARACTER: &str = "Teksten indeholder et usynligt styretegn (fx et nul-tegn), som \
+     ikke kan gemmes. Fjern det, og prøv igen.";
+const LINE_BREAK: &str = "Et felt på én linje kan ikke indeholde linjeskift. Ret teksten, og \
+     prøv igen.";
+
+/// Why a submitted field cannot be taken, if it cannot. A NUL cannot be stored in PostgreSQL
+/// and other control characters are invisible; a line break in a one-line field could forge
+/// lines in a mail or a log. Browsers send neither from our forms, so the answer is a 400
+/// page, not a message next to a field. Tabs (pasted from a spreadsheet) pass.
+pub fn field_problem(name: &str, value: &str) -> Option<&'static str> {
+    let multi_line = MULTI_LINE_FIELDS.contains(&name);
+    value.chars().find_map(|ch| match ch {
+        '\t' => None,
+        '\n' | '\r' if multi_line => None,
+        '\n' | '\r' => Some(LINE_BREAK),
+        ch if ch.is_control() => Some(CONTROL_CHARACTER),
+        _ => None,
+    })
+}
+
+/// Control characters in the path or the query string (a search, a `next`) are refused the
+/// same way: nothing of ours puts them there.
+pub fn address_problem(req: &ServiceRequest) -> Option<&'static str> {
+    let path = percent_encoding::percent_decode_str(req.path()).decode_utf8_lossy();
+    let query: Vec<(String, String)> =
+        serde_html_form::from_str(req.query_string()).unwrap_or_default();
+    let texts = std::iter::once(path.as_ref())
+        .chain(query.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]));
+    texts
+        .into_iter()
+        .any(|t| t.chars().any(char::is_control))
+        .then_some(CONTROL_CHARACTER)
+}
 
 /// Marks a HEAD request answered as a GET: a handler whose GET leaves a trace (an export's
 /// audit row) asks [`is_head`] and does only what the headers need.

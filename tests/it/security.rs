@@ -3,6 +3,7 @@
 use crate::common::{PASSWORD, app};
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
+use diesel::prelude::*;
 
 #[actix_web::test]
 async fn posts_without_a_form_token_are_refused() {
@@ -270,4 +271,140 @@ async fn a_signed_in_user_keeps_the_navigation_on_a_404() {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(res.body.contains("Siden findes ikke"));
     assert!(res.body.contains("Karen Konsulent") && res.body.contains("Log ud"));
+}
+
+#[actix_web::test]
+async fn control_characters_are_refused_in_plain_danish_and_change_nothing() {
+    let app = app().await;
+    app.seed();
+    // Anonymous: the address, the login form and the contact form.
+    let visitor = app.client();
+    for path in ["/kontakt/%00", "/kontakt/koege?x=%00", "/companies?q=%01"] {
+        let res = visitor.get(path).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            res.body.contains("usynligt styretegn"),
+            "{path}: {}",
+            res.body
+        );
+    }
+    visitor.get("/login").await;
+    let res = visitor
+        .post(
+            "/login",
+            &[("email", "admin@koege.dk\0"), ("password", "x")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("usynligt styretegn"));
+
+    // Signed in: a company name with a NUL, and a line break in a one-line field.
+    let user = app.signed_in("konsulent@koege.dk").await;
+    user.get("/companies/new").await;
+    for (name, message) in [
+        ("Bager\0 ApS", "usynligt styretegn"),
+        ("Bager\u{1b}[31m ApS", "usynligt styretegn"),
+        ("Bager\r\nApS", "linjeskift"),
+    ] {
+        let res = user
+            .post(
+                "/companies",
+                &[("cvr", "29403473"), ("name", name), ("postcode", "4600")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{name:?}");
+        assert!(res.body.contains(message), "{name:?}: {}", res.body);
+    }
+    let companies: i64 = jobcenter_crm::db::schema::companies::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(companies, 0);
+}
+
+#[actix_web::test]
+async fn line_breaks_pass_in_the_fields_written_in_several_lines() {
+    // The fields a line break may arrive in are the textareas of the pages, no more, no less.
+    let mut textareas = std::collections::BTreeSet::new();
+    for entry in walk(std::path::Path::new("templates")) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        for part in text.split("m::textarea(name=\"").skip(1) {
+            textareas.insert(part.split('"').next().unwrap().to_string());
+        }
+        assert!(
+            !text.contains("<textarea") || entry.ends_with("macros.html"),
+            "{}: use the textarea macro",
+            entry.display()
+        );
+    }
+    let listed: std::collections::BTreeSet<String> =
+        jobcenter_crm::web::security::MULTI_LINE_FIELDS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    assert_eq!(textareas, listed);
+
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Linjer ApS");
+    let user = app.signed_in("konsulent@koege.dk").await;
+    user.get(&format!("/activities/new?company={}", company.id))
+        .await;
+    let res = user
+        .post(
+            "/activities",
+            &[
+                ("company_id", &company.id.to_string()),
+                ("user_id", &seed.consultant.id.to_string()),
+                ("kind", "phone"),
+                ("occurred_on", "2026-11-20"),
+                ("summary", "Første linje\r\nAnden linje\tmed tabulator"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "html") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[actix_web::test]
+async fn an_upload_carries_its_form_token_in_the_body_not_the_address() {
+    let app = app().await;
+    app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let page = manager.get("/companies/import").await;
+    assert!(page.body.contains(
+        r#"<form method="post" action="/companies/import" enctype="multipart/form-data""#
+    ));
+    let token = manager.csrf().unwrap();
+    assert!(!page.body.contains(&format!("csrf_token={token}")));
+    let csv = b"CVR-nummer;Navn\r\n29403473;Bager ApS\r\n";
+    let in_address = manager
+        .upload(
+            &format!(
+                "/companies/import?csrf_token={}",
+                jobcenter_crm::web::views::url_encode(&token)
+            ),
+            "file",
+            "firmaer.csv",
+            csv,
+            &[("csrf_token", "")],
+        )
+        .await;
+    assert_eq!(in_address.status, StatusCode::FORBIDDEN);
+    let in_body = manager
+        .upload("/companies/import", "file", "firmaer.csv", csv, &[])
+        .await;
+    assert_eq!(in_body.status, StatusCode::SEE_OTHER, "{}", in_body.body);
 }

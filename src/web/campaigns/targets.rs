@@ -18,7 +18,7 @@ use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Manager, SessionCookie};
 use crate::web::forms::back_with_message;
 use crate::web::security::is_head;
-use crate::web::views::{Choice, Layout, Page, csv_response, redirect_with_flash, url_encode};
+use crate::web::views::{Choice, Layout, Page, csv_response, redirect_with_flash};
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -89,10 +89,6 @@ pub async fn add_form(
     let total = companies.len();
     companies.truncate(ADD_SHOWN);
     Page::new(&req).render(&state, |l| AddPage {
-        import_url: format!(
-            "/campaigns/{id}/targets/import?csrf_token={}",
-            url_encode(&l.csrf_token)
-        ),
         l,
         campaign,
         params,
@@ -119,8 +115,6 @@ struct AddPage {
     limit: usize,
     statuses: Vec<Choice>,
     employee_bands: Vec<Choice>,
-    /// The CVR import's action: a multipart form carries its token in the URL.
-    import_url: String,
 }
 
 /// The companies ticked on the add page, or "all" with the filter they were found by.

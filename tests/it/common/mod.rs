@@ -404,8 +404,8 @@ impl Client<'_> {
         self.send(req).await
     }
 
-    /// Uploads a file the way a browser sends `<form enctype="multipart/form-data">`; the form
-    /// token goes in the query string as the page puts it there.
+    /// Uploads a file the way a browser sends `<form enctype="multipart/form-data">`, the form
+    /// token first as the pages put it.
     pub async fn upload(
         &self,
         path: &str,
@@ -415,6 +415,11 @@ impl Client<'_> {
         fields: &[(&str, &str)],
     ) -> Resp {
         let boundary = "----jobcentercrmtestboundary";
+        let token = self.csrf().expect("no form token seen yet");
+        let mut fields = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "csrf_token") {
+            fields.insert(0, ("csrf_token", &token));
+        }
         let mut body = Vec::new();
         for (k, v) in fields {
             body.extend_from_slice(
@@ -432,13 +437,8 @@ impl Client<'_> {
         );
         body.extend_from_slice(content);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let token = self.csrf().expect("no form token seen yet");
-        let sep = if path.contains('?') { '&' } else { '?' };
         let req = test::TestRequest::post()
-            .uri(&format!(
-                "{path}{sep}csrf_token={}",
-                jobcenter_crm::web::views::url_encode(&token)
-            ))
+            .uri(path)
             .insert_header((
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={boundary}"),
