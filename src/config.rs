@@ -235,9 +235,28 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::write(path, content)
 }
 
+/// `TRUST_PROXY`: `false` (none), `true` (one proxy) or how many stand in a chain.
+fn proxy_hops(value: &str) -> Result<u8, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "false" | "no" | "0" => Ok(0),
+        "true" | "yes" => Ok(1),
+        n => n
+            .parse()
+            .map_err(|_| format!("expected true, false or a number of proxies, got {value:?}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trust_proxy_is_a_yes_no_or_a_number_of_hops() {
+        assert_eq!(proxy_hops("false"), Ok(0));
+        assert_eq!(proxy_hops("TRUE"), Ok(1));
+        assert_eq!(proxy_hops("2"), Ok(2));
+        assert!(proxy_hops("måske").is_err());
+    }
     use clap::Parser;
 
     #[derive(Parser)]
@@ -277,16 +296,5 @@ mod tests {
         assert_eq!(config(&url).slow_query, Some(Duration::from_millis(250)));
         let off = ["--database-url", "data/crm.db", "--slow-query-ms", "0"];
         assert_eq!(config(&off).slow_query, None);
-    }
-}
-
-/// `TRUST_PROXY`: `false` (none), `true` (one proxy) or how many stand in a chain.
-fn proxy_hops(value: &str) -> Result<u8, String> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "false" | "no" | "0" => Ok(0),
-        "true" | "yes" => Ok(1),
-        n => n
-            .parse()
-            .map_err(|_| format!("expected true, false or a number of proxies, got {value:?}")),
     }
 }
