@@ -38,6 +38,24 @@ pub fn like_escape(s: &str) -> String {
     out
 }
 
+/// Visitor-written text made safe to repeat in a mail: on one line, at most `max_chars`
+/// characters, and with its links defanged ("https://evil.dk" becomes "hxxps[:]//evil[.]dk"),
+/// so a mail program shows no link to click.
+pub fn defang(s: &str, max_chars: usize) -> String {
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(one_line.len());
+    let mut chars = one_line.chars().take(max_chars).peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' if chars.peek().is_some_and(|n| n.is_alphanumeric()) => out.push_str("[.]"),
+            ':' if chars.peek() == Some(&'/') => out.push_str("[:]"),
+            '@' => out.push_str("[at]"),
+            c => out.push(c),
+        }
+    }
+    out.replace("http", "hxxp").replace("HTTP", "HXXP")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +93,17 @@ mod tests {
     #[test]
     fn wildcards_are_escaped() {
         assert_eq!(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+
+    #[test]
+    fn links_are_defanged_and_text_kept_on_one_line() {
+        assert_eq!(defang("Bager Jensen A/S", 80), "Bager Jensen A/S");
+        assert_eq!(
+            defang("Vind! https://evil.example/x\nKlik her", 80),
+            "Vind! hxxps[:]//evil[.]example/x Klik her"
+        );
+        assert_eq!(defang("Firma.dk ApS. Tak.", 80), "Firma[.]dk ApS. Tak.");
+        assert_eq!(defang("a@b.dk", 80), "a[at]b[.]dk");
+        assert_eq!(defang(&"x".repeat(200), 80).chars().count(), 80);
     }
 }

@@ -6,7 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
 use crate::common::{app, app_with};
-use crate::contact_support::{request_fields, stored};
+use crate::contact_support::{request_fields, set, stored};
 use actix_web::http::StatusCode;
 use base64::Engine;
 use chrono::TimeDelta;
@@ -185,7 +185,11 @@ async fn the_outbox_sends_through_smtp_and_retries_after_a_failure() {
     );
     assert!(received[0].contains("From: "));
     let text = body_text(&received[0]);
-    assert!(text.contains("Kære Mette Hansen"), "{text}");
+    assert!(text.contains("Goddag"), "{text}");
+    assert!(
+        !text.contains("Mette Hansen"),
+        "no visitor-written name: {text}"
+    );
     assert!(text.contains("inden for 2 arbejdsdage"), "{text}");
 
     // Sent once: a later round sends nothing again.
@@ -296,4 +300,55 @@ async fn a_mail_given_up_can_be_sent_again_by_an_admin() {
     assert_eq!(mail.attempts, 0);
     assert_eq!(stored(mail.next_attempt_at), stored(app.now()));
     assert!(!mail.is_given_up());
+}
+
+#[actix_web::test]
+async fn the_receipt_repeats_nothing_a_visitor_wrote_but_the_company_name_defanged() {
+    // No mail server is reached: the receipts wait in the outbox.
+    let app = app_with(|config| config.smtp_url = Some("smtp://127.0.0.1:9".into())).await;
+    app.seed();
+    let mut fields = request_fields();
+    set(
+        &mut fields,
+        "company_name",
+        "Vind en iPhone på https://evil.example/gevinst",
+    );
+    set(&mut fields, "contact_name", "Klik på www.evil.example nu");
+    set(&mut fields, "email", "offer@victim.dk");
+    set(
+        &mut fields,
+        "message",
+        "Din konto er spærret, log ind på https://evil.example",
+    );
+    // Five submissions to one address, each from its own client address (the form's own
+    // limit is per client): three receipts within a day, and every request is kept.
+    for n in 0..5 {
+        let visitor = app.client();
+        visitor.set_ip(&format!("198.51.100.{n}"));
+        let res = app.fill_in(&visitor, "/kontakt/koege", &fields).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    assert_eq!(app.requests().len(), 5);
+    let receipts: Vec<_> = app
+        .mails()
+        .into_iter()
+        .filter(|m| m.to_address == "offer@victim.dk")
+        .collect();
+    assert_eq!(receipts.len(), 3);
+    let body = &receipts[0].body;
+    assert!(body.contains("hxxps[:]//evil[.]example/gevinst"), "{body}");
+    for written in ["https://", "evil.example", "Klik", "spærret"] {
+        assert!(!body.contains(written), "{written}: {body}");
+    }
+    // A day later the address gets a receipt again.
+    app.clock.advance(TimeDelta::hours(25));
+    let visitor = app.client();
+    visitor.set_ip("198.51.100.99");
+    app.fill_in(&visitor, "/kontakt/koege", &fields).await;
+    let receipts = app
+        .mails()
+        .into_iter()
+        .filter(|m| m.to_address == "offer@victim.dk")
+        .count();
+    assert_eq!(receipts, 4);
 }

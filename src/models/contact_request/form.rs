@@ -3,6 +3,7 @@
 
 use super::notify::{notify_assignee, queue_mail};
 use super::*;
+use crate::domain::text;
 
 /// The public form as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -43,6 +44,11 @@ pub struct ContactInput {
 }
 
 pub const MESSAGE_MAX_CHARS: usize = 5000;
+/// Receipts to one address within a day, whichever jobcenter's form was used; requests after
+/// that are received all the same, without a receipt.
+pub const RECEIPTS_PER_ADDRESS_PER_DAY: i64 = 3;
+/// The company's name in a receipt is cut to this length.
+const RECEIPT_NAME_CHARS: usize = 80;
 
 const MSG_CPR: &str = "Teksten ser ud til at indeholde et CPR-nummer. Skriv ikke CPR-numre her – \
                        vi spørger, hvis vi får brug for flere oplysninger.";
@@ -344,19 +350,25 @@ impl ContactRequest {
             }
             None => {}
         }
-        let receipt_queued = mail.receipts && !request.email.is_empty();
+        let receipt_queued = mail.receipts
+            && !request.email.is_empty()
+            && receipts_sent_today(c, &request, now)? < RECEIPTS_PER_ADDRESS_PER_DAY;
         if receipt_queued {
             let jobcenter = Jobcenter::find(c, jobcenter_id)?;
             let due = working_days::add_working_days(
                 dates::local_date(now),
                 settings.answer_promise_days.max(0) as u32,
             );
+            // Whoever fills in the form chooses the address, so the receipt holds nothing they
+            // wrote beyond the company's name on one line with its links defanged: it cannot
+            // carry someone's message (or link) from the jobcenter's address.
             let body = format!(
-                "Kære {name}\n\nTak for din henvendelse om {topic}. Vi har modtaget den {received}.\n\
-                 Vi kontakter dig inden for {days} arbejdsdage, dvs. senest {due}.\n\n\
+                "Goddag\n\nTak for henvendelsen fra {company} om {topic}. Vi har modtaget den \
+                 {received}.\nVi kontakter jer inden for {days} arbejdsdage, dvs. senest {due}.\n\n\
                  Venlig hilsen\n{jobcenter}\n\n\
-                 Denne e-mail er sendt automatisk. Du kan ikke svare på den.\n",
-                name = request.contact_name,
+                 Denne e-mail er sendt automatisk, fordi adressen blev skrevet i jobcentrets \
+                 kontaktformular. Du kan ikke svare på den.\n",
+                company = text::defang(&request.company_name, RECEIPT_NAME_CHARS),
                 topic = request.topic.label().to_lowercase(),
                 received = now.format("%d-%m-%Y"),
                 days = settings.answer_promise_days,
@@ -381,9 +393,25 @@ impl ContactRequest {
     }
 }
 
+/// Receipts the address already got today: the requests it sent within a day before this one
+/// (each gets at most one receipt).
+fn receipts_sent_today(
+    c: &mut DbConn,
+    request: &ContactRequest,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    contact_requests::table
+        .filter(contact_requests::email.eq(&request.email))
+        .filter(contact_requests::received_at.gt(now - chrono::TimeDelta::days(1)))
+        .filter(contact_requests::id.ne(request.id))
+        .count()
+        .get_result(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::text;
 
     fn valid() -> ContactForm {
         ContactForm {
