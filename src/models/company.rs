@@ -610,6 +610,27 @@ impl Company {
             .load(c)
     }
 
+    /// The ids of the companies with these CVR numbers (a CVR may have several production
+    /// units), as (CVR, id), looked up a batch at a time.
+    pub fn ids_by_cvrs(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        cvrs: &[String],
+    ) -> QueryResult<Vec<(String, i64)>> {
+        let mut found = Vec::new();
+        for batch in cvrs.chunks(500) {
+            found.extend(
+                companies::table
+                    .filter(companies::jobcenter_id.eq(jobcenter_id))
+                    .filter(companies::cvr.eq_any(batch))
+                    .order(companies::id)
+                    .select((companies::cvr, companies::id))
+                    .load::<(String, i64)>(c)?,
+            );
+        }
+        Ok(found)
+    }
+
     /// The company that already holds this P-number, or without one this CVR.
     pub fn find_duplicate(
         c: &mut DbConn,

@@ -180,6 +180,10 @@ struct Plan {
 }
 
 /// Reads the rows into checked companies and decides, per row, create, update or skip.
+/// Rows in one import: they are written in one transaction, which holds the database's write
+/// lock on SQLite, so one file may not keep everybody else waiting for long.
+pub const MAX_ROWS: usize = 10_000;
+
 fn plan(
     c: &mut DbConn,
     jobcenter_id: i64,
@@ -191,6 +195,12 @@ fn plan(
         if let Some(col) = column_for(header) {
             columns.entry(col).or_insert(i);
         }
+    }
+    if table.rows.len() > MAX_ROWS {
+        return Err(format!(
+            "Filen har {} rækker. Del den op: der kan højst importeres {MAX_ROWS} ad gangen.",
+            table.rows.len()
+        ));
     }
     for required in [Column::Cvr, Column::Name] {
         if !columns.contains_key(&required) {

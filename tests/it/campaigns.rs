@@ -1271,3 +1271,93 @@ async fn a_planned_campaign_whose_first_week_has_begun_is_set_going_from_its_pag
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn a_maximal_cvr_import_leaves_other_jobcenters_answering() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 0).await;
+    let known: Vec<String> = (0..300)
+        .map(|i| {
+            app.add_company(&seed.jobcenter, &format!("Kendt {i:03}"))
+                .cvr
+        })
+        .collect();
+    // The most one import takes: the known companies and thousands of unknown numbers.
+    let mut lines = known.clone();
+    lines.extend(
+        (8_000_000..)
+            .filter_map(jobcenter_crm::domain::cvr::complete_cvr)
+            .take(5000 - known.len()),
+    );
+    let import_path = format!("/campaigns/{}/targets/import", setup.campaign_id);
+    manager
+        .get(&format!("/campaigns/{}/targets/add", setup.campaign_id))
+        .await;
+
+    let other = app.signed_in("admin@stevns.dk").await;
+    other.get("/companies/new").await;
+    let file = format!("CVR-nummer\r\n{}", lines.join("\r\n"));
+    let import = manager.upload(&import_path, "file", "liste.csv", file.as_bytes(), &[]);
+    let colleague = async {
+        let mut statuses = Vec::new();
+        let cvrs = (7_000_000..).filter_map(jobcenter_crm::domain::cvr::complete_cvr);
+        for (i, cvr) in cvrs.take(10).enumerate() {
+            statuses.push(other.get("/companies").await.status);
+            let res = other
+                .post(
+                    "/companies",
+                    &[
+                        ("cvr", cvr.as_str()),
+                        ("name", &format!("Stevns {i}")),
+                        ("postcode", "4660"),
+                    ],
+                )
+                .await;
+            statuses.push(res.status);
+        }
+        statuses
+    };
+    let (res, statuses) = futures_util::future::join(import, colleague).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::SEE_OTHER),
+        "{statuses:?}"
+    );
+    let page = manager.get(res.location()).await;
+    assert!(
+        page.body.contains("300 virksomheder er sat på listen"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("4700 CVR-numre findes ikke i registret"));
+
+    // One line more is refused as a whole, with a word on how to go on.
+    lines.push(known[0].clone());
+    manager
+        .get(&format!("/campaigns/{}/targets/add", setup.campaign_id))
+        .await;
+    let res = manager
+        .upload(
+            &import_path,
+            "file",
+            "liste.csv",
+            format!("CVR-nummer\r\n{}", lines.join("\r\n")).as_bytes(),
+            &[],
+        )
+        .await;
+    let page = manager.get(res.location()).await;
+    assert!(
+        page.body.contains("Listen har 5001 linjer. Del den op"),
+        "{}",
+        page.body
+    );
+    let targets: i64 = campaign_targets::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(targets, 300);
+}

@@ -995,3 +995,24 @@ async fn an_import_file_over_ten_megabytes_is_refused_with_a_message() {
     assert!(res.body.contains("højst 10 MB"), "{}", res.body);
     assert_eq!(count(&app), 0);
 }
+
+#[actix_web::test]
+async fn an_import_of_more_rows_than_one_transaction_should_hold_is_refused() {
+    let app = app().await;
+    app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    manager.get("/companies/import").await;
+    let mut csv = String::from("CVR-nummer;Navn\r\n");
+    for i in 0..10_001 {
+        csv.push_str(&format!("{:08};Firma {i}\r\n", i));
+    }
+    let res = manager
+        .upload("/companies/import", "file", "stor.csv", csv.as_bytes(), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body.contains("Filen har 10001 rækker. Del den op"),
+        "{}",
+        res.body
+    );
+}

@@ -11,7 +11,9 @@ use serde::Deserialize;
 use crate::domain::{csv_io, cvr, dates};
 use crate::error::AppError;
 use crate::models::audit::action;
-use crate::models::campaign::{Campaign, CampaignTarget, TargetListFilter, TargetStatus};
+use crate::models::campaign::{
+    AddReport, Campaign, CampaignTarget, TargetListFilter, TargetStatus,
+};
 use crate::models::company::{Company, CompanyQuery, CompanyStatus, EmployeeBand};
 use crate::models::user::{Role, User};
 use crate::web::AppState;
@@ -191,10 +193,17 @@ pub async fn add(
 /// The CVR import of a target list: a file, numbers pasted, or both.
 #[derive(MultipartForm)]
 pub struct CvrUpload {
-    #[multipart(limit = "5MiB")]
+    #[multipart(limit = "2MiB")]
     file: Option<Bytes>,
+    #[multipart(limit = "256KiB")]
     cvrs: Option<Text<String>>,
 }
+
+/// CVR numbers in one import: a large list is a few imports, so no single one holds the
+/// database for long.
+pub const IMPORT_MAX_LINES: usize = 5000;
+/// Targets added per write transaction of an import.
+const IMPORT_BATCH: usize = 500;
 
 /// Adds companies by their CVR numbers: a CSV file (any column headed CVR, else the first) or
 /// numbers pasted one per line.
@@ -208,7 +217,7 @@ pub async fn import(
 ) -> Result<HttpResponse, AppError> {
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let MultipartForm(form) = form.map_err(|_| {
-        AppError::Validation("Filen kunne ikke læses. Vælg en fil på højst 5 MB.".into())
+        AppError::Validation("Filen kunne ikke læses. Vælg en fil på højst 2 MB.".into())
     })?;
     let mut text = form.cvrs.map(|t| t.0).unwrap_or_default();
     text.push('\n');
@@ -223,41 +232,65 @@ pub async fn import(
             text.push('\n');
         }
     }
-    let mut valid = Vec::new();
-    let mut invalid = 0;
-    for token in text
+    let tokens: Vec<&str> = text
         .split(['\n', ';', ',', '\t'])
         .map(str::trim)
         .filter(|t| !t.is_empty())
-    {
+        .collect();
+    if tokens.len() > IMPORT_MAX_LINES {
+        return Ok(redirect_with_flash(
+            &state,
+            &format!("/campaigns/{id}/targets/add"),
+            "error",
+            &format!(
+                "Listen har {} linjer. Del den op: der kan højst være {} CVR-numre ad gangen.",
+                tokens.len(),
+                IMPORT_MAX_LINES
+            ),
+        ));
+    }
+    let mut valid = std::collections::BTreeSet::new();
+    let mut invalid = 0;
+    for token in tokens {
         match cvr::normalize_cvr(token) {
-            Ok(n) => valid.push(n),
+            Ok(n) => {
+                valid.insert(n);
+            }
             Err(_) => invalid += 1,
         }
     }
-    let actor = user.actor(&req, &state);
-    let (report, unknown) = state
-        .write(actor, move |c, actor| {
-            let mut ids = Vec::new();
-            let mut unknown = 0;
-            for number in &valid {
-                let found = Company::find_by_cvr(c, jc, number)?;
-                if found.is_empty() {
-                    unknown += 1;
-                }
-                ids.extend(found.into_iter().map(|co| co.id));
-            }
-            let report = CampaignTarget::add(c, jc, id, &ids, actor.now)?;
-            actor.record(
-                c,
-                action::CAMPAIGN_TARGETS_ADDED,
-                "campaign",
-                Some(id),
-                format!("{} tilføjet fra CVR-liste", report.added),
-            )?;
-            Ok((report, unknown))
+    let valid: Vec<String> = valid.into_iter().collect();
+    // Looked up in batches outside any write; the targets are added a batch per transaction,
+    // so colleagues' writes (and other jobcenters') wait for one batch at most.
+    let (valid, found) = state
+        .db
+        .run(move |c| {
+            Campaign::find(c, jc, id)?;
+            let found = Company::ids_by_cvrs(c, jc, &valid)?;
+            Ok((valid, found))
         })
-        .await??;
+        .await?;
+    let known: std::collections::HashSet<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+    let unknown = valid.iter().filter(|n| !known.contains(n.as_str())).count();
+    let ids: Vec<i64> = found.into_iter().map(|(_, id)| id).collect();
+    let mut report = AddReport::default();
+    for batch in ids.chunks(IMPORT_BATCH).map(<[i64]>::to_vec) {
+        let added = state
+            .write(user.actor(&req, &state), move |c, actor| {
+                let added = CampaignTarget::add(c, jc, id, &batch, actor.now)?;
+                actor.record(
+                    c,
+                    action::CAMPAIGN_TARGETS_ADDED,
+                    "campaign",
+                    Some(id),
+                    format!("{} tilføjet fra CVR-liste", added.added),
+                )?;
+                Ok(added)
+            })
+            .await??;
+        report.added += added.added;
+        report.already += added.already;
+    }
     let mut message = format!(
         "{} virksomheder er sat på listen ({} var der i forvejen).",
         report.added, report.already
