@@ -411,7 +411,6 @@ fn receipts_sent_today(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::text;
 
     fn valid() -> ContactForm {
         ContactForm {
