@@ -32,6 +32,8 @@ diesel::table! {
         user_id -> BigInt,
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
+        user_agent -> Text,
+        client_network -> Text,
     }
 }
 

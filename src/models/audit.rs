@@ -17,6 +17,8 @@ pub mod action {
     pub const USER_ENABLED: &str = "user_enabled";
     pub const USER_UPDATED: &str = "user_updated";
     pub const PASSWORD_CHANGED: &str = "password_changed";
+    pub const SESSION_ENDED: &str = "session_ended";
+    pub const SESSIONS_ENDED: &str = "sessions_ended";
     pub const JOBCENTER_CREATED: &str = "jobcenter_created";
     pub const COMPANY_CREATED: &str = "company_created";
     pub const COMPANY_UPDATED: &str = "company_updated";
@@ -68,6 +70,8 @@ pub fn action_label(action: &str) -> &str {
         action::USER_ENABLED => "Medarbejder genaktiveret",
         action::USER_UPDATED => "Medarbejder ændret",
         action::PASSWORD_CHANGED => "Adgangskode ændret",
+        action::SESSION_ENDED => "Session afsluttet",
+        action::SESSIONS_ENDED => "Sessioner afsluttet",
         action::JOBCENTER_CREATED => "Jobcenter oprettet",
         action::COMPANY_CREATED => "Virksomhed oprettet",
         action::COMPANY_UPDATED => "Virksomhed ændret",

@@ -37,7 +37,21 @@ pub struct Session {
     pub user_id: i64,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
+    /// The browser's User-Agent, cut short.
+    pub user_agent: String,
+    /// The network the sign-in came from: an address prefix ("198.51.100.0/24").
+    pub client_network: String,
 }
+
+/// Where a session is signed in from, as its owner sees it on their security page.
+#[derive(Debug, Clone, Default)]
+pub struct Device {
+    pub user_agent: String,
+    pub client_network: String,
+}
+
+/// Kept of a User-Agent: enough to name the browser and system.
+const USER_AGENT_CHARS: usize = 300;
 
 /// A session as [`Session::check`] finds it.
 #[derive(Debug)]
@@ -54,17 +68,66 @@ pub enum Checked {
 
 impl Session {
     /// Starts a session and returns the token for the cookie.
-    pub fn create(c: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<String> {
+    pub fn create(
+        c: &mut DbConn,
+        user_id: i64,
+        device: &Device,
+        now: NaiveDateTime,
+    ) -> QueryResult<String> {
         let token = crypto::random_token();
+        let user_agent: String = device.user_agent.chars().take(USER_AGENT_CHARS).collect();
         diesel::insert_into(sessions::table)
             .values((
                 sessions::id.eq(crypto::sha256_hex(&token)),
                 sessions::user_id.eq(user_id),
                 sessions::created_at.eq(now),
                 sessions::last_seen_at.eq(now),
+                sessions::user_agent.eq(user_agent),
+                sessions::client_network.eq(&device.client_network),
             ))
             .execute(c)?;
         Ok(token)
+    }
+
+    /// A user's sessions that are still alive, the most recently used first.
+    pub fn alive_of_user(
+        c: &mut DbConn,
+        user_id: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<Vec<Session>> {
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::last_seen_at.ge(now - IDLE_TIMEOUT))
+            .filter(sessions::created_at.ge(now - ABSOLUTE_TIMEOUT))
+            .order((sessions::last_seen_at.desc(), sessions::id))
+            .select(Session::as_select())
+            .load(c)
+    }
+
+    /// Ends one of a user's sessions; false when the user has no such session.
+    pub fn end_of_user(c: &mut DbConn, user_id: i64, id: &str) -> QueryResult<bool> {
+        diesel::delete(
+            sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .filter(sessions::id.eq(id)),
+        )
+        .execute(c)
+        .map(|n| n == 1)
+    }
+
+    /// Ends every session of a user but `except` (the one asking); how many ended.
+    pub fn end_all_of_user(
+        c: &mut DbConn,
+        user_id: i64,
+        except: Option<&str>,
+    ) -> QueryResult<usize> {
+        let mut query = diesel::delete(sessions::table)
+            .filter(sessions::user_id.eq(user_id))
+            .into_boxed();
+        if let Some(id) = except {
+            query = query.filter(sessions::id.ne(id));
+        }
+        query.execute(c)
     }
 
     /// What a session is now, read without writing: most requests need nothing more.

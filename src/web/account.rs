@@ -1,11 +1,11 @@
-//! The signed-in user's own account: changing the password.
+//! The signed-in user's own account: where they are signed in, and changing the password.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, client_ip, session_cookie};
-use super::views::{FieldErrors, Layout, Page, redirect_with_flash};
+use super::auth::{CurrentUser, client_ip, current_session_id, device, session_cookie};
+use super::views::{FieldErrors, Layout, Page, filters, redirect_with_flash};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::models::audit::action;
@@ -122,12 +122,13 @@ pub async fn change_password(
         return password_page(&req, &state, &errors);
     }
     let hash = state.hash_password(form.new_password).await?;
+    let device = device(&req, &state);
     let token = state
         .write(user.actor(&req, &state), move |c, actor| {
             LoginAttempt::succeeded(c, claim)?;
             User::set_password(c, uid, &hash)?;
             actor.record(c, action::PASSWORD_CHANGED, "user", Some(uid), email)?;
-            Ok(Session::create(c, uid, actor.now)?)
+            Ok(Session::create(c, uid, &device, actor.now)?)
         })
         .await??;
     let mut res = redirect_with_flash(
@@ -139,4 +140,122 @@ pub async fn change_password(
     res.add_cookie(&session_cookie(&state, token))
         .map_err(AppError::internal)?;
     Ok(res)
+}
+
+/// A session as its owner sees it.
+struct SessionRow {
+    session: Session,
+    /// "Firefox på Windows".
+    device: String,
+    /// The session this page is shown in.
+    current: bool,
+}
+
+/// The browser and system of a User-Agent in words.
+fn device_words(user_agent: &str) -> String {
+    let parsed = woothee::parser::Parser::new().parse(user_agent);
+    let known = |s: &str| !s.is_empty() && s != woothee::woothee::VALUE_UNKNOWN;
+    match parsed {
+        Some(p) if known(p.name) && known(p.os) => format!("{} på {}", p.name, p.os),
+        Some(p) if known(p.name) => p.name.to_string(),
+        _ => "Ukendt browser".to_string(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "account/security.html")]
+struct SecurityPage {
+    l: Layout,
+    sessions: Vec<SessionRow>,
+}
+
+#[get("/account/security")]
+pub async fn security(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let (uid, now) = (user.id, state.now());
+    let sessions = state
+        .db
+        .run(move |c| Ok(Session::alive_of_user(c, uid, now)?))
+        .await?;
+    let current = current_session_id(&req);
+    let sessions = sessions
+        .into_iter()
+        .map(|session| SessionRow {
+            device: device_words(&session.user_agent),
+            current: current.as_deref() == Some(session.id.as_str()),
+            session,
+        })
+        .collect();
+    Page::new(&req).render(&state, |l| SecurityPage { l, sessions })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EndSessionForm {
+    session: String,
+}
+
+/// Ends one of the user's own sessions: the browser that used it is signed out at once.
+#[post("/account/sessions/end")]
+pub async fn end_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<EndSessionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (uid, id) = (user.id, form.into_inner().session);
+    let ended = state
+        .write(user.actor(&req, &state), move |c, actor| {
+            let ended = Session::end_of_user(c, uid, &id)?;
+            if ended {
+                actor.record(c, action::SESSION_ENDED, "user", Some(uid), String::new())?;
+            }
+            Ok(ended)
+        })
+        .await??;
+    let (kind, message) = if ended {
+        ("ok", "Sessionen er logget ud.")
+    } else {
+        ("error", "Sessionen var allerede afsluttet.")
+    };
+    Ok(redirect_with_flash(
+        &state,
+        "/account/security",
+        kind,
+        message,
+    ))
+}
+
+/// Ends every session of the user's but this one.
+#[post("/account/sessions/end-others")]
+pub async fn end_other_sessions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let uid = user.id;
+    let current = current_session_id(&req);
+    let ended = state
+        .write(user.actor(&req, &state), move |c, actor| {
+            let n = Session::end_all_of_user(c, uid, current.as_deref())?;
+            actor.record(
+                c,
+                action::SESSIONS_ENDED,
+                "user",
+                Some(uid),
+                format!("{n} andre steder"),
+            )?;
+            Ok(n)
+        })
+        .await??;
+    let message = format!("Du er logget ud {ended} andre steder.");
+    Ok(redirect_with_flash(
+        &state,
+        "/account/security",
+        "ok",
+        &message,
+    ))
 }

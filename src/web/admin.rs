@@ -10,6 +10,7 @@ use crate::domain::validate;
 use crate::error::AppError;
 use crate::models::Choice;
 use crate::models::audit::{AuditRow, action, action_label};
+use crate::models::session::Session;
 use crate::models::settings::{Settings, SettingsForm};
 use crate::models::user::{NewUser, Profile, Role, User};
 
@@ -496,6 +497,40 @@ pub async fn set_user_active(
         format!("{} er deaktiveret og logget ud.", target.name)
     };
     Ok(redirect_with_flash(&state, "/admin/users", "ok", &message))
+}
+
+/// Ends every session of a colleague (a lost phone, a misused account): they are signed out
+/// everywhere at once and must sign in again.
+#[post("/admin/users/{id}/sessions/end")]
+pub async fn end_user_sessions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Admin,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (target_id, jc) = (path.into_inner(), user.jobcenter_id);
+    let (target, ended) = state
+        .write(user.actor(&req, &state), move |c, actor| {
+            // Not found when the user belongs to another jobcenter.
+            let target = User::find(c, jc, target_id)?;
+            let ended = Session::end_all_of_user(c, target.id, None)?;
+            actor.record(
+                c,
+                action::SESSIONS_ENDED,
+                "user",
+                Some(target.id),
+                format!("{}: {ended} sessioner", target.email),
+            )?;
+            Ok((target, ended))
+        })
+        .await??;
+    let message = format!("{} er logget ud alle steder ({ended}).", target.name);
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/admin/users/{target_id}/edit"),
+        "ok",
+        &message,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -15,7 +15,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::audit::Actor;
 use crate::models::contact_request::ContactRequest;
-use crate::models::session::{Checked, Session, SessionUser};
+use crate::models::session::{Checked, Device, Session, SessionUser};
 use crate::models::user::Role;
 
 /// The names of the app's cookies. Behind TLS they carry the `__Host-` prefix: a browser then
@@ -164,6 +164,11 @@ role_extractor!(Admin, Role::Admin);
 
 /// The SHA-256 of the request's session token, as the sessions table keys it.
 struct SessionHash(String);
+
+/// The id (the token's hash) of the session the request came with, if it has a cookie.
+pub fn current_session_id(req: &HttpRequest) -> Option<String> {
+    req.extensions().get::<SessionHash>().map(|h| h.0.clone())
+}
 
 /// The session cookie of a request, before it is checked. A page that reads the database
 /// anyway takes this rather than [`CurrentUser`] and checks the session in its own database
@@ -326,6 +331,33 @@ pub fn client_ip(req: &HttpRequest, hops: u8) -> String {
     };
     ip.or_else(|| req.peer_addr().map(|a| a.ip()))
         .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+}
+
+/// Where a new session signs in from: the browser's User-Agent and the client's network (the
+/// address with its last part left out: a /24 of IPv4, a /48 of IPv6), so its owner can tell
+/// their sessions apart without the system keeping addresses.
+pub fn device(req: &HttpRequest, state: &AppState) -> Device {
+    use std::net::IpAddr;
+    let client_network = match client_ip(req, state.config.trust_proxy).parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => {
+            let [a, b, c, _] = ip.octets();
+            format!("{a}.{b}.{c}.0/24")
+        }
+        Ok(IpAddr::V6(ip)) => {
+            let [a, b, c, ..] = ip.segments();
+            format!("{a:x}:{b:x}:{c:x}::/48")
+        }
+        Err(_) => String::new(),
+    };
+    Device {
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string(),
+        client_network,
+    }
 }
 
 /// A cookie of the app: for the whole site, out of scripts' reach, not sent along with

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, client_ip, removal_cookie, session_cookie};
+use super::auth::{CurrentUser, client_ip, device, removal_cookie, session_cookie};
 use super::views::{FieldErrors, Layout, Page, redirect, redirect_with_flash, safe_next};
 use crate::crypto;
 use crate::domain::validate;
@@ -189,6 +189,7 @@ pub async fn login(
     };
 
     // A new session id at every sign-in; the one the browser came with is dropped.
+    let device = device(&req, &state);
     let old_session = req
         .cookie(state.cookie_names().session)
         .map(|c| crypto::sha256_hex(c.value()));
@@ -210,7 +211,7 @@ pub async fn login(
                     ..Default::default()
                 }
                 .insert(c)?;
-                Ok::<_, AppError>(Session::create(c, user.id, now)?)
+                Ok::<_, AppError>(Session::create(c, user.id, &device, now)?)
             })
         })
         .await?;

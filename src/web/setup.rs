@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{client_ip, session_cookie};
+use super::auth::{client_ip, device, session_cookie};
 use super::views::{FieldErrors, Layout, Page, message_page, redirect_with_flash};
 use crate::db::write_tx;
 use crate::domain::validate;
@@ -146,6 +146,7 @@ pub async fn setup(
         form.name.trim().to_string(),
         validate::normalize_email(&form.email),
     );
+    let device = device(&req, &state);
     let outcome = state
         .db
         .run(move |c| {
@@ -202,7 +203,7 @@ pub async fn setup(
                     actor.record(c, act, entity, Some(id), details)?;
                 }
                 User::record_login(c, user.id, now)?;
-                Ok(Session::create(c, user.id, now)?)
+                Ok(Session::create(c, user.id, &device, now)?)
             }))
         })
         .await?;

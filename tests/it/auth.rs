@@ -675,7 +675,10 @@ async fn a_user_changes_their_password_and_is_signed_out_everywhere_else() {
         );
     }
     assert!(form.body.contains(r#"autocomplete="current-password""#));
-    assert!(form.body.contains(r#"href="/account/password""#));
+    // Reached from "Konto og sikkerhed" in the top bar.
+    assert!(form.body.contains(r#"href="/account/security""#));
+    let security = desk.get("/account/security").await;
+    assert!(security.body.contains(r#"<a href="/account/password">Skift adgangskode</a>"#));
 
     let new = "en helt ny adgangskode";
     let change = |current: &'static str, new: &'static str, repeat: &'static str| {
@@ -917,4 +920,130 @@ async fn changing_the_password_needs_a_signed_in_user() {
     let res = app.client().get("/account/password").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), "/login?next=%2Faccount%2Fpassword");
+}
+
+const FIREFOX_WINDOWS: &str =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+const SAFARI_IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+
+#[actix_web::test]
+async fn staff_see_where_they_are_signed_in_and_end_any_of_it() {
+    let app = app().await;
+    app.seed();
+    let desk = app.client();
+    desk.set_user_agent(FIREFOX_WINDOWS);
+    desk.set_ip("198.51.100.23");
+    desk.login("konsulent@koege.dk", PASSWORD).await;
+    let phone = app.client();
+    phone.set_user_agent(SAFARI_IPHONE);
+    phone.set_ip("2001:db8:1234:5678::9");
+    phone.login("konsulent@koege.dk", PASSWORD).await;
+    let tablet = app.signed_in("konsulent@koege.dk").await;
+    // A colleague's session, for later.
+    let colleague = app.signed_in("leder@koege.dk").await;
+
+    let page = desk.get("/account/security").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains(r#"<a href="/account/security" aria-current="page">Konto og sikkerhed</a>"#)
+    );
+    assert!(page.body.contains("Firefox på Windows"), "{}", page.body);
+    assert!(page.body.contains("Safari på iPhone"), "{}", page.body);
+    assert!(page.body.contains("(denne browser)"));
+    // The network, never the address.
+    assert!(page.body.contains("198.51.100.0/24"));
+    assert!(page.body.contains("2001:db8:1234::/48"));
+    assert!(!page.body.contains("198.51.100.23"));
+    assert_eq!(page.body.matches(r#"name="session""#).count(), 2);
+
+    // Ending the phone's session signs it out at once: its cookie is dead.
+    let phone_id = phone_session(&page.body);
+    let res = desk
+        .post("/account/sessions/end", &[("session", &phone_id)])
+        .await;
+    assert_eq!(res.location(), "/account/security");
+    assert_eq!(phone.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(desk.get("/").await.status, StatusCode::OK);
+
+    // Someone else's session cannot be ended from here.
+    let theirs: String = sessions::table
+        .inner_join(users::table)
+        .filter(users::email.eq("leder@koege.dk"))
+        .select(sessions::id)
+        .first(&mut app.conn())
+        .unwrap();
+    desk.get("/account/security").await;
+    let res = desk
+        .post("/account/sessions/end", &[("session", &theirs)])
+        .await;
+    let page = desk.get(res.location()).await;
+    assert!(page.body.contains("Sessionen var allerede afsluttet."));
+    assert_eq!(colleague.get("/").await.status, StatusCode::OK);
+
+    // "All others": the tablet goes, this browser stays.
+    let res = desk.post("/account/sessions/end-others", &[]).await;
+    let page = desk.get(res.location()).await;
+    assert!(
+        page.body.contains("Du er logget ud 1 andre steder."),
+        "{}",
+        page.body
+    );
+    assert_eq!(tablet.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(desk.get("/").await.status, StatusCode::OK);
+    let actions: Vec<String> = audit_log::table
+        .filter(audit_log::action.like("session%"))
+        .order(audit_log::id)
+        .select(audit_log::action)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(actions, ["session_ended", "sessions_ended"]);
+}
+
+/// The session id in the "Log ud" form of the iPhone's row.
+fn phone_session(page: &str) -> String {
+    let row = page
+        .split("<tr>")
+        .find(|row| row.contains("Safari på iPhone"))
+        .expect("the phone's row");
+    let start = row.find(r#"name="session" value=""#).unwrap() + r#"name="session" value=""#.len();
+    row[start..start + 64].to_string()
+}
+
+#[actix_web::test]
+async fn an_admin_signs_a_colleague_out_everywhere() {
+    let app = app().await;
+    let seed = app.seed();
+    let karen_desk = app.signed_in("konsulent@koege.dk").await;
+    let karen_phone = app.signed_in("konsulent@koege.dk").await;
+    let edit = format!("/admin/users/{}/edit", seed.consultant.id);
+    let end = format!("/admin/users/{}/sessions/end", seed.consultant.id);
+
+    // Not a consultant's, and not another jobcenter's admin's to do.
+    let manager = app.signed_in("leder@koege.dk").await;
+    manager.get("/").await;
+    assert_eq!(manager.post(&end, &[]).await.status, StatusCode::FORBIDDEN);
+    let stranger = app.signed_in("admin@stevns.dk").await;
+    stranger.get("/").await;
+    assert_eq!(stranger.post(&end, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(karen_desk.get("/").await.status, StatusCode::OK);
+
+    let admin = app.signed_in("admin@koege.dk").await;
+    let page = admin.get(&edit).await;
+    assert!(
+        page.body.contains("Log Karen Konsulent ud alle steder"),
+        "{}",
+        page.body
+    );
+    let res = admin.post(&end, &[]).await;
+    assert_eq!(res.location(), edit);
+    let page = admin.get(&edit).await;
+    assert!(
+        page.body.contains("er logget ud alle steder (2)"),
+        "{}",
+        page.body
+    );
+    assert_eq!(karen_desk.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(karen_phone.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(admin.get("/").await.status, StatusCode::OK);
 }

@@ -314,7 +314,8 @@ fn jobcenters_and_users_from_the_command_line() {
 
     // A new password ends the sessions; so does disabling.
     let now = chrono::Utc::now().naive_utc();
-    jobcenter_crm::models::session::Session::create(&mut c, anne_id, now).unwrap();
+    jobcenter_crm::models::session::Session::create(&mut c, anne_id, &Default::default(), now)
+        .unwrap();
     let out = run(
         &db,
         &[
@@ -344,7 +345,8 @@ fn jobcenters_and_users_from_the_command_line() {
         .unwrap();
     assert_eq!(left, 0);
 
-    jobcenter_crm::models::session::Session::create(&mut c, anne_id, now).unwrap();
+    jobcenter_crm::models::session::Session::create(&mut c, anne_id, &Default::default(), now)
+        .unwrap();
     let out = run(&db, &["user", "disable", "--email", "anne@koege.dk"], None);
     assert!(out.status.success());
     let active: bool = users::table

@@ -229,6 +229,7 @@ impl TestApp {
             cookies: RefCell::new(BTreeMap::new()),
             csrf: RefCell::new(None),
             peer: RefCell::new("203.0.113.7:40000".parse().unwrap()),
+            user_agent: RefCell::new(None),
         }
     }
 
@@ -301,11 +302,16 @@ pub struct Client<'a> {
     pub cookies: RefCell<BTreeMap<String, String>>,
     csrf: RefCell<Option<String>>,
     peer: RefCell<SocketAddr>,
+    user_agent: RefCell<Option<String>>,
 }
 
 impl Client<'_> {
     pub fn set_ip(&self, ip: &str) {
-        *self.peer.borrow_mut() = format!("{ip}:40000").parse().expect("ip");
+        *self.peer.borrow_mut() = SocketAddr::new(ip.parse().expect("ip"), 40000);
+    }
+
+    pub fn set_user_agent(&self, user_agent: &str) {
+        *self.user_agent.borrow_mut() = Some(user_agent.to_string());
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
@@ -331,6 +337,9 @@ impl Client<'_> {
             .collect::<Vec<_>>()
             .join("; ");
         let mut req = req.peer_addr(*self.peer.borrow());
+        if let Some(user_agent) = self.user_agent.borrow().as_deref() {
+            req = req.insert_header((header::USER_AGENT, user_agent));
+        }
         if !cookie_header.is_empty() {
             req = req.insert_header((header::COOKIE, cookie_header));
         }
