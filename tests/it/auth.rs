@@ -678,7 +678,11 @@ async fn a_user_changes_their_password_and_is_signed_out_everywhere_else() {
     // Reached from "Konto og sikkerhed" in the top bar.
     assert!(form.body.contains(r#"href="/account/security""#));
     let security = desk.get("/account/security").await;
-    assert!(security.body.contains(r#"<a href="/account/password">Skift adgangskode</a>"#));
+    assert!(
+        security
+            .body
+            .contains(r#"<a href="/account/password">Skift adgangskode</a>"#)
+    );
 
     let new = "en helt ny adgangskode";
     let change = |current: &'static str, new: &'static str, repeat: &'static str| {

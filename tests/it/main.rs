@@ -13,6 +13,7 @@ mod outbox;
 mod placements;
 mod query_plans;
 mod requests;
+mod routes;
 mod security;
 mod seed;
 mod setup;
