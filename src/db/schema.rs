@@ -23,6 +23,17 @@ diesel::table! {
         password_hash -> Text,
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        totp_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -141,6 +152,7 @@ diesel::table! {
         request_retention_months -> Integer,
         spam_retention_days -> Integer,
         updated_at -> Timestamp,
+        require_two_step -> Text,
     }
 }
 
@@ -369,6 +381,7 @@ diesel::joinable!(contact_request_events -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     jobcenters,
     users,
+    recovery_codes,
     sessions,
     login_attempts,
     audit_log,

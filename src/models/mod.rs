@@ -17,6 +17,7 @@ pub mod placement;
 pub mod session;
 pub mod settings;
 pub mod setup_token;
+pub mod two_step;
 pub mod user;
 
 use crate::error::AppError;

@@ -66,7 +66,20 @@ impl NewUser<'_> {
     pub fn insert(&self, c: &mut DbConn) -> QueryResult<User> {
         diesel::insert_into(users::table)
             .values(self)
-            .returning(users::all_columns)
+            // The columns of `User` (not `all_columns`: the two-step key stays out of it).
+            .returning((
+                users::id,
+                users::jobcenter_id,
+                users::email,
+                users::name,
+                users::phone,
+                users::title,
+                users::role,
+                users::active,
+                users::password_hash,
+                users::created_at,
+                users::last_login_at,
+            ))
             .get_result(c)
     }
 }
