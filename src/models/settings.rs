@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::FieldErrors;
+use super::two_step::TwoStepPolicy;
 use crate::db::DbConn;
 use crate::db::schema::jobcenter_settings;
 use crate::domain::csv_io::parse_decimal;
@@ -35,6 +36,8 @@ pub struct Settings {
     /// Requests judged as spam are deleted after this many days.
     pub spam_retention_days: i32,
     pub updated_at: NaiveDateTime,
+    /// Who must sign in in two steps.
+    pub require_two_step: TwoStepPolicy,
 }
 
 impl Settings {
@@ -52,6 +55,7 @@ impl Settings {
             request_retention_months: 24,
             spam_retention_days: 30,
             updated_at: NaiveDateTime::default(),
+            require_two_step: TwoStepPolicy::Nobody,
         }
     }
 
@@ -100,6 +104,7 @@ pub struct SettingsForm {
     pub team_email: String,
     pub request_retention_months: String,
     pub spam_retention_days: String,
+    pub require_two_step: String,
 }
 
 /// 2.5 → "2,5", 20.0 → "20".
@@ -121,6 +126,7 @@ impl SettingsForm {
             team_email: s.team_email.clone(),
             request_retention_months: s.request_retention_months.to_string(),
             spam_retention_days: s.spam_retention_days.to_string(),
+            require_two_step: s.require_two_step.as_str().into(),
         }
     }
 
@@ -205,6 +211,13 @@ impl SettingsForm {
         {
             errors.insert("team_email", e.into());
         }
+        let require_two_step = TwoStepPolicy::parse(&self.require_two_step);
+        if require_two_step.is_none() {
+            errors.insert(
+                "require_two_step",
+                "Vælg, hvem der skal logge ind i to trin.".into(),
+            );
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -221,6 +234,7 @@ impl SettingsForm {
             request_retention_months,
             spam_retention_days,
             updated_at: now,
+            require_two_step: require_two_step.unwrap_or(TwoStepPolicy::Nobody),
         })
     }
 }

@@ -12,6 +12,7 @@ use crate::models::Choice;
 use crate::models::audit::{AuditRow, action, action_label};
 use crate::models::session::Session;
 use crate::models::settings::{Settings, SettingsForm};
+use crate::models::two_step::TwoStepPolicy;
 use crate::models::user::{NewUser, Profile, Role, User};
 
 #[derive(Debug, Default, Deserialize)]
@@ -615,6 +616,7 @@ pub async fn settings_form(
         l,
         user: user.0,
         form: SettingsForm::from_settings(&settings),
+        two_step_choices: TwoStepPolicy::choices(),
     })
 }
 
@@ -624,6 +626,7 @@ struct SettingsPage {
     l: Layout,
     user: CurrentUser,
     form: SettingsForm,
+    two_step_choices: Vec<Choice>,
 }
 
 #[post("/admin/settings")]
@@ -644,6 +647,7 @@ pub async fn save_settings(
                     l,
                     user: user.0,
                     form,
+                    two_step_choices: TwoStepPolicy::choices(),
                 });
         }
     };

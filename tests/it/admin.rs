@@ -269,6 +269,7 @@ async fn admins_set_the_local_rules_and_bad_values_are_refused() {
         ("team_email", "virksomhedsservice@koege.dk"),
         ("request_retention_months", "24"),
         ("spam_retention_days", "30"),
+        ("require_two_step", "managers"),
     ];
     let mut bad = fields;
     bad[1] = ("smaajob_max_hours", "2");
@@ -297,6 +298,10 @@ async fn admins_set_the_local_rules_and_bad_values_are_refused() {
             saved.praktik_max_weeks
         ),
         (2.5, 15.0, 8)
+    );
+    assert_eq!(
+        saved.require_two_step,
+        jobcenter_crm::models::two_step::TwoStepPolicy::Leaders
     );
     // The neighbouring jobcenter keeps its own rules.
     let other =
