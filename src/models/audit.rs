@@ -18,6 +18,10 @@ pub mod action {
     pub const USER_UPDATED: &str = "user_updated";
     pub const PASSWORD_CHANGED: &str = "password_changed";
     pub const SESSION_ENDED: &str = "session_ended";
+    pub const TWO_STEP_ENABLED: &str = "two_step_enabled";
+    pub const TWO_STEP_DISABLED: &str = "two_step_disabled";
+    pub const TWO_STEP_RESET: &str = "two_step_reset";
+    pub const RECOVERY_CODES_RENEWED: &str = "recovery_codes_renewed";
     pub const SESSIONS_ENDED: &str = "sessions_ended";
     pub const JOBCENTER_CREATED: &str = "jobcenter_created";
     pub const COMPANY_CREATED: &str = "company_created";
@@ -71,6 +75,10 @@ pub fn action_label(action: &str) -> &str {
         action::USER_UPDATED => "Medarbejder ændret",
         action::PASSWORD_CHANGED => "Adgangskode ændret",
         action::SESSION_ENDED => "Session afsluttet",
+        action::TWO_STEP_ENABLED => "Totrinsbekræftelse slået til",
+        action::TWO_STEP_DISABLED => "Totrinsbekræftelse slået fra",
+        action::TWO_STEP_RESET => "Totrinsbekræftelse nulstillet",
+        action::RECOVERY_CODES_RENEWED => "Nye reservekoder",
         action::SESSIONS_ENDED => "Sessioner afsluttet",
         action::JOBCENTER_CREATED => "Jobcenter oprettet",
         action::COMPANY_CREATED => "Virksomhed oprettet",

@@ -101,6 +101,12 @@ impl User {
             .optional()
     }
 
+    /// A user by id whatever their jobcenter: for a sign-in under way, which has no jobcenter
+    /// yet. Everything else goes through [`User::find`].
+    pub fn find_any(c: &mut DbConn, id: i64) -> QueryResult<User> {
+        users::table.find(id).select(User::as_select()).first(c)
+    }
+
     /// A user of the given jobcenter; one of another jobcenter is not found.
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<User> {
         users::table

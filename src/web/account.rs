@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::models::audit::action;
 use crate::models::login_attempt::LoginAttempt;
 use crate::models::session::Session;
+use crate::models::two_step::TwoStep;
 use crate::models::user::User;
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +168,8 @@ fn device_words(user_agent: &str) -> String {
 struct SecurityPage {
     l: Layout,
     sessions: Vec<SessionRow>,
+    /// Two-step sign-in is on.
+    two_step: bool,
 }
 
 #[get("/account/security")]
@@ -176,9 +179,14 @@ pub async fn security(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let (uid, now) = (user.id, state.now());
-    let sessions = state
+    let (sessions, two_step) = state
         .db
-        .run(move |c| Ok(Session::alive_of_user(c, uid, now)?))
+        .run(move |c| {
+            Ok((
+                Session::alive_of_user(c, uid, now)?,
+                TwoStep::key(c, uid)?.is_some(),
+            ))
+        })
         .await?;
     let current = current_session_id(&req);
     let sessions = sessions
@@ -189,7 +197,11 @@ pub async fn security(
             session,
         })
         .collect();
-    Page::new(&req).render(&state, |l| SecurityPage { l, sessions })
+    Page::new(&req).render(&state, |l| SecurityPage {
+        l,
+        sessions,
+        two_step,
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]

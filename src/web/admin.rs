@@ -10,9 +10,10 @@ use crate::domain::validate;
 use crate::error::AppError;
 use crate::models::Choice;
 use crate::models::audit::{AuditRow, action, action_label};
+use crate::models::outbox::NewMail;
 use crate::models::session::Session;
 use crate::models::settings::{Settings, SettingsForm};
-use crate::models::two_step::TwoStepPolicy;
+use crate::models::two_step::{TwoStep, TwoStepPolicy};
 use crate::models::user::{NewUser, Profile, Role, User};
 
 #[derive(Debug, Default, Deserialize)]
@@ -526,6 +527,59 @@ pub async fn end_user_sessions(
         })
         .await??;
     let message = format!("{} er logget ud alle steder ({ended}).", target.name);
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/admin/users/{target_id}/edit"),
+        "ok",
+        &message,
+    ))
+}
+
+/// Resets a colleague's two-step sign-in (a new phone, a lost one): key and recovery codes go,
+/// the next sign-in sets it up again where the jobcenter requires it, and the person is told by
+/// mail, so a reset they did not ask for does not go unnoticed.
+#[post("/admin/users/{id}/two-step/reset")]
+pub async fn reset_two_step(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Admin,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (target_id, jc) = (path.into_inner(), user.jobcenter_id);
+    let admin_name = user.name.clone();
+    let target = state
+        .write(user.actor(&req, &state), move |c, actor| {
+            // Not found when the user belongs to another jobcenter.
+            let target = User::find(c, jc, target_id)?;
+            TwoStep::disable(c, target.id)?;
+            actor.record(
+                c,
+                action::TWO_STEP_RESET,
+                "user",
+                Some(target.id),
+                target.email.clone(),
+            )?;
+            NewMail {
+                jobcenter_id: Some(jc),
+                request_id: None,
+                to_address: target.email.clone(),
+                subject: "Din totrinsbekræftelse er nulstillet".into(),
+                body: format!(
+                    "Goddag {name}\n\n{admin_name} har nulstillet totrinsbekræftelsen på din \
+                     konto i jobcentrets CRM. Næste gang du logger ind, kan du sætte den op \
+                     igen med din telefon.\n\nHar du ikke bedt om det, så kontakt {admin_name} \
+                     eller jobcentrets it-ansvarlige med det samme.\n",
+                    name = target.name,
+                ),
+            }
+            .enqueue(c, actor.now)?;
+            Ok(target)
+        })
+        .await??;
+    let message = format!(
+        "Totrinsbekræftelsen for {} er nulstillet, og medarbejderen har fået besked.",
+        target.name
+    );
     Ok(redirect_with_flash(
         &state,
         &format!("/admin/users/{target_id}/edit"),

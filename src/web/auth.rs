@@ -9,6 +9,9 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::future::LocalBoxFuture;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
 use super::{AppState, security};
 use crate::crypto;
 use crate::db::DbConn;
@@ -28,6 +31,8 @@ pub struct CookieNames {
     pub anon: &'static str,
     /// The signed one-time message shown after a redirect.
     pub flash: &'static str,
+    /// Between a right password and the second step: whose password it was (signed, short-lived).
+    pub pending: &'static str,
 }
 
 impl CookieNames {
@@ -37,12 +42,14 @@ impl CookieNames {
                 session: "__Host-jc_session",
                 anon: "__Host-jc_anon",
                 flash: "__Host-jc_flash",
+                pending: "__Host-jc_pending",
             }
         } else {
             CookieNames {
                 session: "jc_session",
                 anon: "jc_anon",
                 flash: "jc_flash",
+                pending: "jc_pending",
             }
         }
     }
@@ -358,6 +365,43 @@ pub fn device(req: &HttpRequest, state: &AppState) -> Device {
             .to_string(),
         client_network,
     }
+}
+
+/// How long a right password waits for its second step.
+const PENDING_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// A sign-in whose password was right and whose second step is due.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub user_id: i64,
+    /// Where the sign-in goes afterwards (a checked local path).
+    pub next: String,
+}
+
+/// The cookie that carries a [`Pending`] sign-in from the password to the second step.
+pub fn pending_cookie(
+    state: &AppState,
+    user_id: i64,
+    next: &str,
+    now: chrono::NaiveDateTime,
+) -> Cookie<'static> {
+    let expires = (now + PENDING_LIFETIME).and_utc().timestamp();
+    let signed = state.keys.sign(&format!("{user_id}|{expires}|{next}"));
+    // Base64, as `next` may hold characters a cookie value cannot.
+    let value = URL_SAFE_NO_PAD.encode(signed);
+    app_cookie(state, state.cookie_names().pending, value)
+}
+
+/// The pending sign-in of this browser, if its cookie is genuine and fresh.
+pub fn pending(req: &HttpRequest, state: &AppState) -> Option<Pending> {
+    let cookie = req.cookie(state.cookie_names().pending)?;
+    let signed = String::from_utf8(URL_SAFE_NO_PAD.decode(cookie.value()).ok()?).ok()?;
+    let value = state.keys.verify_signed(&signed)?;
+    let mut parts = value.splitn(3, '|');
+    let user_id = parts.next()?.parse().ok()?;
+    let expires: i64 = parts.next()?.parse().ok()?;
+    let next = super::views::safe_next(parts.next()?).to_string();
+    (state.now().and_utc().timestamp() <= expires).then_some(Pending { user_id, next })
 }
 
 /// A cookie of the app: for the whole site, out of scripts' reach, not sent along with

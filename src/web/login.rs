@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, client_ip, device, removal_cookie, session_cookie};
+use super::auth::{CurrentUser, client_ip, device, pending_cookie, removal_cookie, session_cookie};
 use super::views::{FieldErrors, Layout, Page, redirect, redirect_with_flash, safe_next};
 use crate::crypto;
 use crate::domain::validate;
@@ -13,6 +13,8 @@ use crate::error::AppError;
 use crate::models::audit::{NewAuditEntry, action};
 use crate::models::login_attempt::LoginAttempt;
 use crate::models::session::Session;
+use crate::models::settings::Settings;
+use crate::models::two_step::TwoStep;
 use crate::models::user::User;
 
 #[derive(Debug, Default, Deserialize)]
@@ -188,8 +190,46 @@ pub async fn login(
         );
     };
 
-    // A new session id at every sign-in; the one the browser came with is dropped.
-    let device = device(&req, &state);
+    // The password was right; a second step, if any, claims its own attempts.
+    let (uid, jc, role) = (user.id, user.jobcenter_id, user.role);
+    let (has_key, required) = state
+        .db
+        .run(move |c| {
+            LoginAttempt::succeeded(c, claim)?;
+            let has_key = TwoStep::key(c, uid)?.is_some();
+            Ok((
+                has_key,
+                Settings::get(c, jc)?.require_two_step.requires(role),
+            ))
+        })
+        .await?;
+    if has_key || required {
+        // No session yet: a signed, short-lived cookie says whose password was right.
+        let step = if has_key {
+            "/login/code"
+        } else {
+            "/login/two-step"
+        };
+        let mut res = redirect(step);
+        res.add_cookie(&pending_cookie(&state, uid, &next, now))
+            .map_err(AppError::internal)?;
+        return Ok(res);
+    }
+    start_session(&req, &state, uid, jc, &next).await
+}
+
+/// Signs a member of staff in: a new session id at every sign-in (the one the browser came with
+/// is dropped), the sign-in recorded, and on to `next`.
+pub async fn start_session(
+    req: &HttpRequest,
+    state: &AppState,
+    user_id: i64,
+    jobcenter_id: i64,
+    next: &str,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let ip = client_ip(req, state.config.trust_proxy);
+    let device = device(req, state);
     let old_session = req
         .cookie(state.cookie_names().session)
         .map(|c| crypto::sha256_hex(c.value()));
@@ -200,23 +240,24 @@ pub async fn login(
                 if let Some(old) = old_session {
                     Session::delete(c, &old)?;
                 }
-                LoginAttempt::succeeded(c, claim)?;
-                User::record_login(c, user.id, now)?;
+                User::record_login(c, user_id, now)?;
                 NewAuditEntry {
-                    jobcenter_id: Some(user.jobcenter_id),
-                    user_id: Some(user.id),
+                    jobcenter_id: Some(jobcenter_id),
+                    user_id: Some(user_id),
                     action: action::LOGIN,
                     client_ip: Some(ip),
                     created_at: now,
                     ..Default::default()
                 }
                 .insert(c)?;
-                Ok::<_, AppError>(Session::create(c, user.id, &device, now)?)
+                Ok::<_, AppError>(Session::create(c, user_id, &device, now)?)
             })
         })
         .await?;
-    let mut res = redirect(&next);
-    res.add_cookie(&session_cookie(&state, token))
+    let mut res = redirect(next);
+    res.add_cookie(&session_cookie(state, token))
+        .map_err(AppError::internal)?;
+    res.add_cookie(&removal_cookie(state, state.cookie_names().pending))
         .map_err(AppError::internal)?;
     Ok(res)
 }

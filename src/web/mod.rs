@@ -21,6 +21,7 @@ pub mod placements;
 pub mod requests;
 pub mod security;
 pub mod setup;
+pub mod two_step;
 pub mod views;
 
 use std::sync::{Arc, OnceLock};
@@ -148,6 +149,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(account::security)
         .service(account::end_session)
         .service(account::end_other_sessions)
+        .service(two_step::code_form)
+        .service(two_step::submit_code)
+        .service(two_step::required_setup_form)
+        .service(two_step::required_setup)
+        .service(two_step::account)
+        .service(two_step::enable)
+        .service(two_step::new_recovery_codes)
+        .service(two_step::disable)
         .service(setup::setup_form)
         .service(setup::setup)
         .service(admin::list_users)
@@ -157,6 +166,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(admin::edit_user_form)
         .service(admin::update_user)
         .service(admin::end_user_sessions)
+        .service(admin::reset_two_step)
         .service(admin::audit)
         .service(admin::settings_form)
         .service(admin::save_settings)

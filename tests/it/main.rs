@@ -17,6 +17,7 @@ mod routes;
 mod security;
 mod seed;
 mod setup;
+mod two_step;
 
 #[allow(dead_code)]
 mod common;
