@@ -14,6 +14,7 @@ use crate::config::{Config, DbArgs, ServeArgs};
 use crate::db::{Db, DbConn, dialect, write_tx};
 use crate::domain::validate;
 use crate::mail::{self, Mailer};
+use crate::models::access_log::AccessLog;
 use crate::models::audit::{NewAuditEntry, action};
 use crate::models::company_import::PendingImport;
 use crate::models::contact_form_hit::ContactFormHit;
@@ -654,8 +655,8 @@ async fn housekeeping(state: AppState) {
     }
 }
 
-/// Once a day (and at start): deletes closed contact requests and spam past each jobcenter's
-/// retention settings.
+/// Once a day (and at start): deletes closed contact requests, spam and access-log rows past
+/// each jobcenter's retention settings.
 async fn retention(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(24 * 60 * 60));
     loop {
@@ -663,11 +664,14 @@ async fn retention(state: AppState) {
         let now = state.now();
         match state
             .db
-            .run(move |c| Ok(ContactRequest::purge_expired(c, now)?))
+            .run(move |c| {
+                let requests = ContactRequest::purge_expired(c, now)?;
+                Ok((requests, AccessLog::purge_expired(c, now)?))
+            })
             .await
         {
-            Ok(p) if p.closed + p.spam > 0 => tracing::info!(
-                "retention: deleted {} closed contact requests and {} spam",
+            Ok((p, looks)) if p.closed + p.spam + looks > 0 => tracing::info!(
+                "retention: deleted {} closed contact requests, {} spam and {looks} access-log rows",
                 p.closed,
                 p.spam
             ),

@@ -29,6 +29,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    access_log (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        accessed_at -> Timestamp,
+        kind -> Text,
+        entity -> Nullable<Text>,
+        entity_id -> Nullable<BigInt>,
+        query -> Text,
+    }
+}
+
+diesel::table! {
     recovery_codes (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -153,6 +166,7 @@ diesel::table! {
         spam_retention_days -> Integer,
         updated_at -> Timestamp,
         require_two_step -> Text,
+        access_log_retention_months -> Integer,
     }
 }
 
@@ -373,12 +387,14 @@ diesel::joinable!(companies -> users (fixed_contact_id));
 diesel::joinable!(contact_persons -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (user_id));
+diesel::joinable!(access_log -> users (user_id));
 diesel::joinable!(contact_requests -> companies (company_id));
 diesel::joinable!(contact_requests -> users (assigned_to));
 diesel::joinable!(contact_request_events -> contact_requests (request_id));
 diesel::joinable!(contact_request_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    access_log,
     jobcenters,
     users,
     recovery_codes,

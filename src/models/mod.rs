@@ -1,6 +1,7 @@
 //! Data types, validation and queries, one file per aggregate. Every query of tenant data takes
 //! the jobcenter id; a row of another jobcenter is simply not found.
 
+pub mod access_log;
 pub mod activity;
 pub mod audit;
 pub mod calendar_feed;

@@ -38,6 +38,8 @@ pub struct Settings {
     pub updated_at: NaiveDateTime,
     /// Who must sign in in two steps.
     pub require_two_step: TwoStepPolicy,
+    /// Rows of the access log older than this are deleted.
+    pub access_log_retention_months: i32,
 }
 
 impl Settings {
@@ -56,6 +58,7 @@ impl Settings {
             spam_retention_days: 30,
             updated_at: NaiveDateTime::default(),
             require_two_step: TwoStepPolicy::Nobody,
+            access_log_retention_months: 6,
         }
     }
 
@@ -105,6 +108,7 @@ pub struct SettingsForm {
     pub request_retention_months: String,
     pub spam_retention_days: String,
     pub require_two_step: String,
+    pub access_log_retention_months: String,
 }
 
 /// 2.5 → "2,5", 20.0 → "20".
@@ -127,6 +131,7 @@ impl SettingsForm {
             request_retention_months: s.request_retention_months.to_string(),
             spam_retention_days: s.spam_retention_days.to_string(),
             require_two_step: s.require_two_step.as_str().into(),
+            access_log_retention_months: s.access_log_retention_months.to_string(),
         }
     }
 
@@ -197,6 +202,12 @@ impl SettingsForm {
             1..=365,
             "Skriv et antal dage mellem 1 og 365.",
         );
+        let access_log_retention_months = whole(
+            "access_log_retention_months",
+            &self.access_log_retention_months,
+            1..=60,
+            "Skriv et antal måneder mellem 1 og 60.",
+        );
         let privacy_url = self.privacy_url.trim().to_string();
         let web_address = privacy_url.starts_with("https://") || privacy_url.starts_with("http://");
         if !privacy_url.is_empty() && !web_address {
@@ -235,6 +246,7 @@ impl SettingsForm {
             spam_retention_days,
             updated_at: now,
             require_two_step: require_two_step.unwrap_or(TwoStepPolicy::Nobody),
+            access_log_retention_months,
         })
     }
 }

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
+use super::access_log;
 use super::auth::{CurrentUser, Manager, SessionCookie};
 use super::forms::Refused;
 use super::security::is_head;
@@ -13,6 +14,7 @@ use super::views::{
 };
 use crate::domain::dates::dk_date;
 use crate::error::AppError;
+use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::activity::{Activity, ActivityQuery, ActivityRow};
 use crate::models::audit::action;
 use crate::models::company::{
@@ -108,6 +110,10 @@ pub async fn list(
             ))
         })
         .await?;
+    // A search is a look at the register; paging on through it is the same search.
+    if !params.q.trim().is_empty() && params.after.is_empty() {
+        access_log::record(&state, &user, AccessKind::Search, None, params.q.trim()).await?;
+    }
     let name_of = |id: i64| roster.iter().find(|u| u.id == id).map(|u| u.name.clone());
     let rows: Vec<ListRow> = page
         .companies
@@ -311,6 +317,14 @@ pub async fn show(
             ))
         })
         .await?;
+    access_log::record(
+        &state,
+        &user,
+        AccessKind::View,
+        Some((AccessEntity::Company, id)),
+        "",
+    )
+    .await?;
     let more_activities = activities.len() as i64 > TIMELINE_SIZE;
     let more_placements = placements.len() as i64 > TIMELINE_SIZE;
     let (mut activities, mut placements) = (activities, placements);
@@ -494,6 +508,8 @@ pub async fn export(
     }
     let filter = params.filter_query();
     let jc = user.jobcenter_id;
+    let what = format!("virksomhedsregistret {}", params.filter_query());
+    access_log::record(&state, &user, AccessKind::Export, None, what.trim()).await?;
     let csv = state
         .db
         .run(move |c| {

@@ -3,10 +3,12 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::AppState;
+use super::access_log;
 use super::auth::CurrentUser;
 use super::forms::Refused;
 use super::views::{Layout, Page, redirect_with_flash};
 use crate::error::AppError;
+use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::action;
 use crate::models::company::Company;
 use crate::models::contact_person::{ContactPerson, ContactPersonForm};
@@ -118,6 +120,14 @@ pub async fn edit_contact_form(
             ))
         })
         .await?;
+    access_log::record(
+        &state,
+        &user,
+        AccessKind::View,
+        Some((AccessEntity::ContactPerson, pid)),
+        "",
+    )
+    .await?;
     let form = ContactPersonForm::from_person(&person);
     contact_form_page(&req, &state, company, Some(pid), form, Refused::none())
 }
@@ -224,6 +234,14 @@ pub async fn erase_contact_form(
             ))
         })
         .await?;
+    access_log::record(
+        &state,
+        &user,
+        AccessKind::View,
+        Some((AccessEntity::ContactPerson, pid)),
+        "",
+    )
+    .await?;
     Page::new(&req).render(&state, |l| ContactErasePage { l, company, person })
 }
 

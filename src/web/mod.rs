@@ -1,5 +1,6 @@
 //! The web app: state, routes and middleware, shared by `serve` and the tests.
 
+pub mod access_log;
 pub mod account;
 pub mod activities;
 pub mod admin;
@@ -168,6 +169,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(admin::end_user_sessions)
         .service(admin::reset_two_step)
         .service(admin::audit)
+        .service(access_log::page)
+        .service(access_log::export)
         .service(admin::settings_form)
         .service(admin::save_settings)
         .service(companies::list)

@@ -4,11 +4,13 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
+use super::access_log;
 use super::auth::CurrentUser;
 use super::forms::Refused;
 use super::views::{Choice, Layout, Page, filters, redirect_with_flash, staff_choices};
 use crate::domain::dates;
 use crate::error::AppError;
+use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::action;
 use crate::models::campaign::Campaign;
 use crate::models::company::Company;
@@ -209,6 +211,14 @@ pub async fn edit_form(
             Ok((p, company, Settings::get(c, jc)?))
         })
         .await?;
+    access_log::record(
+        &state,
+        &user,
+        AccessKind::View,
+        Some((AccessEntity::Placement, id)),
+        "",
+    )
+    .await?;
     let form = PlacementForm::from_placement(&placement);
     form_page(
         &req,
@@ -343,6 +353,11 @@ pub async fn list(
             ))
         })
         .await?;
+    // The list shows citizens' case references: a look at personal data.
+    if after.is_none() {
+        let filter = serde_html_form::to_string(&params).unwrap_or_default();
+        access_log::record(&state, &user, AccessKind::Search, None, filter).await?;
+    }
     let next = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
         rows.last()

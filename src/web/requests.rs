@@ -6,12 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
+use super::access_log;
 use super::auth::{CurrentUser, Manager, SessionCookie};
 use super::views::{Choice, Layout, Page, dk_datetime, redirect_with_flash, url_encode};
 use crate::db::DbConn;
 use crate::domain::working_days::{self};
 use crate::error::AppError;
 use crate::models::WriteError;
+use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::{Actor, action};
 use crate::models::company::{Company, CompanyQuery, CompanySummary};
 use crate::models::contact_request::{
@@ -206,6 +208,14 @@ pub async fn show(
             Ok((request, events, company, staff, suggestions, hits, promise))
         })
         .await?;
+    access_log::record(
+        &state,
+        &user,
+        AccessKind::View,
+        Some((AccessEntity::ContactRequest, id)),
+        find.clone(),
+    )
+    .await?;
     let now = state.now();
     let waited = working_days::working_days_between(
         request.received_at,

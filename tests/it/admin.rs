@@ -270,6 +270,7 @@ async fn admins_set_the_local_rules_and_bad_values_are_refused() {
         ("request_retention_months", "24"),
         ("spam_retention_days", "30"),
         ("require_two_step", "managers"),
+        ("access_log_retention_months", "6"),
     ];
     let mut bad = fields;
     bad[1] = ("smaajob_max_hours", "2");

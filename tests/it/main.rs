@@ -1,6 +1,7 @@
 //! The integration tests: one crate (one build, one binary), a module per area of the app.
 //! `common` holds TestApp and its clients; `contact_support` the public form's helpers.
 
+mod access_log;
 mod activities;
 mod admin;
 mod auth;

@@ -15,6 +15,7 @@ use jobcenter_crm::models::audit::AuditRow;
 use jobcenter_crm::models::campaign::{Campaign, CampaignTarget};
 use jobcenter_crm::models::company::{Company, CompanyQuery, CompanySort, CompanyStatus, Cursor};
 use jobcenter_crm::models::contact_request::{ContactRequest, InboxTab};
+use jobcenter_crm::models::access_log::{AccessEntity, AccessFilter, AccessLog};
 use jobcenter_crm::models::login_attempt::LoginAttempt;
 use jobcenter_crm::models::outbox::OutboxMail;
 use jobcenter_crm::models::placement::{Placement, PlacementQuery};
@@ -259,6 +260,20 @@ async fn no_page_query_scans_a_table() {
     });
     check("audit log", &mut |c| {
         ran(AuditRow::page(c, jc, Some(100), 50).unwrap())
+    });
+    check("access log by person", &mut |c| {
+        let filter = AccessFilter {
+            user_id: Some(1),
+            entity: None,
+        };
+        ran(AccessLog::page(c, jc, filter, Some(100), 50).unwrap())
+    });
+    check("access log by record", &mut |c| {
+        let filter = AccessFilter {
+            user_id: None,
+            entity: Some((AccessEntity::Company, 1)),
+        };
+        ran(AccessLog::page(c, jc, filter, None, 50).unwrap())
     });
     check("outbox", &mut |c| {
         ran(OutboxMail::page(c, jc, Some(100), 50).unwrap())

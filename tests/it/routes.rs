@@ -361,6 +361,13 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         "/admin/users/{user}/two-step/reset",
     ),
     ("GET", "/admin/audit", Admin, "/admin/audit"),
+    ("GET", "/admin/access-log", Admin, "/admin/access-log"),
+    (
+        "GET",
+        "/admin/access-log.csv",
+        Admin,
+        "/admin/access-log.csv",
+    ),
     ("GET", "/admin/settings", Admin, "/admin/settings"),
     ("POST", "/admin/settings", Admin, "/admin/settings"),
     ("GET", "/admin/outbox", Admin, "/admin/outbox"),

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::domain::{csv_io, cvr, dates};
 use crate::error::AppError;
+use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::action;
 use crate::models::campaign::{
     AddReport, Campaign, CampaignTarget, TargetListFilter, TargetStatus,
@@ -17,6 +18,7 @@ use crate::models::campaign::{
 use crate::models::company::{Company, CompanyQuery, CompanyStatus, EmployeeBand};
 use crate::models::user::{Role, User};
 use crate::web::AppState;
+use crate::web::access_log;
 use crate::web::auth::{CurrentUser, Manager, SessionCookie};
 use crate::web::forms::back_with_message;
 use crate::web::security::is_head;
@@ -528,6 +530,14 @@ pub async fn export(
         return Ok(csv_response(filename, Vec::new()));
     }
     let jc = user.jobcenter_id;
+    access_log::record(
+        &state,
+        &user,
+        AccessKind::Export,
+        Some((AccessEntity::Campaign, id)),
+        "målliste",
+    )
+    .await?;
     let actor = user.actor(&req, &state);
     let rows = state
         .db

@@ -1,0 +1,2 @@
+ALTER TABLE jobcenter_settings DROP COLUMN access_log_retention_months;
+DROP TABLE access_log;
