@@ -531,6 +531,10 @@ async fn submitted_token(req: &mut ServiceRequest) -> Result<Option<String>, act
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if content_type.starts_with("multipart/form-data") {
+        // Only staff upload files: a body of up to the upload limit is read for no one else.
+        if req.extensions().get::<SessionHash>().is_none() {
+            return Ok(None);
+        }
         return multipart_token(req).await;
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {

@@ -10,12 +10,12 @@ use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use jobcenter_crm::db::DbConn;
+use jobcenter_crm::models::access_log::{AccessEntity, AccessFilter, AccessLog};
 use jobcenter_crm::models::activity::{Activity, ActivityQuery, Topic};
 use jobcenter_crm::models::audit::AuditRow;
 use jobcenter_crm::models::campaign::{Campaign, CampaignTarget};
 use jobcenter_crm::models::company::{Company, CompanyQuery, CompanySort, CompanyStatus, Cursor};
 use jobcenter_crm::models::contact_request::{ContactRequest, InboxTab};
-use jobcenter_crm::models::access_log::{AccessEntity, AccessFilter, AccessLog};
 use jobcenter_crm::models::login_attempt::LoginAttempt;
 use jobcenter_crm::models::outbox::OutboxMail;
 use jobcenter_crm::models::placement::{Placement, PlacementQuery};

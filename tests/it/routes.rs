@@ -383,7 +383,7 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
 /// attributes and the public contact form's scope.
 fn registered_routes() -> BTreeSet<(String, String)> {
     let mut routes = BTreeSet::new();
-    for file in rust_files(std::path::Path::new("src/web")) {
+    for file in crate::common::files_under(std::path::Path::new("src/web"), "rs") {
         let text = std::fs::read_to_string(&file).unwrap();
         for (method, marker) in [("GET", "#[get(\""), ("POST", "#[post(\"")] {
             for part in text.split(marker).skip(1) {
@@ -405,19 +405,6 @@ fn registered_routes() -> BTreeSet<(String, String)> {
         routes.insert((method.to_string(), format!("{prefix}{path}")));
     }
     routes
-}
-
-fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
-        }
-    }
-    files
 }
 
 #[test]

@@ -326,7 +326,7 @@ async fn control_characters_are_refused_in_plain_danish_and_change_nothing() {
 async fn line_breaks_pass_in_the_fields_written_in_several_lines() {
     // The fields a line break may arrive in are the textareas of the pages, no more, no less.
     let mut textareas = std::collections::BTreeSet::new();
-    for entry in walk(std::path::Path::new("templates")) {
+    for entry in crate::common::files_under(std::path::Path::new("templates"), "html") {
         let text = std::fs::read_to_string(&entry).unwrap();
         for part in text.split("m::textarea(name=\"").skip(1) {
             textareas.insert(part.split('"').next().unwrap().to_string());
@@ -365,19 +365,6 @@ async fn line_breaks_pass_in_the_fields_written_in_several_lines() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 }
 
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else if path.extension().is_some_and(|e| e == "html") {
-            files.push(path);
-        }
-    }
-    files
-}
-
 #[actix_web::test]
 async fn an_upload_carries_its_form_token_in_the_body_not_the_address() {
     let app = app().await;
@@ -407,4 +394,12 @@ async fn an_upload_carries_its_form_token_in_the_body_not_the_address() {
         .upload("/companies/import", "file", "firmaer.csv", csv, &[])
         .await;
     assert_eq!(in_body.status, StatusCode::SEE_OTHER, "{}", in_body.body);
+
+    // A visitor without a session has no upload form: refused before the body is read.
+    let visitor = app.client();
+    visitor.get("/login").await;
+    let res = visitor
+        .upload("/companies/import", "file", "firmaer.csv", csv, &[])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
 }

@@ -529,3 +529,17 @@ impl std::io::Write for LogSink {
         Ok(())
     }
 }
+
+/// The files below `dir` whose name ends in `.{ext}`, for tests that read the sources.
+pub fn files_under(dir: &std::path::Path, ext: &str) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path, ext));
+        } else if path.extension().is_some_and(|e| e == ext) {
+            files.push(path);
+        }
+    }
+    files
+}
