@@ -99,7 +99,12 @@ async fn second_step(
             let Some(claim) = LoginAttempt::claim(c, &user.email, &ip, now)? else {
                 return Ok(None);
             };
-            let verified = TwoStep::verify(c, user_id, &code, now)?;
+            // Disabled since the password was checked: no code opens the account.
+            let verified = if user.active {
+                TwoStep::verify(c, user_id, &code, now)?
+            } else {
+                Verified::Wrong
+            };
             if verified != Verified::Wrong {
                 LoginAttempt::succeeded(c, claim)?;
             }

@@ -115,6 +115,25 @@ async fn with_two_steps_the_password_alone_opens_nothing() {
     let res = again.post("/login/code", &[("code", &codes[3])]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // An account disabled between the password and the code is not opened by the code.
+    let late = app.client();
+    late.login("konsulent@koege.dk", PASSWORD).await;
+    late.get("/login/code").await;
+    diesel::update(users::table.filter(users::email.eq("konsulent@koege.dk")))
+        .set(users::active.eq(false))
+        .execute(&mut app.conn())
+        .unwrap();
+    app.clock.advance(TimeDelta::seconds(30));
+    let res = late
+        .post("/login/code", &[("code", &code(&app, &key, 0))])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(late.cookie("jc_session").is_none());
+    diesel::update(users::table.filter(users::email.eq("konsulent@koege.dk")))
+        .set(users::active.eq(true))
+        .execute(&mut app.conn())
+        .unwrap();
+
     // The step between password and code lasts five minutes.
     let slow = app.client();
     slow.login("konsulent@koege.dk", PASSWORD).await;
