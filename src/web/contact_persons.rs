@@ -103,15 +103,16 @@ pub async fn create_contact(
     }
 }
 
-#[get("/companies/{id:\\d+}/contacts/{pid:\\d+}/edit")]
-pub async fn edit_contact_form(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<(i64, i64)>,
-) -> Result<HttpResponse, AppError> {
-    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
-    let (company, person) = state
+/// A contact person of the user's jobcenter with their company, for a page that shows them:
+/// the look is written to the access log.
+async fn shown_person(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    pid: i64,
+) -> Result<(Company, ContactPerson), AppError> {
+    let jc = user.jobcenter_id;
+    let found = state
         .db
         .run(move |c| {
             Ok((
@@ -120,14 +121,20 @@ pub async fn edit_contact_form(
             ))
         })
         .await?;
-    access_log::record(
-        &state,
-        &user,
-        AccessKind::View,
-        Some((AccessEntity::ContactPerson, pid)),
-        "",
-    )
-    .await?;
+    let person = Some((AccessEntity::ContactPerson, pid));
+    access_log::record(state, user, AccessKind::View, person, "").await?;
+    Ok(found)
+}
+
+#[get("/companies/{id:\\d+}/contacts/{pid:\\d+}/edit")]
+pub async fn edit_contact_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, pid) = path.into_inner();
+    let (company, person) = shown_person(&state, &user, id, pid).await?;
     let form = ContactPersonForm::from_person(&person);
     contact_form_page(&req, &state, company, Some(pid), form, Refused::none())
 }
@@ -224,24 +231,8 @@ pub async fn erase_contact_form(
     user: CurrentUser,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
-    let (company, person) = state
-        .db
-        .run(move |c| {
-            Ok((
-                Company::find(c, jc, id)?,
-                ContactPerson::find(c, jc, id, pid)?,
-            ))
-        })
-        .await?;
-    access_log::record(
-        &state,
-        &user,
-        AccessKind::View,
-        Some((AccessEntity::ContactPerson, pid)),
-        "",
-    )
-    .await?;
+    let (id, pid) = path.into_inner();
+    let (company, person) = shown_person(&state, &user, id, pid).await?;
     Page::new(&req).render(&state, |l| ContactErasePage { l, company, person })
 }
 

@@ -8,6 +8,7 @@ use chrono::TimeDelta;
 use diesel::prelude::*;
 use jobcenter_crm::db::schema::access_log;
 use jobcenter_crm::models::access_log::AccessLog;
+use jobcenter_crm::models::contact_person::{ContactPerson, ContactPersonForm};
 
 #[actix_web::test]
 async fn every_look_at_personal_data_leaves_a_row_the_admin_can_search() {
@@ -18,6 +19,19 @@ async fn every_look_at_personal_data_leaves_a_row_the_admin_can_search() {
     app.fill_in(&visitor, "/kontakt/koege", &request_fields())
         .await;
     let request = app.only_request();
+    let person = ContactPerson::create(
+        &mut app.conn(),
+        seed.jobcenter.id,
+        company.id,
+        &ContactPersonForm {
+            name: "Mette Hansen".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap(),
+        app.now(),
+    )
+    .unwrap();
 
     let karen = app.signed_in("konsulent@koege.dk").await;
     assert_eq!(
@@ -28,6 +42,8 @@ async fn every_look_at_personal_data_leaves_a_row_the_admin_can_search() {
         StatusCode::OK
     );
     karen.get("/companies?q=bager").await;
+    let edit = format!("/companies/{}/contacts/{}/edit", company.id, person.id);
+    assert_eq!(karen.get(&edit).await.status, StatusCode::OK);
     karen.get(&format!("/requests/{}", request.id)).await;
     karen.get("/placements").await;
     let manager = app.signed_in("leder@koege.dk").await;
@@ -45,7 +61,7 @@ async fn every_look_at_personal_data_leaves_a_row_the_admin_can_search() {
         .count()
         .get_result(&mut app.conn())
         .unwrap();
-    assert_eq!(rows, 5);
+    assert_eq!(rows, 6);
 
     let admin = app.signed_in("admin@koege.dk").await;
     let page = admin.get("/admin/access-log").await;
@@ -62,6 +78,10 @@ async fn every_look_at_personal_data_leaves_a_row_the_admin_can_search() {
             .contains(&format!("Henvendelse nr. {}", request.id))
     );
     assert!(page.body.contains("Eksport"));
+    assert!(
+        page.body
+            .contains(&format!("Kontaktperson nr. {}", person.id))
+    );
 
     // By person: only the manager's export.
     let page = admin

@@ -276,6 +276,7 @@ async fn admins_set_the_local_rules_and_bad_values_are_refused() {
     bad[1] = ("smaajob_max_hours", "2");
     bad[4] = ("praktik_max_weeks", "tretten");
     bad[6] = ("privacy_url", "koege.dk");
+    bad[11] = ("access_log_retention_months", "0");
     let res = admin.post("/admin/settings", &bad).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -284,6 +285,7 @@ async fn admins_set_the_local_rules_and_bad_values_are_refused() {
     );
     assert!(res.body.contains("Skriv et antal uger mellem 1 og 52."));
     assert!(res.body.contains("begynder med https://"));
+    assert!(res.body.contains("Skriv et antal måneder mellem 1 og 60."));
     let saved =
         jobcenter_crm::models::settings::Settings::get(&mut app.conn(), seed.jobcenter.id).unwrap();
     assert_eq!(saved.smaajob_max_hours, 20.0, "nothing saved");
