@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use jobcenter_crm::db::schema::access_log;
 use jobcenter_crm::models::access_log::AccessLog;
 use jobcenter_crm::models::contact_person::{ContactPerson, ContactPersonForm};
+use jobcenter_crm::models::placement::{Placement, PlacementInput, PlacementKind, PlacementStatus};
 
 #[actix_web::test]
 async fn every_look_at_personal_data_leaves_a_row_the_admin_can_search() {
@@ -42,6 +43,29 @@ async fn every_look_at_personal_data_leaves_a_row_the_admin_can_search() {
         StatusCode::OK
     );
     karen.get("/companies?q=bager").await;
+    let placement = Placement::create(
+        &mut app.conn(),
+        seed.jobcenter.id,
+        &PlacementInput {
+            company_id: company.id,
+            user_id: seed.consultant.id,
+            kind: PlacementKind::Smaajob,
+            citizen_ref: "SAG-7".into(),
+            hours_per_week: 10.0,
+            start_on: app.now().date(),
+            end_on: None,
+            status: PlacementStatus::Active,
+            result: None,
+            campaign_id: None,
+            note: String::new(),
+        },
+        app.now(),
+    )
+    .unwrap();
+    let shown = karen
+        .get(&format!("/placements/{}/edit", placement.id))
+        .await;
+    assert_eq!(shown.status, StatusCode::OK);
     let edit = format!("/companies/{}/contacts/{}/edit", company.id, person.id);
     assert_eq!(karen.get(&edit).await.status, StatusCode::OK);
     karen.get(&format!("/requests/{}", request.id)).await;
@@ -61,7 +85,7 @@ async fn every_look_at_personal_data_leaves_a_row_the_admin_can_search() {
         .count()
         .get_result(&mut app.conn())
         .unwrap();
-    assert_eq!(rows, 6);
+    assert_eq!(rows, 7);
 
     let admin = app.signed_in("admin@koege.dk").await;
     let page = admin.get("/admin/access-log").await;
