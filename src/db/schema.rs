@@ -296,6 +296,70 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Kept by triggers on activities: activities per month (its first day), consultant, kind.
+    activity_month_counts (jobcenter_id, month, user_id, kind) {
+        jobcenter_id -> BigInt,
+        month -> Date,
+        user_id -> BigInt,
+        kind -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Kept by triggers on activities: activities per month, kind and topic.
+    activity_topic_month_counts (jobcenter_id, month, kind, topic) {
+        jobcenter_id -> BigInt,
+        month -> Date,
+        kind -> Text,
+        topic -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Kept by triggers on activities: activities per day and kind.
+    activity_day_counts (jobcenter_id, day, kind) {
+        jobcenter_id -> BigInt,
+        day -> Date,
+        kind -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Kept by triggers on activities: each company's activities per period key.
+    company_contact_periods (jobcenter_id, period, company_id) {
+        jobcenter_id -> BigInt,
+        period -> Text,
+        company_id -> BigInt,
+        in_base -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Kept by triggers on company_contact_periods: companies contacted per period key.
+    contact_period_counts (jobcenter_id, period) {
+        jobcenter_id -> BigInt,
+        period -> Text,
+        companies -> BigInt,
+        in_base -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Kept by triggers on companies: the register by status, employees and fixed contact.
+    company_counts (jobcenter_id, status, has_employees, has_fixed_contact) {
+        jobcenter_id -> BigInt,
+        status -> Text,
+        has_employees -> Integer,
+        has_fixed_contact -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     campaign_targets (id) {
         id -> BigInt,
         jobcenter_id -> BigInt,
@@ -374,7 +438,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    goals (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        half_year -> Text,
+        focus_area -> Text,
+        metric -> Text,
+        target -> Double,
+        topic -> Nullable<Text>,
+        placement_kind -> Nullable<Text>,
+        campaign_id -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    goal_targets (id) {
+        id -> BigInt,
+        goal_id -> BigInt,
+        target -> Double,
+        changed_by -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    benchmark_figures (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        period -> Text,
+        measured -> Bool,
+        expected -> Nullable<Double>,
+        actual -> Nullable<Double>,
+        difference -> Nullable<Double>,
+        rank -> Nullable<Integer>,
+        note -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    di_rankings (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        year -> Integer,
+        overall_rank -> Nullable<Integer>,
+        workforce_rank -> Nullable<Integer>,
+        cooperation_rank -> Nullable<Integer>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> jobcenters (jobcenter_id));
+diesel::joinable!(campaign_visit_counts -> campaigns (campaign_id));
+diesel::joinable!(goal_targets -> goals (goal_id));
+diesel::joinable!(goal_targets -> users (changed_by));
 diesel::joinable!(campaign_targets -> companies (company_id));
 diesel::joinable!(campaign_targets -> campaigns (campaign_id));
 diesel::joinable!(campaign_status_counts -> campaigns (campaign_id));
@@ -418,7 +543,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_request_counts,
     follow_up_day_counts,
     follow_up_month_counts,
+    activity_month_counts,
+    activity_topic_month_counts,
+    activity_day_counts,
+    company_contact_periods,
+    contact_period_counts,
+    company_counts,
     contact_request_events,
     outbox_mails,
     contact_form_hits,
+    goals,
+    goal_targets,
+    benchmark_figures,
+    di_rankings,
 );

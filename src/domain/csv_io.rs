@@ -239,6 +239,30 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
     value.is_finite().then_some(value)
 }
 
+/// Parses a figure as Danish statistics write it, where a dot always groups thousands:
+/// "2.370" (2370), "-80", "−80" (a minus sign), "+12", "1.234,5". `None` for anything else.
+pub fn parse_grouped_number(s: &str) -> Option<f64> {
+    let s = s.trim().replace(['\u{2212}', '\u{2013}'], "-");
+    let (negative, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, s.strip_prefix('+').unwrap_or(&s)),
+    };
+    let (int_part, frac) = match body.split_once(',') {
+        Some((int_part, frac)) => (int_part, Some(frac)),
+        None => (body, None),
+    };
+    let digits = thousands_grouped(int_part)?;
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(&digits) || !frac.is_none_or(all_digits) {
+        return None;
+    }
+    let value: f64 = match frac {
+        Some(f) => format!("{digits}.{f}").parse().ok()?,
+        None => digits.parse().ok()?,
+    };
+    Some(if negative { -value } else { value })
+}
+
 /// Removes thousands dots from an integer part ("1.234.567" → "1234567"), checking that the
 /// groups are well formed (first 1–3 digits, then exactly 3). Without dots, returns it as is.
 fn thousands_grouped(int_part: &str) -> Option<String> {
@@ -277,6 +301,20 @@ pub fn normalize_header(h: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn grouped_numbers_read_dots_as_thousands() {
+        let p = parse_grouped_number;
+        assert_eq!(p("2.370"), Some(2370.0));
+        assert_eq!(p("1.234,5"), Some(1234.5));
+        assert_eq!(p("-80"), Some(-80.0));
+        assert_eq!(p("\u{2212}80"), Some(-80.0));
+        assert_eq!(p("+12"), Some(12.0));
+        assert_eq!(p(" 69 "), Some(69.0));
+        for bad in ["2.3x0", "2.37", "abc", "", "1,2,3", "12.5.1"] {
+            assert_eq!(p(bad), None, "{bad}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

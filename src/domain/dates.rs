@@ -14,6 +14,15 @@ pub fn local_date(utc: chrono::NaiveDateTime) -> chrono::NaiveDate {
     local_time(utc).date()
 }
 
+/// The UTC time at which a Danish day begins, for comparing stored UTC times with local dates.
+pub fn local_midnight_utc(d: NaiveDate) -> chrono::NaiveDateTime {
+    use chrono::TimeZone;
+    chrono_tz::Europe::Copenhagen
+        .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map_or_else(|| d.and_time(chrono::NaiveTime::MIN), |t| t.naive_utc())
+}
+
 /// Reads "2026-11-23" (what `<input type="date">` sends) and "23-11-2026", "23.11.2026" or
 /// "23/11/2026" (what people type).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {

@@ -59,6 +59,16 @@ pub mod action {
     pub const REQUEST_COMPANY_LINKED: &str = "request_company_linked";
     pub const REQUESTS_DELETED: &str = "requests_deleted";
     pub const MAIL_RETRIED: &str = "mail_retried";
+    pub const GOAL_CREATED: &str = "goal_created";
+    pub const GOAL_UPDATED: &str = "goal_updated";
+    pub const GOAL_DELETED: &str = "goal_deleted";
+    pub const GOALS_COPIED: &str = "goals_copied";
+    pub const BENCHMARK_SAVED: &str = "benchmark_saved";
+    pub const BENCHMARK_DELETED: &str = "benchmark_deleted";
+    pub const BENCHMARK_IMPORTED: &str = "benchmark_imported";
+    pub const DI_RANKING_SAVED: &str = "di_ranking_saved";
+    pub const DI_RANKING_DELETED: &str = "di_ranking_deleted";
+    pub const OVERVIEW_EXPORTED: &str = "overview_exported";
 }
 
 /// Danish wording of an action for the audit page.
@@ -116,6 +126,16 @@ pub fn action_label(action: &str) -> &str {
         action::REQUEST_COMPANY_LINKED => "Henvendelse knyttet til virksomhed",
         action::REQUESTS_DELETED => "Henvendelser slettet (opbevaringsregel)",
         action::MAIL_RETRIED => "E-mail sendt igen",
+        action::GOAL_CREATED => "Mål oprettet",
+        action::GOAL_UPDATED => "Mål ændret",
+        action::GOAL_DELETED => "Mål slettet",
+        action::GOALS_COPIED => "Mål kopieret til næste halvår",
+        action::BENCHMARK_SAVED => "Benchmarktal gemt",
+        action::BENCHMARK_DELETED => "Benchmarktal slettet",
+        action::BENCHMARK_IMPORTED => "Benchmarktal indlæst",
+        action::DI_RANKING_SAVED => "DI-placering gemt",
+        action::DI_RANKING_DELETED => "DI-placering slettet",
+        action::OVERVIEW_EXPORTED => "Overblik eksporteret",
         other => other,
     }
 }

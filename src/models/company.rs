@@ -471,6 +471,8 @@ pub struct CompanyQuery {
     pub postcode: Option<String>,
     /// At least this many employees.
     pub min_employees: Option<EmployeeBand>,
+    /// Only companies with no contact since this day (or never).
+    pub no_contact_since: Option<NaiveDate>,
     pub sort: CompanySort,
 }
 
@@ -564,6 +566,13 @@ fn matching(
             companies::industry_code
                 .like(format!("{}%", text::like_escape(code)))
                 .escape('\\'),
+        );
+    }
+    if let Some(since) = query.no_contact_since {
+        q = q.filter(
+            companies::last_contact_on
+                .is_null()
+                .or(companies::last_contact_on.lt(since)),
         );
     }
     if let Some(min) = query.min_employees {

@@ -117,6 +117,158 @@ impl BurnUp {
     }
 }
 
+/// A bar per ISO week: visits (solid) with the week's other contacts stacked on top (light
+/// with an outline), so the two read apart without colour.
+pub struct WeekBars {
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right_edge: f64,
+    pub guides: Vec<Guide>,
+    pub bars: Vec<Bar>,
+    pub weeks: Vec<Label>,
+    pub axis_label: Point,
+}
+
+/// One week's stacked bar: the visits part from `visits_y` down to the axis, the other
+/// contacts from `top_y` down to `visits_y`.
+pub struct Bar {
+    pub x: f64,
+    pub width: f64,
+    pub top_y: f64,
+    pub visits_y: f64,
+    pub base_y: f64,
+}
+
+impl Bar {
+    pub fn visits_height(&self) -> f64 {
+        ((self.base_y - self.visits_y) * 10.0).round() / 10.0
+    }
+
+    pub fn other_height(&self) -> f64 {
+        ((self.visits_y - self.top_y) * 10.0).round() / 10.0
+    }
+}
+
+impl WeekBars {
+    pub fn new(weeks: &[crate::models::overview::WeekCount]) -> WeekBars {
+        let top_value = weeks
+            .iter()
+            .map(|w| w.visits + w.other)
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64;
+        let n = weeks.len().max(1);
+        let step = (WIDTH - LEFT - RIGHT) / n as f64;
+        let y = |v: f64| TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - v / top_value);
+        let every = n.div_ceil(14);
+        WeekBars {
+            width: WIDTH,
+            height: HEIGHT,
+            left: LEFT,
+            right_edge: WIDTH - RIGHT,
+            guides: [0.0, top_value / 2.0, top_value]
+                .into_iter()
+                .map(|v| Guide {
+                    y: Point::new(0.0, y(v)).y,
+                    label: Label {
+                        at: Point::new(LEFT - 6.0, y(v) + 4.0),
+                        text: (v.round() as i64).to_string(),
+                    },
+                })
+                .collect(),
+            bars: weeks
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let left = Point::new(LEFT + step * i as f64 + step * 0.15, 0.0).x;
+                    Bar {
+                        x: left,
+                        width: Point::new(step * 0.7, 0.0).x,
+                        top_y: Point::new(0.0, y((w.visits + w.other) as f64)).y,
+                        visits_y: Point::new(0.0, y(w.visits as f64)).y,
+                        base_y: Point::new(0.0, y(0.0)).y,
+                    }
+                })
+                .collect(),
+            weeks: weeks
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % every == 0)
+                .map(|(i, w)| Label {
+                    at: Point::new(LEFT + step * (i as f64 + 0.5), HEIGHT - BOTTOM + 16.0),
+                    text: w.week.to_string(),
+                })
+                .collect(),
+            axis_label: Point::new(LEFT + (WIDTH - LEFT - RIGHT) / 2.0, HEIGHT - 6.0),
+        }
+    }
+}
+
+/// Ranks per year as lines, rank 1 at the top: the benchmark's and Dansk Industri's.
+pub struct RankLines {
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right_edge: f64,
+    pub guides: Vec<Guide>,
+    pub years: Vec<Label>,
+    /// Each line's name, dash pattern ("" for solid) and points.
+    pub lines: Vec<(String, String, Vec<Point>)>,
+}
+
+impl RankLines {
+    /// `series`: a name, a dash pattern and a rank per year (in the order of `years`).
+    pub fn new(years: &[i32], series: Vec<(String, String, Vec<Option<i32>>)>) -> RankLines {
+        let worst = series
+            .iter()
+            .flat_map(|(_, _, ranks)| ranks.iter().flatten())
+            .max()
+            .copied()
+            .unwrap_or(1)
+            .max(2) as f64;
+        let n = years.len().max(1);
+        let step = (WIDTH - LEFT - RIGHT) / n as f64;
+        let x = |i: usize| LEFT + step * (i as f64 + 0.5);
+        let y = |rank: f64| TOP + (HEIGHT - TOP - BOTTOM) * ((rank - 1.0) / (worst - 1.0));
+        RankLines {
+            width: WIDTH,
+            height: HEIGHT,
+            left: LEFT,
+            right_edge: WIDTH - RIGHT,
+            guides: [1.0, ((1.0 + worst) / 2.0).round(), worst]
+                .into_iter()
+                .map(|v| Guide {
+                    y: Point::new(0.0, y(v)).y,
+                    label: Label {
+                        at: Point::new(LEFT - 6.0, y(v) + 4.0),
+                        text: (v as i64).to_string(),
+                    },
+                })
+                .collect(),
+            years: years
+                .iter()
+                .enumerate()
+                .map(|(i, year)| Label {
+                    at: Point::new(x(i), HEIGHT - BOTTOM + 16.0),
+                    text: year.to_string(),
+                })
+                .collect(),
+            lines: series
+                .into_iter()
+                .map(|(name, dash, ranks)| {
+                    let points = ranks
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, r)| r.map(|r| Point::new(x(i), y(f64::from(r)))))
+                        .collect();
+                    (name, dash, points)
+                })
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
 
 use super::AppState;
 use super::access_log;
@@ -22,6 +23,7 @@ use crate::models::company::{
 };
 use crate::models::company_import::{self};
 use crate::models::contact_person::ContactPerson;
+use crate::models::overview::quiet_since;
 use crate::models::placement::{Placement, PlacementQuery, PlacementRow};
 use crate::models::user::{Role, User};
 
@@ -40,11 +42,13 @@ pub struct ListParams {
     employees: String,
     sort: String,
     mine: String,
+    /// "12": only companies with no contact for twelve months.
+    quiet: String,
     after: String,
 }
 
 impl ListParams {
-    fn query(&self, user: &CurrentUser) -> CompanyQuery {
+    fn query(&self, user: &CurrentUser, today: NaiveDate) -> CompanyQuery {
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         CompanyQuery {
             text: some(&self.q),
@@ -57,6 +61,7 @@ impl ListParams {
             industry: some(&self.industry),
             postcode: some(&self.postcode),
             min_employees: EmployeeBand::parse(self.employees.trim()),
+            no_contact_since: (self.quiet == "12").then(|| quiet_since(today)),
             sort: if self.sort == "last_contact" {
                 CompanySort::LastContact
             } else {
@@ -101,11 +106,12 @@ pub async fn list(
     let params = params.into_inner();
     let after = Cursor::decode(&params.after);
     let p = params.clone();
+    let today = super::views::local_date(state.now());
     let (user, (page, roster)) = session
         .run(&state, move |c, user| {
             let jc = user.jobcenter_id;
             Ok((
-                Company::search(c, jc, &p.query(user), after.as_ref(), PAGE_SIZE)?,
+                Company::search(c, jc, &p.query(user, today), after.as_ref(), PAGE_SIZE)?,
                 User::roster(c, jc)?,
             ))
         })
@@ -500,7 +506,7 @@ pub async fn export(
     user: Manager,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let query = params.query(&user);
+    let query = params.query(&user, super::views::local_date(state.now()));
     let actor = user.actor(&req, &state);
     let filename = format!("virksomheder-{}.csv", actor.now.format("%Y-%m-%d"));
     if is_head(&req) {

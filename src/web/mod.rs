@@ -13,8 +13,10 @@ pub mod contact;
 pub mod contact_persons;
 pub mod dashboard;
 pub mod errors;
+pub mod figures;
 pub mod follow_ups;
 pub mod forms;
+pub mod goals;
 pub mod home;
 pub mod login;
 pub mod outbox;
@@ -230,6 +232,28 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(requests::assign)
         .service(requests::link_company)
         .service(dashboard::dashboard)
+        .service(dashboard::export)
+        .service(goals::list)
+        .service(goals::new_form)
+        .service(goals::create)
+        .service(goals::copy)
+        .service(goals::show)
+        .service(goals::edit_form)
+        .service(goals::update)
+        .service(goals::delete)
+        .service(figures::list)
+        .service(figures::benchmark_new)
+        .service(figures::benchmark_create)
+        .service(figures::import_form)
+        .service(figures::import)
+        .service(figures::benchmark_edit)
+        .service(figures::benchmark_update)
+        .service(figures::benchmark_delete)
+        .service(figures::di_new)
+        .service(figures::di_create)
+        .service(figures::di_edit)
+        .service(figures::di_update)
+        .service(figures::di_delete)
         .service(outbox::list)
         .service(outbox::retry)
         .configure(contact::routes);

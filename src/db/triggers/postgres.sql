@@ -174,3 +174,170 @@ CREATE TRIGGER activities_follow_up_count_update
     WHEN ((NOT OLD.follow_up_done AND OLD.follow_up_on IS NOT NULL)
         OR (NOT NEW.follow_up_done AND NEW.follow_up_on IS NOT NULL))
     EXECUTE FUNCTION activities_follow_up_count();
+
+-- The manager's overview (migration 19, models::overview). Activities → activity_month_counts,
+-- activity_day_counts, activity_topic_month_counts and company_contact_periods (one row per company and period with
+-- activities: a month 'YYYY-MM', quarter 'YYYY-Qn', half-year 'YYYY-Hn' and year 'YYYY');
+-- company_contact_periods → contact_period_counts; companies → company_counts and the
+-- in_base mark of their contact periods.
+CREATE OR REPLACE FUNCTION overview_period_keys(d DATE) RETURNS TEXT[]
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT ARRAY[to_char(d, 'YYYY-MM'), to_char(d, 'YYYY-"Q"Q'),
+        to_char(d, 'YYYY') || '-H' || ((extract(month FROM d)::int + 5) / 6), to_char(d, 'YYYY')];
+$$;
+
+CREATE OR REPLACE FUNCTION activity_overview_add(a activities, d BIGINT)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO activity_month_counts (jobcenter_id, month, user_id, kind, n)
+        VALUES (a.jobcenter_id, date_trunc('month', a.occurred_on)::date, a.user_id, a.kind, d)
+        ON CONFLICT (jobcenter_id, month, user_id, kind)
+        DO UPDATE SET n = activity_month_counts.n + d;
+    INSERT INTO activity_day_counts (jobcenter_id, day, kind, n)
+        VALUES (a.jobcenter_id, a.occurred_on, a.kind, d)
+        ON CONFLICT (jobcenter_id, day, kind)
+        DO UPDATE SET n = activity_day_counts.n + d;
+    INSERT INTO activity_topic_month_counts (jobcenter_id, month, kind, topic, n)
+        SELECT a.jobcenter_id, date_trunc('month', a.occurred_on)::date, a.kind, t, d
+        FROM unnest(string_to_array(trim(both ',' FROM a.topics), ',')) AS t
+        WHERE t <> ''
+        ORDER BY t
+        ON CONFLICT (jobcenter_id, month, kind, topic)
+        DO UPDATE SET n = activity_topic_month_counts.n + d;
+    IF d > 0 THEN
+        INSERT INTO company_contact_periods (jobcenter_id, period, company_id, in_base, n)
+            SELECT a.jobcenter_id, k, a.company_id,
+                coalesce((SELECT (employees IS NOT NULL AND status <> 'inactive')::int
+                          FROM companies WHERE id = a.company_id), 0), d
+            FROM unnest(overview_period_keys(a.occurred_on)) AS k
+            ORDER BY k
+            ON CONFLICT (jobcenter_id, period, company_id)
+            DO UPDATE SET n = company_contact_periods.n + d;
+    ELSE
+        UPDATE company_contact_periods SET n = n + d
+            WHERE jobcenter_id = a.jobcenter_id AND company_id = a.company_id
+                AND period = ANY (overview_period_keys(a.occurred_on));
+        DELETE FROM company_contact_periods
+            WHERE jobcenter_id = a.jobcenter_id AND company_id = a.company_id
+                AND period = ANY (overview_period_keys(a.occurred_on)) AND n <= 0;
+    END IF;
+END
+$$;
+
+-- A change takes the old activity out and puts the new one in, the earlier date first, so
+-- changes at once lock the shared period rows in one order.
+CREATE OR REPLACE FUNCTION activities_overview() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM activity_overview_add(NEW, 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM activity_overview_add(OLD, -1);
+    ELSIF OLD.occurred_on <= NEW.occurred_on THEN
+        PERFORM activity_overview_add(OLD, -1);
+        PERFORM activity_overview_add(NEW, 1);
+    ELSE
+        PERFORM activity_overview_add(NEW, 1);
+        PERFORM activity_overview_add(OLD, -1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS activities_overview_insert ON activities;
+CREATE TRIGGER activities_overview_insert AFTER INSERT ON activities
+    FOR EACH ROW EXECUTE FUNCTION activities_overview();
+DROP TRIGGER IF EXISTS activities_overview_delete ON activities;
+CREATE TRIGGER activities_overview_delete AFTER DELETE ON activities
+    FOR EACH ROW EXECUTE FUNCTION activities_overview();
+DROP TRIGGER IF EXISTS activities_overview_update ON activities;
+CREATE TRIGGER activities_overview_update
+    AFTER UPDATE OF jobcenter_id, company_id, user_id, kind, occurred_on, topics ON activities
+    FOR EACH ROW
+    WHEN ((OLD.jobcenter_id, OLD.company_id, OLD.user_id, OLD.kind, OLD.occurred_on, OLD.topics)
+        IS DISTINCT FROM
+        (NEW.jobcenter_id, NEW.company_id, NEW.user_id, NEW.kind, NEW.occurred_on, NEW.topics))
+    EXECUTE FUNCTION activities_overview();
+
+CREATE OR REPLACE FUNCTION company_contact_periods_count() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO contact_period_counts (jobcenter_id, period, companies, in_base)
+            VALUES (NEW.jobcenter_id, NEW.period, 1, NEW.in_base)
+            ON CONFLICT (jobcenter_id, period) DO UPDATE
+            SET companies = contact_period_counts.companies + 1,
+                in_base = contact_period_counts.in_base + NEW.in_base;
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE contact_period_counts
+            SET companies = companies - 1, in_base = in_base - OLD.in_base
+            WHERE jobcenter_id = OLD.jobcenter_id AND period = OLD.period;
+    ELSE
+        UPDATE contact_period_counts SET in_base = in_base + NEW.in_base - OLD.in_base
+            WHERE jobcenter_id = NEW.jobcenter_id AND period = NEW.period;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS company_contact_periods_count_insert ON company_contact_periods;
+CREATE TRIGGER company_contact_periods_count_insert AFTER INSERT ON company_contact_periods
+    FOR EACH ROW EXECUTE FUNCTION company_contact_periods_count();
+DROP TRIGGER IF EXISTS company_contact_periods_count_delete ON company_contact_periods;
+CREATE TRIGGER company_contact_periods_count_delete AFTER DELETE ON company_contact_periods
+    FOR EACH ROW EXECUTE FUNCTION company_contact_periods_count();
+DROP TRIGGER IF EXISTS company_contact_periods_count_update ON company_contact_periods;
+CREATE TRIGGER company_contact_periods_count_update
+    AFTER UPDATE OF in_base ON company_contact_periods
+    FOR EACH ROW WHEN (OLD.in_base <> NEW.in_base)
+    EXECUTE FUNCTION company_contact_periods_count();
+
+CREATE OR REPLACE FUNCTION company_count_add(c companies, d BIGINT)
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO company_counts (jobcenter_id, status, has_employees, has_fixed_contact, n)
+        VALUES (c.jobcenter_id, c.status, (c.employees IS NOT NULL)::int,
+                (c.fixed_contact_id IS NOT NULL)::int, d)
+        ON CONFLICT (jobcenter_id, status, has_employees, has_fixed_contact)
+        DO UPDATE SET n = company_counts.n + d;
+$$;
+
+-- A change moves a company between two counter rows: the smaller key is locked first.
+CREATE OR REPLACE FUNCTION companies_overview() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM company_count_add(NEW, 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM company_count_add(OLD, -1);
+    ELSE
+        IF (OLD.jobcenter_id, OLD.status, OLD.employees IS NOT NULL, OLD.fixed_contact_id IS NOT NULL)
+            <= (NEW.jobcenter_id, NEW.status, NEW.employees IS NOT NULL, NEW.fixed_contact_id IS NOT NULL)
+        THEN
+            PERFORM company_count_add(OLD, -1);
+            PERFORM company_count_add(NEW, 1);
+        ELSE
+            PERFORM company_count_add(NEW, 1);
+            PERFORM company_count_add(OLD, -1);
+        END IF;
+        UPDATE company_contact_periods
+            SET in_base = (NEW.employees IS NOT NULL AND NEW.status <> 'inactive')::int
+            WHERE company_id = NEW.id
+                AND in_base <> (NEW.employees IS NOT NULL AND NEW.status <> 'inactive')::int;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS companies_overview_insert ON companies;
+CREATE TRIGGER companies_overview_insert AFTER INSERT ON companies
+    FOR EACH ROW EXECUTE FUNCTION companies_overview();
+DROP TRIGGER IF EXISTS companies_overview_delete ON companies;
+CREATE TRIGGER companies_overview_delete AFTER DELETE ON companies
+    FOR EACH ROW EXECUTE FUNCTION companies_overview();
+DROP TRIGGER IF EXISTS companies_overview_update ON companies;
+CREATE TRIGGER companies_overview_update
+    AFTER UPDATE OF jobcenter_id, status, employees, fixed_contact_id ON companies
+    FOR EACH ROW
+    WHEN (OLD.jobcenter_id IS DISTINCT FROM NEW.jobcenter_id
+        OR OLD.status IS DISTINCT FROM NEW.status
+        OR (OLD.employees IS NULL) <> (NEW.employees IS NULL)
+        OR (OLD.fixed_contact_id IS NULL) <> (NEW.fixed_contact_id IS NULL))
+    EXECUTE FUNCTION companies_overview();

@@ -143,3 +143,180 @@ CREATE TRIGGER companies_fts_update AFTER UPDATE OF search_text ON companies BEG
     VALUES ('delete', old.id, old.search_text);
     INSERT INTO companies_fts (rowid, search_text) VALUES (new.id, new.search_text);
 END;
+
+-- The manager's overview (migration 19, models::overview). Activities → activity_month_counts,
+-- activity_day_counts, activity_topic_month_counts and company_contact_periods (one row per company and period with
+-- activities: a month 'YYYY-MM', quarter 'YYYY-Qn', half-year 'YYYY-Hn' and year 'YYYY');
+-- company_contact_periods → contact_period_counts; companies → company_counts and the
+-- in_base mark of their contact periods. The topic list is models::activity::Topic's keys: a
+-- new topic is added here too (PostgreSQL splits the stored list and needs no list).
+
+DROP TRIGGER IF EXISTS activities_overview_insert;
+CREATE TRIGGER activities_overview_insert AFTER INSERT ON activities
+BEGIN
+    INSERT INTO activity_month_counts (jobcenter_id, month, user_id, kind, n)
+        VALUES (NEW.jobcenter_id, date(NEW.occurred_on, 'start of month'), NEW.user_id, NEW.kind, 1)
+        ON CONFLICT (jobcenter_id, month, user_id, kind) DO UPDATE SET n = n + 1;
+    INSERT INTO activity_day_counts (jobcenter_id, day, kind, n)
+        VALUES (NEW.jobcenter_id, NEW.occurred_on, NEW.kind, 1)
+        ON CONFLICT (jobcenter_id, day, kind) DO UPDATE SET n = n + 1;
+    INSERT INTO activity_topic_month_counts (jobcenter_id, month, kind, topic, n)
+        SELECT NEW.jobcenter_id, date(NEW.occurred_on, 'start of month'), NEW.kind, t.column1, 1
+        FROM (VALUES ('smaajob'), ('fleksjob'), ('praktik'), ('loentilskud'), ('recruitment'),
+                     ('retention'), ('upskilling'), ('other')) t
+        WHERE instr(NEW.topics, ',' || t.column1 || ',') > 0
+        ON CONFLICT (jobcenter_id, month, kind, topic) DO UPDATE SET n = n + 1;
+    INSERT INTO company_contact_periods (jobcenter_id, period, company_id, in_base, n)
+        SELECT NEW.jobcenter_id, p.period, NEW.company_id,
+            coalesce((SELECT employees IS NOT NULL AND status <> 'inactive'
+                      FROM companies WHERE id = NEW.company_id), 0), 1
+        FROM (SELECT strftime('%Y-%m', NEW.occurred_on) AS period
+              UNION ALL SELECT strftime('%Y', NEW.occurred_on) || '-Q'
+                  || ((CAST(strftime('%m', NEW.occurred_on) AS INTEGER) + 2) / 3)
+              UNION ALL SELECT strftime('%Y', NEW.occurred_on) || '-H'
+                  || ((CAST(strftime('%m', NEW.occurred_on) AS INTEGER) + 5) / 6)
+              UNION ALL SELECT strftime('%Y', NEW.occurred_on)) p
+        WHERE true
+        ON CONFLICT (jobcenter_id, period, company_id) DO UPDATE SET n = n + 1;
+END;
+
+DROP TRIGGER IF EXISTS activities_overview_delete;
+CREATE TRIGGER activities_overview_delete AFTER DELETE ON activities
+BEGIN
+    UPDATE activity_month_counts SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND month = date(OLD.occurred_on, 'start of month')
+            AND user_id = OLD.user_id AND kind = OLD.kind;
+    UPDATE activity_day_counts SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND day = OLD.occurred_on AND kind = OLD.kind;
+    UPDATE activity_topic_month_counts SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND month = date(OLD.occurred_on, 'start of month')
+            AND kind = OLD.kind AND instr(OLD.topics, ',' || topic || ',') > 0;
+    UPDATE company_contact_periods SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND company_id = OLD.company_id
+            AND period IN (strftime('%Y-%m', OLD.occurred_on),
+                strftime('%Y', OLD.occurred_on) || '-Q'
+                    || ((CAST(strftime('%m', OLD.occurred_on) AS INTEGER) + 2) / 3),
+                strftime('%Y', OLD.occurred_on) || '-H'
+                    || ((CAST(strftime('%m', OLD.occurred_on) AS INTEGER) + 5) / 6),
+                strftime('%Y', OLD.occurred_on));
+    DELETE FROM company_contact_periods
+        WHERE jobcenter_id = OLD.jobcenter_id AND company_id = OLD.company_id AND n <= 0;
+END;
+
+-- A change of what is counted takes the old activity out and puts the new one in.
+DROP TRIGGER IF EXISTS activities_overview_update;
+CREATE TRIGGER activities_overview_update
+AFTER UPDATE OF jobcenter_id, company_id, user_id, kind, occurred_on, topics ON activities
+WHEN OLD.jobcenter_id IS NOT NEW.jobcenter_id OR OLD.company_id IS NOT NEW.company_id
+    OR OLD.user_id IS NOT NEW.user_id OR OLD.kind IS NOT NEW.kind
+    OR OLD.occurred_on IS NOT NEW.occurred_on OR OLD.topics IS NOT NEW.topics
+BEGIN
+    UPDATE activity_month_counts SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND month = date(OLD.occurred_on, 'start of month')
+            AND user_id = OLD.user_id AND kind = OLD.kind;
+    UPDATE activity_day_counts SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND day = OLD.occurred_on AND kind = OLD.kind;
+    UPDATE activity_topic_month_counts SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND month = date(OLD.occurred_on, 'start of month')
+            AND kind = OLD.kind AND instr(OLD.topics, ',' || topic || ',') > 0;
+    UPDATE company_contact_periods SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND company_id = OLD.company_id
+            AND period IN (strftime('%Y-%m', OLD.occurred_on),
+                strftime('%Y', OLD.occurred_on) || '-Q'
+                    || ((CAST(strftime('%m', OLD.occurred_on) AS INTEGER) + 2) / 3),
+                strftime('%Y', OLD.occurred_on) || '-H'
+                    || ((CAST(strftime('%m', OLD.occurred_on) AS INTEGER) + 5) / 6),
+                strftime('%Y', OLD.occurred_on));
+    DELETE FROM company_contact_periods
+        WHERE jobcenter_id = OLD.jobcenter_id AND company_id = OLD.company_id AND n <= 0;
+    INSERT INTO activity_month_counts (jobcenter_id, month, user_id, kind, n)
+        VALUES (NEW.jobcenter_id, date(NEW.occurred_on, 'start of month'), NEW.user_id, NEW.kind, 1)
+        ON CONFLICT (jobcenter_id, month, user_id, kind) DO UPDATE SET n = n + 1;
+    INSERT INTO activity_day_counts (jobcenter_id, day, kind, n)
+        VALUES (NEW.jobcenter_id, NEW.occurred_on, NEW.kind, 1)
+        ON CONFLICT (jobcenter_id, day, kind) DO UPDATE SET n = n + 1;
+    INSERT INTO activity_topic_month_counts (jobcenter_id, month, kind, topic, n)
+        SELECT NEW.jobcenter_id, date(NEW.occurred_on, 'start of month'), NEW.kind, t.column1, 1
+        FROM (VALUES ('smaajob'), ('fleksjob'), ('praktik'), ('loentilskud'), ('recruitment'),
+                     ('retention'), ('upskilling'), ('other')) t
+        WHERE instr(NEW.topics, ',' || t.column1 || ',') > 0
+        ON CONFLICT (jobcenter_id, month, kind, topic) DO UPDATE SET n = n + 1;
+    INSERT INTO company_contact_periods (jobcenter_id, period, company_id, in_base, n)
+        SELECT NEW.jobcenter_id, p.period, NEW.company_id,
+            coalesce((SELECT employees IS NOT NULL AND status <> 'inactive'
+                      FROM companies WHERE id = NEW.company_id), 0), 1
+        FROM (SELECT strftime('%Y-%m', NEW.occurred_on) AS period
+              UNION ALL SELECT strftime('%Y', NEW.occurred_on) || '-Q'
+                  || ((CAST(strftime('%m', NEW.occurred_on) AS INTEGER) + 2) / 3)
+              UNION ALL SELECT strftime('%Y', NEW.occurred_on) || '-H'
+                  || ((CAST(strftime('%m', NEW.occurred_on) AS INTEGER) + 5) / 6)
+              UNION ALL SELECT strftime('%Y', NEW.occurred_on)) p
+        WHERE true
+        ON CONFLICT (jobcenter_id, period, company_id) DO UPDATE SET n = n + 1;
+END;
+
+DROP TRIGGER IF EXISTS company_contact_periods_count_insert;
+CREATE TRIGGER company_contact_periods_count_insert AFTER INSERT ON company_contact_periods
+BEGIN
+    INSERT INTO contact_period_counts (jobcenter_id, period, companies, in_base)
+        VALUES (NEW.jobcenter_id, NEW.period, 1, NEW.in_base)
+        ON CONFLICT (jobcenter_id, period)
+        DO UPDATE SET companies = companies + 1, in_base = in_base + excluded.in_base;
+END;
+
+DROP TRIGGER IF EXISTS company_contact_periods_count_delete;
+CREATE TRIGGER company_contact_periods_count_delete AFTER DELETE ON company_contact_periods
+BEGIN
+    UPDATE contact_period_counts SET companies = companies - 1, in_base = in_base - OLD.in_base
+        WHERE jobcenter_id = OLD.jobcenter_id AND period = OLD.period;
+END;
+
+DROP TRIGGER IF EXISTS company_contact_periods_count_update;
+CREATE TRIGGER company_contact_periods_count_update
+AFTER UPDATE OF in_base ON company_contact_periods
+WHEN OLD.in_base <> NEW.in_base
+BEGIN
+    UPDATE contact_period_counts SET in_base = in_base + NEW.in_base - OLD.in_base
+        WHERE jobcenter_id = NEW.jobcenter_id AND period = NEW.period;
+END;
+
+DROP TRIGGER IF EXISTS companies_overview_insert;
+CREATE TRIGGER companies_overview_insert AFTER INSERT ON companies
+BEGIN
+    INSERT INTO company_counts (jobcenter_id, status, has_employees, has_fixed_contact, n)
+        VALUES (NEW.jobcenter_id, NEW.status, NEW.employees IS NOT NULL,
+                NEW.fixed_contact_id IS NOT NULL, 1)
+        ON CONFLICT (jobcenter_id, status, has_employees, has_fixed_contact)
+        DO UPDATE SET n = n + 1;
+END;
+
+DROP TRIGGER IF EXISTS companies_overview_delete;
+CREATE TRIGGER companies_overview_delete AFTER DELETE ON companies
+BEGIN
+    UPDATE company_counts SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND status = OLD.status
+            AND has_employees = (OLD.employees IS NOT NULL)
+            AND has_fixed_contact = (OLD.fixed_contact_id IS NOT NULL);
+END;
+
+DROP TRIGGER IF EXISTS companies_overview_update;
+CREATE TRIGGER companies_overview_update
+AFTER UPDATE OF jobcenter_id, status, employees, fixed_contact_id ON companies
+WHEN OLD.jobcenter_id IS NOT NEW.jobcenter_id OR OLD.status IS NOT NEW.status
+    OR (OLD.employees IS NULL) <> (NEW.employees IS NULL)
+    OR (OLD.fixed_contact_id IS NULL) <> (NEW.fixed_contact_id IS NULL)
+BEGIN
+    UPDATE company_counts SET n = n - 1
+        WHERE jobcenter_id = OLD.jobcenter_id AND status = OLD.status
+            AND has_employees = (OLD.employees IS NOT NULL)
+            AND has_fixed_contact = (OLD.fixed_contact_id IS NOT NULL);
+    INSERT INTO company_counts (jobcenter_id, status, has_employees, has_fixed_contact, n)
+        VALUES (NEW.jobcenter_id, NEW.status, NEW.employees IS NOT NULL,
+                NEW.fixed_contact_id IS NOT NULL, 1)
+        ON CONFLICT (jobcenter_id, status, has_employees, has_fixed_contact)
+        DO UPDATE SET n = n + 1;
+    UPDATE company_contact_periods
+        SET in_base = (NEW.employees IS NOT NULL AND NEW.status <> 'inactive')
+        WHERE company_id = NEW.id
+            AND in_base <> (NEW.employees IS NOT NULL AND NEW.status <> 'inactive');
+END;

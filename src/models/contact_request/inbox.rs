@@ -220,12 +220,14 @@ impl ContactRequest {
     pub fn timings(
         c: &mut DbConn,
         jobcenter_id: i64,
-        since: NaiveDateTime,
+        from: NaiveDateTime,
+        until: NaiveDateTime,
     ) -> QueryResult<Vec<Timing>> {
         let rows: Vec<(NaiveDateTime, Option<NaiveDateTime>, RequestStatus)> =
             contact_requests::table
                 .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
-                .filter(contact_requests::received_at.ge(since))
+                .filter(contact_requests::received_at.ge(from))
+                .filter(contact_requests::received_at.lt(until))
                 .filter(contact_requests::status.ne(RequestStatus::Spam))
                 .select((
                     contact_requests::received_at,

@@ -1,0 +1,630 @@
+//! The manager's overview: what the jobcenter's company work came to in a period, counted
+//! from the counters the triggers keep (`src/db/triggers/`, migration 19) and from the small
+//! tables (placements, requests, campaigns). No figure here reads the activities of a period.
+//!
+//! Definitions the page repeats in words:
+//! - a company is *contacted* in a period when it has at least one activity dated in it;
+//! - the *cooperation base* is the register's companies with employees (a size band) that
+//!   are not inactive; the cooperation rate is the share of them contacted in the period,
+//!   measured against the register as it is today;
+//! - a placement *started* in a period has its start date in it, on or before today;
+//! - a placement is *active now* when its status is active, or planned with its start date
+//!   passed, and its end date (if any) has not passed;
+//! - a placement *ended* in a period has status ended and its end date in it.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::activity::{ActivityKind, Topic};
+use super::campaign::{CampaignStatus, TargetStatus};
+use super::company::CompanyStatus;
+use super::contact_request::ContactRequest;
+use super::placement::{PlacementKind, PlacementResult, PlacementStatus};
+use crate::db::DbConn;
+use crate::db::schema::{
+    activity_day_counts, activity_month_counts, activity_topic_month_counts,
+    campaign_status_counts, campaign_visit_counts, campaigns, companies, company_contact_periods,
+    company_counts, contact_period_counts, placements, users,
+};
+use crate::domain::dates;
+use crate::domain::periods::Period;
+use crate::domain::working_days::{self, ResponseStats};
+
+/// Activities of one consultant in a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultantWork {
+    pub user_id: i64,
+    pub name: String,
+    pub visits: i64,
+    pub activities: i64,
+}
+
+/// The contact work of a period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Work {
+    /// Every kind, in the order of [`ActivityKind::ALL`].
+    pub by_kind: Vec<(ActivityKind, i64)>,
+    /// Every topic, in the order of [`Topic::ALL`]; an activity with two topics counts twice.
+    pub by_topic: Vec<(Topic, i64)>,
+    /// Consultants with activities in the period, most visits first.
+    pub by_consultant: Vec<ConsultantWork>,
+    pub companies_contacted: i64,
+    /// Companies contacted that are in the cooperation base.
+    pub contacted_in_base: i64,
+    pub new_companies: i64,
+}
+
+impl Work {
+    pub fn activities(&self) -> i64 {
+        self.by_kind.iter().map(|(_, n)| n).sum()
+    }
+
+    pub fn of_kind(&self, kind: ActivityKind) -> i64 {
+        self.by_kind
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// Placements in a period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlacementFigures {
+    /// Every kind, in the order of [`PlacementKind::ALL`].
+    pub started_by_kind: Vec<(PlacementKind, i64)>,
+    pub started: i64,
+    /// Companies with at least one placement started in the period.
+    pub companies: i64,
+    /// Every result, in the order of [`PlacementResult::ALL`], then those ended without one.
+    pub ended_by_result: Vec<(Option<PlacementResult>, i64)>,
+    pub ended: i64,
+    pub ended_in_job_or_education: i64,
+}
+
+/// Requests received in a period, and how fast they were answered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestFigures {
+    pub received: usize,
+    pub stats: ResponseStats,
+    pub answered_in_time: usize,
+}
+
+/// Everything the overview counts for one period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeriodFigures {
+    pub work: Work,
+    pub placements: PlacementFigures,
+    pub requests: RequestFigures,
+}
+
+/// The register today: the cooperation base and the reach of fixed contacts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Register {
+    /// Companies with employees that are not inactive.
+    pub cooperation_base: i64,
+    pub active: i64,
+    pub active_with_fixed_contact: i64,
+    /// Active companies with no contact for twelve months (or never).
+    pub active_quiet: i64,
+}
+
+/// A campaign beside its target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignReach {
+    pub id: i64,
+    pub name: String,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub status: CampaignStatus,
+    pub target_companies: i32,
+    pub on_list: i64,
+    /// Companies visited or further.
+    pub reached: i64,
+}
+
+/// A week of the chart: visits and other contacts in ISO week `week` starting `monday`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeekCount {
+    pub monday: NaiveDate,
+    pub week: u32,
+    pub visits: i64,
+    pub other: i64,
+}
+
+/// A share in whole per cent, none when there is nothing to share.
+pub fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
+/// The day the overview calls "twelve months ago" for quiet companies.
+pub fn quiet_since(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(today)
+}
+
+pub struct Overview;
+
+impl Overview {
+    /// Everything counted for `period`; placements started count up to `today`.
+    pub fn figures(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+        today: NaiveDate,
+        now: NaiveDateTime,
+        promise_days: i32,
+    ) -> QueryResult<PeriodFigures> {
+        Ok(PeriodFigures {
+            work: Self::work(c, jobcenter_id, period)?,
+            placements: Self::placements(c, jobcenter_id, period, today)?,
+            requests: Self::requests(c, jobcenter_id, period, now, promise_days)?,
+        })
+    }
+
+    pub fn work(c: &mut DbConn, jobcenter_id: i64, period: &Period) -> QueryResult<Work> {
+        let rows: Vec<(i64, ActivityKind, i64)> = activity_month_counts::table
+            .filter(activity_month_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(activity_month_counts::month.ge(period.first))
+            .filter(activity_month_counts::month.lt(period.end()))
+            .filter(activity_month_counts::n.ne(0))
+            .select((
+                activity_month_counts::user_id,
+                activity_month_counts::kind,
+                activity_month_counts::n,
+            ))
+            .load(c)?;
+        let mut by_kind: BTreeMap<ActivityKind, i64> = BTreeMap::new();
+        let mut per_user: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+        for (user, kind, n) in rows {
+            *by_kind.entry(kind).or_default() += n;
+            let entry = per_user.entry(user).or_default();
+            entry.1 += n;
+            if kind == ActivityKind::Visit {
+                entry.0 += n;
+            }
+        }
+        let ids: Vec<i64> = per_user.keys().copied().collect();
+        let names: BTreeMap<i64, String> = users::table
+            .filter(users::jobcenter_id.eq(jobcenter_id))
+            .filter(users::id.eq_any(&ids))
+            .select((users::id, users::name))
+            .load::<(i64, String)>(c)?
+            .into_iter()
+            .collect();
+        let mut by_consultant: Vec<ConsultantWork> = per_user
+            .into_iter()
+            .filter(|(_, (_, all))| *all > 0)
+            .map(|(user_id, (visits, activities))| ConsultantWork {
+                user_id,
+                name: names.get(&user_id).cloned().unwrap_or_default(),
+                visits,
+                activities,
+            })
+            .collect();
+        by_consultant.sort_by(|a, b| b.visits.cmp(&a.visits).then(a.name.cmp(&b.name)));
+
+        let topics: Vec<(Topic, i64)> = activity_topic_month_counts::table
+            .filter(activity_topic_month_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(activity_topic_month_counts::month.ge(period.first))
+            .filter(activity_topic_month_counts::month.lt(period.end()))
+            .select((
+                activity_topic_month_counts::topic,
+                activity_topic_month_counts::n,
+            ))
+            .load::<(String, i64)>(c)?
+            .into_iter()
+            .filter_map(|(t, n)| Some((Topic::parse(&t)?, n)))
+            .collect();
+        let (companies_contacted, contacted_in_base) = Self::contacted(c, jobcenter_id, period)?;
+        Ok(Work {
+            by_kind: ActivityKind::ALL
+                .iter()
+                .map(|k| (*k, by_kind.get(k).copied().unwrap_or(0)))
+                .collect(),
+            by_topic: Topic::ALL
+                .iter()
+                .map(|t| {
+                    let n = topics.iter().filter(|(x, _)| x == t).map(|(_, n)| n).sum();
+                    (*t, n)
+                })
+                .collect(),
+            by_consultant,
+            companies_contacted,
+            contacted_in_base,
+            new_companies: companies::table
+                .filter(companies::jobcenter_id.eq(jobcenter_id))
+                .filter(companies::created_at.ge(dates::local_midnight_utc(period.first)))
+                .filter(companies::created_at.lt(dates::local_midnight_utc(period.end())))
+                .count()
+                .get_result(c)?,
+        })
+    }
+
+    /// Distinct companies contacted in the period, and those of them in the cooperation base:
+    /// one counter row for a half-year, quarter, year or month; a range of months counts its
+    /// months' company rows once each.
+    pub fn contacted(c: &mut DbConn, jobcenter_id: i64, period: &Period) -> QueryResult<(i64, i64)> {
+        if let Some(key) = period.key() {
+            return Ok(contact_period_counts::table
+                .filter(contact_period_counts::jobcenter_id.eq(jobcenter_id))
+                .filter(contact_period_counts::period.eq(key))
+                .select((
+                    contact_period_counts::companies,
+                    contact_period_counts::in_base,
+                ))
+                .first(c)
+                .optional()?
+                .unwrap_or((0, 0)));
+        }
+        let months = period.month_keys();
+        let in_months = || {
+            company_contact_periods::table
+                .filter(company_contact_periods::jobcenter_id.eq(jobcenter_id))
+                .filter(company_contact_periods::period.eq_any(months.clone()))
+        };
+        let all = in_months()
+            .select(diesel::dsl::count(company_contact_periods::company_id).aggregate_distinct())
+            .get_result(c)?;
+        let in_base = in_months()
+            .filter(company_contact_periods::in_base.eq(1))
+            .select(diesel::dsl::count(company_contact_periods::company_id).aggregate_distinct())
+            .get_result(c)?;
+        Ok((all, in_base))
+    }
+
+    /// Visits in the period, or activities of another kind; about one topic when given.
+    pub fn activities_of(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+        kind: ActivityKind,
+        topic: Option<Topic>,
+    ) -> QueryResult<i64> {
+        let counts: Vec<i64> = match topic {
+            Some(topic) => activity_topic_month_counts::table
+                .filter(activity_topic_month_counts::jobcenter_id.eq(jobcenter_id))
+                .filter(activity_topic_month_counts::month.ge(period.first))
+                .filter(activity_topic_month_counts::month.lt(period.end()))
+                .filter(activity_topic_month_counts::kind.eq(kind))
+                .filter(activity_topic_month_counts::topic.eq(topic.as_str()))
+                .select(activity_topic_month_counts::n)
+                .load(c)?,
+            None => activity_month_counts::table
+                .filter(activity_month_counts::jobcenter_id.eq(jobcenter_id))
+                .filter(activity_month_counts::month.ge(period.first))
+                .filter(activity_month_counts::month.lt(period.end()))
+                .filter(activity_month_counts::kind.eq(kind))
+                .select(activity_month_counts::n)
+                .load(c)?,
+        };
+        Ok(counts.iter().sum())
+    }
+
+    /// Placements started (up to `today`) and ended in the period; narrowed to one kind or
+    /// one campaign when given.
+    pub fn placements_narrowed(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+        today: NaiveDate,
+        kind: Option<PlacementKind>,
+        campaign_id: Option<i64>,
+    ) -> QueryResult<PlacementFigures> {
+        let started_before = period.end().min(today.succ_opt().unwrap_or(today));
+        let mut started = placements::table
+            .filter(placements::jobcenter_id.eq(jobcenter_id))
+            .filter(placements::start_on.ge(period.first))
+            .filter(placements::start_on.lt(started_before))
+            .into_boxed::<<DbConn as Connection>::Backend>();
+        let mut ended = placements::table
+            .filter(placements::jobcenter_id.eq(jobcenter_id))
+            .filter(placements::status.eq(PlacementStatus::Ended))
+            .filter(placements::end_on.ge(period.first))
+            .filter(placements::end_on.lt(period.end()))
+            .into_boxed::<<DbConn as Connection>::Backend>();
+        if let Some(kind) = kind {
+            started = started.filter(placements::kind.eq(kind));
+            ended = ended.filter(placements::kind.eq(kind));
+        }
+        if let Some(id) = campaign_id {
+            started = started.filter(placements::campaign_id.eq(id));
+            ended = ended.filter(placements::campaign_id.eq(id));
+        }
+        let started: Vec<(PlacementKind, i64)> = started
+            .select((placements::kind, placements::company_id))
+            .load(c)?;
+        let ended: Vec<Option<PlacementResult>> = ended.select(placements::result).load(c)?;
+        let mut companies: Vec<i64> = started.iter().map(|(_, id)| *id).collect();
+        companies.sort_unstable();
+        companies.dedup();
+        let mut ended_by_result: Vec<(Option<PlacementResult>, i64)> = PlacementResult::ALL
+            .iter()
+            .map(|r| (Some(*r), ended.iter().filter(|x| **x == Some(*r)).count() as i64))
+            .collect();
+        ended_by_result.push((None, ended.iter().filter(|x| x.is_none()).count() as i64));
+        Ok(PlacementFigures {
+            started_by_kind: PlacementKind::ALL
+                .iter()
+                .map(|k| (*k, started.iter().filter(|(x, _)| x == k).count() as i64))
+                .collect(),
+            started: started.len() as i64,
+            companies: companies.len() as i64,
+            ended: ended.len() as i64,
+            ended_in_job_or_education: ended
+                .iter()
+                .filter(|r| {
+                    matches!(
+                        r,
+                        Some(PlacementResult::OrdinaryJob | PlacementResult::Education)
+                    )
+                })
+                .count() as i64,
+            ended_by_result,
+        })
+    }
+
+    pub fn placements(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+        today: NaiveDate,
+    ) -> QueryResult<PlacementFigures> {
+        Self::placements_narrowed(c, jobcenter_id, period, today, None, None)
+    }
+
+    /// Placements active on `today`, per kind (see the module's definition).
+    pub fn active_placements(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        today: NaiveDate,
+    ) -> QueryResult<Vec<(PlacementKind, i64)>> {
+        let rows: Vec<PlacementKind> = placements::table
+            .filter(placements::jobcenter_id.eq(jobcenter_id))
+            .filter(placements::status.eq_any([PlacementStatus::Active, PlacementStatus::Planned]))
+            .filter(placements::start_on.le(today))
+            .filter(placements::end_on.is_null().or(placements::end_on.ge(today)))
+            .select(placements::kind)
+            .load(c)?;
+        Ok(PlacementKind::ALL
+            .iter()
+            .map(|k| (*k, rows.iter().filter(|x| *x == k).count() as i64))
+            .collect())
+    }
+
+    pub fn requests(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+        now: NaiveDateTime,
+        promise_days: i32,
+    ) -> QueryResult<RequestFigures> {
+        let timings = ContactRequest::timings(
+            c,
+            jobcenter_id,
+            dates::local_midnight_utc(period.first),
+            dates::local_midnight_utc(period.end()),
+        )?;
+        let stats = working_days::response_stats(&timings, now, f64::from(promise_days));
+        Ok(RequestFigures {
+            received: timings.len(),
+            answered_in_time: stats.answered - stats.answered_late,
+            stats,
+        })
+    }
+
+    pub fn register(c: &mut DbConn, jobcenter_id: i64, today: NaiveDate) -> QueryResult<Register> {
+        let rows: Vec<(CompanyStatus, i32, i32, i64)> = company_counts::table
+            .filter(company_counts::jobcenter_id.eq(jobcenter_id))
+            .select((
+                company_counts::status,
+                company_counts::has_employees,
+                company_counts::has_fixed_contact,
+                company_counts::n,
+            ))
+            .load(c)?;
+        let sum = |keep: &dyn Fn(CompanyStatus, bool, bool) -> bool| -> i64 {
+            rows.iter()
+                .filter(|(s, e, f, _)| keep(*s, *e != 0, *f != 0))
+                .map(|(_, _, _, n)| n)
+                .sum()
+        };
+        let since = quiet_since(today);
+        let quiet: i64 = companies::table
+            .filter(companies::jobcenter_id.eq(jobcenter_id))
+            .filter(companies::status.eq(CompanyStatus::Active))
+            .filter(
+                companies::last_contact_on
+                    .is_null()
+                    .or(companies::last_contact_on.lt(since)),
+            )
+            .count()
+            .get_result(c)?;
+        Ok(Register {
+            cooperation_base: sum(&|s, e, _| e && s != CompanyStatus::Inactive),
+            active: sum(&|s, _, _| s == CompanyStatus::Active),
+            active_with_fixed_contact: sum(&|s, _, f| f && s == CompanyStatus::Active),
+            active_quiet: quiet,
+        })
+    }
+
+    /// Campaigns that ran at some time in the period, or run now, newest first.
+    pub fn campaigns(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+        today: NaiveDate,
+    ) -> QueryResult<Vec<CampaignReach>> {
+        let list: Vec<(i64, String, NaiveDate, NaiveDate, CampaignStatus, i32)> = campaigns::table
+            .filter(campaigns::jobcenter_id.eq(jobcenter_id))
+            .filter(
+                (campaigns::start_on
+                    .le(period.last_day())
+                    .and(campaigns::end_on.ge(period.first)))
+                .or(campaigns::start_on
+                    .le(today)
+                    .and(campaigns::end_on.ge(today))),
+            )
+            .order((campaigns::start_on.desc(), campaigns::id.desc()))
+            .limit(50)
+            .select((
+                campaigns::id,
+                campaigns::name,
+                campaigns::start_on,
+                campaigns::end_on,
+                campaigns::status,
+                campaigns::target_companies,
+            ))
+            .load(c)?;
+        let ids: Vec<i64> = list.iter().map(|row| row.0).collect();
+        let counts: Vec<(i64, TargetStatus, i64)> = campaign_status_counts::table
+            .filter(campaign_status_counts::campaign_id.eq_any(&ids))
+            .select((
+                campaign_status_counts::campaign_id,
+                campaign_status_counts::status,
+                campaign_status_counts::n,
+            ))
+            .load(c)?;
+        Ok(list
+            .into_iter()
+            .map(|(id, name, start_on, end_on, status, target_companies)| {
+                let mine = counts.iter().filter(|(cid, _, _)| *cid == id);
+                CampaignReach {
+                    on_list: mine.clone().map(|(_, _, n)| n).sum(),
+                    reached: mine.filter(|(_, s, _)| s.reached()).map(|(_, _, n)| n).sum(),
+                    id,
+                    name,
+                    start_on,
+                    end_on,
+                    status,
+                    target_companies,
+                }
+            })
+            .collect())
+    }
+
+    /// Companies on campaign lists first visited in the period (of one campaign when given).
+    pub fn campaign_companies_visited(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+        campaign_id: Option<i64>,
+    ) -> QueryResult<i64> {
+        let mut q = campaign_visit_counts::table
+            .inner_join(campaigns::table)
+            .filter(campaigns::jobcenter_id.eq(jobcenter_id))
+            .filter(campaign_visit_counts::visited_on.ge(period.first))
+            .filter(campaign_visit_counts::visited_on.lt(period.end()))
+            .into_boxed::<<DbConn as Connection>::Backend>();
+        if let Some(id) = campaign_id {
+            q = q.filter(campaign_visit_counts::campaign_id.eq(id));
+        }
+        let counts: Vec<i64> = q.select(campaign_visit_counts::n).load(c)?;
+        Ok(counts.iter().sum())
+    }
+
+    /// Visits and other contacts per ISO week of the period, every week shown.
+    pub fn weeks(c: &mut DbConn, jobcenter_id: i64, period: &Period) -> QueryResult<Vec<WeekCount>> {
+        let rows: Vec<(NaiveDate, ActivityKind, i64)> = activity_day_counts::table
+            .filter(activity_day_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(activity_day_counts::day.ge(period.first))
+            .filter(activity_day_counts::day.lt(period.end()))
+            .select((
+                activity_day_counts::day,
+                activity_day_counts::kind,
+                activity_day_counts::n,
+            ))
+            .load(c)?;
+        let monday = |d: NaiveDate| {
+            d - chrono::Days::new(u64::from(d.weekday().num_days_from_monday()))
+        };
+        let mut weeks: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
+        let mut day = monday(period.first);
+        while day < period.end() {
+            weeks.insert(day, (0, 0));
+            day += chrono::TimeDelta::days(7);
+        }
+        for (d, kind, n) in rows {
+            let w = weeks.entry(monday(d)).or_default();
+            if kind == ActivityKind::Visit {
+                w.0 += n;
+            } else {
+                w.1 += n;
+            }
+        }
+        Ok(weeks
+            .into_iter()
+            .map(|(monday, (visits, other))| WeekCount {
+                week: dates::iso_week(monday),
+                monday,
+                visits,
+                other,
+            })
+            .collect())
+    }
+}
+
+impl Overview {
+    /// A goal's actual figure in its half-year; none for a share with nothing to share yet.
+    pub fn goal_actual(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        goal: &super::goal::Goal,
+        today: NaiveDate,
+        now: NaiveDateTime,
+        promise_days: i32,
+        cooperation_base: i64,
+    ) -> QueryResult<Option<f64>> {
+        use super::goal::GoalMetric as M;
+        let period = goal.period();
+        let count = |n: i64| Some(n as f64);
+        Ok(match goal.metric {
+            M::Visits => count(Self::activities_of(
+                c,
+                jobcenter_id,
+                &period,
+                ActivityKind::Visit,
+                goal.topic,
+            )?),
+            M::CompaniesContacted => count(Self::contacted(c, jobcenter_id, &period)?.0),
+            M::CooperationRate => percent(
+                Self::contacted(c, jobcenter_id, &period)?.1,
+                cooperation_base,
+            ),
+            M::PlacementsStarted => count(
+                Self::placements_narrowed(
+                    c,
+                    jobcenter_id,
+                    &period,
+                    today,
+                    goal.placement_kind,
+                    goal.campaign_id,
+                )?
+                .started,
+            ),
+            M::EndedInJob => {
+                let p = Self::placements_narrowed(
+                    c,
+                    jobcenter_id,
+                    &period,
+                    today,
+                    goal.placement_kind,
+                    None,
+                )?;
+                percent(p.ended_in_job_or_education, p.ended)
+            }
+            M::RequestsInTime => {
+                let r = Self::requests(c, jobcenter_id, &period, now, promise_days)?;
+                percent(r.answered_in_time as i64, r.stats.answered as i64)
+            }
+            M::CampaignCompaniesVisited => count(Self::campaign_companies_visited(
+                c,
+                jobcenter_id,
+                &period,
+                goal.campaign_id,
+            )?),
+        })
+    }
+}
