@@ -145,7 +145,9 @@ impl Period {
 
     /// The period's last day.
     pub fn last_day(&self) -> NaiveDate {
-        self.end().pred_opt().expect("a day before the period's end")
+        self.end()
+            .pred_opt()
+            .expect("a day before the period's end")
     }
 
     pub fn contains(&self, day: NaiveDate) -> bool {
@@ -205,12 +207,10 @@ impl Period {
     /// Its form in a URL and in forms: "2026-H1", "2026-Q3", "2026", "2026-03..2026-06".
     pub fn param(&self) -> String {
         match self.unit {
-            Unit::Months => format!(
-                "{}..{}",
-                month_key(self.first),
-                month_key(self.last_day())
-            ),
-            _ => self.key().expect("half-years, quarters and years have keys"),
+            Unit::Months => format!("{}..{}", month_key(self.first), month_key(self.last_day())),
+            _ => self
+                .key()
+                .expect("half-years, quarters and years have keys"),
         }
     }
 
@@ -307,13 +307,19 @@ mod tests {
         assert_eq!(h1.year_before().label(), "1. halvår 2025");
         assert_eq!(h1.next().label(), "2. halvår 2026");
         assert_eq!(Period::half(2026, 3), None);
-        assert_eq!(Period::containing(Unit::Half, d(2026, 7, 1)).label(), "2. halvår 2026");
+        assert_eq!(
+            Period::containing(Unit::Half, d(2026, 7, 1)).label(),
+            "2. halvår 2026"
+        );
     }
 
     #[test]
     fn quarters_years_and_month_ranges() {
         let q = Period::containing(Unit::Quarter, d(2026, 11, 5));
-        assert_eq!((q.label(), q.param()), ("4. kvartal 2026".into(), "2026-Q4".into()));
+        assert_eq!(
+            (q.label(), q.param()),
+            ("4. kvartal 2026".into(), "2026-Q4".into())
+        );
         assert_eq!(q.previous().param(), "2026-Q3");
         assert_eq!(q.year_before().param(), "2025-Q4");
         let y = Period::year(2026).unwrap();
@@ -325,7 +331,13 @@ mod tests {
         assert_eq!(m.key(), None);
         assert_eq!(m.month_keys(), ["2025-11", "2025-12", "2026-01", "2026-02"]);
         assert_eq!(m.previous().param(), "2025-07..2025-10");
-        assert_eq!(Period::months(d(2026, 3, 1), d(2026, 3, 1)).unwrap().key().unwrap(), "2026-03");
+        assert_eq!(
+            Period::months(d(2026, 3, 1), d(2026, 3, 1))
+                .unwrap()
+                .key()
+                .unwrap(),
+            "2026-03"
+        );
         assert_eq!(Period::months(d(2026, 3, 1), d(2026, 2, 1)), None);
         assert_eq!(Period::months(d(2020, 1, 1), d(2026, 2, 1)), None);
     }

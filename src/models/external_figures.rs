@@ -43,7 +43,8 @@ impl BenchmarkFigure {
 
     /// "2023" or "1. halvår 2023".
     pub fn period_label(&self) -> String {
-        self.period().map_or_else(|| self.period.clone(), |p| p.label())
+        self.period()
+            .map_or_else(|| self.period.clone(), |p| p.label())
     }
 
     /// The year the figure belongs to.
@@ -133,8 +134,8 @@ impl BenchmarkForm {
             );
         }
         let measured = self.not_measured.trim().is_empty();
-        let mut number = |field: &'static str, label: &str, value: &str, required: bool| {
-            match value.trim() {
+        let mut number =
+            |field: &'static str, label: &str, value: &str, required: bool| match value.trim() {
                 "" if required => {
                     errors.insert(field, format!("Skriv {label}."));
                     None
@@ -143,12 +144,14 @@ impl BenchmarkForm {
                 v => parse_grouped_number(v).or_else(|| {
                     errors.insert(
                         field,
-                        format!("{} skal være et tal, fx 2.370 eller -80.", capitalised(label)),
+                        format!(
+                            "{} skal være et tal, fx 2.370 eller -80.",
+                            capitalised(label)
+                        ),
                     );
                     None
                 }),
-            }
-        };
+            };
         let expected = number("expected", "det forventede antal", &self.expected, measured);
         let actual = number("actual", "det faktiske antal", &self.actual, measured);
         let difference = number("difference", "forskellen", &self.difference, false);
@@ -249,8 +252,14 @@ impl Columns {
     };
 
     fn from_headers(headers: &[String]) -> Option<Columns> {
-        let keys: Vec<String> = headers.iter().map(|h| csv_io::normalize_header(h)).collect();
-        let find = |words: &[&str]| keys.iter().position(|k| words.iter().any(|w| k.starts_with(w)));
+        let keys: Vec<String> = headers
+            .iter()
+            .map(|h| csv_io::normalize_header(h))
+            .collect();
+        let find = |words: &[&str]| {
+            keys.iter()
+                .position(|k| words.iter().any(|w| k.starts_with(w)))
+        };
         Some(Columns {
             period: find(&["aar", "periode", "halvaar", "year"])?,
             expected: find(&["forventet", "expected"]),
@@ -274,7 +283,11 @@ pub fn check_import(bytes: &[u8]) -> ImportCheck {
         Some(_) => (
             Columns::IN_ORDER,
             vec![csv_io::Row {
-                line: table.rows.first().map_or(1, |r| r.line.saturating_sub(1)).max(1),
+                line: table
+                    .rows
+                    .first()
+                    .map_or(1, |r| r.line.saturating_sub(1))
+                    .max(1),
                 fields: table.headers.clone(),
             }],
         ),
@@ -297,7 +310,9 @@ pub fn check_import(bytes: &[u8]) -> ImportCheck {
             .fields
             .iter()
             .enumerate()
-            .filter(|(i, f)| *i != columns.period && !f.is_empty() && parse_grouped_number(f).is_none())
+            .filter(|(i, f)| {
+                *i != columns.period && !f.is_empty() && parse_grouped_number(f).is_none()
+            })
             .map(|(_, f)| f.as_str())
             .collect();
         let numbers = row
@@ -365,7 +380,11 @@ impl BenchmarkFigure {
             .first(c)
     }
 
-    fn find_period(c: &mut DbConn, jobcenter_id: i64, period: &Period) -> QueryResult<Option<BenchmarkFigure>> {
+    fn find_period(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+    ) -> QueryResult<Option<BenchmarkFigure>> {
         benchmark_figures::table
             .filter(benchmark_figures::jobcenter_id.eq(jobcenter_id))
             .filter(benchmark_figures::period.eq(period.param()))
@@ -375,7 +394,12 @@ impl BenchmarkFigure {
     }
 
     /// A new figure; a period that has one already is refused with a link to it.
-    pub fn create(c: &mut DbConn, jobcenter_id: i64, input: &BenchmarkInput, now: NaiveDateTime) -> Result<BenchmarkFigure, WriteError> {
+    pub fn create(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        input: &BenchmarkInput,
+        now: NaiveDateTime,
+    ) -> Result<BenchmarkFigure, WriteError> {
         if let Some(existing) = Self::find_period(c, jobcenter_id, &input.period)? {
             return Err(WriteError::Duplicate {
                 existing: existing.id,
@@ -413,7 +437,9 @@ impl BenchmarkFigure {
         now: NaiveDateTime,
     ) -> Result<BenchmarkFigure, WriteError> {
         Self::find(c, jobcenter_id, id)?;
-        if let Some(other) = Self::find_period(c, jobcenter_id, &input.period)?.filter(|f| f.id != id) {
+        if let Some(other) =
+            Self::find_period(c, jobcenter_id, &input.period)?.filter(|f| f.id != id)
+        {
             return Err(WriteError::Duplicate {
                 existing: other.id,
                 errors: FieldErrors::from([(
@@ -447,7 +473,12 @@ impl BenchmarkFigure {
     }
 
     /// Saves an import: a period with figures already is overwritten. The number saved.
-    pub fn import(c: &mut DbConn, jobcenter_id: i64, inputs: &[BenchmarkInput], now: NaiveDateTime) -> Result<usize, WriteError> {
+    pub fn import(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        inputs: &[BenchmarkInput],
+        now: NaiveDateTime,
+    ) -> Result<usize, WriteError> {
         for input in inputs {
             match Self::find_period(c, jobcenter_id, &input.period)? {
                 Some(existing) => {
@@ -461,9 +492,14 @@ impl BenchmarkFigure {
         Ok(inputs.len())
     }
 
-    pub fn delete(c: &mut DbConn, jobcenter_id: i64, id: i64) -> Result<BenchmarkFigure, WriteError> {
+    pub fn delete(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        id: i64,
+    ) -> Result<BenchmarkFigure, WriteError> {
         let f = Self::find(c, jobcenter_id, id)?;
-        diesel::delete(benchmark_figures::table.filter(benchmark_figures::id.eq(f.id))).execute(c)?;
+        diesel::delete(benchmark_figures::table.filter(benchmark_figures::id.eq(f.id)))
+            .execute(c)?;
         Ok(f)
     }
 }
@@ -565,13 +601,21 @@ impl DiRanking {
         match other {
             Some(existing) => Err(WriteError::Duplicate {
                 existing,
-                errors: FieldErrors::from([("year", format!("Der er allerede placeringer for {year}."))]),
+                errors: FieldErrors::from([(
+                    "year",
+                    format!("Der er allerede placeringer for {year}."),
+                )]),
             }),
             None => Ok(()),
         }
     }
 
-    pub fn create(c: &mut DbConn, jobcenter_id: i64, input: &DiInput, now: NaiveDateTime) -> Result<DiRanking, WriteError> {
+    pub fn create(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        input: &DiInput,
+        now: NaiveDateTime,
+    ) -> Result<DiRanking, WriteError> {
         Self::duplicate(c, jobcenter_id, input.year, 0)?;
         let id: i64 = diesel::insert_into(di_rankings::table)
             .values((
@@ -589,7 +633,14 @@ impl DiRanking {
         Ok(Self::find(c, jobcenter_id, id)?)
     }
 
-    pub fn update(c: &mut DbConn, jobcenter_id: i64, id: i64, version: i32, input: &DiInput, now: NaiveDateTime) -> Result<DiRanking, WriteError> {
+    pub fn update(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        id: i64,
+        version: i32,
+        input: &DiInput,
+        now: NaiveDateTime,
+    ) -> Result<DiRanking, WriteError> {
         Self::find(c, jobcenter_id, id)?;
         Self::duplicate(c, jobcenter_id, input.year, id)?;
         let saved = diesel::update(
@@ -655,10 +706,16 @@ mod tests {
 
     #[test]
     fn a_table_without_a_heading_is_read_in_order() {
-        let ImportCheck::Good(rows) = check_import(b"2022;2.215;2.120;-95;14\n2023;2.180;2.062;;10\n") else {
+        let ImportCheck::Good(rows) =
+            check_import(b"2022;2.215;2.120;-95;14\n2023;2.180;2.062;;10\n")
+        else {
             panic!("should import");
         };
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].difference, Some(-118.0), "computed as actual - expected");
+        assert_eq!(
+            rows[1].difference,
+            Some(-118.0),
+            "computed as actual - expected"
+        );
     }
 }

@@ -10,8 +10,8 @@ use super::placement::PlacementKind;
 use super::{FieldErrors, WriteError, text_enum};
 use crate::db::DbConn;
 use crate::db::schema::{campaigns, goal_targets, goals, users};
-use crate::domain::csv_io::parse_decimal;
 use crate::domain::cpr_guard;
+use crate::domain::csv_io::parse_decimal;
 use crate::domain::periods::{Period, Unit};
 
 text_enum! {
@@ -136,7 +136,10 @@ impl GoalForm {
             metric: g.metric.as_str().into(),
             target: crate::models::placement::format_hours(g.target),
             topic: g.topic.map(|t| t.as_str().into()).unwrap_or_default(),
-            placement_kind: g.placement_kind.map(|k| k.as_str().into()).unwrap_or_default(),
+            placement_kind: g
+                .placement_kind
+                .map(|k| k.as_str().into())
+                .unwrap_or_default(),
             campaign_id: g.campaign_id.map(|id| id.to_string()).unwrap_or_default(),
             version: g.version.to_string(),
         }
@@ -204,7 +207,10 @@ impl GoalForm {
         );
         if let Some(m) = metric {
             if topic.is_some() && !m.takes_topic() {
-                errors.insert("topic", "Kun mål for besøg kan afgrænses til et emne.".into());
+                errors.insert(
+                    "topic",
+                    "Kun mål for besøg kan afgrænses til et emne.".into(),
+                );
             }
             if placement_kind.is_some() && !m.takes_kind() {
                 errors.insert(
@@ -260,7 +266,11 @@ impl Goal {
     }
 
     /// The goals of a half-year, in the order they were made.
-    pub fn of_half_year(c: &mut DbConn, jobcenter_id: i64, half_year: &Period) -> QueryResult<Vec<Goal>> {
+    pub fn of_half_year(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        half_year: &Period,
+    ) -> QueryResult<Vec<Goal>> {
         goals::table
             .filter(goals::jobcenter_id.eq(jobcenter_id))
             .filter(goals::half_year.eq(half_year.param()))
@@ -302,7 +312,11 @@ impl Goal {
             .collect())
     }
 
-    fn check_campaign(c: &mut DbConn, jobcenter_id: i64, input: &GoalInput) -> Result<(), WriteError> {
+    fn check_campaign(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        input: &GoalInput,
+    ) -> Result<(), WriteError> {
         if let Some(id) = input.campaign_id {
             let found = campaigns::table
                 .filter(campaigns::jobcenter_id.eq(jobcenter_id))
@@ -311,7 +325,10 @@ impl Goal {
                 .first::<i64>(c)
                 .optional()?;
             if found.is_none() {
-                return Err(WriteError::invalid("campaign_id", "Vælg en kampagne fra listen."));
+                return Err(WriteError::invalid(
+                    "campaign_id",
+                    "Vælg en kampagne fra listen.",
+                ));
             }
         }
         Ok(())
@@ -555,7 +572,10 @@ mod tests {
         assert_eq!(s(GoalMetric::Visits, 100.0, 50.0, 0.5), Standing::OnTrack);
         assert_eq!(s(GoalMetric::Visits, 100.0, 100.0, 0.2), Standing::Reached);
         assert_eq!(s(GoalMetric::Visits, 100.0, 99.0, 1.0), Standing::Missed);
-        assert_eq!(s(GoalMetric::CooperationRate, 30.0, 20.0, 0.5), Standing::Behind);
+        assert_eq!(
+            s(GoalMetric::CooperationRate, 30.0, 20.0, 0.5),
+            Standing::Behind
+        );
         assert_eq!(
             Standing::of(GoalMetric::EndedInJob, 40.0, None, 0.5),
             Standing::NoFigure

@@ -246,7 +246,11 @@ impl Overview {
     /// Distinct companies contacted in the period, and those of them in the cooperation base:
     /// one counter row for a half-year, quarter, year or month; a range of months counts its
     /// months' company rows once each.
-    pub fn contacted(c: &mut DbConn, jobcenter_id: i64, period: &Period) -> QueryResult<(i64, i64)> {
+    pub fn contacted(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+    ) -> QueryResult<(i64, i64)> {
         if let Some(key) = period.key() {
             return Ok(contact_period_counts::table
                 .filter(contact_period_counts::jobcenter_id.eq(jobcenter_id))
@@ -342,7 +346,12 @@ impl Overview {
         companies.dedup();
         let mut ended_by_result: Vec<(Option<PlacementResult>, i64)> = PlacementResult::ALL
             .iter()
-            .map(|r| (Some(*r), ended.iter().filter(|x| **x == Some(*r)).count() as i64))
+            .map(|r| {
+                (
+                    Some(*r),
+                    ended.iter().filter(|x| **x == Some(*r)).count() as i64,
+                )
+            })
             .collect();
         ended_by_result.push((None, ended.iter().filter(|x| x.is_none()).count() as i64));
         Ok(PlacementFigures {
@@ -385,7 +394,11 @@ impl Overview {
             .filter(placements::jobcenter_id.eq(jobcenter_id))
             .filter(placements::status.eq_any([PlacementStatus::Active, PlacementStatus::Planned]))
             .filter(placements::start_on.le(today))
-            .filter(placements::end_on.is_null().or(placements::end_on.ge(today)))
+            .filter(
+                placements::end_on
+                    .is_null()
+                    .or(placements::end_on.ge(today)),
+            )
             .select(placements::kind)
             .load(c)?;
         Ok(PlacementKind::ALL
@@ -493,7 +506,10 @@ impl Overview {
                 let mine = counts.iter().filter(|(cid, _, _)| *cid == id);
                 CampaignReach {
                     on_list: mine.clone().map(|(_, _, n)| n).sum(),
-                    reached: mine.filter(|(_, s, _)| s.reached()).map(|(_, _, n)| n).sum(),
+                    reached: mine
+                        .filter(|(_, s, _)| s.reached())
+                        .map(|(_, _, n)| n)
+                        .sum(),
                     id,
                     name,
                     start_on,
@@ -526,7 +542,11 @@ impl Overview {
     }
 
     /// Visits and other contacts per ISO week of the period, every week shown.
-    pub fn weeks(c: &mut DbConn, jobcenter_id: i64, period: &Period) -> QueryResult<Vec<WeekCount>> {
+    pub fn weeks(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+    ) -> QueryResult<Vec<WeekCount>> {
         let rows: Vec<(NaiveDate, ActivityKind, i64)> = activity_day_counts::table
             .filter(activity_day_counts::jobcenter_id.eq(jobcenter_id))
             .filter(activity_day_counts::day.ge(period.first))
@@ -537,9 +557,8 @@ impl Overview {
                 activity_day_counts::n,
             ))
             .load(c)?;
-        let monday = |d: NaiveDate| {
-            d - chrono::Days::new(u64::from(d.weekday().num_days_from_monday()))
-        };
+        let monday =
+            |d: NaiveDate| d - chrono::Days::new(u64::from(d.weekday().num_days_from_monday()));
         let mut weeks: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
         let mut day = monday(period.first);
         while day < period.end() {

@@ -2,8 +2,8 @@
 //! import and export.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::access_log;

@@ -49,7 +49,12 @@ impl Cell {
         match self {
             Cell::Count(n) => thousands(*n),
             Cell::Share(Some(p), part, whole) => {
-                format!("{} % ({} af {})", decimal(*p), thousands(*part), thousands(*whole))
+                format!(
+                    "{} % ({} af {})",
+                    decimal(*p),
+                    thousands(*part),
+                    thousands(*whole)
+                )
             }
             Cell::Share(None, ..) | Cell::Days(None) => "–".into(),
             Cell::Days(Some(d)) => working_days::format_days(*d),
@@ -324,11 +329,15 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
             .chain(periods.iter().map(Period::label))
             .collect()
     };
-    let per = |f: &dyn Fn(&PeriodFigures) -> Cell| -> Vec<Cell> { data.figures.iter().map(f).collect() };
+    let per =
+        |f: &dyn Fn(&PeriodFigures) -> Cell| -> Vec<Cell> { data.figures.iter().map(f).collect() };
     let mut out = Vec::new();
 
     let mut work = FigureTable::new("work", "Kontakt med virksomheder", headers("Tal"));
-    work.row("Aktiviteter i alt", per(&|f| Cell::Count(f.work.activities())));
+    work.row(
+        "Aktiviteter i alt",
+        per(&|f| Cell::Count(f.work.activities())),
+    );
     for kind in ActivityKind::ALL {
         work.row(kind.label(), per(&|f| Cell::Count(f.work.of_kind(*kind))));
     }
@@ -357,7 +366,11 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
     let mut consultants = FigureTable::new(
         "consultants",
         "Besøg og aktiviteter pr. konsulent",
-        vec!["Konsulent".into(), "Besøg".into(), "Aktiviteter i alt".into()],
+        vec![
+            "Konsulent".into(),
+            "Besøg".into(),
+            "Aktiviteter i alt".into(),
+        ],
     );
     if let Some(first) = data.figures.first() {
         for w in &first.work.by_consultant {
@@ -465,7 +478,10 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
     out.push(campaigns);
 
     let mut requests = FigureTable::new("requests", "Svartider på henvendelser", headers("Tal"));
-    requests.row("Modtaget", per(&|f| Cell::Count(f.requests.received as i64)));
+    requests.row(
+        "Modtaget",
+        per(&|f| Cell::Count(f.requests.received as i64)),
+    );
     requests.row(
         "Besvaret",
         per(&|f| Cell::Count(f.requests.stats.answered as i64)),
@@ -498,7 +514,11 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
     out.push(requests);
 
     let r = &data.register;
-    let mut reach = FigureTable::new("reach", "Rækkevidde i dag", vec!["Tal".into(), "I dag".into()]);
+    let mut reach = FigureTable::new(
+        "reach",
+        "Rækkevidde i dag",
+        vec!["Tal".into(), "I dag".into()],
+    );
     reach.row(
         "Aktive virksomheder med fast kontaktperson",
         vec![Cell::share(r.active_with_fixed_contact, r.active)],
@@ -651,7 +671,11 @@ pub async fn dashboard(
         label: period.label(),
         first: period.first,
         last: period.last_day(),
-        compared: compared(&period).iter().skip(1).map(Period::label).collect(),
+        compared: compared(&period)
+            .iter()
+            .skip(1)
+            .map(Period::label)
+            .collect(),
         half_label: Period::containing(Unit::Half, period.first).label(),
         half_param: Period::containing(Unit::Half, period.first).param(),
         csv_base,
@@ -704,7 +728,11 @@ pub async fn export(
         })
         .await??;
     Ok(csv_response(
-        format!("overblik-{}-{}.csv", table.id, period.param().replace("..", "-til-")),
+        format!(
+            "overblik-{}-{}.csv",
+            table.id,
+            period.param().replace("..", "-til-")
+        ),
         table.csv(),
     ))
 }
@@ -737,7 +765,11 @@ impl DashboardPage {
     }
 
     fn csv_link(&self, id: &str) -> String {
-        let sep = if self.csv_base.contains('?') { '&' } else { '?' };
+        let sep = if self.csv_base.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
         format!("{}{sep}table={id}", self.csv_base)
     }
 }
@@ -772,7 +804,10 @@ mod tests {
             )
         };
         let (p, e) = ask("2026-H3", "", "");
-        assert_eq!((p.label(), e.contains_key("period")), ("2. halvår 2026".into(), true));
+        assert_eq!(
+            (p.label(), e.contains_key("period")),
+            ("2. halvår 2026".into(), true)
+        );
         let (p, e) = ask("", "03-2026", "13-2026");
         assert!(e.contains_key("to") && p.unit == Unit::Half);
         let (p, e) = ask("", "06-2026", "03-2026");

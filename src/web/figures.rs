@@ -18,7 +18,10 @@ use crate::models::external_figures::{
 use crate::models::placement::format_hours;
 
 fn number(v: &Option<f64>) -> String {
-    v.map_or_else(|| "–".into(), |v| super::dashboard::thousands(v.round() as i64))
+    v.map_or_else(
+        || "–".into(),
+        |v| super::dashboard::thousands(v.round() as i64),
+    )
 }
 
 #[get("/figures")]
@@ -68,12 +71,14 @@ fn benchmark_form(
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let duplicate_of = refused.duplicate_of;
-    Page::new(req).refused(&refused).render(state, |l| BenchmarkFormPage {
-        l,
-        id,
-        form,
-        duplicate_of,
-    })
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| BenchmarkFormPage {
+            l,
+            id,
+            form,
+            duplicate_of,
+        })
 }
 
 #[derive(askama::Template)]
@@ -105,7 +110,13 @@ pub async fn benchmark_new(
     state: web::Data<AppState>,
     _user: Manager,
 ) -> Result<HttpResponse, AppError> {
-    benchmark_form(&req, &state, None, BenchmarkForm::default(), Refused::none())
+    benchmark_form(
+        &req,
+        &state,
+        None,
+        BenchmarkForm::default(),
+        Refused::none(),
+    )
 }
 
 #[post("/figures/benchmark")]
@@ -124,7 +135,13 @@ pub async fn benchmark_create(
     let result = state
         .write(user.actor(&req, &state), move |c, actor| {
             let f = BenchmarkFigure::create(c, jc, &input, actor.now)?;
-            actor.record(c, action::BENCHMARK_SAVED, "benchmark", Some(f.id), benchmark_details(&f))?;
+            actor.record(
+                c,
+                action::BENCHMARK_SAVED,
+                "benchmark",
+                Some(f.id),
+                benchmark_details(&f),
+            )?;
             Ok(f)
         })
         .await?;
@@ -151,7 +168,13 @@ pub async fn benchmark_edit(
         .db
         .run(move |c| Ok(BenchmarkFigure::find(c, jc, id)?))
         .await?;
-    benchmark_form(&req, &state, Some(id), BenchmarkForm::from_figure(&f), Refused::none())
+    benchmark_form(
+        &req,
+        &state,
+        Some(id),
+        BenchmarkForm::from_figure(&f),
+        Refused::none(),
+    )
 }
 
 #[post("/figures/benchmark/{id:\\d+}/edit")]
@@ -170,13 +193,21 @@ pub async fn benchmark_update(
     let form = form.into_inner();
     let input = match form.validate() {
         Ok(input) => input,
-        Err(errors) => return benchmark_form(&req, &state, Some(id), form, Refused::invalid(errors)),
+        Err(errors) => {
+            return benchmark_form(&req, &state, Some(id), form, Refused::invalid(errors));
+        }
     };
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
     let result = state
         .write(user.actor(&req, &state), move |c, actor| {
             let f = BenchmarkFigure::update(c, jc, id, version, &input, actor.now)?;
-            actor.record(c, action::BENCHMARK_SAVED, "benchmark", Some(id), benchmark_details(&f))?;
+            actor.record(
+                c,
+                action::BENCHMARK_SAVED,
+                "benchmark",
+                Some(id),
+                benchmark_details(&f),
+            )?;
             Ok(f)
         })
         .await?;
@@ -202,7 +233,13 @@ pub async fn benchmark_delete(
     let outcome = state
         .write(user.actor(&req, &state), move |c, actor| {
             let f = BenchmarkFigure::delete(c, jc, id)?;
-            actor.record(c, action::BENCHMARK_DELETED, "benchmark", Some(id), benchmark_details(&f))?;
+            actor.record(
+                c,
+                action::BENCHMARK_DELETED,
+                "benchmark",
+                Some(id),
+                benchmark_details(&f),
+            )?;
             Ok(f)
         })
         .await?;
@@ -251,14 +288,15 @@ pub async fn import(
 ) -> Result<HttpResponse, AppError> {
     let refuse = |text: String, problems: Vec<String>| {
         let errors = crate::models::FieldErrors::from([("file", problems[0].clone())]);
-        Page::new(&req).invalid(&errors).render(&state, |l| ImportPage {
-            l,
-            text,
-            problems,
-        })
+        Page::new(&req)
+            .invalid(&errors)
+            .render(&state, |l| ImportPage { l, text, problems })
     };
     let Ok(MultipartForm(form)) = form else {
-        return refuse(String::new(), vec!["Filen kunne ikke læses. Vælg en CSV-fil på højst 1 MB.".into()]);
+        return refuse(
+            String::new(),
+            vec!["Filen kunne ikke læses. Vælg en CSV-fil på højst 1 MB.".into()],
+        );
     };
     let text = form.text.map(|t| t.0).unwrap_or_default();
     let bytes: Vec<u8> = match form.file.filter(|f| !f.data.is_empty()) {
@@ -300,12 +338,14 @@ fn di_form(
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let duplicate_of = refused.duplicate_of;
-    Page::new(req).refused(&refused).render(state, |l| DiFormPage {
-        l,
-        id,
-        form,
-        duplicate_of,
-    })
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| DiFormPage {
+            l,
+            id,
+            form,
+            duplicate_of,
+        })
 }
 
 #[derive(askama::Template)]
@@ -353,7 +393,13 @@ pub async fn di_create(
     let result = state
         .write(user.actor(&req, &state), move |c, actor| {
             let r = DiRanking::create(c, jc, &input, actor.now)?;
-            actor.record(c, action::DI_RANKING_SAVED, "di_ranking", Some(r.id), di_details(&r))?;
+            actor.record(
+                c,
+                action::DI_RANKING_SAVED,
+                "di_ranking",
+                Some(r.id),
+                di_details(&r),
+            )?;
             Ok(r)
         })
         .await?;
@@ -376,8 +422,17 @@ pub async fn di_edit(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
-    let r = state.db.run(move |c| Ok(DiRanking::find(c, jc, id)?)).await?;
-    di_form(&req, &state, Some(id), DiForm::from_ranking(&r), Refused::none())
+    let r = state
+        .db
+        .run(move |c| Ok(DiRanking::find(c, jc, id)?))
+        .await?;
+    di_form(
+        &req,
+        &state,
+        Some(id),
+        DiForm::from_ranking(&r),
+        Refused::none(),
+    )
 }
 
 #[post("/figures/di/{id:\\d+}/edit")]
@@ -389,7 +444,10 @@ pub async fn di_update(
     form: web::Form<DiForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
-    state.db.run(move |c| Ok(DiRanking::find(c, jc, id)?)).await?;
+    state
+        .db
+        .run(move |c| Ok(DiRanking::find(c, jc, id)?))
+        .await?;
     let form = form.into_inner();
     let input = match form.validate() {
         Ok(input) => input,
@@ -399,7 +457,13 @@ pub async fn di_update(
     let result = state
         .write(user.actor(&req, &state), move |c, actor| {
             let r = DiRanking::update(c, jc, id, version, &input, actor.now)?;
-            actor.record(c, action::DI_RANKING_SAVED, "di_ranking", Some(id), di_details(&r))?;
+            actor.record(
+                c,
+                action::DI_RANKING_SAVED,
+                "di_ranking",
+                Some(id),
+                di_details(&r),
+            )?;
             Ok(r)
         })
         .await?;
@@ -425,7 +489,13 @@ pub async fn di_delete(
     let outcome = state
         .write(user.actor(&req, &state), move |c, actor| {
             let r = DiRanking::delete(c, jc, id)?;
-            actor.record(c, action::DI_RANKING_DELETED, "di_ranking", Some(id), di_details(&r))?;
+            actor.record(
+                c,
+                action::DI_RANKING_DELETED,
+                "di_ranking",
+                Some(id),
+                di_details(&r),
+            )?;
             Ok(r)
         })
         .await?;

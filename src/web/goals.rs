@@ -31,7 +31,11 @@ pub struct GoalLine {
 
 impl GoalLine {
     fn unit(&self) -> &'static str {
-        if self.goal.metric.is_percent() { " %" } else { "" }
+        if self.goal.metric.is_percent() {
+            " %"
+        } else {
+            ""
+        }
     }
 
     pub fn target_text(&self) -> String {
@@ -39,8 +43,10 @@ impl GoalLine {
     }
 
     pub fn actual_text(&self) -> String {
-        self.actual
-            .map_or_else(|| "–".into(), |a| format!("{}{}", format_hours((a * 10.0).round() / 10.0), self.unit()))
+        self.actual.map_or_else(
+            || "–".into(),
+            |a| format!("{}{}", format_hours((a * 10.0).round() / 10.0), self.unit()),
+        )
     }
 
     /// How far the figure has come, 0–100, for the bar.
@@ -181,7 +187,10 @@ pub async fn show(
         .run(move |c| {
             let goal = Goal::find(c, jc, id)?;
             let across = Goal::across_half_years(c, &goal)?;
-            Ok((lines(c, jc, &across, today, now)?, Goal::target_history(c, id)?))
+            Ok((
+                lines(c, jc, &across, today, now)?,
+                Goal::target_history(c, id)?,
+            ))
         })
         .await?;
     let at = across
@@ -228,16 +237,18 @@ async fn form_page(
         })
         .collect();
     let today = super::views::local_date(state.now());
-    Page::new(req).refused(&refused).render(state, |l| GoalFormPage {
-        l,
-        goal_id,
-        form,
-        half_years: half_year_choices(today),
-        metrics: GoalMetric::choices(),
-        topics: Topic::choices(),
-        kinds: PlacementKind::choices(),
-        campaigns,
-    })
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| GoalFormPage {
+            l,
+            goal_id,
+            form,
+            half_years: half_year_choices(today),
+            metrics: GoalMetric::choices(),
+            topics: Topic::choices(),
+            kinds: PlacementKind::choices(),
+            campaigns,
+        })
 }
 
 #[derive(askama::Template)]
@@ -292,7 +303,13 @@ pub async fn create(
                 action::GOAL_CREATED,
                 "goal",
                 Some(g.id),
-                format!("{}: {} {} ({})", g.focus_area, g.metric.label(), format_hours(g.target), g.half_year),
+                format!(
+                    "{}: {} {} ({})",
+                    g.focus_area,
+                    g.metric.label(),
+                    format_hours(g.target),
+                    g.half_year
+                ),
             )?;
             Ok(g)
         })
@@ -317,7 +334,15 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let goal = state.db.run(move |c| Ok(Goal::find(c, jc, id)?)).await?;
-    form_page(&req, &state, &user, Some(id), GoalForm::from_goal(&goal), Refused::none()).await
+    form_page(
+        &req,
+        &state,
+        &user,
+        Some(id),
+        GoalForm::from_goal(&goal),
+        Refused::none(),
+    )
+    .await
 }
 
 #[post("/goals/{id:\\d+}/edit")]
@@ -334,7 +359,15 @@ pub async fn update(
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(&req, &state, &user, Some(id), form, Refused::invalid(errors)).await;
+            return form_page(
+                &req,
+                &state,
+                &user,
+                Some(id),
+                form,
+                Refused::invalid(errors),
+            )
+            .await;
         }
     };
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
@@ -345,7 +378,11 @@ pub async fn update(
             let target = if before.target == after.target {
                 String::new()
             } else {
-                format!(", mål {} → {}", format_hours(before.target), format_hours(after.target))
+                format!(
+                    ", mål {} → {}",
+                    format_hours(before.target),
+                    format_hours(after.target)
+                )
             };
             actor.record(
                 c,
@@ -422,7 +459,11 @@ pub async fn copy(
                 action::GOALS_COPIED,
                 "goal",
                 None,
-                format!("{copied} mål fra {} til {}", from.param(), from.next().param()),
+                format!(
+                    "{copied} mål fra {} til {}",
+                    from.param(),
+                    from.next().param()
+                ),
             )?;
             Ok(copied)
         })
@@ -433,7 +474,11 @@ pub async fn copy(
         &format!("/goals?half_year={}", next.param()),
         outcome,
         |copied| match copied {
-            0 => format!("Alle mål fra {} findes allerede i {}.", from.label(), next.label()),
+            0 => format!(
+                "Alle mål fra {} findes allerede i {}.",
+                from.label(),
+                next.label()
+            ),
             1 => format!("1 mål er kopieret til {}.", next.label()),
             n => format!("{n} mål er kopieret til {}.", next.label()),
         },

@@ -11,6 +11,7 @@ mod companies;
 mod contact;
 mod db;
 mod outbox;
+mod overview;
 mod placements;
 mod query_plans;
 mod requests;

@@ -253,7 +253,7 @@ async fn no_page_query_scans_a_table() {
         ran(ContactRequest::count_new_and_mine(c, jc, uid).unwrap())
     });
     check("response times", &mut |c| {
-        ran(ContactRequest::timings(c, jc, now).unwrap())
+        ran(ContactRequest::timings(c, jc, now, now).unwrap())
     });
     check("requests waiting past the promise", &mut |c| {
         ran(ContactRequest::count_waiting_since_before(c, jc, now).unwrap())

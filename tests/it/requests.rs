@@ -149,7 +149,9 @@ async fn the_answer_time_is_recorded_once() {
     assert_eq!(dashboard.status, StatusCode::OK);
     assert!(dashboard.body.contains(">0 nye henvendelser</a>"));
     assert!(
-        dashboard.body.contains("0,1 arbejdsdage"),
+        dashboard
+            .body
+            .contains("Median tid til første svar (arbejdsdage)</th><td>0,1</td>"),
         "{}",
         dashboard.body
     );
@@ -412,8 +414,9 @@ async fn requests_past_the_promise_are_counted() {
     let manager = app.signed_in("leder@koege.dk").await;
     let page = manager.get("/dashboard").await;
     assert!(
+        page.body.contains("Venter ud over fristen</th><td>1</td>"),
+        "{}",
         page.body
-            .contains(r#"<dt>Venter ud over fristen</dt><dd><strong class="overdue">1</strong>"#)
     );
     let inbox = manager.get("/requests").await;
     assert!(

@@ -37,7 +37,7 @@ use Who::*;
 
 /// (method, the route as the app registers it, who, the path to request: `{company}`,
 /// `{contact}`, `{activity}`, `{placement}`, `{campaign}`, `{target}`, `{request}`, `{import}`,
-/// `{user}` and `{mail}` are filled with a record of the jobcenter under test).
+/// `{user}`, `{mail}`, `{goal}`, `{benchmark}` and `{di}` are filled with a record of the jobcenter under test).
 const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/", Staff, "/"),
     ("GET", "/healthz", Public, "/healthz"),
@@ -332,6 +332,93 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         "/requests/{request}/company",
     ),
     ("GET", "/dashboard", Manager, "/dashboard"),
+    (
+        "GET",
+        "/dashboard.csv",
+        Manager,
+        "/dashboard.csv?table=work",
+    ),
+    ("GET", "/goals", Staff, "/goals"),
+    ("GET", "/goals/new", Manager, "/goals/new"),
+    ("POST", "/goals", Manager, "/goals"),
+    ("POST", "/goals/copy", Manager, "/goals/copy"),
+    ("GET", "/goals/{id:\\d+}", Staff, "/goals/{goal}"),
+    (
+        "GET",
+        "/goals/{id:\\d+}/edit",
+        Manager,
+        "/goals/{goal}/edit",
+    ),
+    (
+        "POST",
+        "/goals/{id:\\d+}/edit",
+        Manager,
+        "/goals/{goal}/edit",
+    ),
+    (
+        "POST",
+        "/goals/{id:\\d+}/delete",
+        Manager,
+        "/goals/{goal}/delete",
+    ),
+    ("GET", "/figures", Staff, "/figures"),
+    (
+        "GET",
+        "/figures/benchmark/new",
+        Manager,
+        "/figures/benchmark/new",
+    ),
+    ("POST", "/figures/benchmark", Manager, "/figures/benchmark"),
+    (
+        "GET",
+        "/figures/benchmark/import",
+        Manager,
+        "/figures/benchmark/import",
+    ),
+    (
+        "POST",
+        "/figures/benchmark/import",
+        Manager,
+        "/figures/benchmark/import",
+    ),
+    (
+        "GET",
+        "/figures/benchmark/{id:\\d+}/edit",
+        Manager,
+        "/figures/benchmark/{benchmark}/edit",
+    ),
+    (
+        "POST",
+        "/figures/benchmark/{id:\\d+}/edit",
+        Manager,
+        "/figures/benchmark/{benchmark}/edit",
+    ),
+    (
+        "POST",
+        "/figures/benchmark/{id:\\d+}/delete",
+        Manager,
+        "/figures/benchmark/{benchmark}/delete",
+    ),
+    ("GET", "/figures/di/new", Manager, "/figures/di/new"),
+    ("POST", "/figures/di", Manager, "/figures/di"),
+    (
+        "GET",
+        "/figures/di/{id:\\d+}/edit",
+        Manager,
+        "/figures/di/{di}/edit",
+    ),
+    (
+        "POST",
+        "/figures/di/{id:\\d+}/edit",
+        Manager,
+        "/figures/di/{di}/edit",
+    ),
+    (
+        "POST",
+        "/figures/di/{id:\\d+}/delete",
+        Manager,
+        "/figures/di/{di}/delete",
+    ),
     ("GET", "/admin/users", Admin, "/admin/users"),
     ("GET", "/admin/users/new", Admin, "/admin/users/new"),
     ("POST", "/admin/users", Admin, "/admin/users"),
@@ -436,6 +523,9 @@ struct Records {
     import: i64,
     user: i64,
     mail: i64,
+    goal: i64,
+    benchmark: i64,
+    di: i64,
 }
 
 impl Records {
@@ -453,6 +543,9 @@ impl Records {
             import: id,
             user: id,
             mail: id,
+            goal: id,
+            benchmark: id,
+            di: id,
         }
     }
 
@@ -468,6 +561,9 @@ impl Records {
             ("{import}", self.import),
             ("{user}", self.user),
             ("{mail}", self.mail),
+            ("{goal}", self.goal),
+            ("{benchmark}", self.benchmark),
+            ("{di}", self.di),
         ]
         .iter()
         .fold(path.to_string(), |p, (name, id)| {
@@ -594,6 +690,47 @@ async fn records(
     }
     .enqueue(&mut c, now)
     .unwrap();
+    let goal = jobcenter_crm::models::goal::GoalForm {
+        half_year: "2026-H2".into(),
+        focus_area: "Virksomhedssamarbejde".into(),
+        metric: "visits".into(),
+        target: "10".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    let goal =
+        jobcenter_crm::models::goal::Goal::create(&mut c, jobcenter_id, &goal, consultant, now)
+            .unwrap()
+            .id;
+    let benchmark = jobcenter_crm::models::external_figures::BenchmarkForm {
+        period: "2023".into(),
+        expected: "2.180".into(),
+        actual: "2.062".into(),
+        rank: "10".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    let benchmark = jobcenter_crm::models::external_figures::BenchmarkFigure::create(
+        &mut c,
+        jobcenter_id,
+        &benchmark,
+        now,
+    )
+    .unwrap()
+    .id;
+    let di = jobcenter_crm::models::external_figures::DiForm {
+        year: "2024".into(),
+        overall_rank: "44".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    let di =
+        jobcenter_crm::models::external_figures::DiRanking::create(&mut c, jobcenter_id, &di, now)
+            .unwrap()
+            .id;
     drop(c);
     let visitor = app.client();
     let res = app
@@ -617,6 +754,9 @@ async fn records(
         import,
         user: consultant,
         mail,
+        goal,
+        benchmark,
+        di,
     }
 }
 
