@@ -243,6 +243,9 @@ def pages(db):
         ("Activity list (everyone's)", "/activities?consultant=all", MANAGER),
         ("Campaign with the most targets", f"/campaigns/{campaign}", MANAGER),
         ("Request inbox", "/requests", MANAGER),
+        ("Overview, this half-year", "/dashboard", MANAGER),
+        ("Overview, last full year", f"/dashboard?period={datetime.date.today().year - 1}", MANAGER),
+        ("Goals of this half-year", "/goals", MANAGER),
         ("Public contact form", "/kontakt/demo", CONSULTANT),
     ]
 

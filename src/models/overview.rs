@@ -187,13 +187,17 @@ impl Overview {
             }
         }
         let ids: Vec<i64> = per_user.keys().copied().collect();
-        let names: BTreeMap<i64, String> = users::table
-            .filter(users::jobcenter_id.eq(jobcenter_id))
-            .filter(users::id.eq_any(&ids))
-            .select((users::id, users::name))
-            .load::<(i64, String)>(c)?
-            .into_iter()
-            .collect();
+        let names: BTreeMap<i64, String> = if ids.is_empty() {
+            BTreeMap::new()
+        } else {
+            users::table
+                .filter(users::jobcenter_id.eq(jobcenter_id))
+                .filter(users::id.eq_any(&ids))
+                .select((users::id, users::name))
+                .load::<(i64, String)>(c)?
+                .into_iter()
+                .collect()
+        };
         let mut by_consultant: Vec<ConsultantWork> = per_user
             .into_iter()
             .filter(|(_, (_, all))| *all > 0)
@@ -491,6 +495,9 @@ impl Overview {
                 campaigns::target_companies,
             ))
             .load(c)?;
+        if list.is_empty() {
+            return Ok(Vec::new());
+        }
         let ids: Vec<i64> = list.iter().map(|row| row.0).collect();
         let counts: Vec<(i64, TargetStatus, i64)> = campaign_status_counts::table
             .filter(campaign_status_counts::campaign_id.eq_any(&ids))

@@ -56,6 +56,7 @@ macro_rules! on_backend {
     };
 }
 
+mod goals;
 mod plan;
 mod write;
 
@@ -303,6 +304,15 @@ fn run(
     progress(Progress::Phase {
         what: "contact requests",
         rows: requests,
+        took: t.elapsed(),
+    });
+
+    let t = Instant::now();
+    let manager = staff.members[staff.managers.first().copied().unwrap_or(0)].id;
+    let goals = goals::goals_and_figures(c, jobcenter.id, manager, opts, today, now)?;
+    progress(Progress::Phase {
+        what: "goals, benchmark and DI figures",
+        rows: goals,
         took: t.elapsed(),
     });
 

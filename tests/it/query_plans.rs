@@ -11,13 +11,15 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use jobcenter_crm::db::DbConn;
 use jobcenter_crm::models::access_log::{AccessEntity, AccessFilter, AccessLog};
-use jobcenter_crm::models::activity::{Activity, ActivityQuery, Topic};
+use jobcenter_crm::models::activity::{Activity, ActivityKind, ActivityQuery, Topic};
 use jobcenter_crm::models::audit::AuditRow;
 use jobcenter_crm::models::campaign::{Campaign, CampaignTarget};
 use jobcenter_crm::models::company::{Company, CompanyQuery, CompanySort, CompanyStatus, Cursor};
 use jobcenter_crm::models::contact_request::{ContactRequest, InboxTab};
+use jobcenter_crm::models::goal::Goal;
 use jobcenter_crm::models::login_attempt::LoginAttempt;
 use jobcenter_crm::models::outbox::OutboxMail;
+use jobcenter_crm::models::overview::Overview;
 use jobcenter_crm::models::placement::{Placement, PlacementQuery};
 use jobcenter_crm::models::session::Session;
 
@@ -257,6 +259,39 @@ async fn no_page_query_scans_a_table() {
     });
     check("requests waiting past the promise", &mut |c| {
         ran(ContactRequest::count_waiting_since_before(c, jc, now).unwrap())
+    });
+    // The manager's overview, for a half-year and for a run of months (and what goals count).
+    let half = jobcenter_crm::domain::periods::Period::half(2026, 2).unwrap();
+    let months =
+        jobcenter_crm::domain::periods::Period::months(half.first, half.last_day()).unwrap();
+    for period in [half, months] {
+        check("overview", &mut |c| {
+            ran(Overview::figures(c, jc, &period, today, now, 2).unwrap())
+        });
+        check("overview weeks", &mut |c| {
+            ran(Overview::weeks(c, jc, &period).unwrap())
+        });
+        check("overview campaigns", &mut |c| {
+            ran(Overview::campaigns(c, jc, &period, today).unwrap())
+        });
+        check("overview campaign visits", &mut |c| {
+            ran(Overview::campaign_companies_visited(c, jc, &period, None).unwrap())
+        });
+        check("overview visits about a topic", &mut |c| {
+            ran(
+                Overview::activities_of(c, jc, &period, ActivityKind::Visit, Some(Topic::Smaajob))
+                    .unwrap(),
+            )
+        });
+    }
+    check("overview register", &mut |c| {
+        ran(Overview::register(c, jc, today).unwrap())
+    });
+    check("overview active placements", &mut |c| {
+        ran(Overview::active_placements(c, jc, today).unwrap())
+    });
+    check("goals", &mut |c| {
+        ran(Goal::of_half_year(c, jc, &half).unwrap())
     });
     check("audit log", &mut |c| {
         ran(AuditRow::page(c, jc, Some(100), 50).unwrap())
