@@ -167,6 +167,16 @@ diesel::table! {
         updated_at -> Timestamp,
         require_two_step -> Text,
         access_log_retention_months -> Integer,
+        entry_name -> Text,
+        entry_phone -> Text,
+        entry_email -> Text,
+        entry_address -> Text,
+        entry_hours -> Text,
+        closed_constitution_day -> Bool,
+        closed_christmas_eve -> Bool,
+        closed_new_years_eve -> Bool,
+        closing_days -> Text,
+        accessibility_url -> Text,
     }
 }
 
@@ -399,6 +409,8 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
         idempotency_key -> Text,
+        channel -> Text,
+        registered_by -> Nullable<BigInt>,
     }
 }
 
@@ -497,6 +509,7 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> jobcenters (jobcenter_id));
+diesel::joinable!(jobcenter_settings -> jobcenters (jobcenter_id));
 diesel::joinable!(campaign_visit_counts -> campaigns (campaign_id));
 diesel::joinable!(goal_targets -> goals (goal_id));
 diesel::joinable!(goal_targets -> users (changed_by));

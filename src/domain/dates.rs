@@ -23,6 +23,20 @@ pub fn local_midnight_utc(d: NaiveDate) -> chrono::NaiveDateTime {
         .map_or_else(|| d.and_time(chrono::NaiveTime::MIN), |t| t.naive_utc())
 }
 
+/// The UTC time of a Danish local time; in the hour skipped when clocks go forward, the time
+/// an hour later.
+pub fn utc_of_local(local: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    use chrono::TimeZone;
+    let tz = chrono_tz::Europe::Copenhagen;
+    tz.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(local + chrono::TimeDelta::hours(1)))
+                .earliest()
+        })
+        .map_or(local, |t| t.naive_utc())
+}
+
 /// Reads "2026-11-23" (what `<input type="date">` sends) and "23-11-2026", "23.11.2026" or
 /// "23/11/2026" (what people type).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {

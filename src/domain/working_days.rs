@@ -1,82 +1,132 @@
-//! Working days (Monday–Friday) for the answer promised to companies and the response-time
-//! figures. Public holidays are not taken out. The date promised to a company counts from its
-//! Danish date; the figures follow the stored UTC timestamps, so one may differ from a
-//! wall-calendar count by an hour or two around midnight.
+//! Working days for the answer promised to companies and the response-time figures: Monday to
+//! Friday, minus the Danish public holidays and the days the jobcenter keeps closed
+//! (`domain::holidays`). Times are stored in UTC and counted on the Danish calendar: a request
+//! received at 23:30 UTC on a Thursday arrived on the Friday.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Weekday};
 
-pub fn is_working_day(day: NaiveDate) -> bool {
-    !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+use super::dates;
+use super::holidays::{ClosingDays, is_public_holiday};
+
+/// A jobcenter's working days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calendar {
+    pub closed: ClosingDays,
 }
 
-/// The time between `start` and `end` that falls on Monday–Friday, in days of 24 hours: a
-/// request received Friday 18:00 and answered Monday 06:00 took 0.25 + 0.25 = 0.5 working
-/// days. Zero when `end` is not after `start`.
-pub fn working_days_between(start: NaiveDateTime, end: NaiveDateTime) -> f64 {
-    if end <= start {
-        return 0.0;
+impl Calendar {
+    pub fn new(closed: ClosingDays) -> Calendar {
+        Calendar { closed }
     }
-    // Any seven whole days hold exactly five working days, so whole weeks need no walking.
-    let weeks = (end - start).num_days() / 7;
-    let mut total = TimeDelta::days(5 * weeks);
-    let start = start + TimeDelta::weeks(weeks);
-    let mut day = start.date();
-    while day <= end.date() {
-        if is_working_day(day) {
-            let day_start = day.and_time(chrono::NaiveTime::MIN);
-            let from = start.max(day_start);
-            let to = end.min(day_start + TimeDelta::days(1));
-            if to > from {
-                total += to - from;
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+            && !is_public_holiday(day)
+            && !self.closed.contains(day)
+    }
+
+    /// The time between `start` and `end` (UTC) that falls on working days, in days of 24
+    /// hours: a request received Friday 18:00 and answered Monday 06:00 took 0.25 + 0.25 = 0.5
+    /// working days. Zero when `end` is not after `start`.
+    pub fn between(&self, start: NaiveDateTime, end: NaiveDateTime) -> f64 {
+        if end <= start {
+            return 0.0;
+        }
+        let (start, end) = (dates::local_time(start), dates::local_time(end));
+        let mut total = TimeDelta::zero();
+        let mut day = start.date();
+        while day <= end.date() {
+            if self.is_working_day(day) {
+                let day_start = day.and_time(chrono::NaiveTime::MIN);
+                let from = start.max(day_start);
+                let to = end.min(day_start + TimeDelta::days(1));
+                if to > from {
+                    total += to - from;
+                }
+            }
+            day = match day.succ_opt() {
+                Some(next) => next,
+                None => break,
+            };
+        }
+        total.num_seconds() as f64 / 86_400.0
+    }
+
+    /// The `n`-th working day after `day`: two working days after a Thursday is the Monday,
+    /// after skærtorsdag 2026 the Tuesday after Easter.
+    pub fn add(&self, day: NaiveDate, n: u32) -> NaiveDate {
+        let mut day = day;
+        let mut left = n;
+        while left > 0 {
+            day = day.succ_opt().unwrap_or(day);
+            if self.is_working_day(day) {
+                left -= 1;
             }
         }
-        day = match day.succ_opt() {
-            Some(next) => next,
-            None => break,
-        };
+        day
     }
-    total.num_seconds() as f64 / 86_400.0
-}
 
-/// The `n`-th working day after `day`: two working days after a Thursday is the Monday.
-pub fn add_working_days(day: NaiveDate, n: u32) -> NaiveDate {
-    let mut day = day;
-    let mut left = n;
-    while left > 0 {
-        day = day.succ_opt().unwrap_or(day);
-        if is_working_day(day) {
-            left -= 1;
-        }
-    }
-    day
-}
-
-/// The instant that splits open requests at `now` into those past a promise of `promise_days`
-/// working days and those not: a request received before it has waited longer than promised.
-/// Lets the database count the late ones through an index instead of the figures loading every
-/// open request.
-pub fn past_promise_cutoff(now: NaiveDateTime, promise_days: f64) -> NaiveDateTime {
-    // Count the promised working time backwards from `now`, a day at a time.
-    let mut left = TimeDelta::milliseconds((promise_days.max(0.0) * 86_400_000.0).round() as i64);
-    let mut end = now;
-    loop {
-        let mut day_start = end.date().and_time(chrono::NaiveTime::MIN);
-        if day_start == end {
-            // At midnight the day to count is the one that just ended.
-            day_start -= TimeDelta::days(1);
-        }
-        if is_working_day(day_start.date()) {
-            let available = end - day_start;
-            // Strictly more: when the promise runs out at the start of a day, the weekend
-            // before it adds no waiting time, and the boundary is where that weekend begins.
-            if available > left {
-                // Whole seconds, as waiting time is counted.
-                let cutoff = end - left;
-                return cutoff.with_nanosecond(0).unwrap_or(cutoff);
+    /// The instant (UTC) that splits open requests at `now` into those past a promise of
+    /// `promise_days` working days and those not: a request received before it has waited
+    /// longer than promised. Lets the database count the late ones through an index instead
+    /// of the figures loading every open request.
+    pub fn past_promise_cutoff(&self, now: NaiveDateTime, promise_days: f64) -> NaiveDateTime {
+        // Count the promised working time backwards from `now`, a day at a time.
+        let mut left =
+            TimeDelta::milliseconds((promise_days.max(0.0) * 86_400_000.0).round() as i64);
+        let mut end = dates::local_time(now);
+        loop {
+            let mut day_start = end.date().and_time(chrono::NaiveTime::MIN);
+            if day_start == end {
+                // At midnight the day to count is the one that just ended.
+                day_start -= TimeDelta::days(1);
             }
-            left -= available;
+            if self.is_working_day(day_start.date()) {
+                let available = end - day_start;
+                // Strictly more: when the promise runs out at the start of a day, the closed
+                // days before it add no waiting time, and the boundary is where they begin.
+                if available > left {
+                    // Whole seconds, as waiting time is counted.
+                    let cutoff = dates::utc_of_local(end - left);
+                    return cutoff.with_nanosecond(0).unwrap_or(cutoff);
+                }
+                left -= available;
+            }
+            end = day_start;
         }
-        end = day_start;
+    }
+
+    pub fn response_stats(
+        &self,
+        requests: &[Timing],
+        now: NaiveDateTime,
+        promise_days: f64,
+    ) -> ResponseStats {
+        let mut times = Vec::new();
+        let mut stats = ResponseStats::default();
+        for r in requests {
+            match r.first_answer_at {
+                Some(answered) => {
+                    let days = self.between(r.received_at, answered);
+                    if days > promise_days {
+                        stats.answered_late += 1;
+                    }
+                    times.push(days);
+                }
+                None if r.open => {
+                    stats.waiting += 1;
+                    if self.between(r.received_at, now) > promise_days {
+                        stats.waiting_past_promise += 1;
+                    }
+                }
+                None => {}
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        stats.answered = times.len();
+        stats.median = percentile(&times, 50.0);
+        stats.p90 = percentile(&times, 90.0);
+        stats
     }
 }
 
@@ -113,34 +163,6 @@ pub struct Timing {
     pub received_at: NaiveDateTime,
     pub first_answer_at: Option<NaiveDateTime>,
     pub open: bool,
-}
-
-pub fn response_stats(requests: &[Timing], now: NaiveDateTime, promise_days: f64) -> ResponseStats {
-    let mut times = Vec::new();
-    let mut stats = ResponseStats::default();
-    for r in requests {
-        match r.first_answer_at {
-            Some(answered) => {
-                let days = working_days_between(r.received_at, answered);
-                if days > promise_days {
-                    stats.answered_late += 1;
-                }
-                times.push(days);
-            }
-            None if r.open => {
-                stats.waiting += 1;
-                if working_days_between(r.received_at, now) > promise_days {
-                    stats.waiting_past_promise += 1;
-                }
-            }
-            None => {}
-        }
-    }
-    times.sort_by(f64::total_cmp);
-    stats.answered = times.len();
-    stats.median = percentile(&times, 50.0);
-    stats.p90 = percentile(&times, 90.0);
-    stats
 }
 
 /// 1.25 → "1,3": one decimal with a decimal comma.
@@ -190,10 +212,10 @@ mod tests {
             at("2026-11-28 12:00"),
         ] {
             for promise in [0.0, 0.5, 2.0, 3.0, 10.0] {
-                let cutoff = past_promise_cutoff(now, promise);
+                let cutoff = Calendar::default().past_promise_cutoff(now, promise);
                 let mut received = now - TimeDelta::days(20);
                 while received <= now {
-                    let late = working_days_between(received, now) > promise;
+                    let late = Calendar::default().between(received, now) > promise;
                     assert_eq!(received < cutoff, late, "{now} {promise} {received}");
                     received += TimeDelta::minutes(37);
                 }
@@ -203,34 +225,35 @@ mod tests {
 
     #[test]
     fn within_one_working_day() {
-        let d = working_days_between(at("2026-11-23 09:00"), at("2026-11-23 15:00"));
+        let d = Calendar::default().between(at("2026-11-23 09:00"), at("2026-11-23 15:00"));
         assert!((d - 0.25).abs() < 1e-9);
     }
 
     #[test]
     fn weekends_do_not_count() {
         // Friday 18:00 → Monday 06:00: six hours on each working day.
-        let d = working_days_between(at("2026-11-27 18:00"), at("2026-11-30 06:00"));
+        let d = Calendar::default().between(at("2026-11-27 18:00"), at("2026-11-30 06:00"));
         assert!((d - 0.5).abs() < 1e-9, "{d}");
         // Saturday → Sunday: nothing.
         assert_eq!(
-            working_days_between(at("2026-11-28 08:00"), at("2026-11-29 20:00")),
+            Calendar::default().between(at("2026-11-28 08:00"), at("2026-11-29 20:00")),
             0.0
         );
     }
 
     #[test]
     fn whole_weeks_are_five_days() {
-        let d = working_days_between(at("2026-11-25 10:00"), at("2026-12-09 10:00"));
+        let d = Calendar::default().between(at("2026-11-25 10:00"), at("2026-12-09 10:00"));
         assert!((d - 10.0).abs() < 1e-9, "{d}");
-        let d = working_days_between(at("2026-11-28 10:00"), at("2027-11-27 10:00"));
-        assert!((d - 260.0).abs() < 1.0 + 1e-9, "{d}");
+        // A year holds 260 or 261 weekdays; seven holidays fall on weekdays in this one.
+        let d = Calendar::default().between(at("2026-11-28 10:00"), at("2027-11-27 10:00"));
+        assert!((d - 253.0).abs() < 1.0 + 1e-9, "{d}");
     }
 
     #[test]
     fn backwards_is_zero() {
         assert_eq!(
-            working_days_between(at("2026-11-24 10:00"), at("2026-11-23 10:00")),
+            Calendar::default().between(at("2026-11-24 10:00"), at("2026-11-23 10:00")),
             0.0
         );
     }
@@ -239,16 +262,66 @@ mod tests {
     fn adding_working_days_skips_weekends() {
         let thursday = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         assert_eq!(
-            add_working_days(thursday, 2),
+            Calendar::default().add(thursday, 2),
             NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
         );
         let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         assert_eq!(
-            add_working_days(saturday, 1),
+            Calendar::default().add(saturday, 1),
             NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
         );
-        assert_eq!(add_working_days(thursday, 0), thursday);
+        assert_eq!(Calendar::default().add(thursday, 0), thursday);
         assert_eq!(weekday_da(thursday), "torsdag");
+    }
+
+    #[test]
+    fn holidays_and_closing_days_are_not_working_days() {
+        let cal = Calendar::default();
+        // Skærtorsdag 2026: langfredag, the weekend and 2. påskedag follow, so the first
+        // working day after it is Tuesday 7 April and the second Wednesday 8 April.
+        let skaertorsdag = NaiveDate::from_ymd_opt(2026, 4, 2).unwrap();
+        assert_eq!(
+            cal.add(skaertorsdag, 1),
+            NaiveDate::from_ymd_opt(2026, 4, 7).unwrap()
+        );
+        assert_eq!(
+            cal.add(skaertorsdag, 2),
+            NaiveDate::from_ymd_opt(2026, 4, 8).unwrap()
+        );
+        // Christmas 2026: Thursday 24 (open unless the jobcenter closes), Friday 25 closed.
+        let dec23 = NaiveDate::from_ymd_opt(2026, 12, 23).unwrap();
+        assert_eq!(
+            cal.add(dec23, 2),
+            NaiveDate::from_ymd_opt(2026, 12, 28).unwrap()
+        );
+        let closed = Calendar::new(ClosingDays {
+            christmas_eve: true,
+            new_years_eve: true,
+            ..Default::default()
+        });
+        assert_eq!(
+            closed.add(dec23, 2),
+            NaiveDate::from_ymd_opt(2026, 12, 29).unwrap()
+        );
+        // The Wednesday before Easter from noon (10:00 UTC) to 08:00 on the Tuesday after:
+        // half of Wednesday and a third of Tuesday; Thursday to Monday are closed.
+        let d = cal.between(at("2026-04-01 10:00"), at("2026-04-07 06:00"));
+        assert!((d - (0.5 + 8.0 / 24.0)).abs() < 1e-9, "{d}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_promised_day_is_never_closed(days in 0u64..4000, n in 0u32..15, eve: bool) {
+            let cal = Calendar::new(ClosingDays { christmas_eve: eve, ..Default::default() });
+            let from = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(days);
+            let due = cal.add(from, n);
+            if n > 0 {
+                proptest::prop_assert!(cal.is_working_day(due));
+                proptest::prop_assert!(due > from);
+            } else {
+                proptest::prop_assert_eq!(due, from);
+            }
+        }
     }
 
     #[test]
@@ -279,7 +352,7 @@ mod tests {
             timing("2026-11-30 12:00", None, true),                      // 4 days: past promise
             timing("2026-11-30 12:00", None, false),                     // closed unanswered
         ];
-        let s = response_stats(&requests, now, 2.0);
+        let s = Calendar::default().response_stats(&requests, now, 2.0);
         assert_eq!(s.answered, 3);
         assert_eq!(s.median, Some(1.0));
         assert!((s.p90.unwrap() - 3.4).abs() < 1e-9);

@@ -51,6 +51,7 @@ pub mod action {
     pub const CAMPAIGN_TARGET_REMOVED: &str = "campaign_target_removed";
     pub const CAMPAIGN_EXPORTED: &str = "campaign_exported";
     pub const REQUEST_ASSIGNED: &str = "request_assigned";
+    pub const REQUEST_REGISTERED: &str = "request_registered";
     pub const REQUEST_ANSWERED: &str = "request_answered";
     pub const REQUEST_CLOSED: &str = "request_closed";
     pub const REQUEST_REOPENED: &str = "request_reopened";
@@ -126,6 +127,7 @@ pub fn action_label(action: &str) -> &str {
         action::REQUEST_COMPANY_LINKED => "Henvendelse knyttet til virksomhed",
         action::REQUESTS_DELETED => "Henvendelser slettet (opbevaringsregel)",
         action::MAIL_RETRIED => "E-mail sendt igen",
+        action::REQUEST_REGISTERED => "Henvendelse lagt ind af medarbejder",
         action::GOAL_CREATED => "Mål oprettet",
         action::GOAL_UPDATED => "Mål ændret",
         action::GOAL_DELETED => "Mål slettet",

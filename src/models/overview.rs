@@ -20,7 +20,7 @@ use diesel::prelude::*;
 use super::activity::{ActivityKind, Topic};
 use super::campaign::{CampaignStatus, TargetStatus};
 use super::company::CompanyStatus;
-use super::contact_request::ContactRequest;
+use super::contact_request::{ContactRequest, RequestChannel};
 use super::placement::{PlacementKind, PlacementResult, PlacementStatus};
 use crate::db::DbConn;
 use crate::db::schema::{
@@ -30,7 +30,7 @@ use crate::db::schema::{
 };
 use crate::domain::dates;
 use crate::domain::periods::Period;
-use crate::domain::working_days::{self, ResponseStats};
+use crate::domain::working_days::ResponseStats;
 
 /// Activities of one consultant in a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +87,8 @@ pub struct PlacementFigures {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestFigures {
     pub received: usize,
+    /// Every channel, in the order of [`RequestChannel::ALL`].
+    pub by_channel: Vec<(RequestChannel, i64)>,
     pub stats: ResponseStats,
     pub answered_in_time: usize,
 }
@@ -388,6 +390,37 @@ impl Overview {
         Self::placements_narrowed(c, jobcenter_id, period, today, None, None)
     }
 
+    /// The number of placements started in the period, up to `today`.
+    pub fn placements_started(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        period: &Period,
+        today: NaiveDate,
+    ) -> QueryResult<i64> {
+        let started_before = period.end().min(today.succ_opt().unwrap_or(today));
+        placements::table
+            .filter(placements::jobcenter_id.eq(jobcenter_id))
+            .filter(placements::start_on.ge(period.first))
+            .filter(placements::start_on.lt(started_before))
+            .count()
+            .get_result(c)
+    }
+
+    /// Companies with employees that are not inactive: the cooperation rate's base, from the
+    /// counters.
+    pub fn cooperation_base(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<i64> {
+        let rows: Vec<(CompanyStatus, i64)> = company_counts::table
+            .filter(company_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(company_counts::has_employees.eq(1))
+            .select((company_counts::status, company_counts::n))
+            .load(c)?;
+        Ok(rows
+            .iter()
+            .filter(|(s, _)| *s != CompanyStatus::Inactive)
+            .map(|(_, n)| n)
+            .sum())
+    }
+
     /// Placements active on `today`, per kind (see the module's definition).
     pub fn active_placements(
         c: &mut DbConn,
@@ -418,14 +451,22 @@ impl Overview {
         now: NaiveDateTime,
         promise_days: i32,
     ) -> QueryResult<RequestFigures> {
+        let calendar = super::settings::Settings::get(c, jobcenter_id)?.calendar();
         let timings = ContactRequest::timings(
             c,
             jobcenter_id,
             dates::local_midnight_utc(period.first),
             dates::local_midnight_utc(period.end()),
         )?;
-        let stats = working_days::response_stats(&timings, now, f64::from(promise_days));
+        let stats = calendar.response_stats(&timings, now, f64::from(promise_days));
+        let by_channel = ContactRequest::channels(
+            c,
+            jobcenter_id,
+            dates::local_midnight_utc(period.first),
+            dates::local_midnight_utc(period.end()),
+        )?;
         Ok(RequestFigures {
+            by_channel,
             received: timings.len(),
             answered_in_time: stats.answered - stats.answered_late,
             stats,
@@ -448,17 +489,22 @@ impl Overview {
                 .map(|(_, _, _, n)| n)
                 .sum()
         };
-        let since = quiet_since(today);
-        let quiet: i64 = companies::table
-            .filter(companies::jobcenter_id.eq(jobcenter_id))
-            .filter(companies::status.eq(CompanyStatus::Active))
-            .filter(
-                companies::last_contact_on
-                    .is_null()
-                    .or(companies::last_contact_on.lt(since)),
-            )
+        // Never contacted, and not since the day: two ranges of one index, each counting only
+        // the quiet companies (an OR of the two would walk every active company).
+        let active = || {
+            companies::table
+                .filter(companies::jobcenter_id.eq(jobcenter_id))
+                .filter(companies::status.eq(CompanyStatus::Active))
+        };
+        let never: i64 = active()
+            .filter(companies::last_contact_on.is_null())
             .count()
             .get_result(c)?;
+        let not_since: i64 = active()
+            .filter(companies::last_contact_on.lt(quiet_since(today)))
+            .count()
+            .get_result(c)?;
+        let quiet = never + not_since;
         Ok(Register {
             cooperation_base: sum(&|s, e, _| e && s != CompanyStatus::Inactive),
             active: sum(&|s, _, _| s == CompanyStatus::Active),

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::user::Role;
 use crate::crypto;
 use crate::db::DbConn;
-use crate::db::schema::{jobcenters, sessions, users};
+use crate::db::schema::{jobcenter_settings, jobcenters, sessions, users};
 
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
 pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(12);
@@ -28,6 +28,31 @@ pub struct SessionUser {
     pub jobcenter_name: String,
     #[diesel(select_expression = jobcenters::slug)]
     pub jobcenter_slug: String,
+    /// The entry point's details for the footer (none before the settings were first saved).
+    #[diesel(select_expression = jobcenter_settings::entry_name.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<jobcenter_settings::entry_name>)]
+    pub entry_name: Option<String>,
+    #[diesel(select_expression = jobcenter_settings::entry_phone.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<jobcenter_settings::entry_phone>)]
+    pub entry_phone: Option<String>,
+    #[diesel(select_expression = jobcenter_settings::entry_email.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<jobcenter_settings::entry_email>)]
+    pub entry_email: Option<String>,
+    #[diesel(select_expression = jobcenter_settings::entry_address.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<jobcenter_settings::entry_address>)]
+    pub entry_address: Option<String>,
+    #[diesel(select_expression = jobcenter_settings::entry_hours.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<jobcenter_settings::entry_hours>)]
+    pub entry_hours: Option<String>,
+    #[diesel(select_expression = jobcenter_settings::privacy_url.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<jobcenter_settings::privacy_url>)]
+    pub privacy_url: Option<String>,
+    #[diesel(select_expression = jobcenter_settings::accessibility_url.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<jobcenter_settings::accessibility_url>)]
+    pub accessibility_url: Option<String>,
+    #[diesel(select_expression = jobcenter_settings::answer_promise_days.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<jobcenter_settings::answer_promise_days>)]
+    pub answer_promise_days: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -133,7 +158,9 @@ impl Session {
     /// What a session is now, read without writing: most requests need nothing more.
     pub fn check(c: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Checked> {
         let found = sessions::table
-            .inner_join(users::table.inner_join(jobcenters::table))
+            .inner_join(
+                users::table.inner_join(jobcenters::table.left_join(jobcenter_settings::table)),
+            )
             .filter(sessions::id.eq(id))
             .select((
                 sessions::created_at,

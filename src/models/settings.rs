@@ -11,7 +11,9 @@ use super::two_step::TwoStepPolicy;
 use crate::db::DbConn;
 use crate::db::schema::jobcenter_settings;
 use crate::domain::csv_io::parse_decimal;
+use crate::domain::holidays::ClosingDays;
 use crate::domain::validate;
+use crate::domain::working_days::Calendar;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = jobcenter_settings)]
@@ -40,6 +42,22 @@ pub struct Settings {
     pub require_two_step: TwoStepPolicy,
     /// Rows of the access log older than this are deleted.
     pub access_log_retention_months: i32,
+    /// The business entry point as companies meet it: its public name, one phone number, one
+    /// e-mail address, its postal address and opening hours.
+    pub entry_name: String,
+    pub entry_phone: String,
+    pub entry_email: String,
+    pub entry_address: String,
+    pub entry_hours: String,
+    /// Days the jobcenter keeps closed besides the public holidays.
+    pub closed_constitution_day: bool,
+    pub closed_christmas_eve: bool,
+    pub closed_new_years_eve: bool,
+    /// Its own closing days, ISO dates separated by commas.
+    pub closing_days: String,
+    /// The jobcenter's accessibility statement (tilgængelighedserklæring), linked in every
+    /// page's footer.
+    pub accessibility_url: String,
 }
 
 impl Settings {
@@ -59,6 +77,44 @@ impl Settings {
             updated_at: NaiveDateTime::default(),
             require_two_step: TwoStepPolicy::Nobody,
             access_log_retention_months: 6,
+            entry_name: String::new(),
+            entry_phone: String::new(),
+            entry_email: String::new(),
+            entry_address: String::new(),
+            entry_hours: String::new(),
+            closed_constitution_day: false,
+            closed_christmas_eve: false,
+            closed_new_years_eve: false,
+            closing_days: String::new(),
+            accessibility_url: String::new(),
+        }
+    }
+
+    /// The jobcenter's working days: Monday–Friday, minus public holidays and its closed days.
+    pub fn calendar(&self) -> Calendar {
+        Calendar::new(ClosingDays {
+            constitution_day: self.closed_constitution_day,
+            christmas_eve: self.closed_christmas_eve,
+            new_years_eve: self.closed_new_years_eve,
+            dates: ClosingDays::decode_dates(&self.closing_days),
+        })
+    }
+
+    /// The entry point's contact details, for the public pages, receipts and footers.
+    pub fn entry_point(&self, jobcenter_name: &str) -> EntryPoint {
+        EntryPoint {
+            name: if self.entry_name.is_empty() {
+                jobcenter_name.to_string()
+            } else {
+                self.entry_name.clone()
+            },
+            phone: self.entry_phone.clone(),
+            email: self.entry_email.clone(),
+            address: self.entry_address.clone(),
+            hours: self.entry_hours.clone(),
+            promise_days: self.answer_promise_days,
+            privacy_url: self.privacy_url.clone(),
+            accessibility_url: self.accessibility_url.clone(),
         }
     }
 
@@ -93,6 +149,52 @@ impl Settings {
     }
 }
 
+/// How companies reach the jobcenter, as the public pages, receipts and footers give it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryPoint {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub hours: String,
+    pub promise_days: i32,
+    pub privacy_url: String,
+    pub accessibility_url: String,
+}
+
+impl EntryPoint {
+    /// Whether there is any way to reach the entry point besides the form.
+    pub fn has_contact(&self) -> bool {
+        !(self.phone.is_empty() && self.email.is_empty() && self.address.is_empty())
+    }
+
+    /// The phone number as a `tel:` link target: digits and a leading plus only.
+    pub fn phone_link(&self) -> String {
+        self.phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect()
+    }
+
+    /// The contact details as lines of a mail.
+    pub fn mail_lines(&self) -> String {
+        let mut lines = vec![self.name.clone()];
+        if !self.phone.is_empty() {
+            lines.push(format!("Telefon: {}", self.phone));
+        }
+        if !self.email.is_empty() {
+            lines.push(format!("E-mail: {}", self.email));
+        }
+        if !self.hours.is_empty() {
+            lines.push(format!("Åbningstid: {}", self.hours));
+        }
+        if !self.address.is_empty() {
+            lines.push(self.address.clone());
+        }
+        lines.join("\n")
+    }
+}
+
 /// The settings form as typed; decimals may use a comma.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -109,6 +211,22 @@ pub struct SettingsForm {
     pub spam_retention_days: String,
     pub require_two_step: String,
     pub access_log_retention_months: String,
+    pub entry_name: String,
+    pub entry_phone: String,
+    pub entry_email: String,
+    pub entry_address: String,
+    pub entry_hours: String,
+    /// Ticked checkboxes send "on".
+    pub closed_constitution_day: String,
+    pub closed_christmas_eve: String,
+    pub closed_new_years_eve: String,
+    /// Dates as typed, one per line or separated by commas.
+    pub closing_days: String,
+    pub accessibility_url: String,
+}
+
+fn ticked(on: bool) -> String {
+    if on { "on".into() } else { String::new() }
 }
 
 /// 2.5 → "2,5", 20.0 → "20".
@@ -132,6 +250,20 @@ impl SettingsForm {
             spam_retention_days: s.spam_retention_days.to_string(),
             require_two_step: s.require_two_step.as_str().into(),
             access_log_retention_months: s.access_log_retention_months.to_string(),
+            entry_name: s.entry_name.clone(),
+            entry_phone: s.entry_phone.clone(),
+            entry_email: s.entry_email.clone(),
+            entry_address: s.entry_address.clone(),
+            entry_hours: s.entry_hours.clone(),
+            closed_constitution_day: ticked(s.closed_constitution_day),
+            closed_christmas_eve: ticked(s.closed_christmas_eve),
+            closed_new_years_eve: ticked(s.closed_new_years_eve),
+            closing_days: ClosingDays::decode_dates(&s.closing_days)
+                .iter()
+                .map(|d| crate::domain::dates::dk_date(*d))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            accessibility_url: s.accessibility_url.clone(),
         }
     }
 
@@ -208,13 +340,63 @@ impl SettingsForm {
             1..=60,
             "Skriv et antal måneder mellem 1 og 60.",
         );
-        let privacy_url = self.privacy_url.trim().to_string();
-        let web_address = privacy_url.starts_with("https://") || privacy_url.starts_with("http://");
-        if !privacy_url.is_empty() && !web_address {
-            errors.insert(
-                "privacy_url",
-                "Skriv en hel webadresse, der begynder med https://.".into(),
-            );
+        let mut web_address = |field: &'static str, value: &str| -> String {
+            let url = value.trim().to_string();
+            let whole = url.starts_with("https://") || url.starts_with("http://");
+            if !url.is_empty() && (!whole || url.len() > 500 || url.contains(char::is_whitespace)) {
+                errors.insert(
+                    field,
+                    "Skriv en hel webadresse, der begynder med https://.".into(),
+                );
+            }
+            url
+        };
+        let privacy_url = web_address("privacy_url", &self.privacy_url);
+        let accessibility_url = web_address("accessibility_url", &self.accessibility_url);
+        let mut line = |field: &'static str, value: &str, max: usize| -> String {
+            let v = value.trim().to_string();
+            if v.chars().count() > max {
+                errors.insert(field, format!("Højst {max} tegn."));
+            }
+            v
+        };
+        let entry_name = line("entry_name", &self.entry_name, 120);
+        let entry_phone = line("entry_phone", &self.entry_phone, 40);
+        let entry_address = line("entry_address", &self.entry_address, 200);
+        let entry_hours = line("entry_hours", &self.entry_hours, 200);
+        if let Err(e) = super::company::check_phone(&entry_phone) {
+            errors.insert("entry_phone", e.into());
+        }
+        let entry_email = self.entry_email.trim().to_string();
+        if !entry_email.is_empty()
+            && let Err(e) = validate::email(&entry_email)
+        {
+            errors.insert("entry_email", e.into());
+        }
+        let mut closing_dates = Vec::new();
+        for part in self
+            .closing_days
+            .split(['\n', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match crate::domain::dates::parse_date(part) {
+                Some(d) => closing_dates.push(d),
+                None => {
+                    errors.insert(
+                        "closing_days",
+                        format!(
+                            "„{part}“ er ikke en dato. Skriv én dato pr. linje, fx 15-05-2026."
+                        ),
+                    );
+                    break;
+                }
+            }
+        }
+        closing_dates.sort();
+        closing_dates.dedup();
+        if closing_dates.len() > 100 {
+            errors.insert("closing_days", "Højst 100 lukkedage.".into());
         }
         let team_email = self.team_email.trim().to_string();
         if !team_email.is_empty()
@@ -247,6 +429,16 @@ impl SettingsForm {
             updated_at: now,
             require_two_step: require_two_step.unwrap_or(TwoStepPolicy::Nobody),
             access_log_retention_months,
+            entry_name,
+            entry_phone,
+            entry_email,
+            entry_address,
+            entry_hours,
+            closed_constitution_day: !self.closed_constitution_day.is_empty(),
+            closed_christmas_eve: !self.closed_christmas_eve.is_empty(),
+            closed_new_years_eve: !self.closed_new_years_eve.is_empty(),
+            closing_days: ClosingDays::encode_dates(&closing_dates),
+            accessibility_url,
         })
     }
 }

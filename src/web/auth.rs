@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::models::audit::Actor;
 use crate::models::contact_request::ContactRequest;
 use crate::models::session::{Checked, Device, Session, SessionUser};
+use crate::models::settings::{EntryPoint, Settings};
 use crate::models::user::Role;
 
 /// The names of the app's cookies. Behind TLS they carry the `__Host-` prefix: a browser then
@@ -72,6 +73,8 @@ pub struct CurrentUser {
     pub new_requests: i64,
     pub my_requests: i64,
     pub session_id: String,
+    /// How companies reach the jobcenter, for the footer.
+    pub entry: EntryPoint,
 }
 
 impl CurrentUser {
@@ -277,6 +280,22 @@ impl CurrentUser {
     ) -> Result<CurrentUser, AppError> {
         let (new_requests, my_requests) =
             ContactRequest::count_new_and_mine(c, user.jobcenter_id, user.id)?;
+        let defaults = Settings::defaults(user.jobcenter_id);
+        let or = |v: Option<String>| v.unwrap_or_default();
+        let entry = Settings {
+            entry_name: or(user.entry_name),
+            entry_phone: or(user.entry_phone),
+            entry_email: or(user.entry_email),
+            entry_address: or(user.entry_address),
+            entry_hours: or(user.entry_hours),
+            privacy_url: or(user.privacy_url),
+            accessibility_url: or(user.accessibility_url),
+            answer_promise_days: user
+                .answer_promise_days
+                .unwrap_or(defaults.answer_promise_days),
+            ..defaults
+        }
+        .entry_point(&user.jobcenter_name);
         Ok(CurrentUser {
             id: user.id,
             name: user.name,
@@ -289,6 +308,7 @@ impl CurrentUser {
             new_requests,
             my_requests,
             session_id,
+            entry,
         })
     }
 }

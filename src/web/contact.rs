@@ -17,14 +17,18 @@ use crate::domain::working_days;
 use crate::error::AppError;
 use crate::models::contact_form_hit::{self, ContactFormHit};
 use crate::models::contact_request::{
-    ContactForm, ContactRequest, MailSettings, RequestTopic, SpamReason, Submission,
+    ContactForm, ContactRequest, MailSettings, RequestChannel, RequestTopic, SpamReason, Submission,
 };
 use crate::models::jobcenter::Jobcenter;
-use crate::models::settings::Settings;
+use crate::models::settings::{EntryPoint, Settings};
 
-/// Largest form body accepted; a longer one answers 413. The message's 5000 characters fit
-/// easily even when every one is percent-encoded Danish.
-pub const MAX_BODY: usize = 32 * 1024;
+/// Largest form body taken: the message's 5000 characters fit even when every one is an emoji
+/// (four bytes, each percent-encoded: 60 KB). A longer body, up to [`READ_LIMIT`], answers 413
+/// with the message shown back to copy; a body beyond that is refused unread.
+pub const MAX_BODY: usize = 128 * 1024;
+/// The most of a body the form's handler reads (actix's default for a body read whole, which
+/// the form token check before it also reads).
+pub const READ_LIMIT: usize = 256 * 1024;
 /// People take longer than this to fill in the form; robots do not.
 const MIN_FILL_TIME: TimeDelta = TimeDelta::seconds(3);
 /// A form left open longer than this is handed out again.
@@ -33,7 +37,7 @@ const STAMP_LIFETIME: TimeDelta = TimeDelta::hours(24);
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/kontakt")
-            .app_data(web::FormConfig::default().limit(MAX_BODY))
+            .app_data(web::PayloadConfig::new(READ_LIMIT))
             .route("", web::get().to(start))
             .route("", web::post().to(submit_single))
             .route("/tak", web::get().to(thanks))
@@ -92,6 +96,7 @@ async fn form_page(
         status,
         &FormPage {
             jobcenter_name: Some(&jobcenter.name),
+            entry: Some(settings.entry_point(&jobcenter.name)),
             jobcenter,
             csrf_token: csrf_token(req),
             action,
@@ -108,6 +113,7 @@ async fn form_page(
 #[template(path = "contact/form.html")]
 struct FormPage<'a> {
     jobcenter_name: Option<&'a str>,
+    entry: Option<EntryPoint>,
     jobcenter: &'a Jobcenter,
     csrf_token: String,
     action: &'a str,
@@ -165,6 +171,7 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespo
             StatusCode::OK,
             &ChoosePage {
                 jobcenter_name: None,
+                entry: None,
                 jobcenters: all,
             },
         ),
@@ -175,6 +182,7 @@ async fn start(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespo
 #[template(path = "contact/choose.html")]
 struct ChoosePage {
     jobcenter_name: Option<&'static str>,
+    entry: Option<EntryPoint>,
     jobcenters: Vec<Jobcenter>,
 }
 
@@ -192,34 +200,113 @@ async fn form_for(
 async fn submit_single(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ContactForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let mut all = jobcenters(&state).await?;
     if all.len() != 1 {
         return Err(AppError::NotFound);
     }
-    submit(&req, &state, all.remove(0), "/kontakt", form.into_inner()).await
+    submit(&req, &state, all.remove(0), "/kontakt", &body).await
 }
 
 async fn submit_for(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<ContactForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let jobcenter = by_slug(&state, path.into_inner()).await?;
     let action = format!("/kontakt/{}", jobcenter.slug);
-    submit(&req, &state, jobcenter, &action, form.into_inner()).await
+    submit(&req, &state, jobcenter, &action, &body).await
 }
 
-/// 429 with a friendly page: the client has sent what the rate limit allows for now.
-fn limited_page(jobcenter: &Jobcenter) -> Result<HttpResponse, AppError> {
-    let mut res = html_response(
-        StatusCode::TOO_MANY_REQUESTS,
-        &LimitedPage {
+/// 413 for a body longer than any form of ours: the message comes back to copy, with the ways
+/// to reach the jobcenter.
+async fn too_large_page(
+    state: &AppState,
+    jobcenter: &Jobcenter,
+    message: &str,
+) -> Result<HttpResponse, AppError> {
+    let entry = entry_of(state, jobcenter).await?;
+    html_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &HeldBackPage {
             jobcenter_name: Some(&jobcenter.name),
             jobcenter,
-            minutes: contact_form_hit::WINDOW.num_minutes(),
+            entry: Some(entry),
+            title: "Henvendelsen er for lang",
+            reason: format!(
+                "Beskeden kan højst være på {} tegn, og det, der blev sendt, er for langt til at blive modtaget. Din tekst står herunder, så du kan kopiere den og gøre den kortere.",
+                crate::models::contact_request::MESSAGE_MAX_CHARS
+            ),
+            message,
+        },
+    )
+}
+
+/// The jobcenter a public form address belongs to, with its entry point, for the form's error
+/// pages: `/kontakt/{slug}`, `/kontakt/tak?jobcenter={slug}`, or `/kontakt` on an installation
+/// of one jobcenter.
+pub async fn entry_for_path(
+    state: &AppState,
+    path: &str,
+    query: &str,
+) -> Result<Option<(String, EntryPoint)>, AppError> {
+    let slug = match path.trim_start_matches("/kontakt").trim_matches('/') {
+        "tak" => serde_html_form::from_str::<ThanksQuery>(query)
+            .map(|q| q.jobcenter)
+            .unwrap_or_default(),
+        rest => rest.to_string(),
+    };
+    state
+        .db
+        .run(move |c| {
+            let jobcenter = if slug.is_empty() {
+                let mut all = Jobcenter::all(c)?;
+                (all.len() == 1).then(|| all.remove(0))
+            } else {
+                Jobcenter::find_by_slug(c, &slug)?
+            };
+            Ok(match jobcenter {
+                Some(j) => {
+                    let entry = Settings::get(c, j.id)?.entry_point(&j.name);
+                    Some((j.name, entry))
+                }
+                None => None,
+            })
+        })
+        .await
+}
+
+/// The entry point of a jobcenter, for the public pages.
+async fn entry_of(state: &AppState, jobcenter: &Jobcenter) -> Result<EntryPoint, AppError> {
+    let (jc, name) = (jobcenter.id, jobcenter.name.clone());
+    state
+        .db
+        .run(move |c| Ok(Settings::get(c, jc)?.entry_point(&name)))
+        .await
+}
+
+/// 429 with a friendly page: the client has sent what the rate limit allows for now. What
+/// they wrote comes back to copy, with the ways to reach the jobcenter meanwhile.
+async fn limited_page(
+    state: &AppState,
+    jobcenter: &Jobcenter,
+    message: &str,
+) -> Result<HttpResponse, AppError> {
+    let entry = entry_of(state, jobcenter).await?;
+    let mut res = html_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        &HeldBackPage {
+            jobcenter_name: Some(&jobcenter.name),
+            jobcenter,
+            entry: Some(entry),
+            title: "Vent lidt, før du sender igen",
+            reason: format!(
+                "Der er sendt mange henvendelser fra din forbindelse på kort tid. Vent {} minutter, og prøv så igen.",
+                contact_form_hit::WINDOW.num_minutes()
+            ),
+            message,
         },
     )?;
     res.headers_mut().insert(
@@ -234,9 +321,15 @@ async fn submit(
     state: &AppState,
     jobcenter: Jobcenter,
     action: &str,
-    mut form: ContactForm,
+    body: &[u8],
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
+    let mut form: ContactForm = serde_html_form::from_bytes(body).map_err(|_| {
+        AppError::BadRequest("Formularen kunne ikke læses. Gå tilbage, og send den igen.".into())
+    })?;
+    if body.len() > MAX_BODY {
+        return too_large_page(state, &jobcenter, &form.message).await;
+    }
     let client = state
         .keys
         .client_hash(&client_ip(req, state.config.trust_proxy));
@@ -248,7 +341,7 @@ async fn submit(
             .run(move |c| Ok(ContactFormHit::is_limited(c, &h, max, now)?))
             .await?;
     if limited {
-        return limited_page(&jobcenter);
+        return limited_page(state, &jobcenter, &form.message).await;
     }
 
     let stamp = read_stamp(&state.keys, &form.stamp)
@@ -266,17 +359,33 @@ async fn submit(
         Ok(input) => input,
         Err(errors) => return form_page(req, state, &jobcenter, action, &form, errors).await,
     };
-    let spam = if !form.homepage.trim().is_empty() {
-        Some(SpamReason::Honeypot)
-    } else if now - stamp.issued_at < MIN_FILL_TIME {
-        Some(SpamReason::TooFast)
-    } else {
-        None
-    };
+    // Only the honeypot is judged spam outright. A form sent faster than people type (autofill,
+    // paste) is shown back once to confirm: nobody is thanked for a request that is not kept.
+    let spam = (!form.homepage.trim().is_empty()).then_some(SpamReason::Honeypot);
+    let confirm_value = format!("confirm.{}", stamp.key);
+    let confirmed = state.keys.verify_signed(&form.confirm) == Some(confirm_value.as_str());
+    if spam.is_none() && !confirmed && now - stamp.issued_at < MIN_FILL_TIME {
+        form.confirm = state.keys.sign(&confirm_value);
+        let entry = entry_of(state, &jobcenter).await?;
+        return html_response(
+            StatusCode::OK,
+            &ConfirmPage {
+                jobcenter_name: Some(&jobcenter.name),
+                entry: Some(entry),
+                csrf_token: csrf_token(req),
+                action,
+                form: &form,
+                topic_label: input.topic.label(),
+            },
+        );
+    }
     let submission = Submission {
         input,
         idempotency_key: stamp.key,
         spam,
+        channel: RequestChannel::Form,
+        received_at: now,
+        registered_by: None,
     };
     let mail = MailSettings {
         base_url: state.config.base_url.clone(),
@@ -304,7 +413,7 @@ async fn submit(
         })
         .await?;
     let Some(receipt) = receipt else {
-        return limited_page(&jobcenter);
+        return limited_page(state, &jobcenter, &form.message).await;
     };
     if let Some(reason) = spam {
         tracing::info!(
@@ -321,12 +430,28 @@ async fn submit(
     Ok(redirect(&location))
 }
 
+/// A submission sent faster than people type, shown back to be confirmed with one click.
 #[derive(askama::Template)]
-#[template(path = "contact/limited.html")]
-struct LimitedPage<'a> {
+#[template(path = "contact/confirm.html")]
+struct ConfirmPage<'a> {
+    jobcenter_name: Option<&'a str>,
+    entry: Option<EntryPoint>,
+    csrf_token: String,
+    action: &'a str,
+    form: &'a ContactForm,
+    topic_label: &'static str,
+}
+
+/// A submission that could not be taken now (429) or at all (413): why, and the text back.
+#[derive(askama::Template)]
+#[template(path = "contact/held_back.html")]
+struct HeldBackPage<'a> {
     jobcenter_name: Option<&'a str>,
     jobcenter: &'a Jobcenter,
-    minutes: i64,
+    entry: Option<EntryPoint>,
+    title: &'a str,
+    reason: String,
+    message: &'a str,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -345,12 +470,16 @@ async fn thanks(
     let jc = jobcenter.id;
     let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
     let days = settings.answer_promise_days.max(0) as u32;
+    let entry = settings.entry_point(&jobcenter.name);
     // Days as the company counts them: the Danish date, not the stored UTC one.
-    let due = working_days::add_working_days(crate::domain::dates::local_date(state.now()), days);
+    let due = settings
+        .calendar()
+        .add(crate::domain::dates::local_date(state.now()), days);
     html_response(
         StatusCode::OK,
         &ThanksPage {
             jobcenter_name: Some(&jobcenter.name),
+            entry: Some(entry),
             jobcenter: &jobcenter,
             promise_days: days,
             due: working_days::weekday_and_date(due),
@@ -363,6 +492,7 @@ async fn thanks(
 #[template(path = "contact/thanks.html")]
 struct ThanksPage<'a> {
     jobcenter_name: Option<&'a str>,
+    entry: Option<EntryPoint>,
     jobcenter: &'a Jobcenter,
     promise_days: u32,
     due: String,

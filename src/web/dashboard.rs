@@ -265,7 +265,7 @@ fn years_of(
             year,
             visits: Overview::activities_of(c, jc, &period, ActivityKind::Visit, None)?,
             companies: Overview::contacted(c, jc, &period)?.0,
-            placements: Overview::placements(c, jc, &period, today)?.started,
+            placements: Overview::placements_started(c, jc, &period, today)?,
             benchmark_rank: bench.and_then(|b| b.rank),
             benchmark_note: bench
                 .filter(|b| !b.measured)
@@ -482,6 +482,14 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
         "Modtaget",
         per(&|f| Cell::Count(f.requests.received as i64)),
     );
+    if let Some(first) = data.figures.first() {
+        for (i, (channel, _)) in first.requests.by_channel.iter().enumerate() {
+            requests.row(
+                format!("Modtaget: {}", channel.label().to_lowercase()),
+                per(&|f| Cell::Count(f.requests.by_channel[i].1)),
+            );
+        }
+    }
     requests.row(
         "Besvaret",
         per(&|f| Cell::Count(f.requests.stats.answered as i64)),

@@ -7,9 +7,9 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::AppState;
-use super::views::html_response;
 use super::views::message_page;
 use crate::error::{AppError, UserMessage};
+use crate::models::settings::EntryPoint;
 
 /// Unknown addresses; a signed-in user keeps the navigation on the error page.
 pub async fn not_found(_user: Option<super::auth::CurrentUser>) -> Result<HttpResponse, AppError> {
@@ -59,7 +59,7 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
 
 /// Gives every error response a Danish page. Pages a handler rendered itself (a form shown again
 /// with its errors) and JSON answers are kept; the framework's plain-text messages are not shown.
-pub fn render_error_page<B: MessageBody>(
+pub fn render_error_page<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let own_page = res
@@ -76,24 +76,74 @@ pub fn render_error_page<B: MessageBody>(
     }
     let message = res.response().extensions().get::<UserMessage>().cloned();
     let (req, res) = res.into_parts();
+    // The public contact form's visitors get its own layout, without staff links, and the
+    // ways to reach the jobcenter (looked up, so the page is answered asynchronously).
+    let public = req.path() == "/kontakt" || req.path().starts_with("/kontakt/");
+    if public && let Some(state) = req.app_data::<web::Data<AppState>>().cloned() {
+        return Ok(ErrorHandlerResponse::Future(Box::pin(async move {
+            let entry = super::contact::entry_for_path(&state, req.path(), req.query_string())
+                .await
+                .ok()
+                .flatten();
+            let html = public_error_html(status, message, entry);
+            Ok(error_response(req, res, status, html))
+        })));
+    }
     let html = error_html(&req, status, message).unwrap_or_else(|| {
         format!(
             "<!doctype html><html lang=\"da\"><title>Fejl</title><h1>{}</h1>",
             wording(status).0
         )
     });
+    Ok(ErrorHandlerResponse::Response(error_response(
+        req, res, status, html,
+    )))
+}
+
+/// The error page as the answer, keeping the cookies and headers the handler set (e.g. a
+/// Retry-After).
+fn error_response<B, R>(
+    req: HttpRequest,
+    res: actix_web::HttpResponse<R>,
+    status: StatusCode,
+    html: String,
+) -> ServiceResponse<EitherBody<B, BoxBody>> {
     let mut new_res = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(html);
-    // Keep cookies and headers the handler set (e.g. a Retry-After).
     for (name, value) in res.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             new_res.headers_mut().append(name.clone(), value.clone());
         }
     }
-    let res: ServiceResponse<EitherBody<B, BoxBody>> =
-        ServiceResponse::new(req, new_res.map_into_boxed_body()).map_into_right_body();
-    Ok(ErrorHandlerResponse::Response(res))
+    ServiceResponse::new(req, new_res.map_into_boxed_body()).map_into_right_body()
+}
+
+/// An error page of the public contact form, with the entry point's details when the
+/// jobcenter is known.
+fn public_error_html(
+    status: StatusCode,
+    message: Option<UserMessage>,
+    entry: Option<(String, EntryPoint)>,
+) -> String {
+    let (title, mut text) = wording(status);
+    if status == StatusCode::FORBIDDEN {
+        // The only refusal there is a form token that no longer matches (cookies cleared).
+        text = "Formularen er udløbet. Gå tilbage, genindlæs siden, og send den igen.";
+    }
+    let message = message.map(|m| m.0);
+    let text = message.as_deref().unwrap_or(text);
+    let (name, entry) = match entry {
+        Some((name, entry)) => (Some(name), Some(entry)),
+        None => (None, None),
+    };
+    let page = ContactErrorPage {
+        jobcenter_name: name.as_deref(),
+        entry,
+        title,
+        text,
+    };
+    askama::Template::render(&page).unwrap_or_else(|_| format!("<h1>{title}</h1>"))
 }
 
 /// Every 500 leaves its cause in the log (an `AppError::Internal` has logged its own already).
@@ -112,27 +162,10 @@ fn error_html(
     message: Option<UserMessage>,
 ) -> Option<String> {
     let state = req.app_data::<web::Data<AppState>>()?;
-    let (title, mut text) = wording(status);
-    // The public contact form's visitors get its own layout, without staff links.
-    let public = req.path() == "/kontakt" || req.path().starts_with("/kontakt/");
-    if public && status == StatusCode::FORBIDDEN {
-        // The only refusal there is a form token that no longer matches (cookies cleared).
-        text = "Formularen er udløbet. Gå tilbage, genindlæs siden, og send den igen.";
-    }
+    let (title, text) = wording(status);
     let message = message.map(|m| m.0);
     let text = message.as_deref().unwrap_or(text);
-    let res = if public {
-        html_response(
-            status,
-            &ContactErrorPage {
-                jobcenter_name: None,
-                title,
-                text,
-            },
-        )
-    } else {
-        message_page(req, state, status, title, text)
-    };
+    let res = message_page(req, state, status, title, text);
     let bytes = res.ok()?.into_body().try_into_bytes().ok()?;
     String::from_utf8(bytes.to_vec()).ok()
 }
@@ -140,7 +173,8 @@ fn error_html(
 #[derive(askama::Template)]
 #[template(path = "contact/error.html")]
 struct ContactErrorPage<'a> {
-    jobcenter_name: Option<&'static str>,
+    jobcenter_name: Option<&'a str>,
+    entry: Option<EntryPoint>,
     title: &'a str,
     text: &'a str,
 }

@@ -71,8 +71,9 @@ pub fn lines(
         return Ok(Vec::new());
     }
     let promise_days = Settings::get(c, jc)?.answer_promise_days;
-    let base = Overview::register(c, jc, today)?.cooperation_base;
-    let campaigns = Campaign::list(c, jc, None)?;
+    let base = Overview::cooperation_base(c, jc)?;
+    let ids: Vec<i64> = goals.iter().filter_map(|g| g.campaign_id).collect();
+    let campaigns = Campaign::names(c, jc, &ids)?;
     goals
         .iter()
         .map(|g| {
@@ -80,8 +81,8 @@ pub fn lines(
             let period = g.period();
             let campaign = g
                 .campaign_id
-                .and_then(|id| campaigns.iter().find(|s| s.campaign.id == id))
-                .map(|s| s.campaign.name.as_str());
+                .and_then(|id| campaigns.iter().find(|(cid, _)| *cid == id))
+                .map(|(_, name)| name.as_str());
             Ok(GoalLine {
                 half_year: period.label(),
                 measure: g.measure(campaign),

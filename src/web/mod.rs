@@ -226,6 +226,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaigns::targets::target_page)
         .service(campaigns::targets::set_target)
         .service(campaigns::targets::remove_target)
+        .service(requests::new_form)
+        .service(requests::create)
         .service(requests::list)
         .service(requests::show)
         .service(requests::request_step)

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::access_log;
 use super::auth::{CurrentUser, Manager, SessionCookie};
+use super::forms::Refused;
 use super::views::{Choice, Layout, Page, dk_datetime, redirect_with_flash, url_encode};
 use crate::db::DbConn;
 use crate::domain::working_days::{self};
@@ -17,7 +18,8 @@ use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::{Actor, action};
 use crate::models::company::{Company, CompanyQuery, CompanySummary};
 use crate::models::contact_request::{
-    ContactRequest, InboxRow, InboxTab, MailSettings, RequestStatus,
+    ContactRequest, InboxRow, InboxTab, MailSettings, RequestChannel, RequestStatus, RequestTopic,
+    StaffRequestForm, Submission,
 };
 use crate::models::settings::Settings;
 use crate::models::user::{Role, User};
@@ -59,6 +61,133 @@ struct RowView {
     overdue: bool,
 }
 
+#[derive(askama::Template)]
+#[template(path = "requests/new.html")]
+struct NewRequestPage {
+    l: Layout,
+    form: StaffRequestForm,
+    channels: Vec<Choice>,
+    topics: Vec<Choice>,
+}
+
+fn new_request_page(
+    req: &HttpRequest,
+    state: &AppState,
+    form: StaffRequestForm,
+    refused: Refused,
+) -> Result<HttpResponse, AppError> {
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| NewRequestPage {
+            l,
+            form,
+            channels: RequestChannel::choices()
+                .into_iter()
+                .filter(|c| c.value != RequestChannel::Form.as_str())
+                .collect(),
+            topics: RequestTopic::choices(),
+        })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewRequestParams {
+    company: Option<i64>,
+}
+
+/// "Ny henvendelse": a request that came by phone, mail, in person or at an event, put in the
+/// same inbox as the form's; from a company's page its name and numbers are filled in.
+#[get("/requests/new")]
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    params: web::Query<NewRequestParams>,
+) -> Result<HttpResponse, AppError> {
+    let jc = user.jobcenter_id;
+    let company = match params.company {
+        Some(id) => Some(state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?),
+        None => None,
+    };
+    let now = super::views::local_time(state.now());
+    let form = StaffRequestForm {
+        channel: RequestChannel::Phone.as_str().into(),
+        received_on: now.date().to_string(),
+        received_time: now.format("%H:%M").to_string(),
+        company_name: company.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+        cvr: company.as_ref().map(|c| c.cvr.clone()).unwrap_or_default(),
+        p_number: company
+            .as_ref()
+            .and_then(|c| c.p_number.clone())
+            .unwrap_or_default(),
+        key: crate::crypto::random_token(),
+        ..Default::default()
+    };
+    new_request_page(&req, &state, form, Refused::none())
+}
+
+#[post("/requests")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<StaffRequestForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = form.into_inner();
+    if form.key.trim().is_empty() {
+        form.key = crate::crypto::random_token();
+    }
+    let now = state.now();
+    let (input, channel, received_at) = match form.validate(now) {
+        Ok(valid) => valid,
+        Err(errors) => return new_request_page(&req, &state, form, Refused::invalid(errors)),
+    };
+    let submission = Submission {
+        input,
+        idempotency_key: format!("staff:{}", form.key.trim()),
+        spam: None,
+        channel,
+        received_at,
+        registered_by: Some(user.id),
+    };
+    let mail = mail_settings(&state);
+    let jc = user.jobcenter_id;
+    let result = state
+        .write(user.actor(&req, &state), move |c, actor| {
+            let receipt = ContactRequest::receive(c, jc, &submission, &mail, actor.now)?;
+            if !receipt.duplicate {
+                actor.record(
+                    c,
+                    action::REQUEST_REGISTERED,
+                    "contact_request",
+                    Some(receipt.request.id),
+                    format!(
+                        "{} ({})",
+                        receipt.request.company_name,
+                        receipt.request.channel.label().to_lowercase()
+                    ),
+                )?;
+            }
+            Ok(receipt.request)
+        })
+        .await?;
+    match result {
+        Ok(request) => {
+            let whom = match request.status {
+                RequestStatus::Assigned => "Den er tildelt virksomhedens faste kontakt.",
+                _ => "Den venter under Nye, til nogen tager den.",
+            };
+            Ok(redirect_with_flash(
+                &state,
+                &format!("/requests/{}", request.id),
+                "ok",
+                &format!("Henvendelsen er lagt i indbakken. {whom}"),
+            ))
+        }
+        Err(refused) => new_request_page(&req, &state, form, refused),
+    }
+}
+
 #[get("/requests")]
 pub async fn list(
     req: HttpRequest,
@@ -69,18 +198,25 @@ pub async fn list(
     let tab = InboxTab::parse(params.tab.trim()).unwrap_or(InboxTab::Open);
     let before = params.before;
     let now = state.now();
-    let (user, (page, promise_days, past_promise)) = session
+    let (user, (page, promise_days, calendar, past_promise, spam)) = session
         .run(&state, move |c, user| {
             if tab == InboxTab::Spam {
-                user.require(Role::Admin)?;
+                user.require(Role::Manager)?;
             }
             let (jc, uid) = (user.jobcenter_id, user.id);
-            let promise_days = Settings::get(c, jc)?.answer_promise_days;
-            let cutoff = working_days::past_promise_cutoff(now, f64::from(promise_days));
+            let settings = Settings::get(c, jc)?;
+            let (promise_days, calendar) = (settings.answer_promise_days, settings.calendar());
+            let cutoff = calendar.past_promise_cutoff(now, f64::from(promise_days));
             Ok((
                 ContactRequest::inbox(c, jc, uid, tab, before, PAGE_SIZE)?,
                 promise_days,
+                calendar,
                 ContactRequest::count_waiting_since_before(c, jc, cutoff)?,
+                if user.is_manager() {
+                    ContactRequest::count_spam(c, jc)?
+                } else {
+                    0
+                },
             ))
         })
         .await?;
@@ -91,7 +227,7 @@ pub async fn list(
             let waited = row
                 .status
                 .is_open()
-                .then(|| working_days::working_days_between(row.received_at, now));
+                .then(|| calendar.between(row.received_at, now));
             RowView {
                 topic_label: row.topic.label(),
                 status_label: row.status.label(),
@@ -105,7 +241,7 @@ pub async fn list(
         .collect();
     let tabs: Vec<TabView> = InboxTab::ALL
         .iter()
-        .filter(|t| **t != InboxTab::Spam || user.role >= Role::Admin)
+        .filter(|t| **t != InboxTab::Spam || user.role >= Role::Manager)
         .map(|t| TabView {
             key: t.as_str(),
             label: t.label(),
@@ -114,6 +250,7 @@ pub async fn list(
             count: match t {
                 InboxTab::New => Some(user.new_requests),
                 InboxTab::Mine => Some(user.my_requests),
+                InboxTab::Spam => Some(spam),
                 _ => None,
             }
             .filter(|n| *n != 0),
@@ -175,9 +312,10 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let find = params.find.trim().to_string();
-    let is_admin = user.role >= Role::Admin;
+    // Spam is for managers to check; to everyone else it does not exist.
+    let is_admin = user.role >= Role::Manager;
     let f = find.clone();
-    let (request, events, company, staff, suggestions, hits, promise_days) = state
+    let (request, events, company, staff, suggestions, hits, (promise_days, calendar)) = state
         .db
         .run(move |c| {
             let request = ContactRequest::find(c, jc, id)?;
@@ -204,7 +342,8 @@ pub async fn show(
                 };
                 Company::search(c, jc, &query, None, 10)?.companies
             };
-            let promise = Settings::get(c, jc)?.answer_promise_days;
+            let settings = Settings::get(c, jc)?;
+            let promise = (settings.answer_promise_days, settings.calendar());
             Ok((request, events, company, staff, suggestions, hits, promise))
         })
         .await?;
@@ -217,10 +356,7 @@ pub async fn show(
     )
     .await?;
     let now = state.now();
-    let waited = working_days::working_days_between(
-        request.received_at,
-        request.first_answer_at.unwrap_or(now),
-    );
+    let waited = calendar.between(request.received_at, request.first_answer_at.unwrap_or(now));
     let assignee_name = request
         .assigned_to
         .and_then(|aid| staff.iter().find(|u| u.id == aid).map(|u| u.name.clone()));
@@ -327,7 +463,7 @@ async fn act<F>(
 where
     F: FnOnce(&mut DbConn, &Actor) -> Result<(ContactRequest, String), WriteError> + Send + 'static,
 {
-    let is_admin = user.is_admin();
+    let is_admin = user.is_manager();
     let result = state
         .write(user.actor(req, state), move |c, actor| {
             // Spam is for admins; to everyone else it does not exist.

@@ -19,7 +19,14 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; 
 /// Form fields shown as a `<textarea>`: the only ones a line break may arrive in. A test reads
 /// the templates to keep this list whole.
 pub const MULTI_LINE_FIELDS: &[&str] = &[
-    "cvrs", "message", "note", "notes", "purpose", "summary", "text",
+    "closing_days",
+    "cvrs",
+    "message",
+    "note",
+    "notes",
+    "purpose",
+    "summary",
+    "text",
 ];
 
 const CONTROL_CHARACTER: &str = "Teksten indeholder et usynligt styretegn (fx et nul-tegn), som \

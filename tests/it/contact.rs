@@ -282,10 +282,15 @@ async fn the_honeypot_keeps_robots_out_of_the_inbox() {
         consultant.get("/requests?tab=spam").await.status,
         StatusCode::FORBIDDEN
     );
-    // Kept for an admin to check.
-    let admin = app.signed_in("admin@koege.dk").await;
+    // Kept for a manager to check, with its count on the tab.
+    let admin = app.signed_in("leder@koege.dk").await;
     let spam = admin.get("/requests?tab=spam").await;
     assert!(spam.body.contains("Robot ApS"));
+    assert!(
+        spam.body.contains(r#"Spam <span class="badge">1</span>"#),
+        "{}",
+        spam.body
+    );
     assert!(
         admin
             .get(&url)
@@ -296,32 +301,52 @@ async fn the_honeypot_keeps_robots_out_of_the_inbox() {
 }
 
 #[actix_web::test]
-async fn a_form_sent_faster_than_a_person_types_is_held_as_spam() {
+async fn a_form_sent_faster_than_a_person_types_is_confirmed_not_dropped() {
     let app = app().await;
     app.seed();
     let client = app.client();
     let form = client.get("/kontakt/koege").await;
     app.clock.advance(TimeDelta::seconds(1));
-    let res = app
-        .send_form(
-            &client,
-            "/kontakt/koege",
-            &stamp_of(&form),
-            &request_fields(),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let request = app.only_request();
-    assert_eq!(request.status, RequestStatus::Spam);
-    assert_eq!(request.spam_reason, Some(SpamReason::TooFast));
-    let admin = app.signed_in("admin@koege.dk").await;
-    assert!(
-        !admin
-            .get("/requests")
-            .await
-            .body
-            .contains("Køge Havnekiosk")
+    let mut fields = request_fields();
+    set(
+        &mut fields,
+        "message",
+        "Vi søger to medarbejdere.\r\nGerne fra 1. marts.",
     );
+    let res = app
+        .send_form(&client, "/kontakt/koege", &stamp_of(&form), &fields)
+        .await;
+    // Not thanked, not kept: shown back to confirm.
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Bekræft din henvendelse"));
+    assert!(!res.body.contains("Tak for din henvendelse"));
+    assert!(app.requests().is_empty());
+    // The confirm step is sent as fast again, and the request is kept and routed.
+    let hidden = |name: &str| {
+        let marker = format!(r#"name="{name}" value=""#);
+        let start = res.body.find(&marker).unwrap() + marker.len();
+        common::unescape(res.body[start..].split('"').next().unwrap())
+    };
+    let mut confirmed: Vec<(&'static str, String)> = fields.clone();
+    confirmed.push(("confirm", hidden("confirm")));
+    set(&mut confirmed, "message", &hidden("message"));
+    let sent = app
+        .send_form(&client, "/kontakt/koege", &hidden("stamp"), &confirmed)
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let request = app.only_request();
+    assert_eq!(request.status, RequestStatus::New);
+    assert!(request.message.contains("Gerne fra 1. marts."));
+    // A forged confirmation is shown back again rather than taken.
+    let form = client.get("/kontakt/koege").await;
+    let mut forged = request_fields();
+    forged.push(("confirm", "ja".to_string()));
+    let res = app
+        .send_form(&client, "/kontakt/koege", &stamp_of(&form), &forged)
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Bekræft din henvendelse"));
+    assert_eq!(app.requests().len(), 1);
 }
 
 #[actix_web::test]
@@ -399,6 +424,12 @@ async fn the_rate_limit_answers_429_with_a_friendly_page() {
         .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(res.body.contains("Vent 10 minutter"));
+    assert!(
+        res.body
+            .contains(">Vi søger to medarbejdere til sommeren. Kan I hjælpe?<"),
+        "the message comes back to copy: {}",
+        res.body
+    );
     assert!(!res.body.contains("Log ud"));
     assert_eq!(res.header("retry-after"), "600");
     assert_eq!(app.requests().len(), 5);
@@ -462,20 +493,68 @@ async fn forty_parallel_submissions_from_one_address_keep_the_limit() {
 }
 
 #[actix_web::test]
-async fn a_40_kb_body_answers_413() {
+async fn a_message_of_5000_emoji_is_taken_and_a_longer_one_comes_back_with_its_text() {
     let app = app().await;
     app.seed();
+    let client = app.client();
+    // 5,000 characters of four bytes each, percent-encoded: 60 KB of form.
+    let form = client.get("/kontakt/koege").await;
+    app.clock.advance(TimeDelta::seconds(20));
+    let mut fields = request_fields();
+    let emoji = "🙂".repeat(5000);
+    set(&mut fields, "message", &emoji);
+    let res = app
+        .send_form(&client, "/kontakt/koege", &stamp_of(&form), &fields)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(app.only_request().message, emoji);
+
+    // One character too many: refused next to the field, the text kept in it.
+    let form = client.get("/kontakt/koege").await;
+    app.clock.advance(TimeDelta::seconds(20));
+    set(&mut fields, "message", &format!("{emoji}æ"));
+    let res = app
+        .send_form(&client, "/kontakt/koege", &stamp_of(&form), &fields)
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains(&format!("{emoji}æ")));
+    assert_eq!(app.requests().len(), 1);
+}
+
+#[actix_web::test]
+async fn a_body_too_large_answers_413_with_the_text_back_and_the_phone_number() {
+    let app = app().await;
+    let seed = app.seed();
+    let mut settings = Settings::get(&mut app.conn(), seed.jobcenter.id).unwrap();
+    settings.entry_phone = "56 67 67 67".into();
+    settings.save(&mut app.conn()).unwrap();
     let client = app.client();
     let form = client.get("/kontakt/koege").await;
     app.clock.advance(TimeDelta::seconds(20));
     let mut fields = request_fields();
-    set(&mut fields, "message", &"a".repeat(40 * 1024));
+    let long = format!("Vi søger tre lagermedarbejdere. {}", "a".repeat(150 * 1024));
+    set(&mut fields, "message", &long);
+    let res = app
+        .send_form(&client, "/kontakt/koege", &stamp_of(&form), &fields)
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.body.contains("Henvendelsen er for lang"));
+    assert!(
+        res.body.contains("Vi søger tre lagermedarbejdere."),
+        "the text comes back"
+    );
+    assert!(res.body.contains(r#"href="tel:56676767""#));
+    assert!(app.requests().is_empty());
+
+    // Beyond what is read at all: still a page in Danish with the phone number.
+    let form = client.get("/kontakt/koege").await;
+    set(&mut fields, "message", &"a".repeat(300 * 1024));
     let res = app
         .send_form(&client, "/kontakt/koege", &stamp_of(&form), &fields)
         .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(res.body.contains("For meget indhold"));
-    assert!(res.body.contains(r#"href="/kontakt""#));
+    assert!(res.body.contains(r#"href="tel:56676767""#), "{}", res.body);
     assert!(app.requests().is_empty());
 }
 

@@ -10,6 +10,7 @@ mod cli;
 mod companies;
 mod contact;
 mod db;
+mod entry_point;
 mod outbox;
 mod overview;
 mod placements;

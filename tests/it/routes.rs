@@ -331,6 +331,13 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         Staff,
         "/requests/{request}/company",
     ),
+    (
+        "GET",
+        "/requests/new",
+        Staff,
+        "/requests/new?company={company}",
+    ),
+    ("POST", "/requests", Staff, "/requests"),
     ("GET", "/dashboard", Manager, "/dashboard"),
     (
         "GET",

@@ -477,6 +477,22 @@ impl Campaign {
             .collect())
     }
 
+    /// The names of the jobcenter's campaigns among `ids`.
+    pub fn names(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        ids: &[i64],
+    ) -> QueryResult<Vec<(i64, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        campaigns::table
+            .filter(campaigns::jobcenter_id.eq(jobcenter_id))
+            .filter(campaigns::id.eq_any(ids))
+            .select((campaigns::id, campaigns::name))
+            .load(c)
+    }
+
     /// Planned and running campaigns the company is on, for the activity and placement forms.
     pub fn for_company(
         c: &mut DbConn,

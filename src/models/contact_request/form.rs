@@ -27,6 +27,10 @@ pub struct ContactForm {
     /// Signed by the server: for which jobcenter and when the form was handed out, and the
     /// form's idempotency key.
     pub stamp: String,
+    /// Signed by the server on the confirm step: the sender has confirmed a submission that
+    /// came faster than people type (autofill, paste).
+    #[serde(skip_serializing)]
+    pub confirm: String,
 }
 
 /// A validated request.
@@ -135,6 +139,114 @@ impl ContactForm {
     }
 }
 
+/// A request a member of staff puts in: one that came by phone, mail, in person or at an
+/// event, with the same fields as the public form and the time it came.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct StaffRequestForm {
+    pub channel: String,
+    pub received_on: String,
+    pub received_time: String,
+    pub company_name: String,
+    pub cvr: String,
+    pub p_number: String,
+    pub contact_name: String,
+    pub email: String,
+    pub phone: String,
+    pub topic: String,
+    pub message: String,
+    pub preferred_time: String,
+    /// Handed out with the form, so a double click puts the request in once.
+    pub key: String,
+}
+
+/// How long back a request may be put in.
+pub const STAFF_REQUEST_MAX_AGE_DAYS: i64 = 90;
+
+impl StaffRequestForm {
+    /// Checks the fields as the public form does (worded for the member of staff), the channel
+    /// and the time it came; returns the request and when it came (UTC).
+    pub fn validate(
+        &self,
+        now: NaiveDateTime,
+    ) -> Result<(ContactInput, RequestChannel, NaiveDateTime), FieldErrors> {
+        let form = ContactForm {
+            company_name: self.company_name.clone(),
+            cvr: self.cvr.clone(),
+            p_number: self.p_number.clone(),
+            contact_name: self.contact_name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            topic: self.topic.clone(),
+            message: self.message.clone(),
+            preferred_time: self.preferred_time.clone(),
+            consent: "1".into(),
+            ..Default::default()
+        };
+        let mut errors = FieldErrors::new();
+        let channel =
+            RequestChannel::parse(self.channel.trim()).filter(|c| *c != RequestChannel::Form);
+        if channel.is_none() {
+            errors.insert("channel", "Vælg, hvordan henvendelsen kom ind.".into());
+        }
+        let day = dates::parse_date(&self.received_on);
+        if day.is_none() {
+            errors.insert("received_on", "Skriv datoen, fx 23-11-2026.".into());
+        }
+        let time = parse_time(&self.received_time);
+        if time.is_none() {
+            errors.insert(
+                "received_time",
+                "Skriv klokkeslættet som tt:mm, fx 09:30.".into(),
+            );
+        }
+        let received_at = match (day, time) {
+            (Some(day), Some(time)) => {
+                let at = dates::utc_of_local(day.and_time(time));
+                if at > now + TimeDelta::minutes(5) {
+                    errors.insert("received_on", "Tidspunktet ligger i fremtiden.".into());
+                } else if at < now - TimeDelta::days(STAFF_REQUEST_MAX_AGE_DAYS) {
+                    errors.insert(
+                        "received_on",
+                        format!(
+                            "En henvendelse kan højst lægges ind {STAFF_REQUEST_MAX_AGE_DAYS} dage efter, den kom."
+                        ),
+                    );
+                }
+                Some(at)
+            }
+            _ => None,
+        };
+        let input = form.validate().map_err(|found| {
+            for (field, message) in found {
+                let message = match field {
+                    "contact_name" if self.contact_name.trim().is_empty() => {
+                        "Skriv kontaktpersonens navn.".to_string()
+                    }
+                    "email" if self.email.trim().is_empty() && self.phone.trim().is_empty() => {
+                        "Skriv kontaktpersonens e-mailadresse eller telefonnummer.".to_string()
+                    }
+                    "message" if self.message.trim().is_empty() => {
+                        "Skriv, hvad virksomheden spurgte om.".to_string()
+                    }
+                    _ => message,
+                };
+                errors.insert(field, message);
+            }
+        });
+        match (input, channel, received_at) {
+            (Ok(input), Some(channel), Some(at)) if errors.is_empty() => Ok((input, channel, at)),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// "9:30", "09:30" or "09.30".
+fn parse_time(s: &str) -> Option<chrono::NaiveTime> {
+    let s = s.trim().replace('.', ":");
+    chrono::NaiveTime::parse_from_str(&s, "%H:%M").ok()
+}
+
 /// A checked submission of the public form.
 #[derive(Debug, Clone)]
 pub struct Submission {
@@ -143,6 +255,11 @@ pub struct Submission {
     pub idempotency_key: String,
     /// Set when the form's own checks judged it spam: it is kept, but never reaches the inbox.
     pub spam: Option<SpamReason>,
+    pub channel: RequestChannel,
+    /// When it came: now for the form, the time a member of staff gives for another channel.
+    pub received_at: NaiveDateTime,
+    /// The member of staff who put it in.
+    pub registered_by: Option<i64>,
 }
 
 /// The result of a submission.
@@ -283,14 +400,27 @@ impl ContactRequest {
                 contact_requests::status.eq(status),
                 contact_requests::spam_reason.eq(submission.spam),
                 contact_requests::assigned_to.eq(assignee.as_ref().map(|u| u.id)),
-                contact_requests::received_at.eq(now),
+                contact_requests::received_at.eq(submission.received_at),
                 contact_requests::updated_at.eq(now),
                 contact_requests::idempotency_key.eq(&submission.idempotency_key),
+                contact_requests::channel.eq(submission.channel),
+                contact_requests::registered_by.eq(submission.registered_by),
             ))
             .returning(contact_requests::id)
             .get_result(c)?;
         let request = Self::find(c, jobcenter_id, id)?;
-        log(c, &request, None, EventKind::Received, String::new(), now)?;
+        let how = match submission.channel {
+            RequestChannel::Form => "via kontaktformularen".to_string(),
+            channel => format!("{} – registreret af en medarbejder", channel.label()),
+        };
+        log(
+            c,
+            &request,
+            submission.registered_by,
+            EventKind::Received,
+            how,
+            now,
+        )?;
         if let Some(reason) = submission.spam {
             log(
                 c,
@@ -350,12 +480,14 @@ impl ContactRequest {
             }
             None => {}
         }
+        // A company that phoned or met us has its answer in person; receipts are the form's.
         let receipt_queued = mail.receipts
+            && submission.channel == RequestChannel::Form
             && !request.email.is_empty()
             && receipts_sent_today(c, &request, now)? < RECEIPTS_PER_ADDRESS_PER_DAY;
         if receipt_queued {
             let jobcenter = Jobcenter::find(c, jobcenter_id)?;
-            let due = working_days::add_working_days(
+            let due = settings.calendar().add(
                 dates::local_date(now),
                 settings.answer_promise_days.max(0) as u32,
             );
@@ -365,15 +497,15 @@ impl ContactRequest {
             let body = format!(
                 "Goddag\n\nTak for henvendelsen fra {company} om {topic}. Vi har modtaget den \
                  {received}.\nVi kontakter jer inden for {days} arbejdsdage, dvs. senest {due}.\n\n\
-                 Venlig hilsen\n{jobcenter}\n\n\
+                 Venlig hilsen\n{signature}\n\n\
                  Denne e-mail er sendt automatisk, fordi adressen blev skrevet i jobcentrets \
                  kontaktformular. Du kan ikke svare på den.\n",
                 company = text::defang(&request.company_name, RECEIPT_NAME_CHARS),
                 topic = request.topic.label().to_lowercase(),
-                received = now.format("%d-%m-%Y"),
+                received = dates::dk_date(dates::local_date(now)),
                 days = settings.answer_promise_days,
                 due = working_days::weekday_and_date(due),
-                jobcenter = jobcenter.name,
+                signature = settings.entry_point(&jobcenter.name).mail_lines(),
             );
             queue_mail(
                 c,

@@ -66,6 +66,7 @@ pub struct InboxRow {
     pub assigned_to: Option<i64>,
     pub received_at: NaiveDateTime,
     pub first_answer_at: Option<NaiveDateTime>,
+    pub channel: RequestChannel,
 }
 
 pub struct InboxPage {
@@ -196,6 +197,16 @@ impl ContactRequest {
         Ok((new.iter().sum(), mine.iter().sum()))
     }
 
+    /// Requests held as spam (the spam tab's count), from the counters.
+    pub fn count_spam(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<i64> {
+        let counts: Vec<i64> = contact_request_counts::table
+            .filter(contact_request_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(contact_request_counts::status.eq(RequestStatus::Spam))
+            .select(contact_request_counts::n)
+            .load(c)?;
+        Ok(counts.iter().sum())
+    }
+
     /// Open requests per member of staff they are assigned to.
     pub fn open_per_assignee(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<Vec<(String, i64)>> {
         let counts: Vec<(Option<i64>, i64)> = contact_requests::table
@@ -216,7 +227,28 @@ impl ContactRequest {
         Ok(rows)
     }
 
-    /// When requests received since `since` came and were answered, for response-time figures.
+    /// Requests received from `from` up to `until` (spam left out) per channel.
+    pub fn channels(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> QueryResult<Vec<(RequestChannel, i64)>> {
+        let rows: Vec<RequestChannel> = contact_requests::table
+            .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
+            .filter(contact_requests::received_at.ge(from))
+            .filter(contact_requests::received_at.lt(until))
+            .filter(contact_requests::status.ne(RequestStatus::Spam))
+            .select(contact_requests::channel)
+            .load(c)?;
+        Ok(RequestChannel::ALL
+            .iter()
+            .map(|ch| (*ch, rows.iter().filter(|r| *r == ch).count() as i64))
+            .collect())
+    }
+
+    /// When requests received from `from` up to `until` came and were answered, for
+    /// response-time figures.
     pub fn timings(
         c: &mut DbConn,
         jobcenter_id: i64,

@@ -12,7 +12,9 @@ mod notify;
 mod retention;
 mod workflow;
 
-pub use form::{ContactForm, ContactInput, MESSAGE_MAX_CHARS, Receipt, Submission};
+pub use form::{
+    ContactForm, ContactInput, MESSAGE_MAX_CHARS, Receipt, StaffRequestForm, Submission,
+};
 pub use inbox::{InboxPage, InboxRow, InboxTab};
 pub use notify::MailSettings;
 pub use retention::Purged;
@@ -45,6 +47,18 @@ text_enum! {
         PraktikLoentilskud => ("praktik_loentilskud", "Virksomhedspraktik eller løntilskud"),
         Retention => ("retention", "Sygefravær og fastholdelse"),
         Other => ("other", "Andet"),
+    }
+}
+
+text_enum! {
+    /// How a request reached the jobcenter: the public form, or a member of staff putting in
+    /// what came by phone, mail, in person or at an event.
+    pub enum RequestChannel {
+        Form => ("form", "Kontaktformular"),
+        Phone => ("phone", "Telefon"),
+        Mail => ("mail", "E-mail"),
+        InPerson => ("in_person", "Personligt fremmøde"),
+        Event => ("event", "Arrangement"),
     }
 }
 
@@ -86,7 +100,7 @@ text_enum! {
 text_enum! {
     /// A line in a request's log.
     pub enum EventKind {
-        Received => ("received", "Modtaget via kontaktformularen"),
+        Received => ("received", "Modtaget"),
         JudgedSpam => ("judged_spam", "Frasorteret som spam"),
         CompanyMatched => ("company_matched", "Genkendt på CVR-/P-nummer"),
         CompanyLinked => ("company_linked", "Knyttet til virksomhed"),
@@ -127,6 +141,9 @@ pub struct ContactRequest {
     pub closed_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
     pub idempotency_key: String,
+    pub channel: RequestChannel,
+    /// The member of staff who put in a request that came another way than the form.
+    pub registered_by: Option<i64>,
 }
 
 // --- The public form -------------------------------------------------------------------------

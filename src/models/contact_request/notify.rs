@@ -49,7 +49,7 @@ pub(super) fn notify_assignee(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let settings = Settings::get(c, request.jobcenter_id)?;
-    let due = working_days::add_working_days(
+    let due = settings.calendar().add(
         dates::local_date(request.received_at),
         settings.answer_promise_days.max(0) as u32,
     );

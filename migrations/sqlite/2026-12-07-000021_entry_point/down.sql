@@ -1,0 +1,12 @@
+ALTER TABLE contact_requests DROP COLUMN registered_by;
+ALTER TABLE contact_requests DROP COLUMN channel;
+ALTER TABLE jobcenter_settings DROP COLUMN accessibility_url;
+ALTER TABLE jobcenter_settings DROP COLUMN closing_days;
+ALTER TABLE jobcenter_settings DROP COLUMN closed_new_years_eve;
+ALTER TABLE jobcenter_settings DROP COLUMN closed_christmas_eve;
+ALTER TABLE jobcenter_settings DROP COLUMN closed_constitution_day;
+ALTER TABLE jobcenter_settings DROP COLUMN entry_hours;
+ALTER TABLE jobcenter_settings DROP COLUMN entry_address;
+ALTER TABLE jobcenter_settings DROP COLUMN entry_email;
+ALTER TABLE jobcenter_settings DROP COLUMN entry_phone;
+ALTER TABLE jobcenter_settings DROP COLUMN entry_name;
