@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Weekday};
 
 use super::dates;
-use super::holidays::{ClosingDays, is_public_holiday};
+use super::holidays::{self, ClosingDays, is_public_holiday};
 
 /// A jobcenter's working days.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,29 +27,69 @@ impl Calendar {
 
     /// The time between `start` and `end` (UTC) that falls on working days, in days of 24
     /// hours: a request received Friday 18:00 and answered Monday 06:00 took 0.25 + 0.25 = 0.5
-    /// working days. Zero when `end` is not after `start`.
+    /// working days. Zero when `end` is not after `start`. The whole days between the first
+    /// and the last are counted by arithmetic, not one by one: the figures call this for every
+    /// request, some of which have waited for months.
     pub fn between(&self, start: NaiveDateTime, end: NaiveDateTime) -> f64 {
         if end <= start {
             return 0.0;
         }
         let (start, end) = (dates::local_time(start), dates::local_time(end));
-        let mut total = TimeDelta::zero();
-        let mut day = start.date();
-        while day <= end.date() {
-            if self.is_working_day(day) {
-                let day_start = day.and_time(chrono::NaiveTime::MIN);
-                let from = start.max(day_start);
-                let to = end.min(day_start + TimeDelta::days(1));
-                if to > from {
-                    total += to - from;
-                }
+        let part = |from: NaiveDateTime, to: NaiveDateTime| {
+            if self.is_working_day(from.date()) {
+                (to - from).num_seconds() as f64 / 86_400.0
+            } else {
+                0.0
             }
-            day = match day.succ_opt() {
-                Some(next) => next,
-                None => break,
-            };
+        };
+        let (first, last) = (start.date(), end.date());
+        if first == last {
+            return part(start, end);
         }
-        total.num_seconds() as f64 / 86_400.0
+        let after_first = first.succ_opt().unwrap_or(first);
+        part(start, after_first.and_time(chrono::NaiveTime::MIN))
+            + self.working_days_in(after_first, last) as f64
+            + part(last.and_time(chrono::NaiveTime::MIN), end)
+    }
+
+    /// The working days from `from` up to (not including) `until`.
+    pub fn working_days_in(&self, from: NaiveDate, until: NaiveDate) -> i64 {
+        if until <= from {
+            return 0;
+        }
+        let weekday = |d: NaiveDate| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+        // Any seven days in a row hold five weekdays; the rest are counted one by one.
+        let weeks = (until - from).num_days() / 7;
+        let mut n = weeks * 5;
+        let mut day = from + TimeDelta::weeks(weeks);
+        while day < until {
+            n += i64::from(weekday(day));
+            day = day.succ_opt().unwrap_or(until);
+        }
+        // Then the weekdays in the range that are closed.
+        let within = |d: &NaiveDate| from <= *d && *d < until && weekday(*d);
+        for year in from.year()..=until.year() {
+            let mut closed: Vec<NaiveDate> = holidays::public_holidays(year)
+                .into_iter()
+                .map(|(d, _)| d)
+                .collect();
+            let fixed = [
+                (self.closed.constitution_day, 6, 5),
+                (self.closed.christmas_eve, 12, 24),
+                (self.closed.new_years_eve, 12, 31),
+            ];
+            closed.extend(
+                fixed
+                    .iter()
+                    .filter(|(on, ..)| *on)
+                    .filter_map(|(_, m, d)| NaiveDate::from_ymd_opt(year, *m, *d)),
+            );
+            closed.extend(self.closed.dates.iter().filter(|d| d.year() == year));
+            closed.sort();
+            closed.dedup();
+            n -= closed.iter().filter(|d| within(d)).count() as i64;
+        }
+        n
     }
 
     /// The `n`-th working day after `day`: two working days after a Thursday is the Monday,
@@ -310,6 +350,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn counted_working_days_match_walking_day_by_day(
+            from in 0u64..4000, len in 0u64..800, eve: bool, own in 0u64..400
+        ) {
+            let start = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + chrono::Days::new(from);
+            let until = start + chrono::Days::new(len);
+            let cal = Calendar::new(ClosingDays {
+                christmas_eve: eve,
+                dates: vec![start + chrono::Days::new(own)],
+                ..Default::default()
+            });
+            let mut walked = 0;
+            let mut d = start;
+            while d < until {
+                walked += i64::from(cal.is_working_day(d));
+                d = d.succ_opt().unwrap();
+            }
+            proptest::prop_assert_eq!(cal.working_days_in(start, until), walked);
+        }
+
         #[test]
         fn the_promised_day_is_never_closed(days in 0u64..4000, n in 0u32..15, eve: bool) {
             let cal = Calendar::new(ClosingDays { christmas_eve: eve, ..Default::default() });

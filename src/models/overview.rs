@@ -22,6 +22,7 @@ use super::campaign::{CampaignStatus, TargetStatus};
 use super::company::CompanyStatus;
 use super::contact_request::{ContactRequest, RequestChannel};
 use super::placement::{PlacementKind, PlacementResult, PlacementStatus};
+use super::settings::Settings;
 use crate::db::DbConn;
 use crate::db::schema::{
     activity_day_counts, activity_month_counts, activity_topic_month_counts,
@@ -30,7 +31,7 @@ use crate::db::schema::{
 };
 use crate::domain::dates;
 use crate::domain::periods::Period;
-use crate::domain::working_days::ResponseStats;
+use crate::domain::working_days::{Calendar, ResponseStats, Timing};
 
 /// Activities of one consultant in a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,56 +151,152 @@ pub fn quiet_since(today: NaiveDate) -> NaiveDate {
 pub struct Overview;
 
 impl Overview {
-    /// Everything counted for `period`; placements started count up to `today`.
+    /// Everything counted for each of `periods` (placements started up to `today`). The rows
+    /// of all the periods are read together, one query per kind of row for the span they
+    /// cover, and shared out in memory: the overview compares three periods, and 9 queries
+    /// serve them where one set per period took 27.
     pub fn figures(
         c: &mut DbConn,
         jobcenter_id: i64,
-        period: &Period,
+        periods: &[Period],
         today: NaiveDate,
         now: NaiveDateTime,
-        promise_days: i32,
-    ) -> QueryResult<PeriodFigures> {
-        Ok(PeriodFigures {
-            work: Self::work(c, jobcenter_id, period)?,
-            placements: Self::placements(c, jobcenter_id, period, today)?,
-            requests: Self::requests(c, jobcenter_id, period, now, promise_days)?,
-        })
-    }
-
-    pub fn work(c: &mut DbConn, jobcenter_id: i64, period: &Period) -> QueryResult<Work> {
-        let rows: Vec<(i64, ActivityKind, i64)> = activity_month_counts::table
+        settings: &Settings,
+    ) -> QueryResult<Vec<PeriodFigures>> {
+        let (Some(from), Some(until)) = (
+            periods.iter().map(|p| p.first).min(),
+            periods.iter().map(|p| p.end()).max(),
+        ) else {
+            return Ok(Vec::new());
+        };
+        let (utc_from, utc_until) = (
+            dates::local_midnight_utc(from),
+            dates::local_midnight_utc(until),
+        );
+        let months: Vec<(NaiveDate, i64, ActivityKind, i64)> = activity_month_counts::table
             .filter(activity_month_counts::jobcenter_id.eq(jobcenter_id))
-            .filter(activity_month_counts::month.ge(period.first))
-            .filter(activity_month_counts::month.lt(period.end()))
+            .filter(activity_month_counts::month.ge(from))
+            .filter(activity_month_counts::month.lt(until))
             .filter(activity_month_counts::n.ne(0))
             .select((
+                activity_month_counts::month,
                 activity_month_counts::user_id,
                 activity_month_counts::kind,
                 activity_month_counts::n,
             ))
             .load(c)?;
+        let topics: Vec<(NaiveDate, String, i64)> = activity_topic_month_counts::table
+            .filter(activity_topic_month_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(activity_topic_month_counts::month.ge(from))
+            .filter(activity_topic_month_counts::month.lt(until))
+            .select((
+                activity_topic_month_counts::month,
+                activity_topic_month_counts::topic,
+                activity_topic_month_counts::n,
+            ))
+            .load(c)?;
+        let names: BTreeMap<i64, String> = users::table
+            .filter(users::jobcenter_id.eq(jobcenter_id))
+            .select((users::id, users::name))
+            .load::<(i64, String)>(c)?
+            .into_iter()
+            .collect();
+        let created: Vec<NaiveDateTime> = companies::table
+            .filter(companies::jobcenter_id.eq(jobcenter_id))
+            .filter(companies::created_at.ge(utc_from))
+            .filter(companies::created_at.lt(utc_until))
+            .select(companies::created_at)
+            .load(c)?;
+        let started: Vec<(NaiveDate, PlacementKind, i64)> = placements::table
+            .filter(placements::jobcenter_id.eq(jobcenter_id))
+            .filter(placements::start_on.ge(from))
+            .filter(placements::start_on.lt(until.min(today.succ_opt().unwrap_or(today))))
+            .select((
+                placements::start_on,
+                placements::kind,
+                placements::company_id,
+            ))
+            .load(c)?;
+        let ended: Vec<(Option<NaiveDate>, Option<PlacementResult>)> = placements::table
+            .filter(placements::jobcenter_id.eq(jobcenter_id))
+            .filter(placements::end_on.ge(from))
+            .filter(placements::end_on.lt(until))
+            .filter(placements::status.eq(PlacementStatus::Ended))
+            .select((placements::end_on, placements::result))
+            .load(c)?;
+        let requests = ContactRequest::timings(c, jobcenter_id, utc_from, utc_until)?;
+        let keys: Vec<String> = periods.iter().filter_map(Period::key).collect();
+        let keyed: Vec<(String, i64, i64)> = contact_period_counts::table
+            .filter(contact_period_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(contact_period_counts::period.eq_any(keys))
+            .select((
+                contact_period_counts::period,
+                contact_period_counts::companies,
+                contact_period_counts::in_base,
+            ))
+            .load(c)?;
+        let calendar = settings.calendar();
+        let mut out = Vec::with_capacity(periods.len());
+        for period in periods {
+            let contacted = match period.key() {
+                Some(key) => keyed
+                    .iter()
+                    .find(|(k, _, _)| *k == key)
+                    .map_or((0, 0), |(_, n, b)| (*n, *b)),
+                None => Self::contacted(c, jobcenter_id, period)?,
+            };
+            let (p_from, p_until) = (
+                dates::local_midnight_utc(period.first),
+                dates::local_midnight_utc(period.end()),
+            );
+            out.push(PeriodFigures {
+                work: Self::work_of(
+                    months.iter().filter(|r| period.contains(r.0)),
+                    topics.iter().filter(|r| period.contains(r.0)),
+                    &names,
+                    contacted,
+                    created
+                        .iter()
+                        .filter(|t| p_from <= **t && **t < p_until)
+                        .count() as i64,
+                ),
+                placements: Self::placements_of(
+                    started.iter().filter(|r| period.contains(r.0)),
+                    ended
+                        .iter()
+                        .filter(|r| r.0.is_some_and(|d| period.contains(d)))
+                        .map(|r| r.1),
+                ),
+                requests: Self::requests_of(
+                    requests
+                        .iter()
+                        .filter(|(t, _)| p_from <= t.received_at && t.received_at < p_until),
+                    &calendar,
+                    now,
+                    settings.answer_promise_days,
+                ),
+            });
+        }
+        Ok(out)
+    }
+
+    fn work_of<'a>(
+        months: impl Iterator<Item = &'a (NaiveDate, i64, ActivityKind, i64)>,
+        topics: impl Iterator<Item = &'a (NaiveDate, String, i64)>,
+        names: &BTreeMap<i64, String>,
+        (companies_contacted, contacted_in_base): (i64, i64),
+        new_companies: i64,
+    ) -> Work {
         let mut by_kind: BTreeMap<ActivityKind, i64> = BTreeMap::new();
         let mut per_user: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-        for (user, kind, n) in rows {
-            *by_kind.entry(kind).or_default() += n;
-            let entry = per_user.entry(user).or_default();
+        for (_, user, kind, n) in months {
+            *by_kind.entry(*kind).or_default() += n;
+            let entry = per_user.entry(*user).or_default();
             entry.1 += n;
-            if kind == ActivityKind::Visit {
+            if *kind == ActivityKind::Visit {
                 entry.0 += n;
             }
         }
-        let ids: Vec<i64> = per_user.keys().copied().collect();
-        let names: BTreeMap<i64, String> = if ids.is_empty() {
-            BTreeMap::new()
-        } else {
-            users::table
-                .filter(users::jobcenter_id.eq(jobcenter_id))
-                .filter(users::id.eq_any(&ids))
-                .select((users::id, users::name))
-                .load::<(i64, String)>(c)?
-                .into_iter()
-                .collect()
-        };
         let mut by_consultant: Vec<ConsultantWork> = per_user
             .into_iter()
             .filter(|(_, (_, all))| *all > 0)
@@ -211,42 +308,86 @@ impl Overview {
             })
             .collect();
         by_consultant.sort_by(|a, b| b.visits.cmp(&a.visits).then(a.name.cmp(&b.name)));
-
-        let topics: Vec<(Topic, i64)> = activity_topic_month_counts::table
-            .filter(activity_topic_month_counts::jobcenter_id.eq(jobcenter_id))
-            .filter(activity_topic_month_counts::month.ge(period.first))
-            .filter(activity_topic_month_counts::month.lt(period.end()))
-            .select((
-                activity_topic_month_counts::topic,
-                activity_topic_month_counts::n,
-            ))
-            .load::<(String, i64)>(c)?
-            .into_iter()
-            .filter_map(|(t, n)| Some((Topic::parse(&t)?, n)))
-            .collect();
-        let (companies_contacted, contacted_in_base) = Self::contacted(c, jobcenter_id, period)?;
-        Ok(Work {
+        let mut by_topic: BTreeMap<Topic, i64> = BTreeMap::new();
+        for (_, topic, n) in topics {
+            if let Some(t) = Topic::parse(topic) {
+                *by_topic.entry(t).or_default() += n;
+            }
+        }
+        Work {
             by_kind: ActivityKind::ALL
                 .iter()
                 .map(|k| (*k, by_kind.get(k).copied().unwrap_or(0)))
                 .collect(),
             by_topic: Topic::ALL
                 .iter()
-                .map(|t| {
-                    let n = topics.iter().filter(|(x, _)| x == t).map(|(_, n)| n).sum();
-                    (*t, n)
-                })
+                .map(|t| (*t, by_topic.get(t).copied().unwrap_or(0)))
                 .collect(),
             by_consultant,
             companies_contacted,
             contacted_in_base,
-            new_companies: companies::table
-                .filter(companies::jobcenter_id.eq(jobcenter_id))
-                .filter(companies::created_at.ge(dates::local_midnight_utc(period.first)))
-                .filter(companies::created_at.lt(dates::local_midnight_utc(period.end())))
-                .count()
-                .get_result(c)?,
-        })
+            new_companies,
+        }
+    }
+
+    fn placements_of<'a>(
+        started: impl Iterator<Item = &'a (NaiveDate, PlacementKind, i64)>,
+        ended: impl Iterator<Item = Option<PlacementResult>>,
+    ) -> PlacementFigures {
+        let started: Vec<(PlacementKind, i64)> = started.map(|(_, k, id)| (*k, *id)).collect();
+        let ended: Vec<Option<PlacementResult>> = ended.collect();
+        let mut companies: Vec<i64> = started.iter().map(|(_, id)| *id).collect();
+        companies.sort_unstable();
+        companies.dedup();
+        let mut ended_by_result: Vec<(Option<PlacementResult>, i64)> = PlacementResult::ALL
+            .iter()
+            .map(|r| {
+                (
+                    Some(*r),
+                    ended.iter().filter(|x| **x == Some(*r)).count() as i64,
+                )
+            })
+            .collect();
+        ended_by_result.push((None, ended.iter().filter(|x| x.is_none()).count() as i64));
+        PlacementFigures {
+            started_by_kind: PlacementKind::ALL
+                .iter()
+                .map(|k| (*k, started.iter().filter(|(x, _)| x == k).count() as i64))
+                .collect(),
+            started: started.len() as i64,
+            companies: companies.len() as i64,
+            ended: ended.len() as i64,
+            ended_in_job_or_education: ended
+                .iter()
+                .filter(|r| {
+                    matches!(
+                        r,
+                        Some(PlacementResult::OrdinaryJob | PlacementResult::Education)
+                    )
+                })
+                .count() as i64,
+            ended_by_result,
+        }
+    }
+
+    fn requests_of<'a>(
+        rows: impl Iterator<Item = &'a (Timing, RequestChannel)>,
+        calendar: &Calendar,
+        now: NaiveDateTime,
+        promise_days: i32,
+    ) -> RequestFigures {
+        let rows: Vec<&(Timing, RequestChannel)> = rows.collect();
+        let timings: Vec<Timing> = rows.iter().map(|(t, _)| *t).collect();
+        let stats = calendar.response_stats(&timings, now, f64::from(promise_days));
+        RequestFigures {
+            received: timings.len(),
+            by_channel: RequestChannel::ALL
+                .iter()
+                .map(|ch| (*ch, rows.iter().filter(|(_, x)| x == ch).count() as i64))
+                .collect(),
+            answered_in_time: stats.answered - stats.answered_late,
+            stats,
+        }
     }
 
     /// Distinct companies contacted in the period, and those of them in the cooperation base:
@@ -381,29 +522,61 @@ impl Overview {
         })
     }
 
-    pub fn placements(
+    /// Per year from `first` to `last`: visits, companies contacted and placements started (up
+    /// to `today`), each read in one query for all the years.
+    pub fn years(
         c: &mut DbConn,
         jobcenter_id: i64,
-        period: &Period,
+        first: i32,
+        last: i32,
         today: NaiveDate,
-    ) -> QueryResult<PlacementFigures> {
-        Self::placements_narrowed(c, jobcenter_id, period, today, None, None)
-    }
-
-    /// The number of placements started in the period, up to `today`.
-    pub fn placements_started(
-        c: &mut DbConn,
-        jobcenter_id: i64,
-        period: &Period,
-        today: NaiveDate,
-    ) -> QueryResult<i64> {
-        let started_before = period.end().min(today.succ_opt().unwrap_or(today));
-        placements::table
+    ) -> QueryResult<BTreeMap<i32, (i64, i64, i64)>> {
+        let (Some(from), Some(until)) = (
+            NaiveDate::from_ymd_opt(first, 1, 1),
+            NaiveDate::from_ymd_opt(last + 1, 1, 1),
+        ) else {
+            return Ok(BTreeMap::new());
+        };
+        let mut years: BTreeMap<i32, (i64, i64, i64)> =
+            (first..=last).map(|y| (y, (0, 0, 0))).collect();
+        let visits: Vec<(NaiveDate, i64)> = activity_month_counts::table
+            .filter(activity_month_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(activity_month_counts::month.ge(from))
+            .filter(activity_month_counts::month.lt(until))
+            .filter(activity_month_counts::kind.eq(ActivityKind::Visit))
+            .select((activity_month_counts::month, activity_month_counts::n))
+            .load(c)?;
+        for (month, n) in visits {
+            if let Some(y) = years.get_mut(&month.year()) {
+                y.0 += n;
+            }
+        }
+        let keys: Vec<String> = (first..=last).map(|y| y.to_string()).collect();
+        let contacted: Vec<(String, i64)> = contact_period_counts::table
+            .filter(contact_period_counts::jobcenter_id.eq(jobcenter_id))
+            .filter(contact_period_counts::period.eq_any(keys))
+            .select((
+                contact_period_counts::period,
+                contact_period_counts::companies,
+            ))
+            .load(c)?;
+        for (key, n) in contacted {
+            if let Some(y) = key.parse().ok().and_then(|k: i32| years.get_mut(&k)) {
+                y.1 = n;
+            }
+        }
+        let started: Vec<NaiveDate> = placements::table
             .filter(placements::jobcenter_id.eq(jobcenter_id))
-            .filter(placements::start_on.ge(period.first))
-            .filter(placements::start_on.lt(started_before))
-            .count()
-            .get_result(c)
+            .filter(placements::start_on.ge(from))
+            .filter(placements::start_on.lt(until.min(today.succ_opt().unwrap_or(today))))
+            .select(placements::start_on)
+            .load(c)?;
+        for day in started {
+            if let Some(y) = years.get_mut(&day.year()) {
+                y.2 += 1;
+            }
+        }
+        Ok(years)
     }
 
     /// Companies with employees that are not inactive: the cooperation rate's base, from the
@@ -442,35 +615,6 @@ impl Overview {
             .iter()
             .map(|k| (*k, rows.iter().filter(|x| *x == k).count() as i64))
             .collect())
-    }
-
-    pub fn requests(
-        c: &mut DbConn,
-        jobcenter_id: i64,
-        period: &Period,
-        now: NaiveDateTime,
-        promise_days: i32,
-    ) -> QueryResult<RequestFigures> {
-        let calendar = super::settings::Settings::get(c, jobcenter_id)?.calendar();
-        let timings = ContactRequest::timings(
-            c,
-            jobcenter_id,
-            dates::local_midnight_utc(period.first),
-            dates::local_midnight_utc(period.end()),
-        )?;
-        let stats = calendar.response_stats(&timings, now, f64::from(promise_days));
-        let by_channel = ContactRequest::channels(
-            c,
-            jobcenter_id,
-            dates::local_midnight_utc(period.first),
-            dates::local_midnight_utc(period.end()),
-        )?;
-        Ok(RequestFigures {
-            by_channel,
-            received: timings.len(),
-            answered_in_time: stats.answered - stats.answered_late,
-            stats,
-        })
     }
 
     pub fn register(c: &mut DbConn, jobcenter_id: i64, today: NaiveDate) -> QueryResult<Register> {
@@ -640,18 +784,44 @@ impl Overview {
 
 impl Overview {
     /// A goal's actual figure in its half-year; none for a share with nothing to share yet.
+    /// `known`: the half-year's figures when the page has counted them already.
+    #[allow(clippy::too_many_arguments)]
     pub fn goal_actual(
         c: &mut DbConn,
         jobcenter_id: i64,
         goal: &super::goal::Goal,
         today: NaiveDate,
         now: NaiveDateTime,
-        promise_days: i32,
+        settings: &Settings,
         cooperation_base: i64,
+        known: Option<&PeriodFigures>,
     ) -> QueryResult<Option<f64>> {
         use super::goal::GoalMetric as M;
         let period = goal.period();
         let count = |n: i64| Some(n as f64);
+        let plain =
+            goal.topic.is_none() && goal.placement_kind.is_none() && goal.campaign_id.is_none();
+        // The figures of the goal's half-year, when the page has them already.
+        if let (Some(f), true) = (known, plain) {
+            let derived = match goal.metric {
+                M::Visits => Some(count(f.work.of_kind(ActivityKind::Visit))),
+                M::CompaniesContacted => Some(count(f.work.companies_contacted)),
+                M::CooperationRate => Some(percent(f.work.contacted_in_base, cooperation_base)),
+                M::PlacementsStarted => Some(count(f.placements.started)),
+                M::EndedInJob => Some(percent(
+                    f.placements.ended_in_job_or_education,
+                    f.placements.ended,
+                )),
+                M::RequestsInTime => Some(percent(
+                    f.requests.answered_in_time as i64,
+                    f.requests.stats.answered as i64,
+                )),
+                M::CampaignCompaniesVisited => None,
+            };
+            if let Some(actual) = derived {
+                return Ok(actual);
+            }
+        }
         Ok(match goal.metric {
             M::Visits => count(Self::activities_of(
                 c,
@@ -688,7 +858,8 @@ impl Overview {
                 percent(p.ended_in_job_or_education, p.ended)
             }
             M::RequestsInTime => {
-                let r = Self::requests(c, jobcenter_id, &period, now, promise_days)?;
+                let f = Self::figures(c, jobcenter_id, &[period], today, now, settings)?;
+                let r = &f[0].requests;
                 percent(r.answered_in_time as i64, r.stats.answered as i64)
             }
             M::CampaignCompaniesVisited => count(Self::campaign_companies_visited(

@@ -253,9 +253,9 @@ fn years_of(
         .min()
         .unwrap_or(today.year() - 2)
         .max(today.year() - 12);
+    let counted = Overview::years(c, jc, first, today.year(), today)?;
     let mut lines = Vec::new();
-    for year in first..=today.year() {
-        let period = Period::year(year).expect("a year in range");
+    for (year, (visits, companies, placements)) in counted {
         // Yearly ranks first; a half-year's rank stands in only when the year has none.
         let bench = benchmark
             .iter()
@@ -263,9 +263,9 @@ fn years_of(
             .max_by_key(|b| b.period().map(|p| (p.unit == Unit::Year, p.first)));
         lines.push(YearLine {
             year,
-            visits: Overview::activities_of(c, jc, &period, ActivityKind::Visit, None)?,
-            companies: Overview::contacted(c, jc, &period)?.0,
-            placements: Overview::placements_started(c, jc, &period, today)?,
+            visits,
+            companies,
+            placements,
             benchmark_rank: bench.and_then(|b| b.rank),
             benchmark_note: bench
                 .filter(|b| !b.measured)
@@ -284,11 +284,9 @@ async fn load(state: &AppState, jc: i64, period: Period, full: bool) -> Result<D
         .db
         .run(move |c| {
             Ok(crate::db::read_tx(c, |c| -> diesel::QueryResult<Data> {
-                let promise_days = Settings::get(c, jc)?.answer_promise_days;
-                let figures = compared(&period)
-                    .iter()
-                    .map(|p| Overview::figures(c, jc, p, today, now, promise_days))
-                    .collect::<diesel::QueryResult<Vec<_>>>()?;
+                let settings = Settings::get(c, jc)?;
+                let promise_days = settings.answer_promise_days;
+                let figures = Overview::figures(c, jc, &compared(&period), today, now, &settings)?;
                 let (benchmark, di) = if full {
                     (BenchmarkFigure::list(c, jc)?, DiRanking::list(c, jc)?)
                 } else {
@@ -297,7 +295,8 @@ async fn load(state: &AppState, jc: i64, period: Period, full: bool) -> Result<D
                 let half = Period::containing(Unit::Half, period.first);
                 let goals = if full {
                     let goals = Goal::of_half_year(c, jc, &half)?;
-                    super::goals::lines(c, jc, &goals, today, now)?
+                    let known = figures.first().map(|f| (&period, f));
+                    super::goals::lines(c, jc, &goals, today, now, known)?
                 } else {
                     Vec::new()
                 };

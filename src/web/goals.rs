@@ -16,7 +16,7 @@ use crate::models::activity::Topic;
 use crate::models::audit::action;
 use crate::models::campaign::Campaign;
 use crate::models::goal::{Goal, GoalForm, GoalMetric, Standing, TargetChange};
-use crate::models::overview::Overview;
+use crate::models::overview::{Overview, PeriodFigures};
 use crate::models::placement::{PlacementKind, format_hours};
 use crate::models::settings::Settings;
 
@@ -59,26 +59,29 @@ impl GoalLine {
     }
 }
 
-/// The goals with their figures.
+/// The goals with their figures; `known` holds figures the page has counted already (the
+/// overview's half-year), which the goals of that half-year use rather than count again.
 pub fn lines(
     c: &mut DbConn,
     jc: i64,
     goals: &[Goal],
     today: NaiveDate,
     now: NaiveDateTime,
+    known: Option<(&Period, &PeriodFigures)>,
 ) -> diesel::QueryResult<Vec<GoalLine>> {
     if goals.is_empty() {
         return Ok(Vec::new());
     }
-    let promise_days = Settings::get(c, jc)?.answer_promise_days;
+    let settings = Settings::get(c, jc)?;
     let base = Overview::cooperation_base(c, jc)?;
     let ids: Vec<i64> = goals.iter().filter_map(|g| g.campaign_id).collect();
     let campaigns = Campaign::names(c, jc, &ids)?;
     goals
         .iter()
         .map(|g| {
-            let actual = Overview::goal_actual(c, jc, g, today, now, promise_days, base)?;
             let period = g.period();
+            let figures = known.filter(|(p, _)| **p == period).map(|(_, f)| f);
+            let actual = Overview::goal_actual(c, jc, g, today, now, &settings, base, figures)?;
             let campaign = g
                 .campaign_id
                 .and_then(|id| campaigns.iter().find(|(cid, _)| *cid == id))
@@ -140,7 +143,15 @@ pub async fn list(
         .run(move |c| {
             let goals = Goal::of_half_year(c, jc, &half)?;
             let next_has = !Goal::of_half_year(c, jc, &half.next())?.is_empty();
-            Ok((lines(c, jc, &goals, today, now)?, next_has))
+            // The half-year's figures once, for every goal that counts them as they are.
+            let figures = if goals.is_empty() {
+                Vec::new()
+            } else {
+                let settings = Settings::get(c, jc)?;
+                Overview::figures(c, jc, &[half], today, now, &settings)?
+            };
+            let known = figures.first().map(|f| (&half, f));
+            Ok((lines(c, jc, &goals, today, now, known)?, next_has))
         })
         .await?;
     let is_manager = user.is_manager();
@@ -189,7 +200,7 @@ pub async fn show(
             let goal = Goal::find(c, jc, id)?;
             let across = Goal::across_half_years(c, &goal)?;
             Ok((
-                lines(c, jc, &across, today, now)?,
+                lines(c, jc, &across, today, now, None)?,
                 Goal::target_history(c, id)?,
             ))
         })

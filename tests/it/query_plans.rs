@@ -22,6 +22,7 @@ use jobcenter_crm::models::outbox::OutboxMail;
 use jobcenter_crm::models::overview::Overview;
 use jobcenter_crm::models::placement::{Placement, PlacementQuery};
 use jobcenter_crm::models::session::Session;
+use jobcenter_crm::models::settings::Settings;
 
 /// The SQL of every statement `f` runs.
 fn statements(conn: &mut DbConn, f: impl FnOnce(&mut DbConn)) -> Vec<String> {
@@ -266,7 +267,15 @@ async fn no_page_query_scans_a_table() {
         jobcenter_crm::domain::periods::Period::months(half.first, half.last_day()).unwrap();
     for period in [half, months] {
         check("overview", &mut |c| {
-            ran(Overview::figures(c, jc, &period, today, now, 2).unwrap())
+            ran(Overview::figures(
+                c,
+                jc,
+                &[period, period.previous()],
+                today,
+                now,
+                &Settings::defaults(jc),
+            )
+            .unwrap())
         });
         check("overview weeks", &mut |c| {
             ran(Overview::weeks(c, jc, &period).unwrap())

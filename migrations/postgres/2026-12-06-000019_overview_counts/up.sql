@@ -66,10 +66,13 @@ CREATE TABLE company_counts (
     PRIMARY KEY (jobcenter_id, status, has_employees, has_fixed_contact)
 );
 
--- Active companies with no contact for a year; placements ended in a period; new companies.
+-- Active companies with no contact for a year and new companies; placements started, ended
+-- and active counted from their indexes alone (kind, company, result and campaign included).
 CREATE INDEX companies_by_status_contact ON companies (jobcenter_id, status, last_contact_on);
 CREATE INDEX companies_by_created ON companies (jobcenter_id, created_at);
-CREATE INDEX placements_by_end ON placements (jobcenter_id, end_on);
+CREATE INDEX placements_started ON placements (jobcenter_id, start_on, kind, company_id, campaign_id);
+CREATE INDEX placements_by_end ON placements (jobcenter_id, end_on, status, result, kind, campaign_id);
+CREATE INDEX placements_active ON placements (jobcenter_id, status, start_on, end_on, kind);
 
 INSERT INTO activity_month_counts (jobcenter_id, month, user_id, kind, n)
     SELECT jobcenter_id, date_trunc('month', occurred_on)::date, user_id, kind, count(*)

@@ -1,3 +1,5 @@
+DROP INDEX contact_requests_by_received;
+CREATE INDEX contact_requests_by_received ON contact_requests (jobcenter_id, received_at, first_answer_at, status);
 ALTER TABLE contact_requests DROP COLUMN registered_by;
 ALTER TABLE contact_requests DROP COLUMN channel;
 ALTER TABLE jobcenter_settings DROP COLUMN accessibility_url;

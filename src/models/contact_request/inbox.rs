@@ -227,52 +227,41 @@ impl ContactRequest {
         Ok(rows)
     }
 
-    /// Requests received from `from` up to `until` (spam left out) per channel.
-    pub fn channels(
-        c: &mut DbConn,
-        jobcenter_id: i64,
-        from: NaiveDateTime,
-        until: NaiveDateTime,
-    ) -> QueryResult<Vec<(RequestChannel, i64)>> {
-        let rows: Vec<RequestChannel> = contact_requests::table
-            .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
-            .filter(contact_requests::received_at.ge(from))
-            .filter(contact_requests::received_at.lt(until))
-            .filter(contact_requests::status.ne(RequestStatus::Spam))
-            .select(contact_requests::channel)
-            .load(c)?;
-        Ok(RequestChannel::ALL
-            .iter()
-            .map(|ch| (*ch, rows.iter().filter(|r| *r == ch).count() as i64))
-            .collect())
-    }
-
-    /// When requests received from `from` up to `until` came and were answered, for
-    /// response-time figures.
+    /// When requests received from `from` up to `until` came, were answered and by which
+    /// channel, for response-time figures (spam left out); read from one index alone.
     pub fn timings(
         c: &mut DbConn,
         jobcenter_id: i64,
         from: NaiveDateTime,
         until: NaiveDateTime,
-    ) -> QueryResult<Vec<Timing>> {
-        let rows: Vec<(NaiveDateTime, Option<NaiveDateTime>, RequestStatus)> =
-            contact_requests::table
-                .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
-                .filter(contact_requests::received_at.ge(from))
-                .filter(contact_requests::received_at.lt(until))
-                .filter(contact_requests::status.ne(RequestStatus::Spam))
-                .select((
-                    contact_requests::received_at,
-                    contact_requests::first_answer_at,
-                    contact_requests::status,
-                ))
-                .load(c)?;
+    ) -> QueryResult<Vec<(Timing, RequestChannel)>> {
+        type Row = (
+            NaiveDateTime,
+            Option<NaiveDateTime>,
+            RequestStatus,
+            RequestChannel,
+        );
+        let rows: Vec<Row> = contact_requests::table
+            .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
+            .filter(contact_requests::received_at.ge(from))
+            .filter(contact_requests::received_at.lt(until))
+            .filter(contact_requests::status.ne(RequestStatus::Spam))
+            .select((
+                contact_requests::received_at,
+                contact_requests::first_answer_at,
+                contact_requests::status,
+                contact_requests::channel,
+            ))
+            .load(c)?;
         Ok(rows
             .into_iter()
-            .map(|(received_at, first_answer_at, status)| Timing {
-                received_at,
-                first_answer_at,
-                open: status.is_open(),
+            .map(|(received_at, first_answer_at, status, channel)| {
+                let timing = Timing {
+                    received_at,
+                    first_answer_at,
+                    open: status.is_open(),
+                };
+                (timing, channel)
             })
             .collect())
     }
