@@ -29,8 +29,10 @@ pub async fn index(
             ))
         })
         .await?;
+    let form_url = format!("{}/kontakt/{}", state.config.base_url, user.jobcenter_slug);
     Page::new(&req).render(&state, |l| IndexPage {
         l,
+        form_url,
         user,
         more_targets: total_targets - targets.len() as i64,
         targets,
@@ -43,6 +45,8 @@ pub async fn index(
 #[template(path = "home/index.html")]
 struct IndexPage {
     l: Layout,
+    /// The public form's address, for an admin to link from the municipality's site.
+    form_url: String,
     user: CurrentUser,
     targets: Vec<MyTarget>,
     more_targets: i64,

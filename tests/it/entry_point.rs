@@ -308,3 +308,32 @@ async fn a_phone_request_is_routed_like_the_form_and_counts_in_the_figures() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[actix_web::test]
+async fn the_first_admin_sees_what_the_entry_point_lacks_and_the_form_address() {
+    let app = app().await;
+    app.seed();
+    let admin = app.signed_in("admin@koege.dk").await;
+    let home = admin.get("/").await;
+    assert!(home.body.contains("Gør virksomhedsindgangen klar"));
+    assert!(home.body.contains("/kontakt/koege\">"));
+    assert!(home.body.contains("linket til tilgængelighedserklæringen"));
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    assert!(
+        !consultant
+            .get("/")
+            .await
+            .body
+            .contains("Gør virksomhedsindgangen klar")
+    );
+    admin.get("/admin/settings").await;
+    let res = admin.post("/admin/settings", &settings_fields()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        !admin
+            .get("/")
+            .await
+            .body
+            .contains("Gør virksomhedsindgangen klar")
+    );
+}
