@@ -484,42 +484,15 @@ impl Overview {
             started = started.filter(placements::campaign_id.eq(id));
             ended = ended.filter(placements::campaign_id.eq(id));
         }
-        let started: Vec<(PlacementKind, i64)> = started
-            .select((placements::kind, placements::company_id))
+        let started: Vec<(NaiveDate, PlacementKind, i64)> = started
+            .select((
+                placements::start_on,
+                placements::kind,
+                placements::company_id,
+            ))
             .load(c)?;
         let ended: Vec<Option<PlacementResult>> = ended.select(placements::result).load(c)?;
-        let mut companies: Vec<i64> = started.iter().map(|(_, id)| *id).collect();
-        companies.sort_unstable();
-        companies.dedup();
-        let mut ended_by_result: Vec<(Option<PlacementResult>, i64)> = PlacementResult::ALL
-            .iter()
-            .map(|r| {
-                (
-                    Some(*r),
-                    ended.iter().filter(|x| **x == Some(*r)).count() as i64,
-                )
-            })
-            .collect();
-        ended_by_result.push((None, ended.iter().filter(|x| x.is_none()).count() as i64));
-        Ok(PlacementFigures {
-            started_by_kind: PlacementKind::ALL
-                .iter()
-                .map(|k| (*k, started.iter().filter(|(x, _)| x == k).count() as i64))
-                .collect(),
-            started: started.len() as i64,
-            companies: companies.len() as i64,
-            ended: ended.len() as i64,
-            ended_in_job_or_education: ended
-                .iter()
-                .filter(|r| {
-                    matches!(
-                        r,
-                        Some(PlacementResult::OrdinaryJob | PlacementResult::Education)
-                    )
-                })
-                .count() as i64,
-            ended_by_result,
-        })
+        Ok(Self::placements_of(started.iter(), ended.into_iter()))
     }
 
     /// Per year from `first` to `last`: visits, companies contacted and placements started (up

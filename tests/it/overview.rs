@@ -380,6 +380,33 @@ async fn placements_are_counted_by_start_end_and_result() {
     assert_eq!(row(&active, "Småjob"), ["1"]);
     assert_eq!(row(&active, "Fleksjob"), ["1"]);
     assert_eq!(row(&active, "I alt"), ["2"]);
+
+    // A goal narrowed to one kind counts only placements of that kind.
+    let input = jobcenter_crm::models::goal::GoalForm {
+        half_year: "2026-H2".into(),
+        focus_area: "Flere i småjob".into(),
+        metric: "placements_started".into(),
+        target: "5".into(),
+        placement_kind: "smaajob".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    jobcenter_crm::models::goal::Goal::create(
+        &mut app.conn(),
+        jc,
+        &input,
+        seed.manager.id,
+        app.now(),
+    )
+    .unwrap();
+    let goals = lars.get("/goals?half_year=2026-H2").await;
+    assert!(goals.body.contains("Forløb startet – type: Småjob"));
+    assert!(
+        goals.body.contains("<td>2</td>\n    <td>5</td>"),
+        "{}",
+        goals.body
+    );
 }
 
 #[actix_web::test]
