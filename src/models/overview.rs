@@ -538,16 +538,21 @@ impl Overview {
                 y.1 = n;
             }
         }
-        let started: Vec<NaiveDate> = placements::table
-            .filter(placements::jobcenter_id.eq(jobcenter_id))
-            .filter(placements::start_on.ge(from))
-            .filter(placements::start_on.lt(until.min(today.succ_opt().unwrap_or(today))))
-            .select(placements::start_on)
-            .load(c)?;
-        for day in started {
-            if let Some(y) = years.get_mut(&day.year()) {
-                y.2 += 1;
-            }
+        // One index range count per year: the years reach back to the first benchmark figure.
+        let started_until = today.succ_opt().unwrap_or(today);
+        for (year, figures) in years.iter_mut() {
+            let (Some(first), Some(next)) = (
+                NaiveDate::from_ymd_opt(*year, 1, 1),
+                NaiveDate::from_ymd_opt(*year + 1, 1, 1),
+            ) else {
+                continue;
+            };
+            figures.2 = placements::table
+                .filter(placements::jobcenter_id.eq(jobcenter_id))
+                .filter(placements::start_on.ge(first))
+                .filter(placements::start_on.lt(next.min(started_until)))
+                .count()
+                .get_result(c)?;
         }
         Ok(years)
     }
@@ -573,7 +578,7 @@ impl Overview {
         jobcenter_id: i64,
         today: NaiveDate,
     ) -> QueryResult<Vec<(PlacementKind, i64)>> {
-        let rows: Vec<PlacementKind> = placements::table
+        let rows: Vec<(PlacementKind, i64)> = placements::table
             .filter(placements::jobcenter_id.eq(jobcenter_id))
             .filter(placements::status.eq_any([PlacementStatus::Active, PlacementStatus::Planned]))
             .filter(placements::start_on.le(today))
@@ -582,11 +587,15 @@ impl Overview {
                     .is_null()
                     .or(placements::end_on.ge(today)),
             )
-            .select(placements::kind)
+            .group_by(placements::kind)
+            .select((placements::kind, diesel::dsl::count_star()))
             .load(c)?;
         Ok(PlacementKind::ALL
             .iter()
-            .map(|k| (*k, rows.iter().filter(|x| *x == k).count() as i64))
+            .map(|k| {
+                let n = rows.iter().find(|(x, _)| x == k).map_or(0, |(_, n)| *n);
+                (*k, n)
+            })
             .collect())
     }
 

@@ -343,6 +343,15 @@ async fn placements_are_counted_by_start_end_and_result() {
         Some(PlacementResult::Unemployed),
     );
     placement(a.id, Fleksjob, day(2026, 11, 20), None, Planned, None);
+    // Outside every compared half-year; it counts in its own year only.
+    placement(
+        b.id,
+        Praktik,
+        day(2025, 3, 1),
+        Some(day(2025, 4, 1)),
+        Ended,
+        None,
+    );
     // Planned to start after today: not started, not active.
     placement(
         b.id,
@@ -380,6 +389,11 @@ async fn placements_are_counted_by_start_end_and_result() {
     assert_eq!(row(&active, "Småjob"), ["1"]);
     assert_eq!(row(&active, "Fleksjob"), ["1"]);
     assert_eq!(row(&active, "I alt"), ["2"]);
+    // Started per year beside the benchmark: the placement planned after today is not started.
+    let years = csv_rows(&lars.get("/dashboard.csv?table=years").await.body);
+    assert_eq!(row(&years, "2026")[2], "4");
+    assert_eq!(row(&years, "2025")[2], "1");
+    assert_eq!(row(&years, "2024")[2], "0");
 
     // A goal narrowed to one kind counts only placements of that kind.
     let input = jobcenter_crm::models::goal::GoalForm {
