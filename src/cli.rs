@@ -22,6 +22,7 @@ use crate::models::contact_request::ContactRequest;
 use crate::models::jobcenter::{Jobcenter, NewJobcenter};
 use crate::models::login_attempt::LoginAttempt;
 use crate::models::outbox::OutboxMail;
+use crate::models::satisfaction::Survey;
 use crate::models::session::Session;
 use crate::models::setup_token::SetupToken;
 use crate::models::user::{NewUser, Role, User};
@@ -655,8 +656,8 @@ async fn housekeeping(state: AppState) {
     }
 }
 
-/// Once a day (and at start): deletes closed contact requests, spam and access-log rows past
-/// each jobcenter's retention settings.
+/// Once a day (and at start): deletes closed contact requests, spam, satisfaction surveys and
+/// access-log rows past each jobcenter's retention settings.
 async fn retention(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(24 * 60 * 60));
     loop {
@@ -666,12 +667,13 @@ async fn retention(state: AppState) {
             .db
             .run(move |c| {
                 let requests = ContactRequest::purge_expired(c, now)?;
-                Ok((requests, AccessLog::purge_expired(c, now)?))
+                let surveys = Survey::purge_expired(c, now)?;
+                Ok((requests, surveys, AccessLog::purge_expired(c, now)?))
             })
             .await
         {
-            Ok((p, looks)) if p.closed + p.spam + looks > 0 => tracing::info!(
-                "retention: deleted {} closed contact requests, {} spam and {looks} access-log rows",
+            Ok((p, surveys, looks)) if p.closed + p.spam + surveys + looks > 0 => tracing::info!(
+                "retention: deleted {} closed contact requests, {} spam, {surveys} satisfaction surveys and {looks} access-log rows",
                 p.closed,
                 p.spam
             ),

@@ -177,6 +177,27 @@ diesel::table! {
         closed_new_years_eve -> Bool,
         closing_days -> Text,
         accessibility_url -> Text,
+        survey_after_request -> Bool,
+        survey_after_visit -> Bool,
+    }
+}
+
+diesel::table! {
+    satisfaction_surveys (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        company_id -> Nullable<BigInt>,
+        company_name -> Text,
+        email -> Text,
+        user_id -> Nullable<BigInt>,
+        source -> Text,
+        token_hash -> Text,
+        sent_at -> Timestamp,
+        expires_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+        score -> Nullable<Integer>,
+        comment -> Text,
+        opted_out -> Bool,
     }
 }
 
@@ -526,6 +547,7 @@ diesel::joinable!(contact_persons -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (user_id));
 diesel::joinable!(access_log -> users (user_id));
+diesel::joinable!(satisfaction_surveys -> users (user_id));
 diesel::joinable!(contact_requests -> companies (company_id));
 diesel::joinable!(contact_requests -> users (assigned_to));
 diesel::joinable!(contact_request_events -> contact_requests (request_id));
@@ -534,6 +556,7 @@ diesel::joinable!(contact_request_events -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
     jobcenters,
+    satisfaction_surveys,
     users,
     recovery_codes,
     sessions,

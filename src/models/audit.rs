@@ -70,6 +70,7 @@ pub mod action {
     pub const DI_RANKING_SAVED: &str = "di_ranking_saved";
     pub const DI_RANKING_DELETED: &str = "di_ranking_deleted";
     pub const OVERVIEW_EXPORTED: &str = "overview_exported";
+    pub const SURVEY_OPTED_OUT: &str = "survey_opted_out";
 }
 
 /// Danish wording of an action for the audit page.
@@ -138,6 +139,7 @@ pub fn action_label(action: &str) -> &str {
         action::DI_RANKING_SAVED => "DI-placering gemt",
         action::DI_RANKING_DELETED => "DI-placering slettet",
         action::OVERVIEW_EXPORTED => "Overblik eksporteret",
+        action::SURVEY_OPTED_OUT => "Virksomhed frabedt tilfredshedsmålinger",
         other => other,
     }
 }

@@ -24,6 +24,7 @@ text_enum! {
         EndedInJob => ("ended_in_job", "Afsluttede forløb, der endte i job eller uddannelse (%)"),
         RequestsInTime => ("requests_in_time", "Henvendelser besvaret inden for fristen (%)"),
         CampaignCompaniesVisited => ("campaign_visited", "Virksomheder på kampagnelister besøgt"),
+        SatisfactionAverage => ("satisfaction", "Virksomhedernes tilfredshed, gennemsnit (1–5)"),
     }
 }
 
@@ -34,6 +35,12 @@ impl GoalMetric {
             self,
             GoalMetric::CooperationRate | GoalMetric::EndedInJob | GoalMetric::RequestsInTime
         )
+    }
+
+    /// A level reached (a share, an average score) rather than a count that grows through
+    /// the half-year.
+    pub fn is_level(self) -> bool {
+        self.is_percent() || self == GoalMetric::SatisfactionAverage
     }
 
     pub fn takes_topic(self) -> bool {
@@ -182,6 +189,12 @@ impl GoalForm {
             }
             (Some(t), Some(m)) if m.is_percent() && t > 100.0 => {
                 errors.insert("target", "En andel kan højst være 100 %.".into());
+            }
+            (Some(t), Some(GoalMetric::SatisfactionAverage)) if !(1.0..=5.0).contains(&t) => {
+                errors.insert(
+                    "target",
+                    "Et gennemsnit af tilfredsheden ligger mellem 1 og 5, fx 4,2.".into(),
+                );
             }
             (Some(t), _) if t > 1_000_000.0 => {
                 errors.insert("target", "Målet er for stort.".into());
@@ -485,7 +498,7 @@ impl Standing {
         if elapsed >= 1.0 {
             return Standing::Missed;
         }
-        let expected = if metric.is_percent() {
+        let expected = if metric.is_level() {
             target
         } else {
             target * elapsed

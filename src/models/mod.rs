@@ -18,6 +18,7 @@ pub mod login_attempt;
 pub mod outbox;
 pub mod overview;
 pub mod placement;
+pub mod satisfaction;
 pub mod session;
 pub mod settings;
 pub mod setup_token;

@@ -22,6 +22,7 @@ use super::campaign::{CampaignStatus, TargetStatus};
 use super::company::CompanyStatus;
 use super::contact_request::{ContactRequest, RequestChannel};
 use super::placement::{PlacementKind, PlacementResult, PlacementStatus};
+use super::satisfaction::{Scored, Survey};
 use super::settings::Settings;
 use crate::db::DbConn;
 use crate::db::schema::{
@@ -94,12 +95,56 @@ pub struct RequestFigures {
     pub answered_in_time: usize,
 }
 
+/// How satisfied companies said they were, in answers given in a period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SatisfactionFigures {
+    /// Answers with a score.
+    pub answers: i64,
+    /// Answers per score, 1 first.
+    pub by_score: [i64; 5],
+    /// Per consultant rated (none: a consultant no longer known): answers and their sum,
+    /// most answers first.
+    pub by_consultant: Vec<(Option<i64>, String, i64, i64)>,
+}
+
+impl SatisfactionFigures {
+    fn of<'a>(scores: impl Iterator<Item = &'a Scored>, names: &BTreeMap<i64, String>) -> Self {
+        let mut figures = SatisfactionFigures::default();
+        let mut per_user: BTreeMap<Option<i64>, (i64, i64)> = BTreeMap::new();
+        for s in scores {
+            figures.answers += 1;
+            figures.by_score[(s.score.clamp(1, 5) - 1) as usize] += 1;
+            let entry = per_user.entry(s.user_id).or_default();
+            entry.0 += 1;
+            entry.1 += i64::from(s.score);
+        }
+        figures.by_consultant = per_user
+            .into_iter()
+            .map(|(user, (n, sum))| {
+                let name = user.and_then(|u| names.get(&u).cloned());
+                (user, name.unwrap_or_default(), n, sum)
+            })
+            .collect();
+        figures
+            .by_consultant
+            .sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+        figures
+    }
+
+    /// The average score, none without answers.
+    pub fn average(&self) -> Option<f64> {
+        let sum: i64 = (1..=5).zip(self.by_score).map(|(s, n)| s * n).sum();
+        (self.answers > 0).then(|| sum as f64 / self.answers as f64)
+    }
+}
+
 /// Everything the overview counts for one period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PeriodFigures {
     pub work: Work,
     pub placements: PlacementFigures,
     pub requests: RequestFigures,
+    pub satisfaction: SatisfactionFigures,
 }
 
 /// The register today: the cooperation base and the reach of fixed contacts.
@@ -225,6 +270,7 @@ impl Overview {
             .select((placements::end_on, placements::result))
             .load(c)?;
         let requests = ContactRequest::timings(c, jobcenter_id, utc_from, utc_until)?;
+        let scores = Survey::scores(c, jobcenter_id, utc_from, utc_until)?;
         let keys: Vec<String> = periods.iter().filter_map(Period::key).collect();
         let keyed: Vec<(String, i64, i64)> = contact_period_counts::table
             .filter(contact_period_counts::jobcenter_id.eq(jobcenter_id))
@@ -274,6 +320,12 @@ impl Overview {
                     &calendar,
                     now,
                     settings.answer_promise_days,
+                ),
+                satisfaction: SatisfactionFigures::of(
+                    scores
+                        .iter()
+                        .filter(|s| p_from <= s.answered_at && s.answered_at < p_until),
+                    &names,
                 ),
             });
         }
@@ -799,6 +851,7 @@ impl Overview {
                     f.requests.stats.answered as i64,
                 )),
                 M::CampaignCompaniesVisited => None,
+                M::SatisfactionAverage => Some(f.satisfaction.average()),
             };
             if let Some(actual) = derived {
                 return Ok(actual);
@@ -843,6 +896,15 @@ impl Overview {
                 let f = Self::figures(c, jobcenter_id, &[period], today, now, settings)?;
                 let r = &f[0].requests;
                 percent(r.answered_in_time as i64, r.stats.answered as i64)
+            }
+            M::SatisfactionAverage => {
+                let scores = Survey::scores(
+                    c,
+                    jobcenter_id,
+                    dates::local_midnight_utc(period.first),
+                    dates::local_midnight_utc(period.end()),
+                )?;
+                SatisfactionFigures::of(scores.iter(), &BTreeMap::new()).average()
             }
             M::CampaignCompaniesVisited => count(Self::campaign_companies_visited(
                 c,

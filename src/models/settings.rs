@@ -58,6 +58,10 @@ pub struct Settings {
     /// The jobcenter's accessibility statement (tilgængelighedserklæring), linked in every
     /// page's footer.
     pub accessibility_url: String,
+    /// Whether the company is asked how satisfied it is after a request is closed, and after
+    /// a visit is logged.
+    pub survey_after_request: bool,
+    pub survey_after_visit: bool,
 }
 
 impl Settings {
@@ -87,6 +91,8 @@ impl Settings {
             closed_new_years_eve: false,
             closing_days: String::new(),
             accessibility_url: String::new(),
+            survey_after_request: true,
+            survey_after_visit: false,
         }
     }
 
@@ -223,6 +229,8 @@ pub struct SettingsForm {
     /// Dates as typed, one per line or separated by commas.
     pub closing_days: String,
     pub accessibility_url: String,
+    pub survey_after_request: String,
+    pub survey_after_visit: String,
 }
 
 fn ticked(on: bool) -> String {
@@ -264,6 +272,8 @@ impl SettingsForm {
                 .collect::<Vec<_>>()
                 .join("\n"),
             accessibility_url: s.accessibility_url.clone(),
+            survey_after_request: ticked(s.survey_after_request),
+            survey_after_visit: ticked(s.survey_after_visit),
         }
     }
 
@@ -439,6 +449,8 @@ impl SettingsForm {
             closed_new_years_eve: !self.closed_new_years_eve.is_empty(),
             closing_days: ClosingDays::encode_dates(&closing_dates),
             accessibility_url,
+            survey_after_request: !self.survey_after_request.is_empty(),
+            survey_after_visit: !self.survey_after_visit.is_empty(),
         })
     }
 }

@@ -22,6 +22,7 @@ use crate::models::campaign::{Campaign, CampaignStatus};
 use crate::models::company::{Company, CompanyQuery, CompanySummary};
 use crate::models::contact_person::ContactPerson;
 use crate::models::contact_request::ContactRequest;
+use crate::models::satisfaction::Survey;
 use crate::models::user::{Role, User};
 
 const PAGE_SIZE: i64 = 25;
@@ -237,9 +238,12 @@ pub async fn create(
     };
     let actor = user.actor(&req, &state);
     let request_id = form.request_id.trim().parse::<i64>().ok();
+    let mail = state.mail_settings();
     let result = state
         .write(actor, move |c, actor| {
             let activity = Activity::create(c, jc, &input, actor.now)?;
+            // After a visit the company may be asked what it thought (a setting).
+            Survey::after_visit(c, &activity, &mail, actor.now)?;
             // Logged as the answer to a contact request: that request is answered now.
             if let Some(rid) = request_id {
                 ContactRequest::mark_answered(c, jc, rid, actor.user_id, actor.now)?;

@@ -17,7 +17,7 @@ use crate::domain::working_days;
 use crate::error::AppError;
 use crate::models::contact_form_hit::{self, ContactFormHit};
 use crate::models::contact_request::{
-    ContactForm, ContactRequest, MailSettings, RequestChannel, RequestTopic, SpamReason, Submission,
+    ContactForm, ContactRequest, RequestChannel, RequestTopic, SpamReason, Submission,
 };
 use crate::models::jobcenter::Jobcenter;
 use crate::models::settings::{EntryPoint, Settings};
@@ -387,10 +387,7 @@ async fn submit(
         received_at: now,
         registered_by: None,
     };
-    let mail = MailSettings {
-        base_url: state.config.base_url.clone(),
-        receipts: state.config.smtp_url.is_some(),
-    };
+    let mail = state.mail_settings();
     let jc = jobcenter.id;
     let receipt = state
         .db

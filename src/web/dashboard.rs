@@ -26,7 +26,11 @@ use crate::models::overview::{
     CampaignReach, Overview, PeriodFigures, Register, WeekCount, percent, quiet_since,
 };
 use crate::models::placement::PlacementResult;
+use crate::models::satisfaction::{Comment, SCORES, Survey, score_label};
 use crate::models::settings::Settings;
+
+/// The overview shows (and exports) the newest comments of the period, this many.
+const COMMENTS_SHOWN: i64 = 100;
 
 /// A figure as the page shows it and as the CSV holds it.
 #[derive(Debug, Clone)]
@@ -36,6 +40,8 @@ pub enum Cell {
     Share(Option<f64>, i64, i64),
     /// Working days, with a decimal comma.
     Days(Option<f64>),
+    /// An average with one decimal, none without anything to average.
+    Average(Option<f64>),
     Text(String),
 }
 
@@ -56,8 +62,9 @@ impl Cell {
                     thousands(*whole)
                 )
             }
-            Cell::Share(None, ..) | Cell::Days(None) => "–".into(),
+            Cell::Share(None, ..) | Cell::Days(None) | Cell::Average(None) => "–".into(),
             Cell::Days(Some(d)) => working_days::format_days(*d),
+            Cell::Average(Some(a)) => decimal(*a),
             Cell::Text(s) => s.clone(),
         }
     }
@@ -67,8 +74,9 @@ impl Cell {
         match self {
             Cell::Count(n) => n.to_string(),
             Cell::Share(Some(p), ..) => decimal(*p),
-            Cell::Share(None, ..) | Cell::Days(None) => String::new(),
+            Cell::Share(None, ..) | Cell::Days(None) | Cell::Average(None) => String::new(),
             Cell::Days(Some(d)) => working_days::format_days(*d),
+            Cell::Average(Some(a)) => decimal(*a),
             Cell::Text(s) => s.clone(),
         }
     }
@@ -225,6 +233,10 @@ struct Data {
     years: Vec<YearLine>,
     promise_days: i32,
     workload: Vec<(String, i64)>,
+    /// Satisfaction mails sent in each compared period.
+    surveys_sent: Vec<i64>,
+    /// The chosen period's comments, newest first.
+    comments: Vec<Comment>,
 }
 
 /// The CRM's own figures of a year beside the figures it cannot count.
@@ -312,6 +324,24 @@ async fn load(state: &AppState, jc: i64, period: Period, full: bool) -> Result<D
                         Vec::new()
                     },
                     workload: ContactRequest::open_per_assignee(c, jc)?,
+                    surveys_sent: compared(&period)
+                        .iter()
+                        .map(|p| {
+                            Survey::sent(
+                                c,
+                                jc,
+                                dates::local_midnight_utc(p.first),
+                                dates::local_midnight_utc(p.end()),
+                            )
+                        })
+                        .collect::<diesel::QueryResult<_>>()?,
+                    comments: Survey::comments(
+                        c,
+                        jc,
+                        dates::local_midnight_utc(period.first),
+                        dates::local_midnight_utc(period.end()),
+                        COMMENTS_SHOWN,
+                    )?,
                     figures,
                     promise_days,
                 })
@@ -519,6 +549,75 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
         per(&|f| Cell::Count(f.requests.stats.waiting_past_promise as i64)),
     );
     out.push(requests);
+
+    let mut satisfaction = FigureTable::new(
+        "satisfaction",
+        "Virksomhedernes tilfredshed",
+        headers("Tal"),
+    );
+    satisfaction.row(
+        "Mails sendt",
+        data.surveys_sent.iter().map(|n| Cell::Count(*n)).collect(),
+    );
+    satisfaction.row("Svar", per(&|f| Cell::Count(f.satisfaction.answers)));
+    satisfaction.row(
+        "Gennemsnit (1–5)",
+        per(&|f| Cell::Average(f.satisfaction.average())),
+    );
+    for (i, (score, label)) in SCORES.iter().enumerate() {
+        satisfaction.row(
+            format!("{score} – {}", label.to_lowercase()),
+            per(&|f| Cell::Count(f.satisfaction.by_score[i])),
+        );
+    }
+    out.push(satisfaction);
+
+    let mut rated = FigureTable::new(
+        "satisfaction_consultants",
+        "Tilfredshed pr. konsulent",
+        vec!["Konsulent".into(), "Svar".into(), "Gennemsnit (1–5)".into()],
+    );
+    if let Some(first) = data.figures.first() {
+        for (_, name, n, sum) in &first.satisfaction.by_consultant {
+            let name = if name.is_empty() {
+                "Ingen konsulent".to_string()
+            } else {
+                name.clone()
+            };
+            rated.row(
+                name,
+                vec![
+                    Cell::Count(*n),
+                    Cell::Average(Some(*sum as f64 / *n as f64)),
+                ],
+            );
+        }
+    }
+    out.push(rated);
+
+    let mut comments = FigureTable::new(
+        "satisfaction_comments",
+        "Kommentarer fra virksomhederne",
+        vec![
+            "Dato".into(),
+            "Virksomhed".into(),
+            "Konsulent".into(),
+            "Svar".into(),
+            "Kommentar".into(),
+        ],
+    );
+    for c in &data.comments {
+        comments.row(
+            dates::dk_date(dates::local_date(c.answered_at)),
+            vec![
+                Cell::Text(c.company_name.clone()),
+                Cell::Text(c.consultant.clone().unwrap_or_default()),
+                Cell::Text(format!("{} – {}", c.score, score_label(c.score))),
+                Cell::Text(c.comment.clone()),
+            ],
+        );
+    }
+    out.push(comments);
 
     let r = &data.register;
     let mut reach = FigureTable::new(

@@ -22,6 +22,7 @@ pub mod login;
 pub mod outbox;
 pub mod placements;
 pub mod requests;
+pub mod satisfaction;
 pub mod security;
 pub mod setup;
 pub mod two_step;
@@ -77,6 +78,14 @@ impl AppState {
 
     pub fn now(&self) -> chrono::NaiveDateTime {
         self.clock.now()
+    }
+
+    /// What mails to staff and companies need of the installation.
+    pub fn mail_settings(&self) -> crate::models::contact_request::MailSettings {
+        crate::models::contact_request::MailSettings {
+            base_url: self.config.base_url.clone(),
+            receipts: self.config.smtp_url.is_some(),
+        }
     }
 
     pub async fn hash_password(&self, password: String) -> Result<String, AppError> {
@@ -258,5 +267,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(figures::di_delete)
         .service(outbox::list)
         .service(outbox::retry)
+        .service(satisfaction::question)
+        .service(satisfaction::answer)
         .configure(contact::routes);
 }

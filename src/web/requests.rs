@@ -21,17 +21,11 @@ use crate::models::contact_request::{
     ContactRequest, InboxRow, InboxTab, MailSettings, RequestChannel, RequestStatus, RequestTopic,
     StaffRequestForm, Submission,
 };
+use crate::models::satisfaction::Survey;
 use crate::models::settings::Settings;
 use crate::models::user::{Role, User};
 
 const PAGE_SIZE: i64 = 25;
-
-fn mail_settings(state: &AppState) -> MailSettings {
-    MailSettings {
-        base_url: state.config.base_url.clone(),
-        receipts: state.config.smtp_url.is_some(),
-    }
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -150,7 +144,7 @@ pub async fn create(
         received_at,
         registered_by: Some(user.id),
     };
-    let mail = mail_settings(&state);
+    let mail = state.mail_settings();
     let jc = user.jobcenter_id;
     let result = state
         .write(user.actor(&req, &state), move |c, actor| {
@@ -313,14 +307,13 @@ pub async fn show(
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let find = params.find.trim().to_string();
     // Spam is for managers to check; to everyone else it does not exist.
-    let is_admin = user.role >= Role::Manager;
+    let sees_spam = user.is_manager();
     let f = find.clone();
     let (request, events, company, staff, suggestions, hits, (promise_days, calendar)) = state
         .db
         .run(move |c| {
             let request = ContactRequest::find(c, jc, id)?;
-            // Spam is for admins to check; to everyone else it does not exist.
-            if request.status == RequestStatus::Spam && !is_admin {
+            if request.status == RequestStatus::Spam && !sees_spam {
                 return Err(AppError::NotFound);
             }
             let events = ContactRequest::events(c, jc, id)?;
@@ -414,7 +407,7 @@ pub async fn show(
         new_company_url,
         workable,
         can_reassign: user.role >= Role::Manager,
-        is_admin,
+        sees_spam,
     })
 }
 
@@ -446,7 +439,7 @@ struct ShowPage {
     new_company_url: String,
     workable: bool,
     can_reassign: bool,
-    is_admin: bool,
+    sees_spam: bool,
 }
 
 /// Runs one step of work on a request with its audit row, then back to the request (or
@@ -463,12 +456,12 @@ async fn act<F>(
 where
     F: FnOnce(&mut DbConn, &Actor) -> Result<(ContactRequest, String), WriteError> + Send + 'static,
 {
-    let is_admin = user.is_manager();
+    let sees_spam = user.is_manager();
     let result = state
         .write(user.actor(req, state), move |c, actor| {
-            // Spam is for admins; to everyone else it does not exist.
+            // Spam is for managers; to everyone else it does not exist.
             let current = ContactRequest::find(c, actor.jobcenter_id, id)?;
-            if current.status == RequestStatus::Spam && !is_admin {
+            if current.status == RequestStatus::Spam && !sees_spam {
                 return Err(AppError::NotFound.into());
             }
             let (request, message) = step(c, actor)?;
@@ -540,6 +533,7 @@ impl Step {
         c: &mut DbConn,
         actor: &Actor,
         id: i64,
+        mail: &MailSettings,
     ) -> Result<(ContactRequest, &'static str), WriteError> {
         let (jc, uid, now) = (actor.jobcenter_id, actor.user_id, actor.now);
         Ok(match self {
@@ -556,7 +550,17 @@ impl Step {
                     "markeret som besvaret",
                 )
             }
-            Step::Close => (ContactRequest::close(c, jc, id, uid, now)?, "lukket"),
+            Step::Close => {
+                let request = ContactRequest::close(c, jc, id, uid, now)?;
+                // The company is asked what it thought, at most once in 90 days.
+                let asked = Survey::after_request(c, &request, mail, now)?;
+                let done = if asked {
+                    "lukket, og virksomheden er spurgt, hvor tilfreds den er"
+                } else {
+                    "lukket"
+                };
+                (request, done)
+            }
             Step::Reopen => (ContactRequest::reopen(c, jc, id, uid, now)?, "genåbnet"),
             Step::Spam => (
                 ContactRequest::mark_spam(c, jc, id, uid, now)?,
@@ -579,12 +583,13 @@ pub async fn request_step(
 ) -> Result<HttpResponse, AppError> {
     let (id, step) = path.into_inner();
     let step = Step::parse(&step).ok_or(AppError::NotFound)?;
-    // Only admins see the spam, so only they can move it back.
+    // Managers check the spam, so they can move it back.
     if step == Step::NotSpam {
-        user.require(Role::Admin)?;
+        user.require(Role::Manager)?;
     }
     // Marked as spam, the request is gone from the inbox: back to the inbox.
     let back_to = (step == Step::Spam).then_some("/requests");
+    let mail = state.mail_settings();
     act(
         &req,
         &state,
@@ -593,7 +598,7 @@ pub async fn request_step(
         step.audit_action(),
         back_to,
         move |c, actor| {
-            let (request, done) = step.run(c, actor, id)?;
+            let (request, done) = step.run(c, actor, id, &mail)?;
             Ok((request, done.to_string()))
         },
     )
@@ -616,7 +621,7 @@ pub async fn assign(
 ) -> Result<HttpResponse, AppError> {
     let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
     let assignee = form.assignee.trim().parse::<i64>().unwrap_or(0);
-    let mail = mail_settings(&state);
+    let mail = state.mail_settings();
     act(
         &req,
         &state,
@@ -652,7 +657,7 @@ pub async fn link_company(
         "" => None,
         s => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
     };
-    let mail = mail_settings(&state);
+    let mail = state.mail_settings();
     act(
         &req,
         &state,

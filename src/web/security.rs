@@ -20,6 +20,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; 
 /// the templates to keep this list whole.
 pub const MULTI_LINE_FIELDS: &[&str] = &[
     "closing_days",
+    "comment",
     "cvrs",
     "message",
     "note",

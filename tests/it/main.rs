@@ -17,6 +17,7 @@ mod placements;
 mod query_plans;
 mod requests;
 mod routes;
+mod satisfaction;
 mod security;
 mod seed;
 mod setup;

@@ -53,7 +53,7 @@ fn set_company(app: &TestApp, id: i64, employees: Option<EmployeeBand>, status: 
 }
 
 /// The rows of a CSV export as (label, values), the BOM and the heading left out.
-fn csv_rows(body: &str) -> Vec<(String, Vec<String>)> {
+pub fn csv_rows(body: &str) -> Vec<(String, Vec<String>)> {
     assert!(body.starts_with('\u{feff}'), "Danish Excel needs the BOM");
     body.trim_start_matches('\u{feff}')
         .lines()
@@ -65,7 +65,7 @@ fn csv_rows(body: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-fn row<'a>(rows: &'a [(String, Vec<String>)], label: &str) -> &'a [String] {
+pub fn row<'a>(rows: &'a [(String, Vec<String>)], label: &str) -> &'a [String] {
     &rows
         .iter()
         .find(|(l, _)| l == label)

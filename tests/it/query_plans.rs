@@ -21,6 +21,7 @@ use jobcenter_crm::models::login_attempt::LoginAttempt;
 use jobcenter_crm::models::outbox::OutboxMail;
 use jobcenter_crm::models::overview::Overview;
 use jobcenter_crm::models::placement::{Placement, PlacementQuery};
+use jobcenter_crm::models::satisfaction::Survey;
 use jobcenter_crm::models::session::Session;
 use jobcenter_crm::models::settings::Settings;
 
@@ -321,6 +322,14 @@ async fn no_page_query_scans_a_table() {
     });
     check("outbox", &mut |c| {
         ran(OutboxMail::page(c, jc, Some(100), 50).unwrap())
+    });
+    check("satisfaction link", &mut |c| {
+        ran(Survey::by_token(c, "no-such-token", now).unwrap())
+    });
+    check("satisfaction figures", &mut |c| {
+        ran(Survey::scores(c, jc, now, now).unwrap());
+        ran(Survey::sent(c, jc, now, now).unwrap());
+        ran(Survey::comments(c, jc, now, now, 100).unwrap())
     });
     check("session", &mut |c| {
         ran(Session::resolve(c, "no-such-session", now).unwrap())

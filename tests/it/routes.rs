@@ -56,6 +56,8 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/kontakt/tak", Public, "/kontakt/tak"),
     ("GET", "/kontakt/{slug}", Public, "/kontakt/koege"),
     ("POST", "/kontakt/{slug}", Public, "/kontakt/koege"),
+    ("GET", "/tilfredshed/{token}", Public, "/tilfredshed/abc"),
+    ("POST", "/tilfredshed/{token}", Public, "/tilfredshed/abc"),
     (
         "GET",
         "/calendar/{token}.ics",

@@ -7,7 +7,8 @@ use super::*;
 pub struct MailSettings {
     /// Links in mails point here, e.g. https://crm.koege.dk.
     pub base_url: String,
-    /// Whether companies get a receipt (only when mail can actually be sent).
+    /// Whether companies get mail (receipts, satisfaction surveys): only when mail can
+    /// actually be sent.
     pub receipts: bool,
 }
 
