@@ -28,6 +28,10 @@ pub enum AppError {
     TooManyRequests,
     #[error("service unavailable")]
     Unavailable,
+    /// The database gave up a write that met another at the same moment (a deadlock or a
+    /// serialization failure on PostgreSQL): the write can be run again as it is.
+    #[error("write contention")]
+    Contention,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -47,7 +51,23 @@ impl From<diesel::result::Error> for AppError {
                 AppError::Conflict("Findes allerede.".into())
             }
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
-                AppError::Conflict("Der skete en samtidig ændring. Prøv igen.".into())
+                AppError::Contention
+            }
+            // diesel 2.3 gives no SQLSTATE for these, only the server's message (English unless
+            // the server's lc_messages says otherwise; README, PostgreSQL).
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) => {
+                let message = info.message();
+                if message.contains("deadlock detected") {
+                    AppError::Contention
+                } else if message.contains("lock timeout")
+                    || message.contains("statement timeout")
+                    || message.contains("database is locked")
+                {
+                    tracing::warn!("database busy: {message}");
+                    AppError::Unavailable
+                } else {
+                    AppError::Internal(e.to_string())
+                }
             }
             other => AppError::Internal(other.to_string()),
         }
@@ -64,7 +84,7 @@ impl ResponseError for AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Contention => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,10 +118,16 @@ impl ResponseError for AppError {
                 res.extensions_mut().insert(UserMessage(msg.clone()));
                 res
             }
+            AppError::Unavailable | AppError::Contention => HttpResponse::ServiceUnavailable()
+                .insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS))
+                .finish(),
             _ => HttpResponse::build(self.status_code()).finish(),
         }
     }
 }
+
+/// How long a busy answer (503) asks the client to wait.
+pub const RETRY_AFTER_SECONDS: u64 = 2;
 
 /// A message meant for the user, carried from an error to the error page.
 #[derive(Debug, Clone)]

@@ -341,7 +341,8 @@ where
 
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so a transaction that reads
 /// before it writes takes the write lock up front and never fails with "database is locked"
-/// half-way; PostgreSQL uses its ordinary transaction. Nested calls become savepoints.
+/// half-way; on PostgreSQL it waits at most 3 s for a lock and runs no statement longer than
+/// 30 s. Nested calls become savepoints.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
@@ -356,6 +357,12 @@ where
         DbConn::Sqlite(c) if !nested => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
         }
+        // A write that meets a lock gives up within seconds (503, "try again") instead of
+        // waiting as long as the lock lasts; sent with BEGIN, in the same round trip.
+        DbConn::Pg(c) if !nested => AnsiTransactionManager::begin_transaction_sql(
+            c,
+            "BEGIN; SET LOCAL lock_timeout = '3s'; SET LOCAL statement_timeout = '30s'",
+        )?,
         _ => Tm::begin_transaction(conn)?,
     }
     match f(conn) {

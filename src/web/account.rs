@@ -128,7 +128,13 @@ pub async fn change_password(
         .write(user.actor(&req, &state), move |c, actor| {
             LoginAttempt::succeeded(c, claim)?;
             User::set_password(c, uid, &hash)?;
-            actor.record(c, action::PASSWORD_CHANGED, "user", Some(uid), email)?;
+            actor.record(
+                c,
+                action::PASSWORD_CHANGED,
+                "user",
+                Some(uid),
+                email.clone(),
+            )?;
             Ok(Session::create(c, uid, &device, actor.now)?)
         })
         .await??;

@@ -392,8 +392,8 @@ pub async fn update_user(
             }
             let details = format!("{} ({})", target.email, new.role.label());
             actor.record(c, action::USER_UPDATED, "user", Some(id), details)?;
-            if let Some(hash) = hash {
-                User::set_password(c, id, &hash)?;
+            if let Some(hash) = &hash {
+                User::set_password(c, id, hash)?;
                 let details = format!("{}, sat af en administrator", target.email);
                 actor.record(c, action::PASSWORD_CHANGED, "user", Some(id), details)?;
             }

@@ -829,7 +829,13 @@ pub async fn export(
     let details = format!("{} – {}", table.caption, period.label());
     state
         .write(actor, move |c, actor| {
-            actor.record(c, action::OVERVIEW_EXPORTED, "overview", None, details)?;
+            actor.record(
+                c,
+                action::OVERVIEW_EXPORTED,
+                "overview",
+                None,
+                details.clone(),
+            )?;
             Ok(())
         })
         .await??;

@@ -16,6 +16,13 @@ use crate::models::{FieldErrors, WriteError};
 /// What a stale save says above the form; the form keeps what the user typed.
 pub const STALE_MESSAGE: &str = "En anden har gemt en ændring, mens du redigerede, så dine ændringer er ikke gemt. Genindlæs siden for at se den nyeste udgave, og indtast dine ændringer igen.";
 
+/// What a write the database could not take right now says above the form, which keeps what
+/// the user typed.
+pub const BUSY_MESSAGE: &str = "Systemet havde for travlt til at gemme lige nu, så dine ændringer er ikke gemt endnu. Vent et øjeblik, og tryk så på knappen igen – det, du har skrevet, står her stadig.";
+
+/// How many times a write that met another at the same moment is tried in all.
+pub const WRITE_ATTEMPTS: u32 = 4;
+
 /// Why a form comes back instead of being saved: the errors next to their fields, the status,
 /// and for a duplicate the record that exists already. `Refused::none()` is a form shown for
 /// the first time.
@@ -71,6 +78,11 @@ impl Refused {
                 duplicate_of: Some(existing),
                 ..Refused::invalid(errors)
             }),
+            WriteError::Failed(AppError::Contention | AppError::Unavailable) => Ok(Refused {
+                errors: FieldErrors::from([("form", BUSY_MESSAGE.to_string())]),
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                duplicate_of: None,
+            }),
             WriteError::Failed(e) => Err(e),
         }
     }
@@ -79,14 +91,36 @@ impl Refused {
 impl AppState {
     /// Runs `op` as `actor` in one write transaction (`db::write_tx`): the change and its audit
     /// rows are saved together or not at all. `Ok(Err(refused))` is a form to show again.
+    ///
+    /// A write the database gave up because it met another at the same moment (a deadlock or
+    /// a serialization failure on PostgreSQL) is rolled back and run again, up to
+    /// [`WRITE_ATTEMPTS`] times in all; if it still fails, or met a lock it could not wait
+    /// for, the form comes back with [`BUSY_MESSAGE`] (503) and what the user typed.
     pub async fn write<T, F>(&self, actor: Actor, op: F) -> Result<Result<T, Refused>, AppError>
     where
-        F: FnOnce(&mut DbConn, &Actor) -> Result<T, WriteError> + Send + 'static,
+        F: Fn(&mut DbConn, &Actor) -> Result<T, WriteError> + Send + 'static,
         T: Send + 'static,
     {
         let outcome = self
             .db
-            .run(move |c| Ok(write_tx(c, |c| op(c, &actor))))
+            .run(move |c| {
+                let mut attempt = 1;
+                loop {
+                    match write_tx(c, |c| op(c, &actor)) {
+                        Err(WriteError::Failed(AppError::Contention))
+                            if attempt < WRITE_ATTEMPTS =>
+                        {
+                            tracing::info!(attempt, "write met another at the same moment; again");
+                            // Apart a little, so the two writers do not meet again.
+                            std::thread::sleep(std::time::Duration::from_millis(
+                                10 * attempt as u64 + rand::random::<u64>() % 20,
+                            ));
+                            attempt += 1;
+                        }
+                        outcome => return Ok(outcome),
+                    }
+                }
+            })
             .await?;
         match outcome {
             Ok(value) => Ok(Ok(value)),
@@ -101,6 +135,8 @@ impl From<Refused> for AppError {
     fn from(refused: Refused) -> AppError {
         if refused.is_stale() {
             AppError::Conflict(STALE_MESSAGE.into())
+        } else if refused.status == StatusCode::SERVICE_UNAVAILABLE {
+            AppError::Unavailable
         } else {
             AppError::Validation(refused.message())
         }

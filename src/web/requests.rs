@@ -454,7 +454,7 @@ async fn act<F>(
     step: F,
 ) -> Result<HttpResponse, AppError>
 where
-    F: FnOnce(&mut DbConn, &Actor) -> Result<(ContactRequest, String), WriteError> + Send + 'static,
+    F: Fn(&mut DbConn, &Actor) -> Result<(ContactRequest, String), WriteError> + Send + 'static,
 {
     let sees_spam = user.is_manager();
     let result = state

@@ -9,6 +9,7 @@ mod campaigns;
 mod cli;
 mod companies;
 mod contact;
+mod contention;
 mod db;
 mod entry_point;
 mod outbox;

@@ -165,7 +165,7 @@ pub async fn add(
                     .map(|co| co.id)
                     .collect()
             } else {
-                ticked
+                ticked.clone()
             };
             let report = CampaignTarget::add(c, jc, id, &ids, actor.now)?;
             actor.record(
