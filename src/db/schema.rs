@@ -136,6 +136,7 @@ diesel::table! {
         erased_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> Integer,
     }
 }
 
@@ -179,6 +180,7 @@ diesel::table! {
         accessibility_url -> Text,
         survey_after_request -> Bool,
         survey_after_visit -> Bool,
+        version -> Integer,
     }
 }
 
@@ -404,6 +406,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         company_name_search -> Text,
+        version -> Integer,
     }
 }
 

@@ -117,7 +117,7 @@ impl From<Company> for CompanySummary {
 }
 
 /// A company form (or an import row) as typed.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct CompanyForm {
     pub cvr: String,

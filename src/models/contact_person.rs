@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::company::{Company, check_phone};
 use super::{FieldErrors, WriteError};
@@ -26,15 +26,18 @@ pub struct ContactPerson {
     pub erased_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub version: i32,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ContactPersonForm {
     pub name: String,
     pub title: String,
     pub phone: String,
     pub email: String,
+    /// The version the form was filled in on; empty for a new person.
+    pub version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
@@ -53,7 +56,13 @@ impl ContactPersonForm {
             title: p.title.clone(),
             phone: p.phone.clone(),
             email: p.email.clone(),
+            version: p.version.to_string(),
         }
+    }
+
+    /// The version the form was filled in on (0, which no person has, when it is missing).
+    pub fn expected_version(&self) -> i32 {
+        self.version.trim().parse().unwrap_or(0)
     }
 
     pub fn validate(&self) -> Result<ContactPersonInput, FieldErrors> {
@@ -166,19 +175,32 @@ impl ContactPerson {
         })
     }
 
+    /// Saves an edit made on `expected_version`; a newer save by someone else refuses it.
     pub fn update(
         c: &mut DbConn,
         jobcenter_id: i64,
         company_id: i64,
         id: i64,
+        expected_version: i32,
         input: &ContactPersonInput,
         now: NaiveDateTime,
     ) -> Result<ContactPerson, WriteError> {
         write_tx(c, |c| {
-            Self::find(c, jobcenter_id, company_id, id)?;
-            diesel::update(contact_persons::table.find(id))
-                .set((input, contact_persons::updated_at.eq(now)))
-                .execute(c)?;
+            let current = Self::find(c, jobcenter_id, company_id, id)?;
+            if current.version != expected_version {
+                return Err(WriteError::Stale);
+            }
+            diesel::update(
+                contact_persons::table
+                    .filter(contact_persons::id.eq(id))
+                    .filter(contact_persons::version.eq(expected_version)),
+            )
+            .set((
+                input,
+                contact_persons::updated_at.eq(now),
+                contact_persons::version.eq(expected_version + 1),
+            ))
+            .execute(c)?;
             Ok(Self::find(c, jobcenter_id, company_id, id)?)
         })
     }
@@ -196,6 +218,7 @@ impl ContactPerson {
                 .set((
                     contact_persons::removed_at.eq(now),
                     contact_persons::updated_at.eq(now),
+                    contact_persons::version.eq(contact_persons::version + 1),
                 ))
                 .execute(c)?;
             Ok(())

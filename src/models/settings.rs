@@ -4,10 +4,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::FieldErrors;
 use super::two_step::TwoStepPolicy;
+use super::{FieldErrors, WriteError};
 use crate::db::DbConn;
 use crate::db::schema::jobcenter_settings;
 use crate::domain::csv_io::parse_decimal;
@@ -62,6 +62,8 @@ pub struct Settings {
     /// a visit is logged.
     pub survey_after_request: bool,
     pub survey_after_visit: bool,
+    /// Moves on with every save; a save made on an older version is refused.
+    pub version: i32,
 }
 
 impl Settings {
@@ -93,6 +95,7 @@ impl Settings {
             accessibility_url: String::new(),
             survey_after_request: true,
             survey_after_visit: false,
+            version: 1,
         }
     }
 
@@ -133,24 +136,34 @@ impl Settings {
         .unwrap_or_else(|| Settings::defaults(jobcenter_id)))
     }
 
-    pub fn save(&self, c: &mut DbConn) -> QueryResult<()> {
+    /// Saves settings edited from `self.version`; refused as stale when someone has saved
+    /// since. Returns the settings as saved, with their new version.
+    pub fn save(&self, c: &mut DbConn) -> Result<Settings, WriteError> {
         crate::db::write_tx(c, |c| {
-            let exists = jobcenter_settings::table
+            let stored = jobcenter_settings::table
                 .find(self.jobcenter_id)
-                .select(jobcenter_settings::jobcenter_id)
-                .first::<i64>(c)
-                .optional()?
-                .is_some();
-            if exists {
-                diesel::update(jobcenter_settings::table.find(self.jobcenter_id))
-                    .set(self)
-                    .execute(c)?;
-            } else {
-                diesel::insert_into(jobcenter_settings::table)
-                    .values(self)
-                    .execute(c)?;
+                .select(jobcenter_settings::version)
+                .first::<i32>(c)
+                .optional()?;
+            // Settings never saved have the defaults' version 1; saved they move on to 2.
+            let saved = Settings {
+                version: self.version + 1,
+                ..self.clone()
+            };
+            match stored {
+                Some(v) if v != self.version => return Err(WriteError::Stale),
+                Some(_) => {
+                    diesel::update(jobcenter_settings::table.find(self.jobcenter_id))
+                        .set(&saved)
+                        .execute(c)?;
+                }
+                None => {
+                    diesel::insert_into(jobcenter_settings::table)
+                        .values(&saved)
+                        .execute(c)?;
+                }
             }
-            Ok(())
+            Ok(saved)
         })
     }
 }
@@ -202,7 +215,7 @@ impl EntryPoint {
 }
 
 /// The settings form as typed; decimals may use a comma.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct SettingsForm {
     pub smaajob_min_hours: String,
@@ -231,6 +244,8 @@ pub struct SettingsForm {
     pub accessibility_url: String,
     pub survey_after_request: String,
     pub survey_after_visit: String,
+    /// The version the form was filled in on.
+    pub version: String,
 }
 
 fn ticked(on: bool) -> String {
@@ -274,6 +289,7 @@ impl SettingsForm {
             accessibility_url: s.accessibility_url.clone(),
             survey_after_request: ticked(s.survey_after_request),
             survey_after_visit: ticked(s.survey_after_visit),
+            version: s.version.to_string(),
         }
     }
 
@@ -451,6 +467,8 @@ impl SettingsForm {
             accessibility_url,
             survey_after_request: !self.survey_after_request.is_empty(),
             survey_after_visit: !self.survey_after_visit.is_empty(),
+            // 0, which no saved settings have, when the form lacks it.
+            version: self.version.trim().parse().unwrap_or(0),
         })
     }
 }

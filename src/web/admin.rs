@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{Admin, CurrentUser};
+use super::forms::newer_values;
 use super::views::{FieldErrors, Layout, Page, dk_datetime, redirect_with_flash};
 use crate::domain::validate;
 use crate::error::AppError;
@@ -671,6 +672,8 @@ pub async fn settings_form(
         user: user.0,
         form: SettingsForm::from_settings(&settings),
         two_step_choices: TwoStepPolicy::choices(),
+        newer: None,
+        reload: "/admin/settings",
     })
 }
 
@@ -681,7 +684,50 @@ struct SettingsPage {
     user: CurrentUser,
     form: SettingsForm,
     two_step_choices: Vec<Choice>,
+    /// After a stale save: what another admin saved meanwhile.
+    newer: Option<Vec<(String, String)>>,
+    reload: &'static str,
 }
+
+/// The settings a stale save compares, with their labels on the page.
+const SETTINGS_FIELDS: &[(&str, &str)] = &[
+    ("smaajob_min_hours", "Småjob: mindst antal timer om ugen"),
+    ("smaajob_max_hours", "Småjob: højst antal timer om ugen"),
+    (
+        "other_min_hours",
+        "Andre forløb: mindst antal timer om ugen",
+    ),
+    ("other_max_hours", "Andre forløb: højst antal timer om ugen"),
+    ("praktik_max_weeks", "Længste virksomhedspraktik i uger"),
+    ("entry_name", "Navn udadtil"),
+    ("entry_phone", "Telefon"),
+    ("entry_email", "E-mail"),
+    ("entry_address", "Postadresse"),
+    ("entry_hours", "Åbningstid"),
+    ("accessibility_url", "Link til tilgængelighedserklæringen"),
+    ("closed_constitution_day", "Lukket grundlovsdag"),
+    ("closed_christmas_eve", "Lukket juleaftensdag"),
+    ("closed_new_years_eve", "Lukket nytårsaftensdag"),
+    ("closing_days", "Andre lukkedage"),
+    ("answer_promise_days", "Svar lovet inden for (arbejdsdage)"),
+    ("privacy_url", "Link til jobcenterets privatlivstekst"),
+    ("team_email", "Teamets e-mail til nye henvendelser"),
+    (
+        "request_retention_months",
+        "Slet lukkede henvendelser efter (måneder)",
+    ),
+    ("spam_retention_days", "Slet spam efter (dage)"),
+    (
+        "survey_after_request",
+        "Spørg, når en henvendelse er lukket",
+    ),
+    ("survey_after_visit", "Spørg, når et besøg er registreret"),
+    (
+        "access_log_retention_months",
+        "Slet loggen over opslag efter (måneder)",
+    ),
+    ("require_two_step", "Totrinsbekræftelse kræves af"),
+];
 
 #[post("/admin/settings")]
 pub async fn save_settings(
@@ -702,16 +748,47 @@ pub async fn save_settings(
                     user: user.0,
                     form,
                     two_step_choices: TwoStepPolicy::choices(),
+                    newer: None,
+                    reload: "/admin/settings",
                 });
         }
     };
-    state
+    let result = state
         .write(actor, move |c, actor| {
             settings.save(c)?;
             actor.record(c, action::SETTINGS_CHANGED, "settings", None, String::new())?;
             Ok(())
         })
-        .await??;
+        .await?;
+    if let Err(refused) = result {
+        let newer = if refused.is_stale() {
+            let jc = user.jobcenter_id;
+            let saved = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
+            let saved = SettingsForm::from_settings(&saved);
+            Some(newer_values(
+                &form,
+                &saved,
+                SETTINGS_FIELDS,
+                |field, value| {
+                    (field == "require_two_step")
+                        .then(|| TwoStepPolicy::parse(value).map(|p| p.label().to_string()))
+                        .flatten()
+                },
+            ))
+        } else {
+            None
+        };
+        return Page::new(&req)
+            .refused(&refused)
+            .render(&state, |l| SettingsPage {
+                l,
+                user: user.0,
+                form,
+                two_step_choices: TwoStepPolicy::choices(),
+                newer,
+                reload: "/admin/settings",
+            });
+    }
     Ok(redirect_with_flash(
         &state,
         "/admin/settings",

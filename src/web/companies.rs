@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::access_log;
 use super::auth::{CurrentUser, Manager, SessionCookie};
-use super::forms::Refused;
+use super::forms::{Refused, newer_values};
 use super::security::is_head;
 use super::views::{
     Choice, Layout, Page, active_choices, csv_response, filters, redirect_with_flash, staff_choices,
@@ -184,7 +184,34 @@ async fn form_page(
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let staff = staff_choices(state, user.jobcenter_id).await?;
-    let (duplicate_id, stale) = (refused.duplicate_of, refused.is_stale());
+    let duplicate_id = refused.duplicate_of;
+    // Refused as stale: what a colleague saved meanwhile, read as it is now.
+    let newer = match (&company, refused.is_stale()) {
+        (Some(company), true) => {
+            let (jc, id) = (user.jobcenter_id, company.id);
+            let saved = state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?;
+            let saved = CompanyForm::from_company(&saved);
+            Some(newer_values(
+                &form,
+                &saved,
+                COMPANY_FIELDS,
+                |field, value| match field {
+                    "status" => CompanyStatus::parse(value).map(|s| s.label().to_string()),
+                    "employees" => EmployeeBand::parse(value).map(|b| b.label().to_string()),
+                    "fixed_contact_id" => staff
+                        .iter()
+                        .find(|s| s.value == value)
+                        .map(|s| s.label.clone()),
+                    _ => None,
+                },
+            ))
+        }
+        _ => None,
+    };
+    let reload = company
+        .as_ref()
+        .map(|c| format!("/companies/{}/edit", c.id))
+        .unwrap_or_default();
     Page::new(req)
         .refused(&refused)
         .render(state, |l| FormPage {
@@ -195,9 +222,29 @@ async fn form_page(
             employee_bands: EmployeeBand::choices(),
             staff,
             duplicate_id,
-            stale,
+            newer,
+            reload,
         })
 }
+
+/// The fields of the company form as a stale save compares them.
+const COMPANY_FIELDS: &[(&str, &str)] = &[
+    ("cvr", "CVR-nummer"),
+    ("p_number", "P-nummer"),
+    ("name", "Navn"),
+    ("address", "Adresse"),
+    ("postcode", "Postnummer"),
+    ("city", "By"),
+    ("industry_code", "Branchekode (DB07)"),
+    ("industry_text", "Branche"),
+    ("employees", "Antal ansatte"),
+    ("phone", "Telefon"),
+    ("email", "E-mail"),
+    ("website", "Hjemmeside"),
+    ("status", "Status"),
+    ("fixed_contact_id", "Fast kontakt"),
+    ("notes", "Noter"),
+];
 
 #[derive(askama::Template)]
 #[template(path = "companies/form.html")]
@@ -209,7 +256,9 @@ struct FormPage {
     employee_bands: Vec<Choice>,
     staff: Vec<Choice>,
     duplicate_id: Option<i64>,
-    stale: bool,
+    /// After a stale save: what a colleague saved meanwhile, and where to reload.
+    newer: Option<Vec<(String, String)>>,
+    reload: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

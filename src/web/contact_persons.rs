@@ -5,13 +5,21 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use super::AppState;
 use super::access_log;
 use super::auth::CurrentUser;
-use super::forms::Refused;
+use super::forms::{Refused, newer_values};
 use super::views::{Layout, Page, redirect_with_flash};
 use crate::error::AppError;
 use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::action;
 use crate::models::company::Company;
 use crate::models::contact_person::{ContactPerson, ContactPersonForm};
+
+/// The fields of the form as a stale save compares them.
+const FIELDS: &[(&str, &str)] = &[
+    ("name", "Navn"),
+    ("title", "Stilling"),
+    ("phone", "Telefon"),
+    ("email", "E-mail"),
+];
 
 fn contact_form_page(
     req: &HttpRequest,
@@ -21,13 +29,40 @@ fn contact_form_page(
     form: ContactPersonForm,
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
+    contact_form_with_newer(req, state, company, person_id, form, refused, None)
+}
+
+/// The form; `newer` is the person as saved now, when the save was refused as stale.
+fn contact_form_with_newer(
+    req: &HttpRequest,
+    state: &AppState,
+    company: Company,
+    person_id: Option<i64>,
+    form: ContactPersonForm,
+    refused: Refused,
+    newer: Option<ContactPerson>,
+) -> Result<HttpResponse, AppError> {
+    let newer = newer.map(|saved| {
+        newer_values(
+            &form,
+            &ContactPersonForm::from_person(&saved),
+            FIELDS,
+            |_, _| None,
+        )
+    });
     Page::new(req)
         .refused(&refused)
         .render(state, |l| ContactFormPage {
+            reload: format!(
+                "/companies/{}/contacts/{}/edit",
+                company.id,
+                person_id.unwrap_or_default()
+            ),
             l,
             company,
             person_id,
             form,
+            newer,
         })
 }
 
@@ -39,6 +74,9 @@ struct ContactFormPage {
     /// The contact person being changed; none for a new one.
     person_id: Option<i64>,
     form: ContactPersonForm,
+    /// After a stale save: what a colleague saved meanwhile, and where to reload.
+    newer: Option<Vec<(String, String)>>,
+    reload: String,
 }
 
 #[get("/companies/{id:\\d+}/contacts/new")]
@@ -170,9 +208,10 @@ pub async fn update_contact(
         }
     };
     let actor = user.actor(&req, &state);
+    let version = form.expected_version();
     let result = state
         .write(actor, move |c, actor| {
-            ContactPerson::update(c, jc, id, pid, &input, actor.now)?;
+            ContactPerson::update(c, jc, id, pid, version, &input, actor.now)?;
             actor.record(
                 c,
                 action::CONTACT_UPDATED,
@@ -190,6 +229,13 @@ pub async fn update_contact(
             "ok",
             "Kontaktpersonen er gemt.",
         )),
+        Err(refused) if refused.is_stale() => {
+            let saved = state
+                .db
+                .run(move |c| Ok(ContactPerson::find(c, jc, id, pid)?))
+                .await?;
+            contact_form_with_newer(&req, &state, company, Some(pid), form, refused, Some(saved))
+        }
         Err(refused) => contact_form_page(&req, &state, company, Some(pid), form, refused),
     }
 }

@@ -129,6 +129,48 @@ impl AppState {
     }
 }
 
+/// What a colleague saved meanwhile that differs from what the user typed, as (label, saved
+/// value) for the box above a form refused as stale (`templates/newer.html`). `labels` names
+/// the fields to compare, in the order shown; both forms are compared as they are posted.
+/// `wording` gives the words of a field's stored value where they differ from it (a choice's
+/// label); `None` shows the value as it is.
+pub fn newer_values<F: serde::Serialize>(
+    typed: &F,
+    saved: &F,
+    labels: &[(&str, &str)],
+    wording: impl Fn(&str, &str) -> Option<String>,
+) -> Vec<(String, String)> {
+    let posted = |form: &F| -> Vec<(String, String)> {
+        serde_html_form::to_string(form)
+            .ok()
+            .and_then(|s| serde_html_form::from_str(&s).ok())
+            .unwrap_or_default()
+    };
+    let (typed, saved) = (posted(typed), posted(saved));
+    let value = |pairs: &[(String, String)], field: &str| -> String {
+        pairs
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    labels
+        .iter()
+        .filter_map(|(field, label)| {
+            let saved = value(&saved, field);
+            (value(&typed, field) != saved).then(|| {
+                let shown = match saved.as_str() {
+                    "" => "–".to_string(),
+                    // A ticked checkbox.
+                    "on" => "Ja".to_string(),
+                    _ => wording(field, &saved).unwrap_or(saved),
+                };
+                (label.to_string(), shown)
+            })
+        })
+        .collect()
+}
+
 /// For writes with no form to show again (a delete, a one-click action): a refusal is an
 /// error page with its message.
 impl From<Refused> for AppError {

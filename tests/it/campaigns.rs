@@ -431,10 +431,15 @@ async fn a_placement_for_the_campaign_makes_an_agreement_and_declined_stays_decl
     manager
         .get(&format!("/campaigns/{}", setup.campaign_id))
         .await;
+    let version = version_of(&app, second.0);
     let res = manager
         .post(
             &format!("/campaigns/{}/targets/{}", setup.campaign_id, second.0),
-            &[("assigned_to", ""), ("status", "declined")],
+            &[
+                ("assigned_to", ""),
+                ("status", "declined"),
+                ("version", &version),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -589,11 +594,39 @@ async fn a_target_page_changes_consultant_and_status_and_takes_the_company_off()
 
     // Given to the consultant, visited.
     let karen = seed.consultant.id.to_string();
+    let shown = version_of(&app, targets[0]);
     let res = manager
-        .post(&link, &[("assigned_to", &karen), ("status", "visited")])
+        .post(
+            &link,
+            &[
+                ("assigned_to", &karen),
+                ("status", "visited"),
+                ("version", &shown),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), format!("/campaigns/{id}#targets"));
+    // A colleague's save from the page as it was before is refused, and says what holds now.
+    let res = manager
+        .post(
+            &link,
+            &[
+                ("assigned_to", ""),
+                ("status", "declined"),
+                ("version", &shown),
+            ],
+        )
+        .await;
+    assert_eq!(res.location(), link, "back to the target");
+    let page = manager.get(&link).await;
+    assert!(
+        page.body.contains(
+            "En anden har ændret virksomheden på listen, mens du så på den. Nu: konsulent Karen Konsulent, status besøgt."
+        ),
+        "{}",
+        page.body
+    );
     let form = manager.get(&link).await;
     assert!(
         form.body
@@ -818,7 +851,13 @@ async fn a_long_target_list_pages_by_name_and_keeps_its_filter() {
         ("list_consultant", ""),
         ("list_after", after.as_str()),
     ];
-    let mut fields = vec![("assigned_to", ""), ("status", "contacted")];
+    let tid: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    let version = version_of(&app, tid);
+    let mut fields = vec![
+        ("assigned_to", ""),
+        ("status", "contacted"),
+        ("version", version.as_str()),
+    ];
     fields.extend(place);
     let res = manager.post(path, &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -1122,22 +1161,29 @@ async fn the_progress_counters_follow_every_change_to_the_list() {
     CampaignTarget::progress_from_activity(c, jc, camp, targets[2].1, visit, now).unwrap();
     CampaignTarget::progress_from_placement(c, jc, camp, targets[3].1, day(15), now).unwrap();
     // By hand: unassigned and back to the start, another declined, one taken off the list.
+    let version = |c: &mut jobcenter_crm::db::DbConn, tid: i64| {
+        CampaignTarget::find(c, jc, camp, tid).unwrap().version
+    };
+    let v = version(c, targets[2].0);
     CampaignTarget::set(
         c,
         jc,
         camp,
         targets[2].0,
+        v,
         None,
         TargetStatus::NotContacted,
         now,
     )
     .unwrap();
     let mads = setup.consultants[2];
+    let v = version(c, targets[4].0);
     CampaignTarget::set(
         c,
         jc,
         camp,
         targets[4].0,
+        v,
         Some(mads),
         TargetStatus::Declined,
         now,
@@ -1360,4 +1406,14 @@ async fn a_maximal_cvr_import_leaves_other_jobcenters_answering() {
         .get_result(&mut app.conn())
         .unwrap();
     assert_eq!(targets, 300);
+}
+
+/// The version of a target as its page shows it.
+fn version_of(app: &TestApp, tid: i64) -> String {
+    campaign_targets::table
+        .find(tid)
+        .select(campaign_targets::version)
+        .first::<i32>(&mut app.conn())
+        .unwrap()
+        .to_string()
 }

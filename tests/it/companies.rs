@@ -561,6 +561,14 @@ async fn a_second_save_of_a_stale_form_is_refused() {
         "a link to reload"
     );
     assert!(
+        res.body.contains("<dt>Telefon</dt><dd>11 11 11 11</dd>"),
+        "the colleague's value is shown"
+    );
+    assert!(
+        !res.body.contains("<dt>Navn</dt>"),
+        "unchanged fields are not"
+    );
+    assert!(
         res.body.contains("22 22 22 22"),
         "the user's input is kept on the page"
     );
@@ -613,11 +621,19 @@ async fn contact_persons_are_added_edited_removed_and_erased() {
     assert!(page.body.contains("Hanne Hansen") && page.body.contains("HR-chef"));
 
     let edit = format!("/companies/{id}/contacts/{pid}/edit");
+    // Two people open the form; the first saves, the second's save of the same version is
+    // refused with the first one's values shown and their own input kept.
+    let colleague = app.signed_in("leder@koege.dk").await;
+    colleague.get(&edit).await;
     let res = client
         .post_from(
             &edit,
             &edit,
-            &[("name", "Hanne Hansen-Berg"), ("title", "HR-chef")],
+            &[
+                ("name", "Hanne Hansen-Berg"),
+                ("title", "HR-chef"),
+                ("version", "1"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -627,6 +643,41 @@ async fn contact_persons_are_added_edited_removed_and_erased() {
             .await
             .body
             .contains("Hanne Hansen-Berg")
+    );
+    let res = colleague
+        .post(
+            &edit,
+            &[
+                ("name", "Hanne Hansen"),
+                ("title", "HR-chef"),
+                ("phone", "11 22 33 44"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("En anden har gemt en ændring"));
+    assert!(res.body.contains("Det, der er gemt nu"));
+    assert!(
+        res.body.contains("<dt>Navn</dt><dd>Hanne Hansen-Berg</dd>"),
+        "the colleague's value: {}",
+        res.body
+    );
+    assert!(
+        !res.body.contains("<dt>Stilling</dt>"),
+        "a field both left alike is not listed"
+    );
+    assert!(
+        res.body.contains(r#"value="11 22 33 44""#),
+        "the input is kept"
+    );
+    assert!(
+        client
+            .get(&format!("/companies/{id}"))
+            .await
+            .body
+            .contains("Hanne Hansen-Berg"),
+        "nothing was overwritten"
     );
 
     client.get(&format!("/companies/{id}")).await;

@@ -337,3 +337,62 @@ async fn the_first_admin_sees_what_the_entry_point_lacks_and_the_form_address() 
             .contains("Gør virksomhedsindgangen klar")
     );
 }
+
+#[actix_web::test]
+async fn two_admins_saving_the_settings_at_once_overwrite_nothing() {
+    let app = common::app().await;
+    let seed = app.seed();
+    app.add_user(
+        &seed.jobcenter,
+        "admin2@koege.dk",
+        "Bent Admin",
+        jobcenter_crm::models::user::Role::Admin,
+    );
+    let anne = app.signed_in("admin@koege.dk").await;
+    let bent = app.signed_in("admin2@koege.dk").await;
+    let page = anne.get("/admin/settings").await;
+    assert!(page.body.contains(r#"name="version" value="1""#));
+    bent.get("/admin/settings").await;
+    let mut annes = settings_fields();
+    annes.push(("version", "1"));
+    let res = anne.post("/admin/settings", &annes).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    // Bent changes the hours on the page he opened before Anne saved.
+    let mut bents = settings_fields();
+    bents[0] = ("smaajob_min_hours", "3");
+    bents[13] = ("entry_phone", "");
+    bents.push(("version", "1"));
+    let res = bent.post("/admin/settings", &bents).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("En anden har gemt en ændring"));
+    assert!(
+        res.body.contains("<dt>Telefon</dt><dd>56 67 67 67</dd>"),
+        "Anne's value is shown: {}",
+        res.body
+    );
+    assert!(
+        res.body
+            .contains(r#"id="smaajob_min_hours" name="smaajob_min_hours" value="3""#),
+        "Bent's input is kept"
+    );
+    let saved =
+        jobcenter_crm::models::settings::Settings::get(&mut app.conn(), seed.jobcenter.id).unwrap();
+    assert_eq!(saved.entry_phone, "56 67 67 67");
+    assert_eq!(saved.smaajob_min_hours, 2.0);
+
+    // Reloaded, his change goes in on top of Anne's.
+    let page = bent.get("/admin/settings").await;
+    assert!(page.body.contains(r#"name="version" value="2""#));
+    let mut again = settings_fields();
+    again[0] = ("smaajob_min_hours", "3");
+    again.push(("version", "2"));
+    let res = bent.post("/admin/settings", &again).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let saved =
+        jobcenter_crm::models::settings::Settings::get(&mut app.conn(), seed.jobcenter.id).unwrap();
+    assert_eq!(
+        (saved.smaajob_min_hours, saved.entry_phone.as_str()),
+        (3.0, "56 67 67 67")
+    );
+}

@@ -21,6 +21,8 @@ pub struct CampaignTarget {
     pub last_activity_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Moves on with every change of consultant or status, by hand or by an activity.
+    pub version: i32,
 }
 
 /// Which targets a list shows.
@@ -245,6 +247,7 @@ impl CampaignTarget {
                     .set((
                         campaign_targets::assigned_to.eq(*user_id),
                         campaign_targets::updated_at.eq(now),
+                        campaign_targets::version.eq(campaign_targets::version + 1),
                     ))
                     .execute(c)?;
                 *count += 1;
@@ -253,12 +256,15 @@ impl CampaignTarget {
         })
     }
 
-    /// Sets the consultant and/or the status by hand.
+    /// Sets the consultant and/or the status by hand, on the version the page showed; a
+    /// change since (by a colleague or an activity) refuses it.
+    #[allow(clippy::too_many_arguments)]
     pub fn set(
         c: &mut DbConn,
         jobcenter_id: i64,
         campaign_id: i64,
         id: i64,
+        expected_version: i32,
         assigned_to: Option<i64>,
         status: TargetStatus,
         now: NaiveDateTime,
@@ -266,6 +272,9 @@ impl CampaignTarget {
         let today = dates::local_date(now);
         write_tx(c, |c| {
             let target = Self::find(c, jobcenter_id, campaign_id, id)?;
+            if target.version != expected_version {
+                return Err(WriteError::Stale);
+            }
             if let Some(u) = assigned_to
                 && !Campaign::is_consultant(c, campaign_id, u)?
             {
@@ -284,6 +293,7 @@ impl CampaignTarget {
                     campaign_targets::visited_on
                         .eq(target.visited_on.or(status.reached().then_some(today))),
                     campaign_targets::updated_at.eq(now),
+                    campaign_targets::version.eq(expected_version + 1),
                 ))
                 .execute(c)?;
             Ok(Self::find(c, jobcenter_id, campaign_id, id)?)
@@ -381,6 +391,7 @@ impl CampaignTarget {
                 campaign_targets::last_activity_on
                     .eq(Some(target.last_activity_on.map_or(on, |d| d.max(on)))),
                 campaign_targets::updated_at.eq(now),
+                campaign_targets::version.eq(campaign_targets::version + 1),
             ))
             .execute(c)?;
         Ok(())

@@ -346,6 +346,8 @@ pub async fn split(
 pub struct TargetForm {
     assigned_to: String,
     status: String,
+    /// The version the page showed.
+    version: String,
     #[serde(flatten)]
     place: ListPlace,
 }
@@ -449,6 +451,7 @@ pub async fn set_target(
     };
     let actor = user.actor(&req, &state);
     let uid = user.id;
+    let version = form.version.trim().parse().unwrap_or(0);
     let result = state
         .write(actor, move |c, actor| {
             let target = CampaignTarget::find(c, jc, id, tid)?;
@@ -461,7 +464,7 @@ pub async fn set_target(
             } else {
                 target.assigned_to
             };
-            let t = CampaignTarget::set(c, jc, id, tid, assigned, status, actor.now)?;
+            let t = CampaignTarget::set(c, jc, id, tid, version, assigned, status, actor.now)?;
             actor.record(
                 c,
                 action::CAMPAIGN_TARGET_CHANGED,
@@ -472,10 +475,39 @@ pub async fn set_target(
             Ok(())
         })
         .await?;
-    let back = form.place.filter().back_url(id);
-    Ok(back_with_message(&state, &back, result, |()| {
-        "Listen er opdateret.".into()
-    }))
+    let filter = form.place.filter();
+    if let Err(refused) = &result
+        && refused.is_stale()
+    {
+        // Back to the target as it stands now, saying what changed.
+        let (target, consultant) = state
+            .db
+            .run(move |c| {
+                let target = CampaignTarget::find(c, jc, id, tid)?;
+                let consultant = match target.assigned_to {
+                    Some(u) => User::find(c, jc, u)?.name,
+                    None => "ikke fordelt".into(),
+                };
+                Ok((target, consultant))
+            })
+            .await?;
+        let query = filter.query(Some(&filter.after));
+        let page = format!(
+            "/campaigns/{id}/targets/{tid}{}{query}",
+            if query.is_empty() { "" } else { "?" }
+        );
+        let message = format!(
+            "En anden har ændret virksomheden på listen, mens du så på den. Nu: konsulent {consultant}, status {}. Dine ændringer er ikke gemt – vælg igen, hvis de stadig skal gælde.",
+            target.status.label().to_lowercase()
+        );
+        return Ok(redirect_with_flash(&state, &page, "error", &message));
+    }
+    Ok(back_with_message(
+        &state,
+        &filter.back_url(id),
+        result,
+        |()| "Listen er opdateret.".into(),
+    ))
 }
 
 #[post("/campaigns/{id:\\d+}/targets/{tid:\\d+}/remove")]
