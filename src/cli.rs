@@ -561,7 +561,8 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
 
         let mut conn = db.conn().map_err(|e| e.to_string())?;
         if !User::any_exists(&mut conn).map_err(|e| e.to_string())? {
-            let token = SetupToken::issue(&mut conn, clock.now()).map_err(|e| e.to_string())?;
+            let token = SetupToken::shared(&mut conn, &state.keys, clock.now())
+                .map_err(|e| e.to_string())?;
             let base = if args.base_url.is_some() {
                 config.base_url.clone()
             } else {

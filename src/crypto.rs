@@ -96,6 +96,12 @@ impl Keys {
         mac
     }
 
+    /// A token only the holder of the secret key can make from `value`: every instance that
+    /// shares the key makes the same one (the setup link).
+    pub fn token_for(&self, value: &str) -> String {
+        URL_SAFE_NO_PAD.encode(self.signing_mac(value).finalize().into_bytes())
+    }
+
     /// `value` with a signature appended ("value.signature"), for a hidden form field whose
     /// content the server must get back unchanged (e.g. when a form was handed out).
     pub fn sign(&self, value: &str) -> String {

@@ -22,7 +22,9 @@ fn fields(token: &str) -> Vec<(&str, &str)> {
 #[actix_web::test]
 async fn the_setup_link_creates_jobcenter_and_admin_once() {
     let app = app().await;
-    let token = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
+    let token = with_conn(&app.state.db, |c| {
+        SetupToken::shared(c, &app.state.keys, app.now()).unwrap()
+    });
     let client = app.client();
 
     let dead = client.get("/setup").await;
@@ -94,7 +96,9 @@ async fn the_setup_link_creates_jobcenter_and_admin_once() {
 #[actix_web::test]
 async fn a_printed_link_dies_once_a_user_exists_some_other_way() {
     let app = app().await;
-    let token = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
+    let token = with_conn(&app.state.db, |c| {
+        SetupToken::shared(c, &app.state.keys, app.now()).unwrap()
+    });
     // The installation is set up from the command line instead (here: directly).
     app.seed();
     let client = app.client();
@@ -117,7 +121,9 @@ async fn a_printed_link_dies_once_a_user_exists_some_other_way() {
 #[actix_web::test]
 async fn bad_setup_input_is_explained_and_nothing_is_created() {
     let app = app().await;
-    let token = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
+    let token = with_conn(&app.state.db, |c| {
+        SetupToken::shared(c, &app.state.keys, app.now()).unwrap()
+    });
     let client = app.client();
     client.get(&format!("/setup?token={token}")).await;
     let res = client
@@ -183,27 +189,6 @@ async fn bad_setup_input_is_explained_and_nothing_is_created() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 }
 
-#[actix_web::test]
-async fn setup_links_expire_after_a_day_and_a_new_one_replaces_the_old() {
-    let app = app().await;
-    let first = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
-    let second = with_conn(&app.state.db, |c| SetupToken::issue(c, app.now()).unwrap());
-    let client = app.client();
-    assert_eq!(
-        client.get(&format!("/setup?token={first}")).await.status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        client.get(&format!("/setup?token={second}")).await.status,
-        StatusCode::OK
-    );
-    app.clock.advance(TimeDelta::hours(25));
-    assert_eq!(
-        client.get(&format!("/setup?token={second}")).await.status,
-        StatusCode::FORBIDDEN
-    );
-}
-
 #[test]
 fn tokens_are_stored_hashed() {
     let db = TestDb::new();
@@ -211,7 +196,9 @@ fn tokens_are_stored_hashed() {
         jobcenter_crm::db::Db::open(&db.url, 1, std::time::Duration::from_secs(5), None).unwrap();
     pool.migrate().unwrap();
     let token = with_conn(&pool, |c| {
-        SetupToken::issue(c, chrono::Utc::now().naive_utc()).unwrap()
+        let keys =
+            jobcenter_crm::crypto::Keys::derive(b"a secret key of the installation, long enough");
+        SetupToken::shared(c, &keys, chrono::Utc::now().naive_utc()).unwrap()
     });
     let stored: String = with_conn(&pool, |c| {
         jobcenter_crm::db::schema::setup_tokens::table
@@ -221,4 +208,52 @@ fn tokens_are_stored_hashed() {
     });
     assert_ne!(stored, token);
     assert_eq!(stored, jobcenter_crm::crypto::sha256_hex(&token));
+}
+
+/// Several instances started at once (sharing the database and the secret key) print one
+/// link, and it works; once it has expired the next start makes a new one.
+#[actix_web::test]
+async fn instances_started_together_print_the_same_working_link() {
+    let app = app().await;
+    let now = app.now();
+    let tokens: Vec<String> = std::thread::scope(|s| {
+        let starts: Vec<_> = (0..3)
+            .map(|_| {
+                let (db, keys) = (&app.state.db, &app.state.keys);
+                s.spawn(move || with_conn(db, |c| SetupToken::shared(c, keys, now).unwrap()))
+            })
+            .collect();
+        starts.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert!(tokens.iter().all(|t| *t == tokens[0]), "{tokens:?}");
+    let again = with_conn(&app.state.db, |c| {
+        SetupToken::shared(c, &app.state.keys, now).unwrap()
+    });
+    assert_eq!(again, tokens[0]);
+    let client = app.client();
+    assert_eq!(
+        client
+            .get(&format!("/setup?token={}", tokens[0]))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    app.clock.advance(TimeDelta::hours(25));
+    let later = app.now();
+    let fresh = with_conn(&app.state.db, |c| {
+        SetupToken::shared(c, &app.state.keys, later).unwrap()
+    });
+    assert_ne!(fresh, tokens[0]);
+    assert_eq!(
+        client.get(&format!("/setup?token={fresh}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        client
+            .get(&format!("/setup?token={}", tokens[0]))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }
