@@ -324,6 +324,17 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
     }
 }
 
+/// Proves the database takes a write by moving the one row of `readiness_checks` (`/readyz`).
+pub fn prove_writable(conn: &mut DbConn, now: chrono::NaiveDateTime) -> QueryResult<bool> {
+    use schema::readiness_checks;
+    write_tx(conn, |c| {
+        diesel::update(readiness_checks::table.find(1))
+            .set(readiness_checks::checked_at.eq(now))
+            .execute(c)
+    })
+    .map(|rows| rows == 1)
+}
+
 /// The reads of one page in one read transaction on SQLite: they see one snapshot, and the
 /// database's read lock is taken once rather than for every statement. `f` must not write (a
 /// read transaction that writes can fail when another connection wrote first). PostgreSQL runs

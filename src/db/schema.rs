@@ -185,6 +185,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    readiness_checks (id) {
+        id -> Integer,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     satisfaction_surveys (id) {
         id -> BigInt,
         jobcenter_id -> BigInt,
@@ -559,6 +566,7 @@ diesel::joinable!(contact_request_events -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
     jobcenters,
+    readiness_checks,
     satisfaction_surveys,
     users,
     recovery_codes,

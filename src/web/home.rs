@@ -74,6 +74,30 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// Readiness for load balancers: the database takes a write (one row's time moves), so an
+/// instance whose database is read-only, full or locked gets no traffic. `/healthz` stays the
+/// liveness check (the process answers and the database can be read).
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let now = state.now();
+    let written = state
+        .db
+        .run(move |c| Ok(crate::db::prove_writable(c, now)?))
+        .await;
+    match written {
+        Ok(true) => {
+            HttpResponse::Ok().json(serde_json::json!({"status": "ready", "database": "writable"}))
+        }
+        other => {
+            if let Err(e) = other {
+                tracing::warn!("readiness check failed: {e}");
+            }
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({"status": "not ready", "database": "not writable"}))
+        }
+    }
+}
+
 #[get("/static/app.css")]
 pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()

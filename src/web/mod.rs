@@ -152,6 +152,7 @@ pub fn build_app(
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(home::index)
         .service(home::healthz)
+        .service(home::readyz)
         .service(home::stylesheet)
         .service(login::login_form)
         .service(login::login)

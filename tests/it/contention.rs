@@ -202,3 +202,29 @@ async fn many_people_saving_at_once_never_see_a_500() {
         .unwrap();
     assert_eq!(renamed, 20);
 }
+
+/// `/readyz` proves a write: while the database cannot take one it answers 503 (a load
+/// balancer sends the traffic elsewhere) and `/healthz`, the liveness check, stays OK.
+#[actix_web::test]
+async fn readiness_needs_a_write_and_liveness_does_not() {
+    let app = app().await;
+    let client = app.client();
+    let res = client.get("/readyz").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains(r#""database":"writable""#));
+
+    let mut holder = establish(&DbUrl::parse(&app.db.url).unwrap()).unwrap();
+    match &mut holder {
+        DbConn::Sqlite(c) => c.batch_execute("BEGIN IMMEDIATE").unwrap(),
+        DbConn::Pg(c) => c
+            .batch_execute("BEGIN; LOCK TABLE readiness_checks IN ACCESS EXCLUSIVE MODE")
+            .unwrap(),
+    }
+    let res = client.get("/readyz").await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.body.contains(r#""database":"not writable""#));
+    assert_eq!(client.get("/healthz").await.status, StatusCode::OK);
+
+    holder.batch_execute("ROLLBACK").unwrap();
+    assert_eq!(client.get("/readyz").await.status, StatusCode::OK);
+}

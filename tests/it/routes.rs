@@ -41,6 +41,7 @@ use Who::*;
 const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/", Staff, "/"),
     ("GET", "/healthz", Public, "/healthz"),
+    ("GET", "/readyz", Public, "/readyz"),
     ("GET", "/static/app.css", Public, "/static/app.css"),
     ("GET", "/login", Public, "/login"),
     ("POST", "/login", Public, "/login"),
