@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, DbArgs, ServeArgs};
-use crate::db::{Db, DbConn, dialect, write_tx};
+use crate::db::{Db, DbConn, DbUrl, backup, dialect, write_tx};
 use crate::domain::validate;
 use crate::mail::{self, Mailer};
 use crate::models::access_log::AccessLog;
@@ -65,6 +65,20 @@ enum Command {
     },
     /// Fill a jobcenter with realistic Danish demo data (also used by the benchmarks)
     SeedDemo(SeedDemoArgs),
+    /// Write a consistent, checked copy of the SQLite database to FILE while the app runs
+    /// (PostgreSQL: prints the pg_dump command to use)
+    Backup {
+        /// Where the copy goes; must not exist yet
+        file: std::path::PathBuf,
+    },
+    /// Put a copy made by `backup` in place of the SQLite database; stop the app first
+    Restore {
+        /// The copy to restore
+        file: std::path::PathBuf,
+        /// Replace a database that holds data (it is kept beside as *.before-restore-TIME)
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -198,6 +212,64 @@ fn open_db(args: &DbArgs, pool_size: u32) -> Result<Db, String> {
     Ok(db)
 }
 
+fn print_rows(checked: &backup::Checked) {
+    for (table, n) in &checked.rows {
+        println!("  {table}: {n}");
+    }
+}
+
+fn backup_command(args: &DbArgs, file: &std::path::Path) -> Result<(), String> {
+    let url = args.database_url();
+    match DbUrl::parse(&url).map_err(|e| e.to_string())? {
+        DbUrl::Postgres(url) => Err(format!(
+            "a PostgreSQL database is backed up with PostgreSQL's own tool, e.g.\n  {}\n(restore with pg_restore)",
+            backup::pg_dump_command(&url, file)
+        )),
+        DbUrl::Sqlite(_) => {
+            let db = Db::open(&url, 1, Duration::from_secs(30), None).map_err(|e| e.to_string())?;
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            let DbConn::Sqlite(c) = &mut *conn else {
+                return Err("not a SQLite database".into());
+            };
+            let checked = backup::backup(c, file).map_err(|e| e.to_string())?;
+            println!(
+                "backup written: {} ({} bytes, integrity check ok)",
+                file.display(),
+                checked.bytes
+            );
+            print_rows(&checked);
+            Ok(())
+        }
+    }
+}
+
+fn restore_command(args: &DbArgs, file: &std::path::Path, force: bool) -> Result<(), String> {
+    let url = args.database_url();
+    match DbUrl::parse(&url).map_err(|e| e.to_string())? {
+        DbUrl::Postgres(_) => Err(
+            "a PostgreSQL database is restored with PostgreSQL's own tool: pg_restore --clean --dbname URL FILE"
+                .into(),
+        ),
+        DbUrl::Sqlite(path) => {
+            let now = chrono::Utc::now().naive_utc();
+            let restored = backup::restore(file, &path, force, now).map_err(|e| e.to_string())?;
+            // A copy from an older version is brought up to date.
+            let migrated = open_db(args, 1).map(drop);
+            println!(
+                "restored {} as {} ({} bytes, integrity check ok)",
+                file.display(),
+                path.display(),
+                restored.checked.bytes
+            );
+            if let Some(kept) = &restored.kept_as {
+                println!("the database it replaced is kept as {}", kept.display());
+            }
+            print_rows(&restored.checked);
+            migrated
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => serve(&cli.db, &args),
@@ -208,6 +280,8 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("{n} migration(s) applied");
             Ok(())
         }
+        Command::Backup { file } => backup_command(&cli.db, &file),
+        Command::Restore { file, force } => restore_command(&cli.db, &file, force),
         Command::Jobcenter { command } => {
             let db = open_db(&cli.db, 1)?;
             let mut conn = db.conn().map_err(|e| e.to_string())?;

@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, a pool that picks the
 //! backend from the URL scheme, the embedded migrations and the one blocking boundary.
 
+pub mod backup;
 pub mod dialect;
 pub mod schema;
 
