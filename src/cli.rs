@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, DbArgs, ServeArgs};
-use crate::db::{Db, DbConn, DbUrl, backup, dialect, write_tx};
+use crate::db::{Db, DbConn, DbUrl, backup, counters, dialect, write_tx};
 use crate::domain::validate;
 use crate::mail::{self, Mailer};
 use crate::models::access_log::AccessLog;
@@ -70,6 +70,13 @@ enum Command {
     Backup {
         /// Where the copy goes; must not exist yet
         file: std::path::PathBuf,
+    },
+    /// Check the database: SQLite's integrity check, pending migrations, and every counter the
+    /// triggers keep against a recount of its rows
+    Check {
+        /// Rebuild the counters that differ from their recount
+        #[arg(long)]
+        repair: bool,
     },
     /// Put a copy made by `backup` in place of the SQLite database; stop the app first
     Restore {
@@ -270,6 +277,64 @@ fn restore_command(args: &DbArgs, file: &std::path::Path, force: bool) -> Result
     }
 }
 
+fn check_command(args: &DbArgs, repair: bool) -> Result<(), String> {
+    let db = Db::open(&args.database_url(), 1, Duration::from_secs(30), None)
+        .map_err(|e| e.to_string())?;
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    let mut problems = Vec::new();
+    match &mut *conn {
+        DbConn::Sqlite(c) => {
+            let verdict = backup::integrity_check(c).map_err(|e| e.to_string())?;
+            if verdict == ["ok"] {
+                println!("integrity: ok");
+            } else {
+                println!("integrity: {}", verdict.join("; "));
+                problems.push("the integrity check failed; restore the latest backup".to_string());
+            }
+        }
+        DbConn::Pg(_) => println!("integrity: PostgreSQL checks its own pages (see pg_amcheck)"),
+    }
+    let pending = crate::db::pending_migrations(&mut conn).map_err(|e| e.to_string())?;
+    if pending == 0 {
+        println!("migrations: all applied");
+    } else {
+        println!("migrations: {pending} pending");
+        problems.push(format!(
+            "{pending} migration(s) pending; run `jobcenter-crm migrate`"
+        ));
+    }
+    let mut differ = Vec::new();
+    for counter in counters::COUNTERS {
+        let n = counter.differences(&mut conn).map_err(|e| e.to_string())?;
+        if n > 0 {
+            println!(
+                "counter {}: {n} row(s) differ from a recount",
+                counter.table
+            );
+            differ.push(counter.table);
+        }
+    }
+    if differ.is_empty() {
+        println!(
+            "counters: all {} match a recount of their rows",
+            counters::COUNTERS.len()
+        );
+    } else if repair {
+        let rebuilt = counters::repair(&mut conn).map_err(|e| e.to_string())?;
+        println!("counters rebuilt from their rows: {}", rebuilt.join(", "));
+    } else {
+        problems.push(format!(
+            "{} counter(s) differ from their rows; `jobcenter-crm check --repair` rebuilds them",
+            differ.len()
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => serve(&cli.db, &args),
@@ -281,6 +346,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Backup { file } => backup_command(&cli.db, &file),
+        Command::Check { repair } => check_command(&cli.db, repair),
         Command::Restore { file, force } => restore_command(&cli.db, &file, force),
         Command::Jobcenter { command } => {
             let db = open_db(&cli.db, 1)?;

@@ -70,6 +70,12 @@ struct Count {
     n: i64,
 }
 
+/// SQLite's integrity check: `["ok"]`, or what is wrong.
+pub fn integrity_check(c: &mut SqliteConnection) -> QueryResult<Vec<String>> {
+    let lines: Vec<Line> = diesel::sql_query("PRAGMA integrity_check").load(c)?;
+    Ok(lines.into_iter().map(|l| l.integrity_check).collect())
+}
+
 fn shown(path: &Path) -> String {
     path.display().to_string()
 }
@@ -88,10 +94,8 @@ pub fn check_file(path: &Path) -> Result<Checked, BackupError> {
         return Err(BackupError::Missing(shown(path)));
     }
     let mut c = open(path)?;
-    let lines: Vec<Line> = diesel::sql_query("PRAGMA integrity_check")
-        .load(&mut c)
-        .map_err(|e| BackupError::NotOurs(shown(path), e.to_string()))?;
-    let verdict: Vec<String> = lines.into_iter().map(|l| l.integrity_check).collect();
+    let verdict =
+        integrity_check(&mut c).map_err(|e| BackupError::NotOurs(shown(path), e.to_string()))?;
     if verdict != ["ok"] {
         return Err(BackupError::Damaged(shown(path), verdict.join("; ")));
     }

@@ -2,6 +2,7 @@
 //! backend from the URL scheme, the embedded migrations and the one blocking boundary.
 
 pub mod backup;
+pub mod counters;
 pub mod dialect;
 pub mod schema;
 
@@ -323,6 +324,16 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
             result
         }
     }
+}
+
+/// How many migrations the database has not had yet.
+pub fn pending_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
+    let failed = |e: Box<dyn std::error::Error + Send + Sync>| DbOpenError::Migrate(e.to_string());
+    match conn {
+        DbConn::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|p| p.len()),
+        DbConn::Pg(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(|p| p.len()),
+    }
+    .map_err(failed)
 }
 
 /// Proves the database takes a write by moving the one row of `readiness_checks` (`/readyz`).
