@@ -198,13 +198,20 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Logs go to standard error, as text, or as one JSON object a line with `LOG_FORMAT=json`
+/// (for the municipality's log platform).
 fn init_tracing() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(std::io::stderr);
+    let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.trim().eq_ignore_ascii_case("json"));
+    let _ = if json {
+        logs.json().flatten_event(true).try_init()
+    } else {
+        logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init()
+    };
 }
 
 fn open_db(args: &DbArgs, pool_size: u32) -> Result<Db, String> {

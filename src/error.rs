@@ -63,7 +63,6 @@ impl From<diesel::result::Error> for AppError {
                     || message.contains("statement timeout")
                     || message.contains("database is locked")
                 {
-                    tracing::warn!("database busy: {message}");
                     AppError::Unavailable
                 } else {
                     AppError::Internal(e.to_string())
@@ -107,9 +106,11 @@ impl ResponseError for AppError {
                     .insert_header((header::LOCATION, location))
                     .finish()
             }
+            // Logged with the request's id by the error page (`web::errors`), which knows it.
             AppError::Internal(cause) => {
-                tracing::error!("internal error: {cause}");
-                HttpResponse::InternalServerError().finish()
+                let mut res = HttpResponse::InternalServerError().finish();
+                res.extensions_mut().insert(InternalCause(cause.clone()));
+                res
             }
             // The body is filled in by the error page handler; the message for the user, if
             // any, travels in an extension.
@@ -128,6 +129,10 @@ impl ResponseError for AppError {
 
 /// How long a busy answer (503) asks the client to wait.
 pub const RETRY_AFTER_SECONDS: u64 = 2;
+
+/// The cause of a 500, carried to the error page that logs it; never shown.
+#[derive(Debug, Clone)]
+pub struct InternalCause(pub String);
 
 /// A message meant for the user, carried from an error to the error page.
 #[derive(Debug, Clone)]

@@ -7,8 +7,9 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::AppState;
+use super::security::RequestId;
 use super::views::message_page;
-use crate::error::{AppError, UserMessage};
+use crate::error::{AppError, InternalCause, UserMessage};
 use crate::models::settings::EntryPoint;
 
 /// Unknown addresses; a signed-in user keeps the navigation on the error page.
@@ -71,10 +72,14 @@ pub fn render_error_page<B: MessageBody + 'static>(
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
+    let mut message = res.response().extensions().get::<UserMessage>().cloned();
     if status == StatusCode::INTERNAL_SERVER_ERROR {
-        log_cause(&res);
+        let id = RequestId::of(res.request());
+        log_cause(&res, &id);
+        message = Some(UserMessage(format!(
+            "Noget gik galt hos os. Prøv igen om lidt. Fejlen er registreret med fejlkoden {id} – nævn den, hvis du kontakter support."
+        )));
     }
-    let message = res.response().extensions().get::<UserMessage>().cloned();
     let (req, res) = res.into_parts();
     // The public contact form's visitors get its own layout, without staff links, and the
     // ways to reach the jobcenter (looked up, so the page is answered asynchronously).
@@ -146,13 +151,72 @@ fn public_error_html(
     askama::Template::render(&page).unwrap_or_else(|_| format!("<h1>{title}</h1>"))
 }
 
-/// Every 500 leaves its cause in the log (an `AppError::Internal` has logged its own already).
-fn log_cause<B>(res: &ServiceResponse<B>) {
-    let path = res.request().path();
-    match res.response().error() {
-        Some(e) if matches!(e.as_error::<AppError>(), Some(AppError::Internal(_))) => {}
-        Some(e) => tracing::error!(path, "internal error: {e}"),
-        None => tracing::error!(path, "internal error without a cause"),
+/// Every 500 leaves its cause in the log with the request's id and path, at most one line per
+/// cause a minute ([`ErrorLog`]).
+fn log_cause<B>(res: &ServiceResponse<B>, id: &str) {
+    let req = res.request();
+    let cause = match (
+        res.response().extensions().get::<InternalCause>(),
+        res.response().error(),
+    ) {
+        (Some(cause), _) => cause.0.clone(),
+        (None, Some(e)) => e.to_string(),
+        (None, None) => "internal error without a cause".to_string(),
+    };
+    match req.app_data::<web::Data<AppState>>() {
+        Some(state) => state.error_log.log(req.path(), id, &cause),
+        None => tracing::error!(
+            path = req.path(),
+            request_id = id,
+            "internal error: {cause}"
+        ),
+    }
+}
+
+/// Internal errors in the log, at most one line per cause in [`ErrorLog::WINDOW`]: a full disk
+/// or a lost database fails every request the same way, and one line (with how many more
+/// there were) says it as well as thousands.
+#[derive(Default)]
+pub struct ErrorLog {
+    /// Per cause: when it was last logged, and how often it came since.
+    seen: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u64)>>,
+}
+
+impl ErrorLog {
+    pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+    /// Causes remembered at most; more are forgotten together (each is logged again).
+    const REMEMBERED: usize = 1000;
+
+    pub fn log(&self, path: &str, request_id: &str, cause: &str) {
+        let now = std::time::Instant::now();
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let more = match seen.get_mut(cause) {
+            Some((since, n)) if now.duration_since(*since) < Self::WINDOW => {
+                *n += 1;
+                return;
+            }
+            Some((since, n)) => {
+                *since = now;
+                std::mem::take(n)
+            }
+            None => {
+                if seen.len() >= Self::REMEMBERED {
+                    seen.clear();
+                }
+                seen.insert(cause.to_string(), (now, 0));
+                0
+            }
+        };
+        drop(seen);
+        if more > 0 {
+            tracing::error!(
+                path,
+                request_id,
+                "internal error: {cause} (and {more} more like it since the last line)"
+            );
+        } else {
+            tracing::error!(path, request_id, "internal error: {cause}");
+        }
     }
 }
 

@@ -98,10 +98,27 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// The stylesheet without its hash, for addresses kept from before a release: kept an hour.
 #[get("/static/app.css")]
 pub async fn stylesheet() -> HttpResponse {
+    stylesheet_kept("public, max-age=3600")
+}
+
+fn stylesheet_kept(cache_control: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .insert_header((header::CACHE_CONTROL, cache_control))
         .body(views::STYLESHEET)
+}
+
+/// The stylesheet at the address the pages link (its content's hash in the name): the same
+/// address always has the same content, so it is kept for a year.
+#[get("/static/app.{hash}.css")]
+pub async fn hashed_stylesheet(req: HttpRequest) -> HttpResponse {
+    if req.path() == views::stylesheet_path() {
+        stylesheet_kept("public, max-age=31536000, immutable")
+    } else {
+        // An older release's address: the current stylesheet, kept briefly.
+        stylesheet_kept("public, max-age=3600")
+    }
 }

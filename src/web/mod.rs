@@ -32,7 +32,7 @@ use std::sync::{Arc, OnceLock};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
 use actix_web::{App, web};
 use tokio::sync::Semaphore;
 
@@ -53,6 +53,8 @@ pub struct AppState {
     hashing: Arc<Semaphore>,
     /// A hash to verify against when the e-mail is unknown, so the answer takes as long.
     dummy_hash: Arc<OnceLock<String>>,
+    /// Internal errors logged, at most one line per cause a minute.
+    pub error_log: Arc<errors::ErrorLog>,
 }
 
 /// The largest upload body (an import's file and its fields).
@@ -73,6 +75,7 @@ impl AppState {
             config: Arc::new(config),
             hashing: Arc::new(Semaphore::new(permits)),
             dummy_hash: Arc::new(OnceLock::new()),
+            error_log: Arc::new(errors::ErrorLog::default()),
         }
     }
 
@@ -147,6 +150,8 @@ pub fn build_app(
         .wrap(from_fn(auth::csrf_guard))
         .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
         .wrap(from_fn(security::headers_and_log))
+        .wrap(Compress::default())
+        .wrap(from_fn(security::compress_only_safe))
 }
 
 fn routes(cfg: &mut web::ServiceConfig) {
@@ -154,6 +159,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(home::healthz)
         .service(home::readyz)
         .service(home::stylesheet)
+        .service(home::hashed_stylesheet)
         .service(login::login_form)
         .service(login::login)
         .service(login::logout)

@@ -75,6 +75,42 @@ pub fn is_head(req: &actix_web::HttpRequest) -> bool {
 
 /// The path as the access log shows it: a route whose path holds a secret (the calendar feed's
 /// token) is logged by its pattern, `/calendar/{token}.ics`.
+/// Whether an answer at `path` may be compressed: the stylesheet and the CSV exports. Pages are
+/// sent as they are: a compressed page that holds a form token or personal data next to text
+/// an attacker can put in the address leaks them by its length (BREACH).
+fn compressible(path: &str) -> bool {
+    path.starts_with("/static/") || path.ends_with(".csv")
+}
+
+/// In front of the compression middleware: a request for anything else does not get to ask
+/// for compression.
+pub async fn compress_only_safe(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if !compressible(req.path()) {
+        req.headers_mut().remove(header::ACCEPT_ENCODING);
+    }
+    next.call(req).await
+}
+
+/// A short random name of one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+impl RequestId {
+    fn new() -> RequestId {
+        RequestId(format!("{:012x}", rand::random::<u64>() >> 16))
+    }
+
+    /// The id of a request, or "-" for one that came past the middleware without one.
+    pub fn of(req: &actix_web::HttpRequest) -> String {
+        req.extensions()
+            .get::<RequestId>()
+            .map_or_else(|| "-".to_string(), |id| id.0.clone())
+    }
+}
+
 fn logged_path(req: &actix_web::HttpRequest) -> String {
     match req.match_pattern() {
         Some(pattern) if pattern.contains("{token}") => pattern,
@@ -91,6 +127,9 @@ pub async fn headers_and_log(
         .is_some_and(|s| s.config.behind_tls);
     let started = Instant::now();
     let method = req.method().clone();
+    // Names the request in the log line, the error log and a 500 page's "fejlkode".
+    let id = RequestId::new();
+    req.extensions_mut().insert(id.clone());
     // HEAD (uptime monitors, link checkers) is answered as the GET it asks about; the HTTP
     // layer leaves out the body, as it does for every HEAD request.
     if method == Method::HEAD {
@@ -128,8 +167,12 @@ pub async fn headers_and_log(
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
+    if let Ok(value) = HeaderValue::from_str(&id.0) {
+        headers.insert(header::HeaderName::from_static("x-request-id"), value);
+    }
     tracing::info!(
         target: "access",
+        request_id = %id.0,
         "{method} {path} {} {}ms",
         status.as_u16(),
         started.elapsed().as_millis()

@@ -15,6 +15,16 @@ use crate::error::AppError;
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/app.css");
 
+/// The stylesheet's address with a hash of its content (`/static/app.<hash>.css`): browsers
+/// keep it for a year, and a new release is a new address.
+pub fn stylesheet_path() -> &'static str {
+    static PATH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let hash = crate::crypto::sha256_hex(STYLESHEET);
+        format!("/static/app.{}.css", &hash[..12])
+    });
+    &PATH
+}
+
 pub use crate::domain::dates::{local_date, local_time};
 
 /// A stored time (UTC) as shown: "23-11-2026 09:40", Danish time.

@@ -709,3 +709,68 @@ fn check_finds_a_broken_counter_and_repair_rebuilds_it() {
         text(&out.stderr)
     );
 }
+
+/// With `LOG_FORMAT=json` every log line is one JSON object, and each request's line carries
+/// its id.
+#[test]
+fn logs_are_json_lines_when_asked() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &db.url)
+        .env("DATA_DIR", data.path())
+        .env("RUST_LOG", "info")
+        .env("LOG_FORMAT", "json")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || -> serde_json::Value {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a log line");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+    };
+    let addr = loop {
+        let entry = next();
+        let message = entry["message"].as_str().unwrap_or_default().to_string();
+        if let Some(rest) = message.strip_prefix("listening on http://") {
+            break rest.split(',').next().unwrap().to_string();
+        }
+    };
+    let health = http_get(&addr, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let id = health
+        .lines()
+        .find_map(|l| l.strip_prefix("x-request-id: "))
+        .expect("the request's id in the answer")
+        .trim()
+        .to_string();
+    let logged = loop {
+        let entry = next();
+        if entry["target"] == "access" {
+            break entry;
+        }
+    };
+    assert_eq!(logged["request_id"], id.as_str(), "{logged}");
+    assert!(
+        logged["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("GET /healthz 200"),
+        "{logged}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

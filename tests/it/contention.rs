@@ -228,3 +228,42 @@ async fn readiness_needs_a_write_and_liveness_does_not() {
     holder.batch_execute("ROLLBACK").unwrap();
     assert_eq!(client.get("/readyz").await.status, StatusCode::OK);
 }
+
+/// A page that fails names its error code (the request id) so support can find the log line,
+/// and the same failure again and again fills the log with one line, not one per request.
+#[actix_web::test]
+async fn a_failing_page_names_its_error_code_and_the_log_says_it_once() {
+    let app = app().await;
+    app.seed();
+    let lars = app.signed_in("leder@koege.dk").await;
+    diesel::sql_query("ALTER TABLE goals RENAME TO goals_away")
+        .execute(&mut app.conn())
+        .unwrap();
+    let (guard, logs) = common::capture_logs();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let res = lars.get("/goals").await;
+        assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+        let id = res.header("x-request-id").to_string();
+        assert_eq!(id.len(), 12, "{id}");
+        assert!(
+            res.body.contains(&format!("fejlkoden {id}")),
+            "{}",
+            res.body
+        );
+        ids.push(id);
+    }
+    drop(guard);
+    diesel::sql_query("ALTER TABLE goals_away RENAME TO goals")
+        .execute(&mut app.conn())
+        .unwrap();
+    let logged = logs.text();
+    let lines: Vec<&str> = logged
+        .lines()
+        .filter(|l| l.contains("internal error:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{logged}");
+    assert!(lines[0].contains(&ids[0]), "{}", lines[0]);
+    assert!(ids[1] != ids[0] && ids[2] != ids[1]);
+    assert_eq!(lars.get("/goals").await.status, StatusCode::OK);
+}

@@ -43,6 +43,12 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/healthz", Public, "/healthz"),
     ("GET", "/readyz", Public, "/readyz"),
     ("GET", "/static/app.css", Public, "/static/app.css"),
+    (
+        "GET",
+        "/static/app.{hash}.css",
+        Public,
+        "/static/app.0123456789ab.css",
+    ),
     ("GET", "/login", Public, "/login"),
     ("POST", "/login", Public, "/login"),
     ("POST", "/logout", Public, "/logout"),

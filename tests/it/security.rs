@@ -403,3 +403,40 @@ async fn an_upload_carries_its_form_token_in_the_body_not_the_address() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+/// The stylesheet is linked by its content's hash and kept a year; it and the CSV exports are
+/// compressed when the browser asks, pages never (BREACH).
+#[actix_web::test]
+async fn the_stylesheet_is_kept_and_compressed_and_pages_are_not_compressed() {
+    let app = app().await;
+    app.seed();
+    let lars = app.signed_in("leder@koege.dk").await;
+    let page = lars.get("/companies").await;
+    let path = jobcenter_crm::web::views::stylesheet_path();
+    assert!(path.starts_with("/static/app.") && path.ends_with(".css"));
+    assert!(
+        page.body
+            .contains(&format!(r#"<link rel="stylesheet" href="{path}">"#))
+    );
+    let gzip = |uri: &str| {
+        actix_web::test::TestRequest::get()
+            .uri(uri)
+            .insert_header(("accept-encoding", "gzip"))
+    };
+    let css = lars.send(gzip(path)).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.header("content-encoding"), "gzip");
+    assert!(css.header("cache-control").contains("max-age=31536000"));
+    let old = lars.get("/static/app.000000000000.css").await;
+    assert_eq!(old.header("cache-control"), "public, max-age=3600");
+    let export = lars.send(gzip("/companies.csv")).await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert_eq!(export.header("content-encoding"), "gzip");
+    let page = lars.send(gzip("/companies?q=abc")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.header("content-encoding"),
+        "",
+        "pages are sent as they are"
+    );
+}
