@@ -7,6 +7,7 @@ pub mod dialect;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::connection::{
@@ -175,6 +176,10 @@ pub type Pool = r2d2::Pool<DbManager>;
 pub struct Db {
     pool: Pool,
     url: DbUrl,
+    /// SQLite has one writer at a time; its own wait for the lock polls with growing sleeps,
+    /// so writers were served out of order (16 clients logging activities: p99 about 1 s).
+    /// Writes queue here first, in arrival order. See [`Db::write`].
+    writer: Arc<parking_lot::FairMutex<()>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -211,7 +216,11 @@ impl Db {
             .connection_timeout(timeout)
             .build(DbManager::new(url.clone(), slow_query))
             .map_err(|e| DbOpenError::Connect(e.to_string()))?;
-        Ok(Db { pool, url })
+        Ok(Db {
+            pool,
+            url,
+            writer: Arc::new(parking_lot::FairMutex::new(())),
+        })
     }
 
     pub fn url(&self) -> &DbUrl {
@@ -225,12 +234,31 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        actix_web::web::block(move || f(&mut *checkout(&pool)?))
+            .await
+            .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Runs `f`, which writes, like [`Db::run`]; on SQLite the writes of this process take turns
+    /// in the order they came (a fair lock taken before the connection, so a waiting writer
+    /// holds no connection a reader could use). PostgreSQL writes run side by side.
+    ///
+    /// Measured with clients logging activities on SQLite (5,000 companies, 100,000
+    /// activities; release build, server and load generator on a core each, two runs each):
+    /// 16 clients p99 0.94–1.27 s without the queue, 18–23 ms with it; 64 clients 350–440 ms
+    /// without, 67–69 ms with; throughput the same (1,100–1,350 a second).
+    pub async fn write<F, T>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if !self.url.is_sqlite() {
+            return self.run(f).await;
+        }
+        let (pool, writer) = (self.pool.clone(), self.writer.clone());
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(|e| {
-                tracing::warn!("no database connection available: {e}");
-                AppError::Unavailable
-            })?;
-            f(&mut conn)
+            let _turn = writer.lock();
+            f(&mut *checkout(&pool)?)
         })
         .await
         .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
@@ -268,6 +296,14 @@ impl Db {
             .map_err(|e| DbOpenError::Connect(e.to_string()))?;
         run_migrations(&mut conn)
     }
+}
+
+/// A connection from the pool, or 503 when none came free within the pool's timeout.
+fn checkout(pool: &Pool) -> Result<r2d2::PooledConnection<DbManager>, AppError> {
+    pool.get().map_err(|e| {
+        tracing::warn!("no database connection available: {e}");
+        AppError::Unavailable
+    })
 }
 
 fn ensure_parent_dir(path: &Path) -> Result<(), DbOpenError> {

@@ -391,7 +391,7 @@ async fn submit(
     let jc = jobcenter.id;
     let receipt = state
         .db
-        .run(move |c| {
+        .write(move |c| {
             let claim = match max {
                 0 => None,
                 _ => match ContactFormHit::claim(c, &client, max, now)? {

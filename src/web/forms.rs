@@ -103,7 +103,7 @@ impl AppState {
     {
         let outcome = self
             .db
-            .run(move |c| {
+            .write(move |c| {
                 let mut attempt = 1;
                 loop {
                     match write_tx(c, |c| op(c, &actor)) {
