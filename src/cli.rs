@@ -1,7 +1,8 @@
 //! The command line: `serve`, `migrate`, `jobcenter add`, `user add|set-password|disable`,
-//! `import companies`, `seed-demo`.
+//! `import companies`, `seed-demo`, `backup`, `restore`, `check`.
 
 use std::io::BufRead;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, DbArgs, ServeArgs};
 use crate::db::{Db, DbConn, DbUrl, backup, counters, dialect, write_tx};
 use crate::domain::validate;
+use crate::error::AppError;
 use crate::mail::{self, Mailer};
 use crate::models::access_log::AccessLog;
 use crate::models::audit::{NewAuditEntry, action};
@@ -723,6 +725,12 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
 
         actix_web::rt::spawn(housekeeping(state.clone()));
         actix_web::rt::spawn(retention(state.clone()));
+        if let (DbUrl::Sqlite(path), keep @ 1..) = (state.db.url().clone(), args.backup_keep) {
+            let dir = path
+                .parent()
+                .map_or_else(|| PathBuf::from("backups"), |p| p.join("backups"));
+            actix_web::rt::spawn(daily_backups(state.clone(), dir, keep));
+        }
         if let Some(mailer) = mailer {
             actix_web::rt::spawn(mail::sender(state.db.clone(), state.clock.clone(), mailer));
         }
@@ -800,6 +808,35 @@ async fn housekeeping(state: AppState) {
             .await;
         if let Err(e) = result {
             tracing::warn!("housekeeping failed: {e}");
+        }
+    }
+}
+
+/// SQLite installations with `BACKUP_KEEP`: a checked copy of the database a day in `dir`
+/// (checked at start and every hour, so a day is not missed across restarts), the newest
+/// `keep` kept.
+async fn daily_backups(state: AppState, dir: PathBuf, keep: usize) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60 * 60));
+    loop {
+        tick.tick().await;
+        let today = crate::domain::dates::local_date(state.now());
+        let d = dir.clone();
+        let result = state
+            .db
+            .run(move |c| {
+                std::fs::create_dir_all(&d).map_err(AppError::internal)?;
+                match c {
+                    DbConn::Sqlite(c) => {
+                        backup::daily(c, &d, keep, today).map_err(AppError::internal)
+                    }
+                    DbConn::Pg(_) => Ok(None),
+                }
+            })
+            .await;
+        match result {
+            Ok(Some(copy)) => tracing::info!("daily backup written: {}", copy.display()),
+            Ok(None) => {}
+            Err(e) => tracing::error!("daily backup failed: {e}"),
         }
     }
 }

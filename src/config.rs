@@ -79,6 +79,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SLOW_QUERY_MS", default_value_t = 250)]
     pub slow_query_ms: u64,
 
+    /// SQLite: keep a backup copy a day, this many days, in `backups/` beside the database
+    /// (0: none; PostgreSQL is backed up with pg_dump)
+    #[arg(long, env = "BACKUP_KEEP", default_value_t = 0)]
+    pub backup_keep: usize,
+
     /// When the database has no jobcenter yet, fill it with a small demo (2,000 companies,
     /// 20,000 activities, campaigns, placements and requests) and print the demo logins once
     #[arg(long)]

@@ -130,6 +130,46 @@ pub fn backup(conn: &mut SqliteConnection, target: &Path) -> Result<Checked, Bac
     check_file(target)
 }
 
+/// The name of a day's scheduled copy.
+fn daily_name(day: chrono::NaiveDate) -> String {
+    format!("jobcenter-crm-{}.db", day.format("%Y-%m-%d"))
+}
+
+/// The scheduled backup: `day`'s copy in `dir` (`jobcenter-crm-YYYY-MM-DD.db`) unless it is
+/// there already, then only the newest `keep` of these copies stay. Returns the copy written.
+pub fn daily(
+    conn: &mut SqliteConnection,
+    dir: &Path,
+    keep: usize,
+    day: chrono::NaiveDate,
+) -> Result<Option<PathBuf>, BackupError> {
+    let target = dir.join(daily_name(day));
+    let written = if target.exists() {
+        None
+    } else {
+        backup(conn, &target)?;
+        Some(target)
+    };
+    let mut copies: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| BackupError::Io(shown(dir), e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with("jobcenter-crm-")
+                    && n.ends_with(".db")
+                    && n.len() == daily_name(day).len()
+            })
+        })
+        .collect();
+    // The names sort by their day.
+    copies.sort();
+    let old = copies.len().saturating_sub(keep.max(1));
+    for copy in &copies[..old] {
+        std::fs::remove_file(copy).map_err(|e| BackupError::Io(shown(copy), e))?;
+    }
+    Ok(written)
+}
+
 /// What a restore did: where the database it replaced was kept, and what the restored one
 /// holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

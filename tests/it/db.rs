@@ -326,3 +326,40 @@ fn a_failed_write_transaction_leaves_nothing_behind() {
     })
     .unwrap();
 }
+
+/// The scheduled backup of a SQLite installation writes one copy a day and keeps the newest
+/// ones; other files in its folder are left alone.
+#[test]
+fn the_daily_backup_is_written_once_a_day_and_only_the_newest_are_kept() {
+    let db = TestDb::sqlite();
+    let pool = Db::open(&db.url, 1, Duration::from_secs(5), None).unwrap();
+    pool.migrate().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("andet.db"), "ikke vores").unwrap();
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    let mut conn = pool.conn().unwrap();
+    let DbConn::Sqlite(c) = &mut *conn else {
+        panic!("SQLite")
+    };
+    let first = jobcenter_crm::db::backup::daily(c, dir.path(), 2, day(1)).unwrap();
+    assert!(first.is_some());
+    let again = jobcenter_crm::db::backup::daily(c, dir.path(), 2, day(1)).unwrap();
+    assert_eq!(again, None, "one copy a day");
+    for d in [2, 3] {
+        jobcenter_crm::db::backup::daily(c, dir.path(), 2, day(d)).unwrap();
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "andet.db",
+            "jobcenter-crm-2026-12-02.db",
+            "jobcenter-crm-2026-12-03.db"
+        ]
+    );
+    jobcenter_crm::db::backup::check_file(&dir.path().join("jobcenter-crm-2026-12-03.db")).unwrap();
+}
