@@ -79,6 +79,10 @@ pub struct ServeArgs {
     #[arg(long, env = "SLOW_QUERY_MS", default_value_t = 250)]
     pub slow_query_ms: u64,
 
+    /// Token that `/metrics` asks for (`Authorization: Bearer …`); without it `/metrics` is off
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// SQLite: keep a backup copy a day, this many days, in `backups/` beside the database
     /// (0: none; PostgreSQL is backed up with pg_dump)
     #[arg(long, env = "BACKUP_KEEP", default_value_t = 0)]
@@ -109,6 +113,8 @@ pub struct Config {
     pub contact_form_limit: i64,
     /// Statements this slow are logged; `None` logs none.
     pub slow_query: Option<Duration>,
+    /// What `/metrics` asks for; `None` turns it off.
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -181,6 +187,7 @@ impl Config {
             contact_form_limit: serve.contact_form_limit.max(0),
             slow_query: (serve.slow_query_ms > 0)
                 .then(|| Duration::from_millis(serve.slow_query_ms)),
+            metrics_token: serve.metrics_token.clone().filter(|t| !t.trim().is_empty()),
         })
     }
 
@@ -199,6 +206,7 @@ impl Config {
             mail_from: "Jobcenter CRM <crm@jobcenter.test>".into(),
             contact_form_limit: 5,
             slow_query: None,
+            metrics_token: None,
         }
     }
 }

@@ -227,6 +227,12 @@ impl Db {
         &self.url
     }
 
+    /// The pool's connections: (open, of them idle).
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
     /// Runs `f` with a pooled connection on the blocking thread pool.
     pub async fn run<F, T>(&self, f: F) -> Result<T, AppError>
     where

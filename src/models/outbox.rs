@@ -71,6 +71,15 @@ impl NewMail {
 }
 
 impl OutboxMail {
+    /// Mails waiting to be sent (not sent, not given up): the backlog `/metrics` shows.
+    pub fn waiting(c: &mut DbConn) -> QueryResult<i64> {
+        outbox_mails::table
+            .filter(outbox_mails::sent_at.is_null())
+            .filter(outbox_mails::attempts.lt(MAX_ATTEMPTS))
+            .count()
+            .get_result(c)
+    }
+
     pub fn is_given_up(&self) -> bool {
         self.sent_at.is_none() && self.attempts >= MAX_ATTEMPTS
     }

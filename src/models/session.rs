@@ -129,6 +129,15 @@ impl Session {
             .load(c)
     }
 
+    /// Sessions neither idle nor past their absolute lifetime, in the whole installation.
+    pub fn count_alive(c: &mut DbConn, now: NaiveDateTime) -> QueryResult<i64> {
+        sessions::table
+            .filter(sessions::last_seen_at.ge(now - IDLE_TIMEOUT))
+            .filter(sessions::created_at.ge(now - ABSOLUTE_TIMEOUT))
+            .count()
+            .get_result(c)
+    }
+
     /// Ends one of a user's sessions; false when the user has no such session.
     pub fn end_of_user(c: &mut DbConn, user_id: i64, id: &str) -> QueryResult<bool> {
         diesel::delete(

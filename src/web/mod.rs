@@ -19,6 +19,7 @@ pub mod forms;
 pub mod goals;
 pub mod home;
 pub mod login;
+pub mod metrics;
 pub mod outbox;
 pub mod placements;
 pub mod requests;
@@ -55,6 +56,7 @@ pub struct AppState {
     dummy_hash: Arc<OnceLock<String>>,
     /// Internal errors logged, at most one line per cause a minute.
     pub error_log: Arc<errors::ErrorLog>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// The largest upload body (an import's file and its fields).
@@ -76,6 +78,7 @@ impl AppState {
             hashing: Arc::new(Semaphore::new(permits)),
             dummy_hash: Arc::new(OnceLock::new()),
             error_log: Arc::new(errors::ErrorLog::default()),
+            metrics: Arc::new(metrics::Metrics::default()),
         }
     }
 
@@ -158,6 +161,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(home::index)
         .service(home::healthz)
         .service(home::readyz)
+        .service(metrics::metrics)
         .service(home::stylesheet)
         .service(home::hashed_stylesheet)
         .service(login::login_form)

@@ -122,9 +122,8 @@ pub async fn headers_and_log(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let behind_tls = req
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|s| s.config.behind_tls);
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let behind_tls = state.as_ref().is_some_and(|s| s.config.behind_tls);
     let started = Instant::now();
     let method = req.method().clone();
     // Names the request in the log line, the error log and a 500 page's "fejlkode".
@@ -169,6 +168,15 @@ pub async fn headers_and_log(
     }
     if let Ok(value) = HeaderValue::from_str(&id.0) {
         headers.insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    if let Some(state) = &state {
+        let route = res.request().match_pattern();
+        state.metrics.observe(
+            route.as_deref().unwrap_or("(no route)"),
+            method.as_str(),
+            status,
+            started.elapsed().as_secs_f64(),
+        );
     }
     tracing::info!(
         target: "access",

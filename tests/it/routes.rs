@@ -42,6 +42,7 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/", Staff, "/"),
     ("GET", "/healthz", Public, "/healthz"),
     ("GET", "/readyz", Public, "/readyz"),
+    ("GET", "/metrics", Public, "/metrics"),
     ("GET", "/static/app.css", Public, "/static/app.css"),
     (
         "GET",

@@ -440,3 +440,52 @@ async fn the_stylesheet_is_kept_and_compressed_and_pages_are_not_compressed() {
         "pages are sent as they are"
     );
 }
+
+/// `/metrics` is off without a token, and with one answers only the request that carries it.
+#[actix_web::test]
+async fn metrics_need_their_token() {
+    let off = app().await;
+    assert_eq!(
+        off.client().get("/metrics").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let app =
+        crate::common::app_with(|c| c.metrics_token = Some("en-lang-metrik-noegle".into())).await;
+    app.seed();
+    let lars = app.signed_in("leder@koege.dk").await;
+    lars.get("/companies").await;
+    let anon = app.client();
+    assert_eq!(anon.get("/metrics").await.status, StatusCode::UNAUTHORIZED);
+    let wrong = anon
+        .send(
+            test::TestRequest::get()
+                .uri("/metrics")
+                .insert_header(("authorization", "Bearer forkert")),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let res = anon
+        .send(
+            test::TestRequest::get()
+                .uri("/metrics")
+                .insert_header(("authorization", "Bearer en-lang-metrik-noegle")),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.body.contains(
+            r#"jobcenter_crm_http_requests_total{route="/companies",method="GET",status="200"} 1"#
+        ),
+        "{}",
+        res.body
+    );
+    for name in [
+        "jobcenter_crm_http_request_duration_seconds_bucket",
+        "jobcenter_crm_db_pool_connections ",
+        "jobcenter_crm_outbox_waiting_mails 0",
+        "jobcenter_crm_sessions_alive 1",
+    ] {
+        assert!(res.body.contains(name), "{name} in {}", res.body);
+    }
+}
