@@ -703,6 +703,8 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
         let server = actix_web::HttpServer::new(move || build_app(app_state.clone()))
             .worker_max_blocking_threads(blocking_threads)
             .shutdown_timeout(30)
+            // SIGTERM and Ctrl-C are handled below: drain first, then stop.
+            .disable_signals()
             .bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let addrs: Vec<String> = server.addrs().iter().map(|a| a.to_string()).collect();
@@ -734,10 +736,9 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
         if let Some(mailer) = mailer {
             actix_web::rt::spawn(mail::sender(state.db.clone(), state.clock.clone(), mailer));
         }
-        server
-            .run()
-            .await
-            .map_err(|e| format!("server error: {e}"))?;
+        let running = server.run();
+        actix_web::rt::spawn(drain_then_stop(state.clone(), running.handle()));
+        running.await.map_err(|e| format!("server error: {e}"))?;
         tracing::info!("stopped; in-flight requests finished");
         Ok::<(), String>(())
     })?;
@@ -749,6 +750,36 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
         tracing::warn!("checkpoint at shutdown failed: {e}");
     }
     Ok(())
+}
+
+/// How long a stopping server goes on answering, with `Connection: close`, before it stops
+/// taking requests: a request sent on a kept-open connection as the signal came still gets its
+/// answer, and a load balancer sees `/readyz` fail and sends new work elsewhere.
+const DRAIN: Duration = Duration::from_secs(2);
+
+/// At SIGTERM or Ctrl-C: drain for [`DRAIN`], then stop accepting, finish what has arrived
+/// (up to 30 s) and close.
+async fn drain_then_stop(state: AppState, server: actix_web::dev::ServerHandle) {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(e) => {
+            tracing::error!("cannot listen for SIGTERM: {e}");
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!(
+        "stopping: answering for {} s more, then closing",
+        DRAIN.as_secs()
+    );
+    state
+        .draining
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(DRAIN).await;
+    server.stop(true).await;
 }
 
 /// `serve --demo`: a database without any jobcenter gets the small demo, and its logins are

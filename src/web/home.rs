@@ -79,6 +79,10 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 /// liveness check (the process answers and the database can be read).
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({"status": "stopping", "database": "not checked"}));
+    }
     let now = state.now();
     let written = state
         .db

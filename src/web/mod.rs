@@ -57,6 +57,8 @@ pub struct AppState {
     /// Internal errors logged, at most one line per cause a minute.
     pub error_log: Arc<errors::ErrorLog>,
     pub metrics: Arc<metrics::Metrics>,
+    /// Set when the server is stopping: answers close their connection, `/readyz` fails.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The largest upload body (an import's file and its fields).
@@ -79,6 +81,7 @@ impl AppState {
             dummy_hash: Arc::new(OnceLock::new()),
             error_log: Arc::new(errors::ErrorLog::default()),
             metrics: Arc::new(metrics::Metrics::default()),
+            draining: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 

@@ -169,6 +169,15 @@ pub async fn headers_and_log(
     if let Ok(value) = HeaderValue::from_str(&id.0) {
         headers.insert(header::HeaderName::from_static("x-request-id"), value);
     }
+    if state
+        .as_ref()
+        .is_some_and(|s| s.draining.load(std::sync::atomic::Ordering::SeqCst))
+    {
+        // Stopping: the client opens its next request elsewhere.
+        res.response_mut()
+            .head_mut()
+            .set_connection_type(actix_web::http::ConnectionType::Close);
+    }
     if let Some(state) = &state {
         let route = res.request().match_pattern();
         state.metrics.observe(

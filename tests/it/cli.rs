@@ -925,3 +925,58 @@ fn every_acknowledged_request_survives_kill_9() {
     assert!(acknowledged.len() >= 40);
     assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
 }
+
+/// Reads one answer from a kept-open connection: its head and as many body bytes as it says.
+fn read_answer(stream: &mut TcpStream) -> String {
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .map_or(0, |n| n.trim().parse().unwrap());
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    head + "\r\n" + &String::from_utf8_lossy(&body)
+}
+
+/// At SIGTERM the server goes on answering for a moment — a request on a connection kept open
+/// from before gets its answer, told to close — while `/readyz` tells the load balancer to
+/// look elsewhere; then it stops and exits cleanly.
+#[test]
+fn sigterm_drains_before_it_stops() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let (mut child, addr) = start_serve(&db, data.path());
+    let mut kept = TcpStream::connect(&addr).unwrap();
+    kept.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    kept.write_all(request.as_bytes()).unwrap();
+    let first = read_answer(&mut kept);
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    assert!(!first.contains("connection: close"), "kept open: {first}");
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let ready = http_get(&addr, "/readyz");
+    assert!(ready.starts_with("HTTP/1.1 503"), "{ready}");
+    assert!(ready.contains(r#""status":"stopping""#), "{ready}");
+    kept.write_all(request.as_bytes()).unwrap();
+    let second = read_answer(&mut kept);
+    assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+    assert!(second.contains("connection: close"), "{second}");
+
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a clean exit: {status}");
+}
