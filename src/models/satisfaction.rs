@@ -187,7 +187,8 @@ impl Survey {
         mail: &MailSettings,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
-        if !Settings::get(c, request.jobcenter_id)?.survey_after_request {
+        let settings = Settings::get(c, request.jobcenter_id)?;
+        if !settings.survey_after_request {
             return Ok(false);
         }
         Self::ask(
@@ -205,6 +206,7 @@ impl Survey {
                     request.topic.label().to_lowercase()
                 ),
             },
+            &settings,
             mail,
             now,
         )
@@ -218,9 +220,11 @@ impl Survey {
         mail: &MailSettings,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
-        if activity.kind != ActivityKind::Visit
-            || !Settings::get(c, activity.jobcenter_id)?.survey_after_visit
-        {
+        if activity.kind != ActivityKind::Visit {
+            return Ok(false);
+        }
+        let settings = Settings::get(c, activity.jobcenter_id)?;
+        if !settings.survey_after_visit {
             return Ok(false);
         }
         let company = Company::find(c, activity.jobcenter_id, activity.company_id)?;
@@ -245,6 +249,7 @@ impl Survey {
                 source: SurveySource::Visit,
                 about: format!("ved besøget den {}", dates::dk_date(activity.occurred_on)),
             },
+            &settings,
             mail,
             now,
         )
@@ -255,6 +260,7 @@ impl Survey {
     fn ask(
         c: &mut DbConn,
         ask: &Ask,
+        settings: &Settings,
         mail: &MailSettings,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
@@ -298,7 +304,7 @@ impl Survey {
             ))
             .execute(c)?;
         let jobcenter = Jobcenter::find(c, ask.jobcenter_id)?;
-        let entry = Settings::get(c, ask.jobcenter_id)?.entry_point(&jobcenter.name);
+        let entry = settings.entry_point(&jobcenter.name);
         let greeting = match ask.name.trim() {
             "" => "Hej".to_string(),
             name => format!("Hej {name}"),

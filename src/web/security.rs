@@ -178,7 +178,8 @@ pub async fn headers_and_log(
             .head_mut()
             .set_connection_type(actix_web::http::ConnectionType::Close);
     }
-    if let Some(state) = &state {
+    // Counted only where /metrics is on: otherwise nobody reads the figures.
+    if let Some(state) = state.as_ref().filter(|s| s.config.metrics_token.is_some()) {
         let route = res.request().match_pattern();
         state.metrics.observe(
             route.as_deref().unwrap_or("(no route)"),

@@ -389,25 +389,7 @@ fn http_request(addr: &str, method: &str, path: &str) -> String {
 fn serve_prints_a_setup_link_and_shuts_down_cleanly() {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", &db.url)
-        .env("DATA_DIR", data.path())
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, rx) = spawn_serve(&db, data.path(), &[]);
     let mut link = None;
     let mut log = Vec::new();
     while link.is_none() {
@@ -716,26 +698,7 @@ fn check_finds_a_broken_counter_and_repair_rebuilds_it() {
 fn logs_are_json_lines_when_asked() {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", &db.url)
-        .env("DATA_DIR", data.path())
-        .env("RUST_LOG", "info")
-        .env("LOG_FORMAT", "json")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, rx) = spawn_serve(&db, data.path(), &[("LOG_FORMAT", "json")]);
     let next = || -> serde_json::Value {
         let line = rx
             .recv_timeout(Duration::from_secs(30))
@@ -775,23 +738,44 @@ fn logs_are_json_lines_when_asked() {
     child.wait().unwrap();
 }
 
-/// Starts `serve` on a free port; returns it and its address once it listens.
-fn start_serve(db: &TestDb, data: &std::path::Path) -> (std::process::Child, String) {
+/// Starts `serve` on a free port with `env` added; its log lines come through the receiver
+/// (and are read on even when nobody listens, so the server never blocks on a full pipe).
+fn spawn_serve(
+    db: &TestDb,
+    data: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (std::process::Child, mpsc::Receiver<String>) {
     let mut child = Command::new(BIN)
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("DATABASE_URL", &db.url)
         .env("DATA_DIR", data)
         .env("RUST_LOG", "info")
-        .env("CONTACT_FORM_LIMIT", "0")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            let _ = tx.send(line);
+        }
+    });
+    (child, rx)
+}
+
+/// Starts `serve` (no limit on the contact form); returns it and its address once it listens.
+fn start_serve(db: &TestDb, data: &std::path::Path) -> (std::process::Child, String) {
+    let (child, lines) = spawn_serve(db, data, &[("CONTACT_FORM_LIMIT", "0")]);
+    let marker = "listening on http://";
     let addr = loop {
-        let line = lines.next().expect("serve logs").unwrap();
-        if let Some(i) = line.find("listening on http://") {
-            break line[i + "listening on http://".len()..]
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve logs");
+        if let Some(i) = line.find(marker) {
+            break line[i + marker.len()..]
                 .split(',')
                 .next()
                 .unwrap()
@@ -799,8 +783,6 @@ fn start_serve(db: &TestDb, data: &std::path::Path) -> (std::process::Child, Str
                 .to_string();
         }
     };
-    // Keep reading, so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
     (child, addr)
 }
 
