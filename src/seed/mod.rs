@@ -340,7 +340,7 @@ fn run(
         // tables, and index-only scans still read every row from the table.
         let t = Instant::now();
         c.batch_execute("VACUUM (ANALYZE)")?;
-        // The counters the triggers keep were updated once per row of the load, so their few
+        // The counters the triggers keep were updated once per INSERT of the load, so their few
         // live rows lie spread over many pages; an installation's counters grow by a row at a
         // time and autovacuum keeps them compact. Compact them as that one would be.
         c.batch_execute(

@@ -1,6 +1,8 @@
 DROP TRIGGER activities_follow_up_count_update ON activities;
 DROP TRIGGER activities_follow_up_count_delete ON activities;
-DROP TRIGGER activities_follow_up_count_insert ON activities;
+-- src/db/triggers/postgres.sql counts new activities per statement instead.
+DROP TRIGGER IF EXISTS activities_follow_up_count_insert ON activities;
+DROP TRIGGER IF EXISTS activities_inserted ON activities;
 DROP FUNCTION activities_follow_up_count();
 DROP FUNCTION follow_up_count_add(BIGINT, BIGINT, DATE, BOOLEAN, BIGINT);
 DROP TRIGGER contact_requests_count_update ON contact_requests;

@@ -1,4 +1,6 @@
 DROP TRIGGER IF EXISTS activities_overview_insert ON activities;
+-- src/db/triggers/postgres.sql's statement trigger for new activities.
+DROP TRIGGER IF EXISTS activities_inserted ON activities;
 DROP TRIGGER IF EXISTS activities_overview_delete ON activities;
 DROP TRIGGER IF EXISTS activities_overview_update ON activities;
 DROP TRIGGER IF EXISTS companies_overview_insert ON companies;

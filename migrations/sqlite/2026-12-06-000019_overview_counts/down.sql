@@ -1,4 +1,6 @@
 DROP TRIGGER IF EXISTS activities_overview_insert;
+-- src/db/triggers/sqlite.sql's trigger for new activities.
+DROP TRIGGER IF EXISTS activities_inserted;
 DROP TRIGGER IF EXISTS activities_overview_delete;
 DROP TRIGGER IF EXISTS activities_overview_update;
 DROP TRIGGER IF EXISTS companies_overview_insert;

@@ -78,17 +78,9 @@ BEGIN
         ON CONFLICT (jobcenter_id, status, assigned_to) DO UPDATE SET n = n + 1;
 END;
 
+-- New activities are counted by activities_inserted, below (one trigger with PostgreSQL's name,
+-- where it runs once per statement).
 DROP TRIGGER IF EXISTS activities_follow_up_count_insert;
-CREATE TRIGGER activities_follow_up_count_insert AFTER INSERT ON activities
-WHEN NOT NEW.follow_up_done AND NEW.follow_up_on IS NOT NULL
-BEGIN
-    INSERT INTO follow_up_day_counts (jobcenter_id, user_id, day, n)
-        VALUES (NEW.jobcenter_id, NEW.user_id, NEW.follow_up_on, 1)
-        ON CONFLICT (jobcenter_id, user_id, day) DO UPDATE SET n = n + 1;
-    INSERT INTO follow_up_month_counts (jobcenter_id, user_id, month, n)
-        VALUES (NEW.jobcenter_id, NEW.user_id, date(NEW.follow_up_on, 'start of month'), 1)
-        ON CONFLICT (jobcenter_id, user_id, month) DO UPDATE SET n = n + 1;
-END;
 
 DROP TRIGGER IF EXISTS activities_follow_up_count_delete;
 CREATE TRIGGER activities_follow_up_count_delete AFTER DELETE ON activities
@@ -152,8 +144,17 @@ END;
 -- new topic is added here too (PostgreSQL splits the stored list and needs no list).
 
 DROP TRIGGER IF EXISTS activities_overview_insert;
-CREATE TRIGGER activities_overview_insert AFTER INSERT ON activities
+DROP TRIGGER IF EXISTS activities_inserted;
+CREATE TRIGGER activities_inserted AFTER INSERT ON activities
 BEGIN
+    INSERT INTO follow_up_day_counts (jobcenter_id, user_id, day, n)
+        SELECT NEW.jobcenter_id, NEW.user_id, NEW.follow_up_on, 1
+        WHERE NOT NEW.follow_up_done AND NEW.follow_up_on IS NOT NULL
+        ON CONFLICT (jobcenter_id, user_id, day) DO UPDATE SET n = n + 1;
+    INSERT INTO follow_up_month_counts (jobcenter_id, user_id, month, n)
+        SELECT NEW.jobcenter_id, NEW.user_id, date(NEW.follow_up_on, 'start of month'), 1
+        WHERE NOT NEW.follow_up_done AND NEW.follow_up_on IS NOT NULL
+        ON CONFLICT (jobcenter_id, user_id, month) DO UPDATE SET n = n + 1;
     INSERT INTO activity_month_counts (jobcenter_id, month, user_id, kind, n)
         VALUES (NEW.jobcenter_id, date(NEW.occurred_on, 'start of month'), NEW.user_id, NEW.kind, 1)
         ON CONFLICT (jobcenter_id, month, user_id, kind) DO UPDATE SET n = n + 1;
