@@ -705,6 +705,11 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
             .shutdown_timeout(30)
             // SIGTERM and Ctrl-C are handled below: drain first, then stop.
             .disable_signals()
+            // Without it a response written in two pieces (headers, then a body of more than
+            // a few kilobytes such as the stylesheet) waits for the client's delayed ACK on a
+            // kept-open connection: measured 46 requests a second on one connection instead
+            // of thousands.
+            .tcp_nodelay(true)
             .bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let addrs: Vec<String> = server.addrs().iter().map(|a| a.to_string()).collect();

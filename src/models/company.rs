@@ -602,6 +602,16 @@ fn duplicate(existing: i64) -> WriteError {
 }
 
 impl Company {
+    /// Whether the jobcenter's register holds any company yet.
+    pub fn any_in(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<bool> {
+        Ok(companies::table
+            .filter(companies::jobcenter_id.eq(jobcenter_id))
+            .select(companies::id)
+            .first::<i64>(c)
+            .optional()?
+            .is_some())
+    }
+
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<Company> {
         companies::table
             .filter(companies::jobcenter_id.eq(jobcenter_id))

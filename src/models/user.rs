@@ -189,6 +189,17 @@ impl User {
         Ok(())
     }
 
+    /// Whether the jobcenter has staff besides `user_id` (a new jobcenter's first admin has not).
+    pub fn has_colleagues(c: &mut DbConn, jobcenter_id: i64, user_id: i64) -> QueryResult<bool> {
+        Ok(users::table
+            .filter(users::jobcenter_id.eq(jobcenter_id))
+            .filter(users::id.ne(user_id))
+            .select(users::id)
+            .first::<i64>(c)
+            .optional()?
+            .is_some())
+    }
+
     pub fn count_active_admins(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<i64> {
         users::table
             .filter(users::jobcenter_id.eq(jobcenter_id))

@@ -132,24 +132,15 @@ pub async fn new_form(
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
     let Ok(company_id) = params.company.trim().parse::<i64>() else {
-        let q = params.q.trim().to_string();
-        let found = if q.is_empty() {
-            Vec::new()
-        } else {
-            let query = CompanyQuery {
-                text: Some(q.clone()),
-                ..Default::default()
-            };
-            state
-                .db
-                .run(move |c| Ok(Company::search(c, jc, &query, None, 20)?.companies))
-                .await?
-        };
-        return Page::new(&req).render(&state, |l| PickCompanyPage {
-            l,
-            q,
-            companies: found,
-        });
+        return pick_company(
+            &req,
+            &state,
+            jc,
+            &params.q,
+            "Registrér kontakt",
+            "/activities/new",
+        )
+        .await;
     };
     let (company, campaigns) = state
         .db
@@ -189,8 +180,42 @@ pub async fn new_form(
 #[template(path = "activities/pick_company.html")]
 struct PickCompanyPage {
     l: Layout,
+    title: &'static str,
+    action: &'static str,
     q: String,
     companies: Vec<CompanySummary>,
+}
+
+/// The first step of a form that belongs to a company ("Registrér kontakt", "Nyt forløb"):
+/// a search for the company, whose results link to `action?company=ID`.
+pub(super) async fn pick_company(
+    req: &HttpRequest,
+    state: &AppState,
+    jc: i64,
+    q: &str,
+    title: &'static str,
+    action: &'static str,
+) -> Result<HttpResponse, AppError> {
+    let q = q.trim().to_string();
+    let found = if q.is_empty() {
+        Vec::new()
+    } else {
+        let query = CompanyQuery {
+            text: Some(q.clone()),
+            ..Default::default()
+        };
+        state
+            .db
+            .run(move |c| Ok(Company::search(c, jc, &query, None, 20)?.companies))
+            .await?
+    };
+    Page::new(req).render(state, |l| PickCompanyPage {
+        l,
+        title,
+        action,
+        q,
+        companies: found,
+    })
 }
 
 fn saved_message(kind: ActivityKind) -> &'static str {

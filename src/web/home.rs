@@ -8,6 +8,8 @@ use super::views::{self, Layout, Page};
 use crate::error::AppError;
 use crate::models::activity::Activity;
 use crate::models::campaign::{CampaignTarget, MyTarget};
+use crate::models::company::Company;
+use crate::models::user::User;
 
 /// Campaign companies listed on the start page; the rest are on the campaigns' pages.
 const TARGETS_SHOWN: i64 = 15;
@@ -20,12 +22,23 @@ pub async fn index(
     session: SessionCookie,
 ) -> Result<HttpResponse, AppError> {
     let today = views::local_date(state.now());
-    let (user, ((overdue, due_today), (targets, total_targets))) = session
+    let (user, ((overdue, due_today), (targets, total_targets), first_steps)) = session
         .run(&state, move |c, user| {
             let (jc, uid) = (user.jobcenter_id, user.id);
+            // A new jobcenter's admin is shown where to begin until staff and companies exist.
+            let first_steps = if user.is_admin() {
+                Some(FirstSteps {
+                    staff: User::has_colleagues(c, jc, uid)?,
+                    companies: Company::any_in(c, jc)?,
+                })
+                .filter(|f| !f.staff || !f.companies)
+            } else {
+                None
+            };
             Ok((
                 Activity::follow_up_counts(c, jc, uid, today)?,
                 CampaignTarget::open_for_user(c, jc, uid, TARGETS_SHOWN)?,
+                first_steps,
             ))
         })
         .await?;
@@ -38,7 +51,14 @@ pub async fn index(
         targets,
         overdue,
         due_today,
+        first_steps,
     })
+}
+
+/// What a new jobcenter's admin has done of the first steps.
+struct FirstSteps {
+    staff: bool,
+    companies: bool,
 }
 
 #[derive(askama::Template)]
@@ -52,6 +72,7 @@ struct IndexPage {
     more_targets: i64,
     overdue: i64,
     due_today: i64,
+    first_steps: Option<FirstSteps>,
 }
 
 /// Liveness and database check for load balancers and monitoring; no sign-in.

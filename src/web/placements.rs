@@ -93,6 +93,7 @@ struct FormPage {
 #[serde(default)]
 pub struct NewParams {
     company: String,
+    q: String,
 }
 
 #[get("/placements/new")]
@@ -103,11 +104,17 @@ pub async fn new_form(
     params: web::Query<NewParams>,
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
-    let company_id = params
-        .company
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::NotFound)?;
+    let Ok(company_id) = params.company.trim().parse::<i64>() else {
+        return super::activities::pick_company(
+            &req,
+            &state,
+            jc,
+            &params.q,
+            "Nyt forløb",
+            "/placements/new",
+        )
+        .await;
+    };
     let (company, rules) = state
         .db
         .run(move |c| Ok((Company::find(c, jc, company_id)?, Settings::get(c, jc)?)))

@@ -87,6 +87,40 @@ async fn running_campaign(
     }
 }
 
+/// "Find" with every filter left empty lists the whole register, and "add all" then adds it.
+#[actix_web::test]
+async fn an_empty_search_lists_and_adds_the_whole_register() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 0).await;
+    for name in ["Bageriet Nord", "Maskinfabrikken Syd", "Plejecentret Øst"] {
+        app.add_company(&seed.jobcenter, name);
+    }
+    let add = format!("/campaigns/{}/targets/add", setup.campaign_id);
+    let untouched = manager.get(&add).await;
+    assert!(!untouched.body.contains("virksomheder matcher"));
+    let found = manager
+        .get(&format!("{add}?q=&status=&postcode=&industry=&employees="))
+        .await;
+    assert!(
+        found.body.contains("3 virksomheder matcher"),
+        "{}",
+        found.body
+    );
+    for name in ["Bageriet Nord", "Maskinfabrikken Syd", "Plejecentret Øst"] {
+        assert!(found.body.contains(name), "{name} missing");
+    }
+    let res = manager
+        .post(&add, &[("all", "1"), ("q", ""), ("status", "")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = manager
+        .get(&format!("/campaigns/{}", setup.campaign_id))
+        .await;
+    assert!(page.body.contains("3 på listen"), "{}", page.body);
+}
+
 #[actix_web::test]
 async fn a_manager_plans_a_campaign_in_iso_weeks() {
     let app = app().await;
@@ -1207,6 +1241,51 @@ async fn the_progress_counters_follow_every_change_to_the_list() {
     common::reapply_migrations_from(&mut conn, "20261124000009");
     let (after_upgrade, _) = counters(&mut conn, camp);
     assert_eq!(after_upgrade, counted);
+}
+
+/// A campaign planned for next year can be set going at once by a manager (to work its list
+/// early); the consultants on it are not offered the button.
+#[actix_web::test]
+async fn a_manager_starts_a_campaign_before_its_first_week() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let ids = vec![seed.consultant.id.to_string()];
+    let mut fields = campaign_fields(&ids);
+    for (k, v) in fields.iter_mut() {
+        match k.as_str() {
+            "start" => *v = "uge 41 2027".into(),
+            "end" => *v = "uge 49 2027".into(),
+            "status" => *v = "planned".into(),
+            _ => {}
+        }
+    }
+    manager.get("/campaigns/new").await;
+    let res = post_owned(&manager, "/campaigns", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = manager.get(res.location()).await;
+    assert!(!page.body.contains("selv om den første uge er begyndt"));
+    assert!(
+        page.body.contains("Sæt kampagnen i gang nu"),
+        "{}",
+        page.body
+    );
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let id = res.location().trim_start_matches("/campaigns/").to_string();
+    assert!(
+        !karen
+            .get(&format!("/campaigns/{id}"))
+            .await
+            .body
+            .contains("Sæt kampagnen i gang")
+    );
+    let res = manager
+        .post(&format!("/campaigns/{id}/start"), &[("version", "1")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = manager.get(res.location()).await;
+    assert!(page.body.contains("Kampagnen er i gang."), "{}", page.body);
+    assert!(!page.body.contains("Sæt kampagnen i gang nu"));
 }
 
 #[actix_web::test]

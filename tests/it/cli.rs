@@ -12,9 +12,9 @@ use diesel::prelude::*;
 use jobcenter_crm::db::Db;
 use jobcenter_crm::db::schema::{sessions, users};
 
-const BIN: &str = env!("CARGO_BIN_EXE_jobcenter-crm");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_jobcenter-crm");
 
-fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+pub(crate) fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
         .args(args)
@@ -35,7 +35,7 @@ fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -389,7 +389,7 @@ fn http_request(addr: &str, method: &str, path: &str) -> String {
 fn serve_prints_a_setup_link_and_shuts_down_cleanly() {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
-    let (mut child, rx) = spawn_serve(&db, data.path(), &[]);
+    let (mut child, rx) = spawn_serve(BIN, &db, data.path(), &[]);
     let mut link = None;
     let mut log = Vec::new();
     while link.is_none() {
@@ -698,7 +698,7 @@ fn check_finds_a_broken_counter_and_repair_rebuilds_it() {
 fn logs_are_json_lines_when_asked() {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
-    let (mut child, rx) = spawn_serve(&db, data.path(), &[("LOG_FORMAT", "json")]);
+    let (mut child, rx) = spawn_serve(BIN, &db, data.path(), &[("LOG_FORMAT", "json")]);
     let next = || -> serde_json::Value {
         let line = rx
             .recv_timeout(Duration::from_secs(30))
@@ -741,11 +741,12 @@ fn logs_are_json_lines_when_asked() {
 /// Starts `serve` on a free port with `env` added; its log lines come through the receiver
 /// (and are read on even when nobody listens, so the server never blocks on a full pipe).
 fn spawn_serve(
+    bin: &str,
     db: &TestDb,
     data: &std::path::Path,
     env: &[(&str, &str)],
 ) -> (std::process::Child, mpsc::Receiver<String>) {
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(bin)
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("DATABASE_URL", &db.url)
         .env("DATA_DIR", data)
@@ -766,9 +767,14 @@ fn spawn_serve(
     (child, rx)
 }
 
-/// Starts `serve` (no limit on the contact form); returns it and its address once it listens.
-fn start_serve(db: &TestDb, data: &std::path::Path) -> (std::process::Child, String) {
-    let (child, lines) = spawn_serve(db, data, &[("CONTACT_FORM_LIMIT", "0")]);
+/// Starts `serve` of the binary `bin` (no limit on the contact form); returns it and its
+/// address once it listens.
+pub(crate) fn start_serve(
+    bin: &str,
+    db: &TestDb,
+    data: &std::path::Path,
+) -> (std::process::Child, String) {
+    let (child, lines) = spawn_serve(bin, db, data, &[("CONTACT_FORM_LIMIT", "0")]);
     let marker = "listening on http://";
     let addr = loop {
         let line = lines
@@ -826,7 +832,7 @@ fn every_acknowledged_request_survives_kill_9() {
     let data = tempfile::tempdir().unwrap();
     let mut acknowledged: Vec<String> = Vec::new();
     for round in 0..5 {
-        let (mut child, addr) = start_serve(&db, data.path());
+        let (mut child, addr) = start_serve(BIN, &db, data.path());
         // Forms as a company fetches them, older than the form's minimum fill time.
         let page = http_get(&addr, "/kontakt/koege");
         let cookie = page
@@ -936,7 +942,7 @@ fn read_answer(stream: &mut TcpStream) -> String {
 fn sigterm_drains_before_it_stops() {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
-    let (mut child, addr) = start_serve(&db, data.path());
+    let (mut child, addr) = start_serve(BIN, &db, data.path());
     let mut kept = TcpStream::connect(&addr).unwrap();
     kept.set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();

@@ -396,3 +396,62 @@ async fn two_admins_saving_the_settings_at_once_overwrite_nothing() {
         (3.0, "56 67 67 67")
     );
 }
+
+/// A new jobcenter's admin is shown the first steps (colleagues, companies, settings, the
+/// form's address) until staff and companies exist; the sign-in page says what to do about a
+/// forgotten password; "Registrér kontakt" comes first on the start page.
+#[actix_web::test]
+async fn a_new_jobcenter_is_shown_where_to_begin() {
+    let app = app().await;
+    let seed = app.seed();
+    let login = app.client().get("/login").await;
+    assert!(login.body.contains("Glemt din adgangskode?"));
+
+    let soren = app.signed_in("admin@stevns.dk").await;
+    let home = soren.get("/").await;
+    assert!(home.body.contains("<h2 id=\"first-h\">Kom i gang</h2>"));
+    assert!(
+        home.body
+            .contains(r#"<a href="/admin/users/new">Opret dine kolleger</a>"#)
+    );
+    assert!(
+        home.body
+            .contains(r#"<a href="/companies/import">Importér virksomhederne</a>"#)
+    );
+    assert!(home.body.contains("/kontakt/stevns\">"));
+    assert!(!home.body.contains("Gjort:"));
+    let shortcut = home
+        .body
+        .find(r#"href="/activities/new">Registrér kontakt"#);
+    let steps = home.body.find("Kom i gang</h2>");
+    assert!(shortcut < steps, "Registrér kontakt comes first");
+
+    app.add_company(&seed.other_jobcenter, "Stevns Maskinfabrik A/S");
+    let home = soren.get("/").await;
+    assert_eq!(home.body.matches("Gjort:").count(), 1);
+    app.add_user(
+        &seed.other_jobcenter,
+        "konsulent@stevns.dk",
+        "Sofie Stevns",
+        jobcenter_crm::models::user::Role::Consultant,
+    );
+    assert!(!soren.get("/").await.body.contains("Kom i gang"));
+
+    // Køge has staff but no companies yet; its consultants are never shown the steps.
+    assert!(
+        app.signed_in("admin@koege.dk")
+            .await
+            .get("/")
+            .await
+            .body
+            .contains("Kom i gang")
+    );
+    assert!(
+        !app.signed_in("konsulent@koege.dk")
+            .await
+            .get("/")
+            .await
+            .body
+            .contains("Kom i gang")
+    );
+}

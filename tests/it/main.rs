@@ -5,6 +5,7 @@ mod access_log;
 mod activities;
 mod admin;
 mod auth;
+mod browser;
 mod campaigns;
 mod cli;
 mod companies;

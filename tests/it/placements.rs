@@ -310,3 +310,46 @@ async fn the_second_page_and_the_first_page_link_keep_the_filter() {
     );
     assert!(!back.contains("after="), "{back}");
 }
+
+/// "Nyt forløb" on the placement list starts with finding the company, as "Registrér kontakt"
+/// does; a company of another jobcenter is never offered.
+#[actix_web::test]
+async fn a_new_placement_starts_by_finding_the_company() {
+    let app = app().await;
+    let seed = app.seed();
+    let ours = app.add_company(&seed.jobcenter, "Lagerhuset Køge ApS");
+    let theirs = app.add_company(&seed.other_jobcenter, "Lagerhuset Stevns ApS");
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let list = consultant.get("/placements").await;
+    assert!(
+        list.body
+            .contains(r#"href="/placements/new">Nyt forløb</a>"#)
+    );
+    let pick = consultant.get("/placements/new").await;
+    assert_eq!(pick.status, StatusCode::OK);
+    assert!(pick.body.contains("<h1>Nyt forløb</h1>"));
+    assert!(
+        pick.body
+            .contains(r#"<label for="q">Hvilken virksomhed?</label>"#)
+    );
+    let found = consultant.get("/placements/new?q=lagerhuset").await;
+    assert!(
+        found
+            .body
+            .contains(&format!(r#"href="/placements/new?company={}""#, ours.id)),
+        "{}",
+        found.body
+    );
+    assert!(!found.body.contains(&format!("company={}", theirs.id)));
+    let form = consultant
+        .get(&format!("/placements/new?company={}", ours.id))
+        .await;
+    assert!(
+        form.body
+            .contains(r#"<label for="citizen_ref">Borgerens sagsnummer</label>"#)
+    );
+    let foreign = consultant
+        .get(&format!("/placements/new?company={}", theirs.id))
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+}

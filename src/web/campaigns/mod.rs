@@ -364,9 +364,11 @@ pub async fn show(
     // Planned, though its weeks are under way: consultants do not see it on their start page.
     let overdue_start = campaign.status == CampaignStatus::Planned
         && (campaign.start_on..=campaign.end_on).contains(&today);
+    let planned = campaign.status == CampaignStatus::Planned;
     Page::new(&req).render(&state, |l| ShowPage {
         l,
         overdue_start,
+        planned,
         // A goal of 0 is shown as no goal.
         target_placements: campaign.target_placements.filter(|n| *n != 0),
         campaign,
@@ -410,6 +412,8 @@ impl ConsultantChoice {
 struct ShowPage {
     l: Layout,
     overdue_start: bool,
+    /// Still planned: a manager may start it now, before its first week.
+    planned: bool,
     campaign: Campaign,
     /// The goal for placements, if one is set (and not 0).
     target_placements: Option<i32>,

@@ -46,18 +46,6 @@ impl AddParams {
             ..Default::default()
         }
     }
-
-    fn is_empty(&self) -> bool {
-        [
-            &self.q,
-            &self.status,
-            &self.postcode,
-            &self.industry,
-            &self.employees,
-        ]
-        .iter()
-        .all(|s| s.trim().is_empty())
-    }
 }
 
 const ADD_LIMIT: usize = 2000;
@@ -77,7 +65,8 @@ pub async fn add_form(
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let params = params.into_inner();
     let query = params.query();
-    let searched = !params.is_empty();
+    // "Find" with every filter empty lists the whole register: the form was sent.
+    let searched = !req.query_string().is_empty();
     let (campaign, mut companies) = state
         .db
         .run(move |c| {
@@ -158,7 +147,7 @@ pub async fn add(
     let actor = user.actor(&req, &state);
     let report = state
         .write(actor, move |c, actor| {
-            let ids: Vec<i64> = if all && !params.is_empty() {
+            let ids: Vec<i64> = if all {
                 Company::export(c, jc, &params.query())?
                     .into_iter()
                     .take(ADD_LIMIT)
