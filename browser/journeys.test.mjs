@@ -55,6 +55,17 @@ for (const [viewport, keyboard] of runs) {
       await d.press('nav a[href="/follow-ups"]');
       await page.waitForSelector(`text=Ring om småjob ${m}`);
       await assertAccessible(page, 'the follow-ups');
+
+      // The call it asked for, logged from the follow-up, closes it; "Fortryd" opens it again.
+      await d.press(`li:has-text("Ring om småjob ${m}") a[href*="follow_up="]`);
+      await d.choose('#kind-phone');
+      await d.fill('#summary', `Ringede om småjob (${m}).`);
+      await d.press('form[action="/activities"] button[type=submit]');
+      assert.match(await page.locator('.flash').innerText(), /Opfølgningen er markeret som udført/);
+      await assertAccessible(page, 'the company page with its undo button');
+      await d.press('.flash form button[type=submit]');
+      assert.match(await page.locator('.flash').innerText(), /åbnet igen/);
+      await page.waitForSelector(`text=Ring om småjob ${m}`);
       await page.context().close();
     });
 

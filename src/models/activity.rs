@@ -109,6 +109,8 @@ pub struct ActivityForm {
     pub version: String,
     /// Set when the activity answers a contact request.
     pub request_id: String,
+    /// Set when the activity is logged from a follow-up, which it then closes.
+    pub follow_up_id: String,
     #[serde(flatten)]
     pub checkboxes: HashMap<String, String>,
 }
@@ -190,6 +192,7 @@ impl ActivityForm {
             },
             version: a.version.to_string(),
             request_id: String::new(),
+            follow_up_id: String::new(),
             checkboxes,
         }
     }

@@ -9,7 +9,8 @@ use super::AppState;
 use super::auth::{CurrentUser, SessionCookie};
 use super::forms::Refused;
 use super::views::{
-    Choice, Layout, Page, active_choices, filters, redirect_with_flash, staff_choices,
+    Choice, Layout, Page, active_choices, filters, redirect_with_flash, redirect_with_undo,
+    staff_choices,
 };
 use crate::domain::dates;
 use crate::error::AppError;
@@ -118,6 +119,8 @@ pub struct NewParams {
     company: String,
     campaign: String,
     request: String,
+    /// The follow-up the contact is logged from.
+    follow_up: String,
     q: String,
     kind: String,
 }
@@ -171,6 +174,7 @@ pub async fn new_form(
             .into(),
         occurred_on: today(&state).to_string(),
         request_id: params.request.clone(),
+        follow_up_id: params.follow_up.clone(),
         ..Default::default()
     };
     form_page(&req, &state, &user, company, None, form, Refused::none()).await
@@ -263,6 +267,22 @@ pub async fn create(
     };
     let actor = user.actor(&req, &state);
     let request_id = form.request_id.trim().parse::<i64>().ok();
+    // The follow-up it was logged from, if it is this company's, still open and the user's to
+    // change: logging the contact closes it.
+    let follow_up = match form.follow_up_id.trim().parse::<i64>() {
+        Ok(fid) => state
+            .db
+            .run(move |c| Ok(Activity::find(c, jc, fid).ok()))
+            .await?
+            .filter(|f| {
+                f.company_id == company_id
+                    && f.follow_up_on.is_some()
+                    && !f.follow_up_done
+                    && may_change(&user, f).is_ok()
+            })
+            .map(|f| f.id),
+        Err(_) => None,
+    };
     let mail = state.mail_settings();
     let result = state
         .write(actor, move |c, actor| {
@@ -270,6 +290,16 @@ pub async fn create(
             // After a visit the company may be asked what it thought (a setting).
             Survey::after_visit(c, &activity, &mail, actor.now)?;
             // Logged as the answer to a contact request: that request is answered now.
+            if let Some(fid) = follow_up {
+                Activity::set_follow_up_done(c, jc, fid, true, actor.now)?;
+                actor.record(
+                    c,
+                    action::FOLLOW_UP_DONE,
+                    "activity",
+                    Some(fid),
+                    format!("ved aktivitet #{}", activity.id),
+                )?;
+            }
             if let Some(rid) = request_id {
                 ContactRequest::mark_answered(c, jc, rid, actor.user_id, actor.now)?;
                 actor.record(
@@ -291,12 +321,23 @@ pub async fn create(
         })
         .await?;
     match result {
-        Ok(activity) => Ok(redirect_with_flash(
-            &state,
-            &format!("/companies/{}", activity.company_id),
-            "ok",
-            saved_message(activity.kind),
-        )),
+        Ok(activity) => Ok(match follow_up {
+            Some(fid) => redirect_with_undo(
+                &state,
+                &format!("/companies/{}", activity.company_id),
+                &format!(
+                    "{} Opfølgningen er markeret som udført.",
+                    saved_message(activity.kind)
+                ),
+                fid,
+            ),
+            None => redirect_with_flash(
+                &state,
+                &format!("/companies/{}", activity.company_id),
+                "ok",
+                saved_message(activity.kind),
+            ),
+        }),
         Err(refused) => form_page(&req, &state, &user, company, None, form, refused).await,
     }
 }

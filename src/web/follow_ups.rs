@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::activities::{may_change, today};
 use super::auth::{CurrentUser, SessionCookie};
-use super::views::{Layout, Page, filters, redirect_with_flash};
+use super::views::{Layout, Page, filters, redirect_with_flash, redirect_with_undo};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::activity::{Activity, FollowUp};
@@ -205,7 +205,11 @@ pub async fn follow_up_done(
         Some((key, ..)) => format!("/follow-ups?group={key}"),
         None => "/follow-ups".to_string(),
     };
-    Ok(redirect_with_flash(&state, &back, "ok", message))
+    Ok(if done {
+        redirect_with_undo(&state, &back, message, id)
+    } else {
+        redirect_with_flash(&state, &back, "ok", message)
+    })
 }
 
 /// Turns the private calendar link on (or makes a new one) and shows it once.

@@ -127,6 +127,9 @@ pub struct Flash {
     /// "ok" or "error"
     pub kind: String,
     pub message: String,
+    /// A follow-up just marked done, which the message offers to open again ("Fortryd").
+    #[serde(default)]
+    pub undo_follow_up: Option<i64>,
 }
 
 /// A CSV file to download.
@@ -282,10 +285,36 @@ pub fn redirect_with_flash(
     kind: &str,
     message: &str,
 ) -> HttpResponse {
-    let flash = Flash {
-        kind: kind.to_string(),
-        message: message.to_string(),
-    };
+    with_flash(
+        state,
+        location,
+        Flash {
+            kind: kind.to_string(),
+            message: message.to_string(),
+            undo_follow_up: None,
+        },
+    )
+}
+
+/// A success message that offers to open the follow-up `activity_id` again.
+pub fn redirect_with_undo(
+    state: &AppState,
+    location: &str,
+    message: &str,
+    activity_id: i64,
+) -> HttpResponse {
+    with_flash(
+        state,
+        location,
+        Flash {
+            kind: "ok".into(),
+            message: message.to_string(),
+            undo_follow_up: Some(activity_id),
+        },
+    )
+}
+
+fn with_flash(state: &AppState, location: &str, flash: Flash) -> HttpResponse {
     let value = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&flash).unwrap_or_default());
     let mut jar = CookieJar::new();
     jar.signed_mut(&state.keys.cookie)

@@ -863,3 +863,137 @@ async fn follow_up_counts_equal_the_rows_over_any_range_after_every_change() {
         "Overskredet <span class=\"count\">({overdue})</span>"
     )));
 }
+
+/// Logging a contact from a follow-up closes that follow-up, and the next page offers to undo
+/// it; "Udført" on the list offers the same. A follow-up of another company is left alone.
+#[actix_web::test]
+async fn a_contact_logged_from_a_follow_up_closes_it_and_can_be_undone() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Opfølgning ApS");
+    let other = app.add_company(&seed.jobcenter, "Anden Virksomhed ApS");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let me = seed.consultant.id.to_string();
+    let today = jobcenter_crm::web::views::local_date(app.now()).to_string();
+    let open = |note: &'static str| {
+        [
+            ("user_id", me.clone()),
+            ("occurred_on", today.clone()),
+            ("follow_up_on", today.clone()),
+            ("follow_up_note", note.to_string()),
+        ]
+    };
+    for (id, note) in [(company.id, "Ring om småjob"), (other.id, "Send materiale")] {
+        let fields = open(note);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            log(&client, id, &fields).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let follow_up: i64 = activities::table
+        .filter(activities::company_id.eq(company.id))
+        .select(activities::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let is_done = |id: i64| -> bool {
+        activities::table
+            .find(id)
+            .select(activities::follow_up_done)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+
+    let list = client.get("/follow-ups").await;
+    let link = format!(
+        "/activities/new?company={}&amp;follow_up={follow_up}",
+        company.id
+    );
+    assert!(list.body.contains(&link), "{}", list.body);
+    let form = client
+        .get(&format!(
+            "/activities/new?company={}&follow_up={follow_up}",
+            company.id
+        ))
+        .await;
+    assert!(
+        form.body
+            .contains(&format!(r#"name="follow_up_id" value="{follow_up}""#))
+    );
+    let fid = follow_up.to_string();
+    let cid = company.id.to_string();
+    let res = client
+        .post(
+            "/activities",
+            &[
+                ("company_id", cid.as_str()),
+                ("kind", "phone"),
+                ("user_id", &me),
+                ("occurred_on", &today),
+                ("summary", "Ringede om småjob"),
+                ("follow_up_id", &fid),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(is_done(follow_up));
+    let page = client.get(res.location()).await;
+    assert!(
+        page.body
+            .contains("Opkaldet er registreret. Opfølgningen er markeret som udført.")
+    );
+    let undo = format!(r#"action="/activities/{follow_up}/follow-up""#);
+    assert!(page.body.contains(&undo), "{}", page.body);
+    assert!(page.body.contains("Fortryd"));
+    let res = client
+        .post(
+            &format!("/activities/{follow_up}/follow-up"),
+            &[("done", "0")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!is_done(follow_up));
+    assert!(
+        client
+            .get(res.location())
+            .await
+            .body
+            .contains("Opfølgningen er åbnet igen.")
+    );
+
+    // "Udført" on the list: the next page offers to undo it.
+    let res = client
+        .post(
+            &format!("/activities/{follow_up}/follow-up"),
+            &[("done", "1")],
+        )
+        .await;
+    let page = client.get(res.location()).await;
+    assert!(page.body.contains("markeret som udført") && page.body.contains(&undo));
+
+    // A follow-up id of another company does not close that company's follow-up.
+    let theirs: i64 = activities::table
+        .filter(activities::company_id.eq(other.id))
+        .select(activities::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let tid = theirs.to_string();
+    client
+        .get(&format!("/activities/new?company={}", company.id))
+        .await;
+    let res = client
+        .post(
+            "/activities",
+            &[
+                ("company_id", cid.as_str()),
+                ("kind", "visit"),
+                ("user_id", &me),
+                ("occurred_on", &today),
+                ("follow_up_id", &tid),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!is_done(theirs));
+    assert!(!client.get(res.location()).await.body.contains("Fortryd"));
+}
