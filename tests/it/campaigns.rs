@@ -1496,3 +1496,80 @@ fn version_of(app: &TestApp, tid: i64) -> String {
         .unwrap()
         .to_string()
 }
+
+/// Weeks without a year that are already over ask whether next year's were meant; the period
+/// hint is tied to both fields; a kind-less activity ties its error to each radio.
+#[actix_web::test]
+async fn weeks_already_past_ask_whether_next_year_was_meant() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let form = manager.get("/campaigns/new").await;
+    assert!(
+        form.body.contains(
+            r#"id="start" name="start" value="" autocomplete="off" aria-describedby="period-hint">"#
+        ),
+        "{}",
+        form.body
+    );
+    let today = jobcenter_crm::web::views::local_date(app.now());
+    let year = chrono::Datelike::year(&today);
+    let ids = vec![seed.consultant.id.to_string()];
+    let mut fields = campaign_fields(&ids);
+    for (k, v) in fields.iter_mut() {
+        match k.as_str() {
+            "start" => *v = "uge 2".into(),
+            "end" => *v = "uge 4".into(),
+            _ => {}
+        }
+    }
+    let res = post_owned(&manager, "/campaigns", &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains(&format!(
+            "Uge 2–4 {year} er allerede gået. Mente du uge 2–4 {}?",
+            year + 1
+        )),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.contains(r#"value="uge 2""#),
+        "what was typed is kept"
+    );
+    assert!(
+        res.body
+            .contains(r#"aria-describedby="period-hint start-error""#)
+    );
+    for (k, v) in fields.iter_mut() {
+        match k.as_str() {
+            "start" => *v = format!("uge 2 {}", year + 1),
+            "end" => *v = "uge 4".into(),
+            _ => {}
+        }
+    }
+    let res = post_owned(&manager, "/campaigns", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let company = app.add_company(&seed.jobcenter, "Radio ApS");
+    let cid = company.id.to_string();
+    manager.get(&format!("/activities/new?company={cid}")).await;
+    let res = manager
+        .post(
+            "/activities",
+            &[
+                ("company_id", cid.as_str()),
+                ("kind", ""),
+                ("occurred_on", &today.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains(r#"id="kind-error""#));
+    assert_eq!(
+        res.body
+            .matches(r#"aria-describedby="kind-error" aria-invalid="true""#)
+            .count(),
+        5
+    );
+}

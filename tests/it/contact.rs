@@ -698,3 +698,46 @@ async fn the_promised_answer_date_counts_danish_days() {
         .expect("a mail to the assignee");
     assert!(mail.body.contains(&expected), "{}", mail.body);
 }
+
+/// The radio group's error is tied to each radio; e-mail and phone say in their own
+/// descriptions that one of them is needed, instead of both being marked "(valgfri)".
+#[actix_web::test]
+async fn group_errors_and_either_or_fields_are_described_on_the_fields() {
+    let app = app().await;
+    app.seed();
+    let client = app.client();
+    let form = client.get("/kontakt/koege").await;
+    for field in ["email", "phone"] {
+        let label = form.body[form
+            .body
+            .find(&format!(r#"<label for="{field}">"#))
+            .unwrap()..]
+            .split("</label>")
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(!label.contains("valgfri"), "{label}");
+        assert!(
+            form.body
+                .contains(&format!(r#"aria-describedby="{field}-hint""#))
+        );
+    }
+    assert!(
+        form.body
+            .contains("Skriv e-mail eller telefon – gerne begge.")
+    );
+
+    let mut fields = request_fields();
+    set(&mut fields, "topic", "");
+    let res = app.fill_in(&client, "/kontakt/koege", &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains(r#"id="topic-error""#));
+    let radios = res.body.matches(r#"type="radio""#).count();
+    assert!(radios > 1);
+    assert_eq!(
+        res.body
+            .matches(r#"aria-describedby="topic-error" aria-invalid="true""#)
+            .count(),
+        radios
+    );
+}

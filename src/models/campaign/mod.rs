@@ -24,7 +24,8 @@ use crate::db::schema::{
     campaigns, companies, placements, users,
 };
 use crate::db::{DbConn, write_tx};
-use crate::domain::{cpr_guard, dates};
+use crate::domain::cpr_guard;
+use crate::domain::dates::{self, DateOrWeek};
 
 text_enum! {
     pub enum CampaignStatus {
@@ -142,6 +143,46 @@ impl CampaignForm {
             version: c.version.to_string(),
             checkboxes,
         }
+    }
+
+    /// A new campaign whose weeks, written without a year, are already over this year: most
+    /// likely meant for next year. The question to ask, with the weeks the user probably meant.
+    pub fn past_weeks_question(&self, today: NaiveDate) -> Option<String> {
+        let (
+            Some(DateOrWeek::Week {
+                week: sw,
+                year: None,
+            }),
+            Some(DateOrWeek::Week {
+                week: ew,
+                year: None,
+            }),
+        ) = (
+            dates::parse_date_or_week(&self.start),
+            dates::parse_date_or_week(&self.end),
+        )
+        else {
+            return None;
+        };
+        let (_, end) = dates::resolve_period(
+            DateOrWeek::Week {
+                week: sw,
+                year: None,
+            },
+            DateOrWeek::Week {
+                week: ew,
+                year: None,
+            },
+            today.year(),
+        )?;
+        (end < today).then(|| {
+            format!(
+                "Uge {sw}–{ew} {} er allerede gået. Mente du uge {sw}–{ew} {}? Skriv årstallet med, fx uge {sw} {}.",
+                today.year(),
+                today.year() + 1,
+                today.year() + 1
+            )
+        })
     }
 
     /// `this_year` is used for weeks given without a year.

@@ -13,6 +13,7 @@ use super::forms::Refused;
 use super::views::{Choice, Layout, Page, filters, local_date, redirect_with_flash, url_encode};
 use crate::db::DbConn;
 use crate::error::AppError;
+use crate::models::FieldErrors;
 use crate::models::activity::Topic;
 use crate::models::audit::action;
 use crate::models::campaign::{
@@ -149,8 +150,18 @@ pub async fn create(
     form: web::Form<CampaignForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let year = local_date(state.now()).year();
-    let input = match form.validate(year) {
+    let today = local_date(state.now());
+    let validated =
+        form.validate(today.year())
+            .and_then(|input| match form.past_weeks_question(today) {
+                Some(question) => {
+                    let mut errors = FieldErrors::new();
+                    errors.insert("start", question);
+                    Err(errors)
+                }
+                None => Ok(input),
+            });
+    let input = match validated {
         Ok(i) => i,
         Err(errors) => {
             return form_page(&req, &state, &user, None, form, Refused::invalid(errors)).await;
