@@ -159,6 +159,22 @@ for (const viewport of ['phone', 'desktop']) {
   });
 }
 
+describe('phone', () => {
+  test("the burn-up chart's labels are at least 12 px", async () => {
+    const page = await newPage('phone');
+    await signIn(page, ADMIN);
+    await page.goto(APP + await campaignWithTargets(page));
+    const sizes = await page.locator('svg.chart text').evaluateAll((texts) => texts.map((t) => {
+      const svg = t.ownerSVGElement;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return parseFloat(getComputedStyle(t).fontSize) * scale;
+    }));
+    assert.ok(sizes.length > 0, 'the campaign page has a chart');
+    assert.ok(Math.min(...sizes) >= 12, `labels rendered at ${Math.min(...sizes).toFixed(1)} px`);
+    await page.context().close();
+  });
+});
+
 describe('keyboard', () => {
   test('the skip link is the first stop and moves focus to the content', async () => {
     const page = await newPage('phone');

@@ -799,6 +799,21 @@ impl Company {
     }
 
     /// One page of the register, `limit` rows after `after`, through the index of the sort.
+    /// How many companies `query` matches, counted up to `cap` (a number above `cap` means
+    /// "more than `cap`"): at most `cap + 1` ids are read, however large the register.
+    pub fn count_matching(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        query: &CompanyQuery,
+        cap: i64,
+    ) -> QueryResult<i64> {
+        let ids: Vec<i64> = matching(c, jobcenter_id, query)
+            .select(companies::id)
+            .limit(cap + 1)
+            .load(c)?;
+        Ok(ids.len() as i64)
+    }
+
     pub fn search(
         c: &mut DbConn,
         jobcenter_id: i64,

@@ -71,6 +71,24 @@ impl ListParams {
     }
 
     /// The same filter as a query string, without the page position.
+    /// Search text or a filter is given (the list is a search, not the register's first page).
+    fn is_search(&self) -> bool {
+        !self.q.trim().is_empty() || self.mine == "1" || self.filters_used()
+    }
+
+    fn filters_used(&self) -> bool {
+        [
+            &self.status,
+            &self.fixed_contact,
+            &self.industry,
+            &self.postcode,
+            &self.employees,
+            &self.quiet,
+        ]
+        .iter()
+        .any(|s| !s.trim().is_empty())
+    }
+
     fn filter_query(&self) -> String {
         let mut params = self.clone();
         params.after.clear();
@@ -107,12 +125,20 @@ pub async fn list(
     let after = Cursor::decode(&params.after);
     let p = params.clone();
     let today = super::views::local_date(state.now());
-    let (user, (page, roster)) = session
+    let searched = params.is_search();
+    let (user, (page, roster, matched)) = session
         .run(&state, move |c, user| {
             let jc = user.jobcenter_id;
+            let query = p.query(user, today);
+            let matched = if searched {
+                Some(Company::count_matching(c, jc, &query, COUNT_CAP)?)
+            } else {
+                None
+            };
             Ok((
-                Company::search(c, jc, &p.query(user, today), after.as_ref(), PAGE_SIZE)?,
+                Company::search(c, jc, &query, after.as_ref(), PAGE_SIZE)?,
                 User::roster(c, jc)?,
+                matched,
             ))
         })
         .await?;
@@ -155,15 +181,30 @@ pub async fn list(
         first_url: with_filter("/companies"),
         first_page: params.after.is_empty(),
         can_import_export,
+        filters_open: params.filters_used() || params.sort == "last_contact",
+        matched: matched.map(|n| {
+            if n > COUNT_CAP {
+                format!("Over {}", super::dashboard::thousands(COUNT_CAP))
+            } else {
+                super::dashboard::thousands(n)
+            }
+        }),
         params,
     })
 }
+
+/// Matches counted for a search; beyond it the page says "Over 1.000".
+const COUNT_CAP: i64 = 1000;
 
 #[derive(askama::Template)]
 #[template(path = "companies/list.html")]
 struct ListPage {
     l: Layout,
     rows: Vec<ListRow>,
+    /// How many matched a search ("37", "Over 1.000"); none when nothing is searched for.
+    matched: Option<String>,
+    /// A filter beyond the search text is set: the folded filters are shown open.
+    filters_open: bool,
     params: ListParams,
     statuses: Vec<Choice>,
     employee_bands: Vec<Choice>,

@@ -1067,3 +1067,44 @@ async fn an_import_of_more_rows_than_one_transaction_should_hold_is_refused() {
         res.body
     );
 }
+
+/// A search says how many matched, in the page and its title; the filters beyond the search
+/// text are folded away until one is used.
+#[actix_web::test]
+async fn a_search_says_how_many_matched_and_folds_its_filters() {
+    let app = app().await;
+    let seed = app.seed();
+    for name in ["Bageriet Nord", "Bageriet Syd", "Maskinfabrikken"] {
+        app.add_company(&seed.jobcenter, name);
+    }
+    app.add_company(&seed.other_jobcenter, "Bageriet Stevns");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let all = client.get("/companies").await;
+    assert!(all.body.contains("<title>Virksomheder – "));
+    assert!(!all.body.contains("matcher søgningen"));
+    assert!(all.body.contains(r#"<details class="more-filters">"#));
+    let found = client.get("/companies?q=bageri").await;
+    assert!(
+        found.body.contains("<title>Virksomheder: 2 fundet – "),
+        "{}",
+        found.body
+    );
+    assert!(
+        found
+            .body
+            .contains("<strong>2</strong> virksomheder matcher søgningen.")
+    );
+    assert!(found.body.contains(r#"<details class="more-filters">"#));
+    let one = client.get("/companies?q=maskin").await;
+    assert!(
+        one.body
+            .contains("<strong>1</strong> virksomhed matcher søgningen.")
+    );
+    let filtered = client.get("/companies?q=&status=active").await;
+    assert!(
+        filtered
+            .body
+            .contains(r#"<details class="more-filters" open>"#)
+    );
+    assert!(filtered.body.contains("matcher søgningen"));
+}
