@@ -160,6 +160,16 @@ for (const viewport of ['phone', 'desktop']) {
 }
 
 describe('phone', () => {
+  test('the header takes less than a third of the screen and "Registrér kontakt" is on the first', async () => {
+    const page = await newPage('phone');
+    await signIn(page, ADMIN);
+    const header = await page.evaluate(() => document.querySelector('.site-header').getBoundingClientRect().height);
+    assert.ok(header < 844 / 3, `the header is ${header} px high`);
+    const button = await page.locator('main a[href="/activities/new"]').first().boundingBox();
+    assert.ok(button.y + button.height <= 844, `"Registrér kontakt" ends at ${button.y + button.height} px`);
+    await page.context().close();
+  });
+
   test("the burn-up chart's labels are at least 12 px", async () => {
     const page = await newPage('phone');
     await signIn(page, ADMIN);

@@ -4,7 +4,7 @@ use crate::common;
 use crate::common::{Client, TestApp, app};
 use actix_web::http::StatusCode;
 use diesel::prelude::*;
-use jobcenter_crm::db::schema::{campaign_targets, campaigns};
+use jobcenter_crm::db::schema::{campaign_targets, campaigns, companies};
 use jobcenter_crm::models::user::Role;
 
 fn campaign_fields(consultants: &[String]) -> Vec<(String, String)> {
@@ -1571,5 +1571,81 @@ async fn weeks_already_past_ask_whether_next_year_was_meant() {
             .matches(r#"aria-describedby="kind-error" aria-invalid="true""#)
             .count(),
         5
+    );
+}
+
+/// Filling a list shows what a manager chooses by (size, industry, status, last contact, and
+/// another running campaign the company is on); the consultant picker puts consultants first
+/// with each person's role; splitting warns when a manager or admin got companies too.
+#[actix_web::test]
+async fn the_list_shows_what_to_choose_by_and_the_split_warns_about_managers() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let form = manager.get("/campaigns/new").await;
+    let consultant = form
+        .body
+        .find("(konsulent)</label>")
+        .expect("a consultant with role");
+    let lead = form
+        .body
+        .find("Lars Leder (leder)</label>")
+        .expect("the manager with role");
+    let admin = form
+        .body
+        .find("(administrator)</label>")
+        .expect("the admin with role");
+    assert!(consultant < lead && lead < admin, "consultants come first");
+
+    // Three targets on a running campaign (the setup's consultants include the manager).
+    let setup = running_campaign(&app, &manager, &seed, 3).await;
+    manager
+        .get(&format!("/campaigns/{}", setup.campaign_id))
+        .await;
+    let res = manager
+        .post(
+            &format!("/campaigns/{}/targets/split", setup.campaign_id),
+            &[],
+        )
+        .await;
+    let page = manager.get(res.location()).await;
+    assert!(
+        page.body
+            .contains("3 virksomheder er fordelt mellem konsulenterne.")
+    );
+    assert!(
+        page.body
+            .contains("Bemærk: Lars Leder er leder eller administrator"),
+        "{}",
+        page.body
+    );
+
+    // A second campaign: the first one's companies show that they are on it.
+    let ids = vec![seed.consultant.id.to_string()];
+    manager.get("/campaigns/new").await;
+    let res = post_owned(&manager, "/campaigns", &campaign_fields(&ids)).await;
+    let second = res.location().to_string();
+    diesel::update(companies::table.filter(companies::name.eq("Målvirksomhed 00")))
+        .set((
+            companies::employees.eq(Some("10-19")),
+            companies::industry_text.eq("Bagerier"),
+        ))
+        .execute(&mut app.conn())
+        .unwrap();
+    let found = manager
+        .get(&format!("{second}/targets/add?q=m%C3%A5lvirksomhed"))
+        .await;
+    assert_eq!(
+        found
+            .body
+            .matches("Er på kampagnen «Småjob og fleksjob i Køge»")
+            .count(),
+        3
+    );
+    assert!(found.body.contains("ingen kontakt endnu"));
+    assert!(
+        found.body.contains("Køge · 10–19 ansatte · Bagerier · "),
+        "{}",
+        found.body
     );
 }

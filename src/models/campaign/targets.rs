@@ -397,6 +397,23 @@ impl CampaignTarget {
         Ok(())
     }
 
+    /// Of `company_ids`, those on a running campaign other than `except`, with its name.
+    pub fn on_other_running(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        except: i64,
+        company_ids: &[i64],
+    ) -> QueryResult<Vec<(i64, String)>> {
+        campaign_targets::table
+            .inner_join(campaigns::table)
+            .filter(campaign_targets::jobcenter_id.eq(jobcenter_id))
+            .filter(campaign_targets::company_id.eq_any(company_ids))
+            .filter(campaigns::status.eq(CampaignStatus::Running))
+            .filter(campaigns::id.ne(except))
+            .select((campaign_targets::company_id, campaigns::name))
+            .load(c)
+    }
+
     /// The open companies of running campaigns assigned to a user, not contacted ones first,
     /// then by name: the first `limit` and how many there are in all. Sorted within the
     /// consultant index; only the companies shown are read.

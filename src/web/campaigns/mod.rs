@@ -82,7 +82,9 @@ async fn form_page(
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
-    let staff = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
+    let mut staff = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
+    // Consultants first, then managers and admins, each by name; every name with its role.
+    staff.sort_by_key(|u| u.role);
     let consultants: Vec<Checkbox> = staff
         .into_iter()
         .filter(|u| u.active)
@@ -91,7 +93,7 @@ async fn form_page(
             Checkbox {
                 checked: form.checked(&name),
                 name,
-                label: u.name,
+                label: format!("{} ({})", u.name, u.role.label().to_lowercase()),
             }
         })
         .collect();

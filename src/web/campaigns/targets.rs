@@ -22,7 +22,7 @@ use crate::web::access_log;
 use crate::web::auth::{CurrentUser, Manager, SessionCookie};
 use crate::web::forms::back_with_message;
 use crate::web::security::is_head;
-use crate::web::views::{Choice, Layout, Page, csv_response, redirect_with_flash};
+use crate::web::views::{Choice, Layout, Page, csv_response, filters, redirect_with_flash};
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -67,20 +67,32 @@ pub async fn add_form(
     let query = params.query();
     // "Find" with every filter empty lists the whole register: the form was sent.
     let searched = !req.query_string().is_empty();
-    let (campaign, mut companies) = state
+    let (campaign, companies, total, elsewhere) = state
         .db
         .run(move |c| {
             let campaign = Campaign::find(c, jc, id)?;
-            let found = if searched {
+            let mut found = if searched {
                 Company::export(c, jc, &query)?
             } else {
                 Vec::new()
             };
-            Ok((campaign, found))
+            let total = found.len();
+            found.truncate(ADD_SHOWN);
+            let ids: Vec<i64> = found.iter().map(|co| co.id).collect();
+            let elsewhere = CampaignTarget::on_other_running(c, jc, id, &ids)?;
+            Ok((campaign, found, total, elsewhere))
         })
         .await?;
-    let total = companies.len();
-    companies.truncate(ADD_SHOWN);
+    let companies = companies
+        .into_iter()
+        .map(|company| {
+            let campaign = elsewhere
+                .iter()
+                .find(|(cid, _)| *cid == company.id)
+                .map(|(_, name)| name.clone());
+            FoundCompany { company, campaign }
+        })
+        .collect();
     Page::new(&req).render(&state, |l| AddPage {
         l,
         campaign,
@@ -102,12 +114,18 @@ struct AddPage {
     params: AddParams,
     searched: bool,
     /// The first [`ADD_SHOWN`] companies found.
-    companies: Vec<Company>,
+    companies: Vec<FoundCompany>,
     /// How many companies the search found.
     total: usize,
     limit: usize,
     statuses: Vec<Choice>,
     employee_bands: Vec<Choice>,
+}
+
+/// A company found for the list, with the running campaign it is on already, if any.
+struct FoundCompany {
+    company: Company,
+    campaign: Option<String>,
 }
 
 /// The companies ticked on the add page, or "all" with the filter they were found by.
@@ -312,6 +330,17 @@ pub async fn split(
     let result = state
         .write(actor, move |c, actor| {
             let n = CampaignTarget::split_evenly(c, jc, id, actor.now)?;
+            // Managers and admins on the campaign got their share too: say so.
+            let on_campaign: Vec<i64> = Campaign::consultants(c, id)?
+                .into_iter()
+                .filter(|u| u.active)
+                .map(|u| u.id)
+                .collect();
+            let leads: Vec<String> = User::list(c, jc)?
+                .into_iter()
+                .filter(|u| u.role >= Role::Manager && on_campaign.contains(&u.id))
+                .map(|u| u.name)
+                .collect();
             actor.record(
                 c,
                 action::CAMPAIGN_TARGETS_SPLIT,
@@ -319,14 +348,23 @@ pub async fn split(
                 Some(id),
                 format!("{n} fordelt"),
             )?;
-            Ok(n)
+            Ok((n, leads))
         })
         .await?;
     Ok(back_with_message(
         &state,
         &format!("/campaigns/{id}"),
         result,
-        |n| format!("{n} virksomheder er fordelt mellem konsulenterne."),
+        |(n, leads)| {
+            let mut message = format!("{n} virksomheder er fordelt mellem konsulenterne.");
+            if !leads.is_empty() {
+                message.push_str(&format!(
+                    " Bemærk: {} er leder eller administrator og har også fået virksomheder. Fjern dem fra kampagnens konsulenter under «Ret kampagne», hvis det ikke var meningen.",
+                    leads.join(" og ")
+                ));
+            }
+            message
+        },
     ))
 }
 
