@@ -82,7 +82,7 @@ class NationalDb:
                               stdout=subprocess.DEVNULL)
 
 
-def seed(db, plan, workers):
+def seed(db, plan):
     """Creates and fills every jobcenter; returns the seconds it took."""
     bench.sh(["psql", bench.PG_ADMIN, "-qc", f"DROP DATABASE IF EXISTS {db.name}"])
     bench.sh(["psql", bench.PG_ADMIN, "-qc", f"CREATE DATABASE {db.name}"])
@@ -91,24 +91,14 @@ def seed(db, plan, workers):
     for n, (slug, name, _, _) in enumerate(plan):
         db.cli("jobcenter", "add", "--name", name, "--municipality", f"{101 + n * 8:03}"[-3:],
                "--slug", slug)
-    running = []
     for n, (slug, _, companies, activities) in enumerate(plan):
-        while len(running) >= workers:
-            running = [p for p in running if p.poll() is None]
-            time.sleep(0.2)
-        args = [bench.BIN, "seed-demo", "--jobcenter", slug, "--companies", str(companies),
-                "--activities", str(activities), "--placements", str(max(companies // 10, 10)),
-                "--campaigns", "5", "--requests", str(max(companies // 10, 10)),
-                "--seed", str(n + 1), "--password-stdin"]
-        p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                             env=bench.env_for(db))
-        p.stdin.write(bench.PASSWORD + "\n")
-        p.stdin.close()
-        running.append(p)
         print(f"  seeding {slug}: {companies:,} companies, {activities:,} activities", flush=True)
-    for p in running:
-        if p.wait() != 0:
-            raise SystemExit("seed-demo failed")
+        subprocess.run([bench.BIN, "seed-demo", "--jobcenter", slug, "--companies", str(companies),
+                        "--activities", str(activities), "--placements", str(max(companies // 10, 10)),
+                        "--campaigns", "5", "--requests", str(max(companies // 10, 10)),
+                        "--seed", str(n + 1), "--password-stdin"],
+                       input=bench.PASSWORD + "\n", text=True, check=True, env=bench.env_for(db),
+                       stdout=subprocess.DEVNULL)
     db.query("VACUUM (ANALYZE)")
     db.query("CHECKPOINT")
     seconds = time.monotonic() - started
@@ -284,7 +274,7 @@ def main():
         db.url += "_quick"
     if args.reseed or not db.exists():
         print(f"seeding {len(plan)} jobcenters ...", flush=True)
-        seed_s = seed(db, plan, workers=1)
+        seed_s = seed(db, plan)
         print(f"seeded in {seed_s:.0f} s", flush=True)
     else:
         said = db.query(f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{db.name}'")

@@ -154,11 +154,6 @@ export class Driver {
     assert.ok(await radio.isChecked(), `${selector} is not chosen`);
   }
 
-  async select(selector, label) {
-    if (this.keyboard) await this.tabTo(selector);
-    await this.page.locator(selector).first().selectOption({ label });
-  }
-
   /** The focused element shows it: an outline or a box shadow that is not none. */
   async assertFocusVisible() {
     const style = await this.page.evaluate(() => {

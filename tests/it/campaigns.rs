@@ -1266,7 +1266,7 @@ async fn a_manager_starts_a_campaign_before_its_first_week() {
     let page = manager.get(res.location()).await;
     assert!(!page.body.contains("selv om den første uge er begyndt"));
     assert!(
-        page.body.contains("Sæt kampagnen i gang nu"),
+        page.body.contains("Sæt kampagnen i gang</button>"),
         "{}",
         page.body
     );
@@ -1285,7 +1285,7 @@ async fn a_manager_starts_a_campaign_before_its_first_week() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let page = manager.get(res.location()).await;
     assert!(page.body.contains("Kampagnen er i gang."), "{}", page.body);
-    assert!(!page.body.contains("Sæt kampagnen i gang nu"));
+    assert!(!page.body.contains("Sæt kampagnen i gang</button>"));
 }
 
 #[actix_web::test]

@@ -35,6 +35,25 @@ pub(crate) fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Adds Jobcenter Køge (slug `koege`) from the command line.
+fn add_koege(db: &TestDb) {
+    let out = run(
+        db,
+        &[
+            "jobcenter",
+            "add",
+            "--name",
+            "Jobcenter Køge",
+            "--municipality",
+            "259",
+            "--slug",
+            "koege",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
 pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -454,20 +473,7 @@ fn serve_prints_a_setup_link_and_shuts_down_cleanly() {
 #[test]
 fn companies_are_imported_from_the_command_line() {
     let db = TestDb::new();
-    run(
-        &db,
-        &[
-            "jobcenter",
-            "add",
-            "--name",
-            "Jobcenter Køge",
-            "--municipality",
-            "259",
-            "--slug",
-            "koege",
-        ],
-        None,
-    );
+    add_koege(&db);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("virksomheder.csv");
     let good = jobcenter_crm::domain::cvr::complete_cvr(4_000_001).unwrap();
@@ -815,20 +821,7 @@ fn value_after<'a>(text: &'a str, marker: &str) -> &'a str {
 #[test]
 fn every_acknowledged_request_survives_kill_9() {
     let db = TestDb::sqlite();
-    run(
-        &db,
-        &[
-            "jobcenter",
-            "add",
-            "--name",
-            "Jobcenter Køge",
-            "--municipality",
-            "259",
-            "--slug",
-            "koege",
-        ],
-        None,
-    );
+    add_koege(&db);
     let data = tempfile::tempdir().unwrap();
     let mut acknowledged: Vec<String> = Vec::new();
     for round in 0..5 {

@@ -425,7 +425,7 @@ impl ConsultantChoice {
 struct ShowPage {
     l: Layout,
     overdue_start: bool,
-    /// Still planned: a manager may start it now, before its first week.
+    /// Still planned: a manager may start it, before its first week too.
     planned: bool,
     campaign: Campaign,
     /// The goal for placements, if one is set (and not 0).
