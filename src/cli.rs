@@ -26,6 +26,7 @@ use crate::models::login_attempt::LoginAttempt;
 use crate::models::outbox::OutboxMail;
 use crate::models::satisfaction::Survey;
 use crate::models::session::Session;
+use crate::models::kept_form::KeptForm;
 use crate::models::setup_token::SetupToken;
 use crate::models::user::{NewUser, Role, User};
 use crate::seed::{Progress, SeedOptions};
@@ -824,8 +825,8 @@ fn seed_small_demo(db: &Db) -> Result<(), String> {
     Ok(())
 }
 
-/// Clears expired sessions, old login attempts, unconfirmed imports, the contact form's old
-/// rate-limit counts and old outbox mails every ten minutes.
+/// Clears expired sessions and kept forms, old login attempts, unconfirmed imports, the contact
+/// form's old rate-limit counts and old outbox mails every ten minutes.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -835,6 +836,7 @@ async fn housekeeping(state: AppState) {
             .db
             .run(move |c| {
                 Session::purge_expired(c, now)?;
+                KeptForm::purge_expired(c, now)?;
                 LoginAttempt::purge_old(c, now)?;
                 PendingImport::purge_old(c, now)?;
                 ContactFormHit::purge_old(c, now)?;

@@ -58,6 +58,19 @@ diesel::table! {
         last_seen_at -> Timestamp,
         user_agent -> Text,
         client_network -> Text,
+        signed_out_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    kept_forms (id) {
+        id -> BigInt,
+        browser -> Text,
+        user_id -> BigInt,
+        page -> Text,
+        action -> Text,
+        fields -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -555,6 +568,7 @@ diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(companies -> users (fixed_contact_id));
 diesel::joinable!(contact_persons -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(kept_forms -> users (user_id));
 diesel::joinable!(audit_log -> users (user_id));
 diesel::joinable!(access_log -> users (user_id));
 diesel::joinable!(satisfaction_surveys -> users (user_id));
@@ -564,6 +578,7 @@ diesel::joinable!(contact_request_events -> contact_requests (request_id));
 diesel::joinable!(contact_request_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    kept_forms,
     access_log,
     jobcenters,
     readiness_checks,

@@ -14,6 +14,7 @@ pub mod contact_request;
 pub mod external_figures;
 pub mod goal;
 pub mod jobcenter;
+pub mod kept_form;
 pub mod login_attempt;
 pub mod outbox;
 pub mod overview;

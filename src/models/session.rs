@@ -13,6 +13,9 @@ pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
 pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(12);
 /// `last_seen_at` is written at most this often, not on every request.
 const TOUCH_INTERVAL: TimeDelta = TimeDelta::seconds(60);
+/// How long an ended session's row is kept: a form sent with it is kept for its owner
+/// ([`super::kept_form`]) for as long.
+pub const ENDED_KEPT_FOR: TimeDelta = TimeDelta::hours(8);
 
 /// The signed-in user as every request needs them: only these columns are read.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -87,8 +90,14 @@ pub enum Checked {
     Ended,
     /// Alive, but not marked as seen for a while: to be touched.
     ToTouch(SessionUser),
-    /// Alive and recently seen: nothing to write.
-    Alive(SessionUser),
+    /// Alive and recently seen: nothing to write. With the time it ends unless used again.
+    Alive(SessionUser, NaiveDateTime),
+}
+
+/// When a session used at `last_seen_at` ends if not used again: after the idle timeout, or at
+/// the end of its absolute lifetime, whichever comes first.
+pub fn ends_at(created_at: NaiveDateTime, last_seen_at: NaiveDateTime) -> NaiveDateTime {
+    (last_seen_at + IDLE_TIMEOUT).min(created_at + ABSOLUTE_TIMEOUT)
 }
 
 impl Session {
@@ -122,6 +131,7 @@ impl Session {
     ) -> QueryResult<Vec<Session>> {
         sessions::table
             .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::signed_out_at.is_null())
             .filter(sessions::last_seen_at.ge(now - IDLE_TIMEOUT))
             .filter(sessions::created_at.ge(now - ABSOLUTE_TIMEOUT))
             .order((sessions::last_seen_at.desc(), sessions::id))
@@ -132,6 +142,7 @@ impl Session {
     /// Sessions neither idle nor past their absolute lifetime, in the whole installation.
     pub fn count_alive(c: &mut DbConn, now: NaiveDateTime) -> QueryResult<i64> {
         sessions::table
+            .filter(sessions::signed_out_at.is_null())
             .filter(sessions::last_seen_at.ge(now - IDLE_TIMEOUT))
             .filter(sessions::created_at.ge(now - ABSOLUTE_TIMEOUT))
             .count()
@@ -174,44 +185,93 @@ impl Session {
             .select((
                 sessions::created_at,
                 sessions::last_seen_at,
+                sessions::signed_out_at,
                 users::active,
                 SessionUser::as_select(),
             ))
-            .first::<(NaiveDateTime, NaiveDateTime, bool, SessionUser)>(c)
+            .first::<(
+                NaiveDateTime,
+                NaiveDateTime,
+                Option<NaiveDateTime>,
+                bool,
+                SessionUser,
+            )>(c)
             .optional()?;
-        let Some((created_at, last_seen_at, active, user)) = found else {
+        let Some((created_at, last_seen_at, signed_out_at, active, user)) = found else {
             return Ok(Checked::Unknown);
         };
-        let (created_at, last_seen_at) = (created_at, last_seen_at);
-        let expired = now - last_seen_at > IDLE_TIMEOUT || now - created_at > ABSOLUTE_TIMEOUT;
-        Ok(if expired || !active {
+        let ends_at = ends_at(created_at, last_seen_at);
+        Ok(if now > ends_at || signed_out_at.is_some() || !active {
             Checked::Ended
         } else if now - last_seen_at > TOUCH_INTERVAL {
             Checked::ToTouch(user)
         } else {
-            Checked::Alive(user)
+            Checked::Alive(user, ends_at)
         })
     }
 
-    /// The active user behind a session, if the session is still alive. An expired session, or
-    /// one of a disabled user, is deleted on the spot; a live one is marked as seen now (at
-    /// most once a minute).
+    /// The active user behind a session, if the session is still alive, and when it ends: a
+    /// live one is marked as seen now (at most once a minute). An ended session's row stays
+    /// until [`Session::purge_expired`].
     pub fn resolve(
         c: &mut DbConn,
         id: &str,
         now: NaiveDateTime,
-    ) -> QueryResult<Option<SessionUser>> {
+    ) -> QueryResult<Option<(SessionUser, NaiveDateTime)>> {
         match Self::check(c, id, now)? {
-            Checked::Unknown => Ok(None),
-            Checked::Ended => Self::delete(c, id).map(|()| None),
-            Checked::ToTouch(user) => {
-                diesel::update(sessions::table.find(id))
-                    .set(sessions::last_seen_at.eq(now))
-                    .execute(c)?;
-                Ok(Some(user))
-            }
-            Checked::Alive(user) => Ok(Some(user)),
+            Checked::Unknown | Checked::Ended => Ok(None),
+            Checked::ToTouch(user) => Self::touch(c, id, now).map(|ends| ends.map(|e| (user, e))),
+            Checked::Alive(user, ends_at) => Ok(Some((user, ends_at))),
         }
+    }
+
+    /// Marks a live session as used now ("stay signed in"); when it ends from now on, or none
+    /// when it has already ended.
+    pub fn touch(c: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+        let live = sessions::table
+            .filter(sessions::id.eq(id))
+            .filter(sessions::signed_out_at.is_null())
+            .filter(sessions::last_seen_at.ge(now - IDLE_TIMEOUT))
+            .filter(sessions::created_at.ge(now - ABSOLUTE_TIMEOUT));
+        let created_at = diesel::update(live)
+            .set(sessions::last_seen_at.eq(now))
+            .returning(sessions::created_at)
+            .get_result::<NaiveDateTime>(c)
+            .optional()?;
+        Ok(created_at.map(|created_at| ends_at(created_at, now)))
+    }
+
+    /// When a live session ends unless used again; none when it has ended. Reads only.
+    pub fn ends(c: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+        let found = sessions::table
+            .inner_join(users::table)
+            .filter(sessions::id.eq(id))
+            .filter(sessions::signed_out_at.is_null())
+            .filter(users::active)
+            .select((sessions::created_at, sessions::last_seen_at))
+            .first::<(NaiveDateTime, NaiveDateTime)>(c)
+            .optional()?;
+        Ok(found
+            .map(|(created, seen)| ends_at(created, seen))
+            .filter(|ends| *ends >= now))
+    }
+
+    /// The user a session belonged to, alive or ended, while its row is kept.
+    pub fn owner(c: &mut DbConn, id: &str) -> QueryResult<Option<i64>> {
+        sessions::table
+            .find(id)
+            .select(sessions::user_id)
+            .first(c)
+            .optional()
+    }
+
+    /// Ends a session (signing out). Its row is kept a while, so a form another tab sends
+    /// with it can be kept for its owner; it never counts as signed in again.
+    pub fn sign_out(c: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(sessions::table.find(id))
+            .set(sessions::signed_out_at.eq(now))
+            .execute(c)
+            .map(drop)
     }
 
     pub fn delete(c: &mut DbConn, id: &str) -> QueryResult<()> {
@@ -220,13 +280,15 @@ impl Session {
             .map(drop)
     }
 
-    /// Removes sessions that can no longer be used.
+    /// Removes sessions that ended more than [`ENDED_KEPT_FOR`] ago.
     pub fn purge_expired(c: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+        let before = now - ENDED_KEPT_FOR;
         diesel::delete(
             sessions::table.filter(
                 sessions::last_seen_at
-                    .lt(now - IDLE_TIMEOUT)
-                    .or(sessions::created_at.lt(now - ABSOLUTE_TIMEOUT)),
+                    .lt(before - IDLE_TIMEOUT)
+                    .or(sessions::created_at.lt(before - ABSOLUTE_TIMEOUT))
+                    .or(sessions::signed_out_at.lt(before)),
             ),
         )
         .execute(c)

@@ -34,6 +34,8 @@ pub struct CookieNames {
     pub flash: &'static str,
     /// Between a right password and the second step: whose password it was (signed, short-lived).
     pub pending: &'static str,
+    /// The key to forms kept after their session ended (`web::kept_forms`).
+    pub kept: &'static str,
 }
 
 impl CookieNames {
@@ -44,6 +46,7 @@ impl CookieNames {
                 anon: "__Host-jc_anon",
                 flash: "__Host-jc_flash",
                 pending: "__Host-jc_pending",
+                kept: "__Host-jc_kept",
             }
         } else {
             CookieNames {
@@ -51,6 +54,7 @@ impl CookieNames {
                 anon: "jc_anon",
                 flash: "jc_flash",
                 pending: "jc_pending",
+                kept: "jc_kept",
             }
         }
     }
@@ -73,6 +77,10 @@ pub struct CurrentUser {
     pub new_requests: i64,
     pub my_requests: i64,
     pub session_id: String,
+    /// When the session ends unless used again (UTC).
+    pub session_ends_at: chrono::NaiveDateTime,
+    /// Seconds from this request until then, for the page script that warns before it.
+    pub session_seconds_left: i64,
     /// How companies reach the jobcenter, for the footer.
     pub entry: EntryPoint,
 }
@@ -100,6 +108,13 @@ impl CurrentUser {
 
     pub fn is_admin(&self) -> bool {
         self.role >= Role::Admin
+    }
+
+    /// When the session ends unless used again, as the pages say it: "14:35", Danish time.
+    pub fn session_ends_clock(&self) -> String {
+        super::views::local_time(self.session_ends_at)
+            .format("%H:%M")
+            .to_string()
     }
 
     /// Refuses with 403 unless the user has at least `role`.
@@ -218,9 +233,12 @@ impl SessionCookie {
             .db
             .read(move |c| {
                 crate::db::read_tx(c, |c| match Session::check(c, &session_id, now)? {
-                    Checked::Alive(user) => Ok(Ok(Some(as_user(c, user, session_id, f)?))),
-                    Checked::Unknown => Ok(Ok(None)),
-                    Checked::ToTouch(_) | Checked::Ended => Ok(Err((f, session_id))),
+                    Checked::Alive(user, ends_at) => {
+                        let ends = (ends_at, now);
+                        Ok(Ok(Some(as_user(c, user, ends, session_id, f)?)))
+                    }
+                    Checked::Unknown | Checked::Ended => Ok(Ok(None)),
+                    Checked::ToTouch(_) => Ok(Err((f, session_id))),
                 })
             })
             .await?;
@@ -232,10 +250,12 @@ impl SessionCookie {
                     .run(move |c| {
                         // The session check writes; what follows only reads, in one read
                         // transaction.
-                        let Some(user) = Session::resolve(c, &session_id, now)? else {
+                        let Some((user, ends_at)) = Session::resolve(c, &session_id, now)? else {
                             return Ok(None);
                         };
-                        crate::db::read_tx(c, |c| as_user(c, user, session_id, f).map(Some))
+                        crate::db::read_tx(c, |c| {
+                            as_user(c, user, (ends_at, now), session_id, f).map(Some)
+                        })
                     })
                     .await?
             }
@@ -251,13 +271,15 @@ impl SessionCookie {
 fn as_user<T, F>(
     c: &mut DbConn,
     user: SessionUser,
+    (session_ends_at, now): (chrono::NaiveDateTime, chrono::NaiveDateTime),
     session_id: String,
     f: F,
 ) -> Result<(CurrentUser, Result<T, AppError>), AppError>
 where
     F: FnOnce(&mut DbConn, &CurrentUser) -> Result<T, AppError>,
 {
-    let user = CurrentUser::with_counts(c, user, session_id)?;
+    let mut user = CurrentUser::with_counts(c, user, session_ends_at, session_id)?;
+    user.session_seconds_left = (session_ends_at - now).num_seconds().max(0);
     let out = f(c, &user);
     Ok((user, out))
 }
@@ -276,6 +298,7 @@ impl CurrentUser {
     fn with_counts(
         c: &mut DbConn,
         user: SessionUser,
+        session_ends_at: chrono::NaiveDateTime,
         session_id: String,
     ) -> Result<CurrentUser, AppError> {
         let (new_requests, my_requests) =
@@ -308,6 +331,8 @@ impl CurrentUser {
             new_requests,
             my_requests,
             session_id,
+            session_ends_at,
+            session_seconds_left: 0,
             entry,
         })
     }
@@ -573,6 +598,9 @@ async fn submitted_token(req: &mut ServiceRequest) -> Result<Option<String>, act
     let token = fields
         .into_iter()
         .find_map(|(name, value)| (name == "csrf_token").then_some(value));
+    // Kept if the session has ended by the time the handler looks (`web::kept_forms`).
+    req.extensions_mut()
+        .insert(super::kept_forms::SentForm(body.clone()));
     let (_, mut payload) = actix_http::h1::Payload::create(true);
     payload.unread_data(body);
     req.set_payload(payload.into());

@@ -123,6 +123,21 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// The session script at the address the pages link (its content's hash in the name); an older
+/// release's address gets the current script, kept briefly.
+#[get("/static/session.{hash}.js")]
+pub async fn session_script(req: HttpRequest) -> HttpResponse {
+    let cache_control = if req.path() == views::session_script_path() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, cache_control))
+        .body(views::SESSION_SCRIPT)
+}
+
 /// The stylesheet without its hash, for addresses kept from before a release: kept an hour.
 #[get("/static/app.css")]
 pub async fn stylesheet() -> HttpResponse {

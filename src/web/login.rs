@@ -39,6 +39,7 @@ pub async fn login_form(
         email: "",
         next: safe_next(&query.next),
         expired: query.reason == "expired",
+        kept: req.cookie(state.cookie_names().kept).is_some(),
     })
 }
 
@@ -50,6 +51,8 @@ struct LoginPage<'a> {
     next: &'a str,
     /// The session ended: the form says why it is shown.
     expired: bool,
+    /// A form sent after the session ended is kept for after signing in (`web::kept_forms`).
+    kept: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,6 +97,7 @@ pub async fn login(
                 email: &form.email,
                 next: &next,
                 expired: false,
+                kept: req.cookie(state.cookie_names().kept).is_some(),
             });
     }
 
@@ -121,6 +125,7 @@ pub async fn login(
                 email: &form.email,
                 next: &next,
                 expired: false,
+                kept: req.cookie(state.cookie_names().kept).is_some(),
             })
     };
 
@@ -275,7 +280,7 @@ pub async fn logout(
         state
             .db
             .run(move |c| {
-                Session::delete(c, &id)?;
+                Session::sign_out(c, &id, now)?;
                 if let Some(user) = user {
                     NewAuditEntry {
                         jobcenter_id: Some(user.jobcenter_id),
@@ -291,8 +296,12 @@ pub async fn logout(
             })
             .await?;
     }
-    let mut res = redirect_with_flash(&state, "/login", "ok", "Du er logget ud.");
-    res.add_cookie(&removal_cookie(&state, state.cookie_names().session))
-        .map_err(AppError::internal)?;
-    Ok(res)
+    // The browser keeps the (now ended) session cookie: a form another tab sends with it is
+    // then known to be this user's and kept for them (`web::kept_forms`). It signs no one in.
+    Ok(redirect_with_flash(
+        &state,
+        "/login",
+        "ok",
+        "Du er logget ud.",
+    ))
 }

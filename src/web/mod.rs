@@ -18,6 +18,7 @@ pub mod follow_ups;
 pub mod forms;
 pub mod goals;
 pub mod home;
+pub mod kept_forms;
 pub mod login;
 pub mod metrics;
 pub mod outbox;
@@ -153,6 +154,7 @@ pub fn build_app(
         .default_service(web::to(errors::not_found))
         // Middleware: the last added runs first. CSRF sees the request before any handler;
         // error pages are rendered for what it and the handlers answer; headers go on all.
+        .wrap(from_fn(kept_forms::keep_and_restore))
         .wrap(from_fn(auth::csrf_guard))
         .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
         .wrap(from_fn(security::headers_and_log))
@@ -167,9 +169,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(metrics::metrics)
         .service(home::stylesheet)
         .service(home::hashed_stylesheet)
+        .service(home::session_script)
         .service(login::login_form)
         .service(login::login)
         .service(login::logout)
+        .service(kept_forms::status)
+        .service(kept_forms::keep_alive)
         .service(account::password_form)
         .service(account::change_password)
         .service(account::security)

@@ -25,6 +25,18 @@ pub fn stylesheet_path() -> &'static str {
     &PATH
 }
 
+/// The script that warns before the session ends for want of use (`templates/static/session.js`).
+pub const SESSION_SCRIPT: &str = include_str!("../../templates/static/session.js");
+
+/// The session script's address, with its content's hash, like the stylesheet's.
+pub fn session_script_path() -> &'static str {
+    static PATH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let hash = crate::crypto::sha256_hex(SESSION_SCRIPT);
+        format!("/static/session.{}.js", &hash[..12])
+    });
+    &PATH
+}
+
 pub use crate::domain::dates::{local_date, local_time};
 
 /// A stored time (UTC) as shown: "23-11-2026 09:40", Danish time.

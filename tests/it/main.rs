@@ -13,6 +13,7 @@ mod contact;
 mod contention;
 mod db;
 mod entry_point;
+mod kept_forms;
 mod outbox;
 mod overview;
 mod placements;

@@ -50,6 +50,15 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         Public,
         "/static/app.0123456789ab.css",
     ),
+    (
+        "GET",
+        "/static/session.{hash}.js",
+        Public,
+        "/static/session.0123456789ab.js",
+    ),
+    // How long the session has left, and "stay signed in": nothing for a visitor without one.
+    ("GET", "/session", Public, "/session"),
+    ("POST", "/session/keep-alive", Public, "/session/keep-alive"),
     ("GET", "/login", Public, "/login"),
     ("POST", "/login", Public, "/login"),
     ("POST", "/logout", Public, "/logout"),

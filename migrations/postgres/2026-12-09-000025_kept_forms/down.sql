@@ -1,0 +1,2 @@
+DROP TABLE kept_forms;
+ALTER TABLE sessions DROP COLUMN signed_out_at;
