@@ -154,6 +154,13 @@ for (const viewport of ['phone', 'desktop']) {
       await Promise.all([page.waitForNavigation(), page.click('form[action="/activities"] button[type=submit]')]);
       assert.ok(await page.locator('.error-summary').count(), 'the activity form shows its errors');
       await assertAccessible(page, 'the activity form with errors');
+      // Filling a campaign's list with "the first N" of a search, the number left out.
+      const campaign = await firstLink(page, '/campaigns', /^\/campaigns\/\d+$/);
+      await page.goto(`${APP}${campaign}/targets/add?q=a`);
+      await page.check('#pick-first');
+      await Promise.all([page.waitForNavigation(), page.click('form[method=post][action$="/targets/add"] button[type=submit]')]);
+      assert.match(await page.locator('.error-summary').innerText(), /Skriv, hvor mange/);
+      await assertAccessible(page, 'adding targets with errors');
       await page.context().close();
     });
   });

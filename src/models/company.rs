@@ -903,6 +903,24 @@ impl Company {
         Ok(rows)
     }
 
+    /// Every company the query matches, those not contacted for the longest first (never
+    /// contacted before all), then by name: filling a campaign's list with those most in need.
+    pub fn longest_since_contact(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        query: &CompanyQuery,
+    ) -> QueryResult<Vec<Company>> {
+        matching(c, jobcenter_id, query)
+            .order((
+                companies::last_contact_on.is_not_null(),
+                companies::last_contact_on.asc(),
+                companies::name_search,
+                companies::id,
+            ))
+            .select(Company::as_select())
+            .load(c)
+    }
+
     /// Every company the query matches, by name, for export.
     pub fn export(
         c: &mut DbConn,

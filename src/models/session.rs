@@ -227,7 +227,11 @@ impl Session {
 
     /// Marks a live session as used now ("stay signed in"); when it ends from now on, or none
     /// when it has already ended.
-    pub fn touch(c: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+    pub fn touch(
+        c: &mut DbConn,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<NaiveDateTime>> {
         let live = sessions::table
             .filter(sessions::id.eq(id))
             .filter(sessions::signed_out_at.is_null())
@@ -242,7 +246,11 @@ impl Session {
     }
 
     /// When a live session ends unless used again; none when it has ended. Reads only.
-    pub fn ends(c: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+    pub fn ends(
+        c: &mut DbConn,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<NaiveDateTime>> {
         let found = sessions::table
             .inner_join(users::table)
             .filter(sessions::id.eq(id))

@@ -302,7 +302,9 @@ impl Resend {
         let fields = form.pairs();
         let texts = fields
             .iter()
-            .filter(|(n, v)| super::security::MULTI_LINE_FIELDS.contains(&n.as_str()) && !v.trim().is_empty())
+            .filter(|(n, v)| {
+                super::security::MULTI_LINE_FIELDS.contains(&n.as_str()) && !v.trim().is_empty()
+            })
             .map(|(_, v)| v.clone())
             .collect();
         Resend {
@@ -324,10 +326,18 @@ struct UnsentNotice<'a> {
 /// How long the session has left, read without counting as use: the page script asks before
 /// it warns, as another tab may have kept the session alive meanwhile.
 #[get("/session")]
-pub async fn status(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn status(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let now = state.now();
     let ends = match auth::current_session_id(&req) {
-        Some(id) => state.db.read(move |c| Ok(Session::ends(c, &id, now)?)).await?,
+        Some(id) => {
+            state
+                .db
+                .read(move |c| Ok(Session::ends(c, &id, now)?))
+                .await?
+        }
         None => None,
     };
     Ok(session_answer(ends, now))
@@ -335,10 +345,18 @@ pub async fn status(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
 
 /// "Stay signed in": counts as use of the session now.
 #[post("/session/keep-alive")]
-pub async fn keep_alive(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn keep_alive(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let now = state.now();
     let ends = match auth::current_session_id(&req) {
-        Some(id) => state.db.run(move |c| Ok(Session::touch(c, &id, now)?)).await?,
+        Some(id) => {
+            state
+                .db
+                .run(move |c| Ok(Session::touch(c, &id, now)?))
+                .await?
+        }
         None => None,
     };
     Ok(session_answer(ends, now))
@@ -389,15 +407,33 @@ mod tests {
         let out = put_back(PAGE, &form).expect("the form is on the page");
         assert!(out.contains(r#"name="csrf_token" value="NEW""#), "{out}");
         assert!(out.contains(r#"name="version" value="2""#), "{out}");
-        assert!(out.contains(r#"name="title" value="Besøg &quot;<b>&quot; &amp;amp;""#), "{out}");
-        assert!(out.contains("<textarea name=\"summary\">Line 1\r\n&lt;script&gt;</textarea>"), "{out}");
-        assert!(out.contains(r#"<option value="call" selected="">"#), "{out}");
+        assert!(
+            out.contains(r#"name="title" value="Besøg &quot;<b>&quot; &amp;amp;""#),
+            "{out}"
+        );
+        assert!(
+            out.contains("<textarea name=\"summary\">Line 1\r\n&lt;script&gt;</textarea>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<option value="call" selected="">"#),
+            "{out}"
+        );
         assert!(out.contains(r#"<option value="visit">"#), "{out}");
-        assert!(out.contains(r#"value="b" checked="""#) && !out.contains(r#"value="a" checked"#), "{out}");
-        assert!(out.contains(r#"value="y" checked="""#) && !out.contains(r#"value="x" checked"#), "{out}");
+        assert!(
+            out.contains(r#"value="b" checked="""#) && !out.contains(r#"value="a" checked"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"value="y" checked="""#) && !out.contains(r#"value="x" checked"#),
+            "{out}"
+        );
         // The search form elsewhere on the page is left alone.
         assert!(out.contains(r#"<input name="q" value="">"#), "{out}");
-        assert!(out.contains("Du blev logget ud, før det blev gemt"), "{out}");
+        assert!(
+            out.contains("Du blev logget ud, før det blev gemt"),
+            "{out}"
+        );
     }
 
     #[test]

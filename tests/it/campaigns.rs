@@ -76,7 +76,7 @@ async fn running_campaign(
         let res = manager
             .post(
                 &format!("/campaigns/{campaign_id}/targets/add"),
-                &[("all", "1"), ("q", "målvirksomhed")],
+                &[("pick", "all"), ("q", "målvirksomhed")],
             )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -112,7 +112,7 @@ async fn an_empty_search_lists_and_adds_the_whole_register() {
         assert!(found.body.contains(name), "{name} missing");
     }
     let res = manager
-        .post(&add, &[("all", "1"), ("q", ""), ("status", "")])
+        .post(&add, &[("pick", "all"), ("q", ""), ("status", "")])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let page = manager
@@ -251,7 +251,7 @@ async fn targets_are_split_evenly_between_three_consultants() {
     manager
         .post(
             &format!("/campaigns/{}/targets/add", setup.campaign_id),
-            &[("all", "1"), ("q", "målvirksomhed")],
+            &[("pick", "all"), ("q", "målvirksomhed")],
         )
         .await;
     let res = manager
@@ -562,7 +562,7 @@ async fn another_jobcenter_gets_404_and_cannot_slip_its_companies_in() {
         other
             .post(
                 &format!("/campaigns/{id}/targets/add"),
-                &[("all", "1"), ("q", "a")]
+                &[("pick", "all"), ("q", "a")]
             )
             .await
             .status,
@@ -1648,4 +1648,143 @@ async fn the_list_shows_what_to_choose_by_and_the_split_warns_about_managers() {
         "{}",
         found.body
     );
+}
+
+/// A manager fills a list with "the first N" of a search (in the order shown, e.g. those not
+/// contacted for longest first) or "N at random"; a count that is missing, not a number or too
+/// large is refused next to its field and adds nothing.
+#[actix_web::test]
+async fn a_manager_adds_the_first_n_or_n_at_random_of_a_search() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let setup = running_campaign(&app, &manager, &seed, 0).await;
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        ids.push(
+            app.add_company(&seed.jobcenter, &format!("Målvirksomhed {i:02}"))
+                .id,
+        );
+    }
+    // 00–04 were contacted (04 longest ago); 05–09 never.
+    for (n, id) in ids.iter().take(5).enumerate() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 10 - n as u32).unwrap();
+        diesel::update(companies::table.find(id))
+            .set(companies::last_contact_on.eq(day))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let add = format!("/campaigns/{}/targets/add", setup.campaign_id);
+    let on_list = || -> Vec<i64> {
+        campaign_targets::table
+            .filter(campaign_targets::campaign_id.eq(setup.campaign_id))
+            .select(campaign_targets::company_id)
+            .order(campaign_targets::company_id)
+            .load(&mut app.conn())
+            .unwrap()
+    };
+
+    let found = manager
+        .get(&format!("{add}?q=m%C3%A5lvirksomhed&order=contact"))
+        .await;
+    let at = |name: &str| found.body.find(name).unwrap_or_else(|| panic!("{name}"));
+    assert!(at("Målvirksomhed 05") < at("Målvirksomhed 09"));
+    assert!(
+        at("Målvirksomhed 09") < at("Målvirksomhed 04"),
+        "never contacted first"
+    );
+    assert!(
+        at("Målvirksomhed 04") < at("Målvirksomhed 00"),
+        "then the longest ago"
+    );
+
+    let search = [("q", "målvirksomhed"), ("order", "contact")];
+    let send = |pick: &'static str, count: &'static str| {
+        let mut fields = vec![("pick", pick), ("count", count)];
+        fields.extend_from_slice(&search);
+        fields
+    };
+    // Refused, next to the field, adding nothing.
+    for (pick, count, message) in [
+        (
+            "first",
+            "",
+            "Skriv, hvor mange virksomheder der skal på listen.",
+        ),
+        (
+            "random",
+            "fem",
+            "Skriv antallet som et helt tal større end 0, fx 50.",
+        ),
+        (
+            "first",
+            "0",
+            "Skriv antallet som et helt tal større end 0, fx 50.",
+        ),
+        (
+            "random",
+            "5000",
+            "Højst 2000 ad gangen. Tilføj resten bagefter.",
+        ),
+    ] {
+        let res = manager.post(&add, &send(pick, count)).await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{pick} {count}"
+        );
+        assert!(
+            res.body.contains(&format!("</span>{message}</p>")),
+            "{}",
+            res.body
+        );
+        assert!(res.body.contains(&format!(
+            r#"id="pick-{pick}" name="pick" value="{pick}" checked"#
+        )));
+        assert!(
+            res.body
+                .contains(&format!(r#"name="count" value="{count}""#))
+        );
+        assert!(
+            res.body.contains("Målvirksomhed 05"),
+            "the search's results come back"
+        );
+    }
+    let nothing = manager.post(&add, &search).await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nothing.body.contains("Sæt flueben ved de virksomheder"));
+    assert!(on_list().is_empty());
+
+    let res = manager.post(&add, &send("first", "3")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(on_list(), vec![ids[5], ids[6], ids[7]]);
+
+    let res = manager.post(&add, &send("random", "4")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = manager.get(res.location()).await;
+    let added: usize = page
+        .body
+        .split(" virksomheder er sat på listen (")
+        .next()
+        .unwrap()
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        page.body
+            .contains(&format!("({} var der i forvejen)", 4 - added)),
+        "{}",
+        page.body
+    );
+    assert_eq!(on_list().len(), 3 + added);
+
+    let res = manager.post(&add, &send("random", "50")).await;
+    let page = manager.get(res.location()).await;
+    assert!(
+        page.body
+            .contains("Søgningen fandt kun 10, så de er alle taget med.")
+    );
+    assert_eq!(on_list().len(), 10);
 }

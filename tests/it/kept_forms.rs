@@ -68,37 +68,76 @@ async fn a_visit_written_past_the_idle_timeout_comes_back_filled_in_after_signin
     ];
     let res = send_from(&client, &token, &page, "/activities", &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert!(res.location().starts_with("/login?next="), "{}", res.location());
-    assert!(client.cookie("jc_kept").is_some(), "the browser holds the key");
+    assert!(
+        res.location().starts_with("/login?next="),
+        "{}",
+        res.location()
+    );
+    assert!(
+        client.cookie("jc_kept").is_some(),
+        "the browser holds the key"
+    );
     assert_eq!(activities_of(&app, company.id), 0, "nothing saved unsigned");
     let kept: Vec<String> = kept_forms::table
         .select(kept_forms::fields)
         .load(&mut app.conn())
         .unwrap();
     assert_eq!(kept.len(), 1);
-    assert!(!kept[0].contains("csrf_token"), "the spent token is not kept");
+    assert!(
+        !kept[0].contains("csrf_token"),
+        "the spent token is not kept"
+    );
 
     let login = client.get(res.location()).await;
-    assert!(login.body.contains("Det, du skrev, er ikke tabt"), "{}", login.body);
+    assert!(
+        login.body.contains("Det, du skrev, er ikke tabt"),
+        "{}",
+        login.body
+    );
     let signed_in = client
-        .post("/login", &[("email", "konsulent@koege.dk"), ("password", PASSWORD), ("next", &page)])
+        .post(
+            "/login",
+            &[
+                ("email", "konsulent@koege.dk"),
+                ("password", PASSWORD),
+                ("next", &page),
+            ],
+        )
         .await;
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
     assert_eq!(signed_in.location(), page);
 
     let back = client.get(&page).await;
     assert_eq!(back.status, StatusCode::OK);
-    assert!(back.body.contains("Du blev logget ud, før det blev gemt"), "{}", back.body);
+    assert!(
+        back.body.contains("Du blev logget ud, før det blev gemt"),
+        "{}",
+        back.body
+    );
     let escaped = "Besøg hos lageret: to stillinger på 25 timer fra 1. marts.\r\nAftalt: vi sender &lt;3&gt; kandidater.";
-    assert!(back.body.contains(escaped), "the note is back: {}", back.body);
-    assert!(back.body.contains(r#"value="visit" checked"#) || back.body.contains(r#"value="visit" selected"#), "the kind is back");
+    assert!(
+        back.body.contains(escaped),
+        "the note is back: {}",
+        back.body
+    );
+    assert!(
+        back.body.contains(r#"value="visit" checked"#)
+            || back.body.contains(r#"value="visit" selected"#),
+        "the kind is back"
+    );
     // The page's own, fresh form token is used: the form can be sent as it is.
     let sent = client.post("/activities", &fields).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     assert_eq!(activities_of(&app, company.id), 1);
 
     // Once back, it is forgotten, and the key goes with the next page.
-    assert_eq!(kept_forms::table.count().get_result::<i64>(&mut app.conn()).unwrap(), 0);
+    assert_eq!(
+        kept_forms::table
+            .count()
+            .get_result::<i64>(&mut app.conn())
+            .unwrap(),
+        0
+    );
     let again = client.get(&page).await;
     assert!(!again.body.contains("Du blev logget ud, før det blev gemt"));
     assert!(client.cookie("jc_kept").is_none());
@@ -121,14 +160,21 @@ async fn an_edit_sent_after_signing_out_in_another_tab_comes_back_with_its_versi
 
     // Another tab signs out.
     client.get("/").await;
-    assert_eq!(client.post("/logout", &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        client.post("/logout", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
     let version_field = version.to_string();
     let res = send_from(
         &client,
         &token,
         &page,
         &page,
-        &[("version", version_field.as_str()), ("name", "Smedien & Søn ApS"), ("cvr", "")],
+        &[
+            ("version", version_field.as_str()),
+            ("name", "Smedien & Søn ApS"),
+            ("cvr", ""),
+        ],
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -142,8 +188,15 @@ async fn an_edit_sent_after_signing_out_in_another_tab_comes_back_with_its_versi
 
     client.login("konsulent@koege.dk", PASSWORD).await;
     let back = client.get(&page).await;
-    assert!(back.body.contains(r#"value="Smedien &amp; Søn ApS""#), "{}", back.body);
-    assert!(back.body.contains(&format!(r#"name="version" value="{version}""#)));
+    assert!(
+        back.body.contains(r#"value="Smedien &amp; Søn ApS""#),
+        "{}",
+        back.body
+    );
+    assert!(
+        back.body
+            .contains(&format!(r#"name="version" value="{version}""#))
+    );
 }
 
 #[actix_web::test]
@@ -156,7 +209,14 @@ async fn a_kept_form_is_its_owners_only_and_passwords_are_never_kept() {
     let token = client.get(&page).await.csrf_token().unwrap();
     app.clock.advance(TimeDelta::minutes(31));
     let cid = company.id.to_string();
-    send_from(&client, &token, &page, "/activities", &[("company_id", cid.as_str()), ("summary", NOTE)]).await;
+    send_from(
+        &client,
+        &token,
+        &page,
+        "/activities",
+        &[("company_id", cid.as_str()), ("summary", NOTE)],
+    )
+    .await;
 
     // A colleague signs in on the same browser: nothing of it shows.
     client.login("leder@koege.dk", PASSWORD).await;
@@ -169,7 +229,11 @@ async fn a_kept_form_is_its_owners_only_and_passwords_are_never_kept() {
     client.post("/logout", &[]).await;
     client.login("konsulent@koege.dk", PASSWORD).await;
     let back = client.get(&page).await;
-    assert!(back.body.contains("stillinger på 25 timer"), "{}", back.body);
+    assert!(
+        back.body.contains("stillinger på 25 timer"),
+        "{}",
+        back.body
+    );
 
     // A password form sent after the timeout keeps no password.
     let token = client.get("/account/password").await.csrf_token().unwrap();
@@ -179,7 +243,11 @@ async fn a_kept_form_is_its_owners_only_and_passwords_are_never_kept() {
         &token,
         "/account/password",
         "/account/password",
-        &[("current_password", PASSWORD), ("new_password", "hemmelig-ny-kode-1"), ("repeat_password", "hemmelig-ny-kode-1")],
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", "hemmelig-ny-kode-1"),
+            ("repeat_password", "hemmelig-ny-kode-1"),
+        ],
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -187,7 +255,11 @@ async fn a_kept_form_is_its_owners_only_and_passwords_are_never_kept() {
         .select(kept_forms::fields)
         .load(&mut app.conn())
         .unwrap();
-    assert!(kept.iter().all(|f| !f.contains("hemmelig") && !f.contains(PASSWORD)), "{kept:?}");
+    assert!(
+        kept.iter()
+            .all(|f| !f.contains("hemmelig") && !f.contains(PASSWORD)),
+        "{kept:?}"
+    );
 }
 
 #[actix_web::test]
@@ -214,7 +286,12 @@ async fn a_form_whose_page_no_longer_shows_it_is_offered_to_send_again() {
     client.login("konsulent@koege.dk", PASSWORD).await;
     let list = client.get("/activities").await;
     assert!(list.body.contains("Send det igen"), "{}", list.body);
-    assert!(list.body.contains("Aftalt: vi sender &#60;3&#62; kandidater."), "{}", list.body);
+    assert!(
+        list.body
+            .contains("Aftalt: vi sender &#60;3&#62; kandidater."),
+        "{}",
+        list.body
+    );
     // Sending it again from there saves it.
     let resent: Vec<(&str, &str)> = fields.to_vec();
     let res = client.post("/activities", &resent).await;
@@ -232,7 +309,9 @@ async fn pages_say_when_the_session_ends_and_the_script_can_ask_and_stay() {
         .format("%H:%M")
         .to_string();
     assert!(
-        page.body.contains(&format!("Du logges ud kl. <span data-clock>{ends}</span>, hvis du ikke bruger systemet")),
+        page.body.contains(&format!(
+            "Du logges ud kl. <span data-clock>{ends}</span>, hvis du ikke bruger systemet"
+        )),
         "{}",
         page.body
     );
@@ -244,25 +323,46 @@ async fn pages_say_when_the_session_ends_and_the_script_can_ask_and_stay() {
     for _ in 0..2 {
         let status = client.get("/session").await;
         assert_eq!(status.status, StatusCode::OK);
-        assert!(status.body.contains(r#""seconds_left":1200"#), "{}", status.body);
+        assert!(
+            status.body.contains(r#""seconds_left":1200"#),
+            "{}",
+            status.body
+        );
     }
     // Staying signed in needs the form token, and then counts as use.
-    let refused = client.post_raw::<&str>("/session/keep-alive", &[], &[]).await;
+    let refused = client
+        .post_raw::<&str>("/session/keep-alive", &[], &[])
+        .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let token = client.csrf().unwrap();
     let stay = client
-        .post_raw::<&str>("/session/keep-alive", &[], &[("x-csrf-token", token.as_str())])
+        .post_raw::<&str>(
+            "/session/keep-alive",
+            &[],
+            &[("x-csrf-token", token.as_str())],
+        )
         .await;
     assert_eq!(stay.status, StatusCode::OK);
-    assert!(stay.body.contains(r#""seconds_left":1800"#), "{}", stay.body);
+    assert!(
+        stay.body.contains(r#""seconds_left":1800"#),
+        "{}",
+        stay.body
+    );
 
     app.clock.advance(TimeDelta::minutes(31));
     let ended = client.get("/session").await;
     assert!(ended.body.contains(r#""seconds_left":0"#), "{}", ended.body);
     let late = client
-        .post_raw::<&str>("/session/keep-alive", &[], &[("x-csrf-token", token.as_str())])
+        .post_raw::<&str>(
+            "/session/keep-alive",
+            &[],
+            &[("x-csrf-token", token.as_str())],
+        )
         .await;
-    assert!(late.body.contains(r#""seconds_left":0"#), "an ended session is not revived");
+    assert!(
+        late.body.contains(r#""seconds_left":0"#),
+        "an ended session is not revived"
+    );
     assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER);
 
     // Signed-out sessions are kept a while, then purged.

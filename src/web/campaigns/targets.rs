@@ -22,7 +22,9 @@ use crate::web::access_log;
 use crate::web::auth::{CurrentUser, Manager, SessionCookie};
 use crate::web::forms::back_with_message;
 use crate::web::security::is_head;
-use crate::web::views::{Choice, Layout, Page, csv_response, filters, redirect_with_flash};
+use crate::web::views::{
+    Choice, FieldErrors, Layout, Page, csv_response, filters, redirect_with_flash,
+};
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -32,6 +34,8 @@ pub struct AddParams {
     postcode: String,
     industry: String,
     employees: String,
+    /// "contact": those not contacted for longest first (never first); else by name.
+    order: String,
 }
 
 impl AddParams {
@@ -46,12 +50,38 @@ impl AddParams {
             ..Default::default()
         }
     }
+
+    fn by_contact(&self) -> bool {
+        self.order == "contact"
+    }
+
+    /// Every company found, in the order the page shows them.
+    fn find(&self, c: &mut crate::db::DbConn, jobcenter_id: i64) -> Result<Vec<Company>, AppError> {
+        let query = self.query();
+        Ok(if self.by_contact() {
+            Company::longest_since_contact(c, jobcenter_id, &query)?
+        } else {
+            Company::export(c, jobcenter_id, &query)?
+        })
+    }
 }
 
 const ADD_LIMIT: usize = 2000;
 
 /// Companies found that the add page lists to tick one by one.
 const ADD_SHOWN: usize = 200;
+
+/// Which of the companies found go on the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pick {
+    /// Those ticked one by one.
+    Chosen,
+    All,
+    /// The first N in the order shown.
+    First(usize),
+    /// N drawn at random from all found.
+    Random(usize),
+}
 
 /// Finds companies in the register to put on the list.
 #[get("/campaigns/{id:\\d+}/targets/add")]
@@ -62,20 +92,41 @@ pub async fn add_form(
     path: web::Path<i64>,
     params: web::Query<AddParams>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, jc) = (path.into_inner(), user.jobcenter_id);
-    let params = params.into_inner();
-    let query = params.query();
     // "Find" with every filter empty lists the whole register: the form was sent.
     let searched = !req.query_string().is_empty();
+    let form = AddForm::default();
+    add_page(
+        &req,
+        &state,
+        &user,
+        path.into_inner(),
+        params.into_inner(),
+        searched,
+        form,
+        FieldErrors::new(),
+    )
+    .await
+}
+
+/// The add page: the search, what it found, and (sent back) the choice with its errors.
+#[allow(clippy::too_many_arguments)]
+async fn add_page(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    params: AddParams,
+    searched: bool,
+    form: AddForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let jc = user.jobcenter_id;
+    let p = params.clone();
     let (campaign, companies, total, elsewhere) = state
         .db
         .run(move |c| {
             let campaign = Campaign::find(c, jc, id)?;
-            let mut found = if searched {
-                Company::export(c, jc, &query)?
-            } else {
-                Vec::new()
-            };
+            let mut found = if searched { p.find(c, jc)? } else { Vec::new() };
             let total = found.len();
             found.truncate(ADD_SHOWN);
             let ids: Vec<i64> = found.iter().map(|co| co.id).collect();
@@ -90,10 +141,21 @@ pub async fn add_form(
                 .iter()
                 .find(|(cid, _)| *cid == company.id)
                 .map(|(_, name)| name.clone());
-            FoundCompany { company, campaign }
+            let ticked = form.company.contains(&company.id);
+            FoundCompany {
+                company,
+                campaign,
+                ticked,
+            }
         })
         .collect();
-    Page::new(&req).render(&state, |l| AddPage {
+    let page = Page::new(req);
+    let page = if errors.is_empty() {
+        page
+    } else {
+        page.invalid(&errors)
+    };
+    page.render(state, |l| AddPage {
         l,
         campaign,
         params,
@@ -101,8 +163,20 @@ pub async fn add_form(
         companies,
         total,
         limit: ADD_LIMIT,
+        pick: if form.pick.is_empty() {
+            "chosen".into()
+        } else {
+            form.pick
+        },
+        count: form.count,
         statuses: CompanyStatus::choices(),
         employee_bands: EmployeeBand::choices(),
+        orders: [("name", "Navn"), ("contact", "Længst siden kontakt først")]
+            .map(|(value, label)| Choice {
+                value: value.into(),
+                label: label.into(),
+            })
+            .to_vec(),
     })
 }
 
@@ -118,30 +192,82 @@ struct AddPage {
     /// How many companies the search found.
     total: usize,
     limit: usize,
+    /// The choice of which to add: "chosen", "all", "first" or "random".
+    pick: String,
+    /// How many, for "first" and "random", as typed.
+    count: String,
     statuses: Vec<Choice>,
     employee_bands: Vec<Choice>,
+    orders: Vec<Choice>,
 }
 
 /// A company found for the list, with the running campaign it is on already, if any.
 struct FoundCompany {
     company: Company,
     campaign: Option<String>,
+    /// Ticked when the form came back.
+    ticked: bool,
 }
 
-/// The companies ticked on the add page, or "all" with the filter they were found by.
+/// The companies ticked on the add page, or which of those the search found, with the search.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct AddForm {
-    all: String,
+    pick: String,
+    count: String,
     company: Vec<i64>,
     q: String,
     status: String,
     postcode: String,
     industry: String,
     employees: String,
+    order: String,
 }
 
-/// Adds the ticked companies, or every company the filter matches.
+impl AddForm {
+    fn params(&self) -> AddParams {
+        AddParams {
+            q: self.q.clone(),
+            status: self.status.clone(),
+            postcode: self.postcode.clone(),
+            industry: self.industry.clone(),
+            employees: self.employees.clone(),
+            order: self.order.clone(),
+        }
+    }
+
+    fn pick(&self) -> Result<Pick, FieldErrors> {
+        let count = || -> Result<usize, FieldErrors> {
+            let refuse = |m: String| Err(FieldErrors::from([("count", m)]));
+            let text = self.count.trim();
+            match text.parse::<usize>() {
+                _ if text.is_empty() => {
+                    refuse("Skriv, hvor mange virksomheder der skal på listen.".into())
+                }
+                Ok(n) if (1..=ADD_LIMIT).contains(&n) => Ok(n),
+                Ok(n) if n > ADD_LIMIT => refuse(format!(
+                    "Højst {ADD_LIMIT} ad gangen. Tilføj resten bagefter."
+                )),
+                _ => refuse("Skriv antallet som et helt tal større end 0, fx 50.".into()),
+            }
+        };
+        match self.pick.as_str() {
+            "all" => Ok(Pick::All),
+            "first" => Ok(Pick::First(count()?)),
+            "random" => Ok(Pick::Random(count()?)),
+            _ if self.company.is_empty() => Err(FieldErrors::from([(
+                "pick",
+                "Sæt flueben ved de virksomheder, der skal på listen, eller vælg alle, de første \
+                 eller et antal tilfældigt udvalgte."
+                    .to_string(),
+            )])),
+            _ => Ok(Pick::Chosen),
+        }
+    }
+}
+
+/// Adds the ticked companies, every company the search finds, the first N of them in the
+/// order shown, or N of them drawn at random.
 #[post("/campaigns/{id:\\d+}/targets/add")]
 pub async fn add(
     req: HttpRequest,
@@ -153,47 +279,67 @@ pub async fn add(
     let (id, jc) = (path.into_inner(), user.jobcenter_id);
     let form: AddForm = serde_html_form::from_bytes(&body)
         .map_err(|_| AppError::Validation("Formularen kunne ikke læses.".into()))?;
-    let all = form.all == "1";
-    let ticked = form.company;
-    let params = AddParams {
-        q: form.q,
-        status: form.status,
-        postcode: form.postcode,
-        industry: form.industry,
-        employees: form.employees,
+    let pick = match form.pick() {
+        Ok(pick) => pick,
+        Err(errors) => {
+            let params = form.params();
+            return add_page(&req, &state, &user, id, params, true, form, errors).await;
+        }
     };
+    let params = form.params();
+    let ticked = form.company;
     let actor = user.actor(&req, &state);
-    let report = state
+    let (report, found) = state
         .write(actor, move |c, actor| {
-            let ids: Vec<i64> = if all {
-                Company::export(c, jc, &params.query())?
-                    .into_iter()
-                    .take(ADD_LIMIT)
-                    .map(|co| co.id)
-                    .collect()
-            } else {
+            let mut found = 0;
+            let ids: Vec<i64> = if pick == Pick::Chosen {
                 ticked.clone()
+            } else {
+                let all: Vec<i64> = params.find(c, jc)?.into_iter().map(|co| co.id).collect();
+                found = all.len();
+                match pick {
+                    Pick::First(n) => all.into_iter().take(n).collect(),
+                    Pick::Random(n) => {
+                        use rand::seq::SliceRandom;
+                        all.choose_multiple(&mut rand::thread_rng(), n)
+                            .copied()
+                            .collect()
+                    }
+                    _ => all.into_iter().take(ADD_LIMIT).collect(),
+                }
             };
             let report = CampaignTarget::add(c, jc, id, &ids, actor.now)?;
+            let how = match pick {
+                Pick::Chosen => "valgt enkeltvis".to_string(),
+                Pick::All => format!("alle af {found} fundne"),
+                Pick::First(n) => format!("de første {n} af {found} fundne"),
+                Pick::Random(n) => format!("{n} tilfældigt udvalgte af {found} fundne"),
+            };
             actor.record(
                 c,
                 action::CAMPAIGN_TARGETS_ADDED,
                 "campaign",
                 Some(id),
                 format!(
-                    "{} tilføjet, {} var der i forvejen",
+                    "{} tilføjet, {} var der i forvejen ({how})",
                     report.added, report.already
                 ),
             )?;
-            Ok(report)
+            Ok((report, found))
         })
         .await??;
+    let fewer = match pick {
+        Pick::First(n) | Pick::Random(n) if found < n => {
+            format!(" Søgningen fandt kun {found}, så de er alle taget med.")
+        }
+        _ => String::new(),
+    };
     Ok(redirect_with_flash(
         &state,
         &format!("/campaigns/{id}"),
         "ok",
         &format!(
-            "{} virksomheder er sat på listen ({} var der i forvejen).",
+            "{} virksomheder er sat på listen ({} var der i forvejen).{fewer}",
             report.added, report.already
         ),
     ))
