@@ -63,6 +63,61 @@ diesel::table! {
 }
 
 diesel::table! {
+    needs (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        company_id -> BigInt,
+        contact_person_id -> Nullable<BigInt>,
+        user_id -> BigInt,
+        title -> Text,
+        positions -> Integer,
+        hours_per_week -> Double,
+        kind -> Text,
+        start_on -> Nullable<Date>,
+        deadline_on -> Nullable<Date>,
+        requirements -> Text,
+        offers -> Text,
+        jobnet_ref -> Text,
+        campaign_id -> Nullable<BigInt>,
+        activity_id -> Nullable<BigInt>,
+        request_id -> Nullable<BigInt>,
+        status -> Text,
+        received_on -> Date,
+        closed_on -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    need_events (id) {
+        id -> BigInt,
+        need_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        status -> Text,
+        happened_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        need_id -> BigInt,
+        user_id -> BigInt,
+        citizen_ref -> Text,
+        referred_on -> Date,
+        outcome -> Text,
+        placement_id -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     kept_forms (id) {
         id -> BigInt,
         browser -> Text,
@@ -569,6 +624,10 @@ diesel::joinable!(companies -> users (fixed_contact_id));
 diesel::joinable!(contact_persons -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(kept_forms -> users (user_id));
+diesel::joinable!(needs -> companies (company_id));
+diesel::joinable!(needs -> users (user_id));
+diesel::joinable!(need_events -> needs (need_id));
+diesel::joinable!(referrals -> needs (need_id));
 diesel::joinable!(audit_log -> users (user_id));
 diesel::joinable!(access_log -> users (user_id));
 diesel::joinable!(satisfaction_surveys -> users (user_id));
@@ -579,6 +638,9 @@ diesel::joinable!(contact_request_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     kept_forms,
+    needs,
+    need_events,
+    referrals,
     access_log,
     jobcenters,
     readiness_checks,

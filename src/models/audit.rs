@@ -43,6 +43,11 @@ pub mod action {
     pub const CALENDAR_FEED_REVOKED: &str = "calendar_feed_revoked";
     pub const PLACEMENT_CREATED: &str = "placement_created";
     pub const PLACEMENT_UPDATED: &str = "placement_updated";
+    pub const NEED_CREATED: &str = "need_created";
+    pub const NEED_UPDATED: &str = "need_updated";
+    pub const NEED_STATUS_CHANGED: &str = "need_status_changed";
+    pub const REFERRAL_SAVED: &str = "referral_saved";
+    pub const NEEDS_EXPORTED: &str = "needs_exported";
     pub const CAMPAIGN_CREATED: &str = "campaign_created";
     pub const CAMPAIGN_UPDATED: &str = "campaign_updated";
     pub const CAMPAIGN_TARGETS_ADDED: &str = "campaign_targets_added";
@@ -112,6 +117,11 @@ pub fn action_label(action: &str) -> &str {
         action::CALENDAR_FEED_REVOKED => "Kalenderlink slået fra",
         action::PLACEMENT_CREATED => "Forløb registreret",
         action::PLACEMENT_UPDATED => "Forløb ændret",
+        action::NEED_CREATED => "Rekrutteringsbehov oprettet",
+        action::NEED_UPDATED => "Rekrutteringsbehov ændret",
+        action::NEED_STATUS_CHANGED => "Rekrutteringsbehovs status ændret",
+        action::REFERRAL_SAVED => "Henvisning gemt",
+        action::NEEDS_EXPORTED => "Rekrutteringsbehov eksporteret",
         action::CAMPAIGN_CREATED => "Kampagne oprettet",
         action::CAMPAIGN_UPDATED => "Kampagne ændret",
         action::CAMPAIGN_TARGETS_ADDED => "Virksomheder sat på kampagne",

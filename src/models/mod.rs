@@ -16,6 +16,7 @@ pub mod goal;
 pub mod jobcenter;
 pub mod kept_form;
 pub mod login_attempt;
+pub mod need;
 pub mod outbox;
 pub mod overview;
 pub mod placement;

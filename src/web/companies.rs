@@ -23,6 +23,7 @@ use crate::models::company::{
 };
 use crate::models::company_import::{self};
 use crate::models::contact_person::ContactPerson;
+use crate::models::need::{Need, Referral};
 use crate::models::overview::quiet_since;
 use crate::models::placement::{Placement, PlacementQuery, PlacementRow};
 use crate::models::user::{Role, User};
@@ -380,7 +381,7 @@ pub async fn show(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (user, (company, contact_name, contacts, former, activities, placements)) = session
+    let (user, (company, contact_name, contacts, former, activities, placements, needs)) = session
         .run(&state, move |c, user| {
             let jc = user.jobcenter_id;
             let company = Company::find(c, jc, id)?;
@@ -405,6 +406,7 @@ pub async fn show(
                 None,
                 TIMELINE_SIZE + 1,
             )?;
+            let needs = Need::of_company(c, jc, id, TIMELINE_SIZE + 1)?;
             Ok((
                 company,
                 contact_name,
@@ -412,6 +414,7 @@ pub async fn show(
                 former,
                 activities,
                 placements,
+                needs,
             ))
         })
         .await?;
@@ -425,9 +428,11 @@ pub async fn show(
     .await?;
     let more_activities = activities.len() as i64 > TIMELINE_SIZE;
     let more_placements = placements.len() as i64 > TIMELINE_SIZE;
-    let (mut activities, mut placements) = (activities, placements);
+    let more_needs = needs.len() as i64 > TIMELINE_SIZE;
+    let (mut activities, mut placements, mut needs) = (activities, placements, needs);
     activities.truncate(TIMELINE_SIZE as usize);
     placements.truncate(TIMELINE_SIZE as usize);
+    needs.truncate(TIMELINE_SIZE as usize);
     Page::new(&req).render(&state, |l| ShowPage {
         l,
         status_label: company.status.label(),
@@ -441,6 +446,8 @@ pub async fn show(
         more_activities,
         placements,
         more_placements,
+        needs,
+        more_needs,
         user_id: user.id,
         can_edit_all: user.role >= Role::Manager,
         can_delete: user.role >= Role::Manager,
@@ -462,6 +469,9 @@ struct ShowPage {
     more_activities: bool,
     placements: Vec<PlacementRow>,
     more_placements: bool,
+    /// Its recruitment needs, newest first, each with its referrals.
+    needs: Vec<(Need, Vec<Referral>)>,
+    more_needs: bool,
     /// The viewer, who may change their own activities, or all of them as a manager.
     user_id: i64,
     can_edit_all: bool,

@@ -21,6 +21,7 @@ pub mod home;
 pub mod kept_forms;
 pub mod login;
 pub mod metrics;
+pub mod needs;
 pub mod outbox;
 pub mod placements;
 pub mod requests;
@@ -235,6 +236,17 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(follow_ups::revoke_feed)
         .service(follow_ups::feed)
         .service(placements::list)
+        .service(needs::list)
+        .service(needs::export)
+        .service(needs::new_form)
+        .service(needs::create)
+        .service(needs::show)
+        .service(needs::edit_form)
+        .service(needs::update)
+        .service(needs::set_status)
+        .service(needs::add_referral)
+        .service(needs::referral_form)
+        .service(needs::update_referral)
         .service(placements::new_form)
         .service(placements::create)
         .service(placements::edit_form)

@@ -14,6 +14,7 @@ mod contention;
 mod db;
 mod entry_point;
 mod kept_forms;
+mod needs;
 mod outbox;
 mod overview;
 mod placements;

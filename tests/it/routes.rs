@@ -36,7 +36,7 @@ enum Who {
 use Who::*;
 
 /// (method, the route as the app registers it, who, the path to request: `{company}`,
-/// `{contact}`, `{activity}`, `{placement}`, `{campaign}`, `{target}`, `{request}`, `{import}`,
+/// `{contact}`, `{activity}`, `{placement}`, `{need}`, `{referral}`, `{campaign}`, `{target}`, `{request}`, `{import}`,
 /// `{user}`, `{mail}`, `{goal}`, `{benchmark}` and `{di}` are filled with a record of the jobcenter under test).
 const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/", Staff, "/"),
@@ -254,6 +254,37 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         "/placements/{id:\\d+}/edit",
         Staff,
         "/placements/{placement}/edit",
+    ),
+    ("GET", "/needs", Staff, "/needs"),
+    ("GET", "/needs.csv", Manager, "/needs.csv"),
+    ("GET", "/needs/new", Staff, "/needs/new?company={company}"),
+    ("POST", "/needs", Staff, "/needs"),
+    ("GET", "/needs/{id:\\d+}", Staff, "/needs/{need}"),
+    ("GET", "/needs/{id:\\d+}/edit", Staff, "/needs/{need}/edit"),
+    ("POST", "/needs/{id:\\d+}/edit", Staff, "/needs/{need}/edit"),
+    (
+        "POST",
+        "/needs/{id:\\d+}/status",
+        Staff,
+        "/needs/{need}/status",
+    ),
+    (
+        "POST",
+        "/needs/{id:\\d+}/referrals",
+        Staff,
+        "/needs/{need}/referrals",
+    ),
+    (
+        "GET",
+        "/needs/{id:\\d+}/referrals/{rid:\\d+}",
+        Staff,
+        "/needs/{need}/referrals/{referral}",
+    ),
+    (
+        "POST",
+        "/needs/{id:\\d+}/referrals/{rid:\\d+}",
+        Staff,
+        "/needs/{need}/referrals/{referral}",
     ),
     ("GET", "/campaigns", Staff, "/campaigns"),
     ("GET", "/campaigns/new", Manager, "/campaigns/new"),
@@ -543,6 +574,8 @@ struct Records {
     contact: i64,
     activity: i64,
     placement: i64,
+    need: i64,
+    referral: i64,
     campaign: i64,
     target: i64,
     request: i64,
@@ -563,6 +596,8 @@ impl Records {
             contact: id,
             activity: id,
             placement: id,
+            need: id,
+            referral: id,
             campaign: id,
             target: id,
             request: id,
@@ -581,6 +616,8 @@ impl Records {
             ("{contact}", self.contact),
             ("{activity}", self.activity),
             ("{placement}", self.placement),
+            ("{need}", self.need),
+            ("{referral}", self.referral),
             ("{campaign}", self.campaign),
             ("{target}", self.target),
             ("{request}", self.request),
@@ -668,6 +705,34 @@ async fn records(
     )
     .unwrap()
     .id;
+    let need = {
+        use jobcenter_crm::models::need::{Need, NeedForm, Referral, ReferralForm};
+        let rules = jobcenter_crm::models::settings::Settings::defaults(jobcenter_id);
+        let input = NeedForm {
+            company_id: company.to_string(),
+            user_id: consultant.to_string(),
+            title: "Lagermedarbejder".into(),
+            positions: "2".into(),
+            hours_per_week: "25".into(),
+            kind: "ordinary".into(),
+            received_on: day.to_string(),
+            ..Default::default()
+        }
+        .validate(&rules)
+        .unwrap();
+        let need = Need::create(&mut c, jobcenter_id, consultant, &input, now).unwrap();
+        let referral = ReferralForm {
+            citizen_ref: "SAG-2".into(),
+            referred_on: day.to_string(),
+            user_id: consultant.to_string(),
+            outcome: "sent".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        let referral = Referral::save(&mut c, jobcenter_id, &need, None, &referral, now).unwrap();
+        (need.id, referral.id)
+    };
     let campaign = Campaign::create(
         &mut c,
         jobcenter_id,
@@ -774,6 +839,8 @@ async fn records(
         contact,
         activity,
         placement,
+        need: need.0,
+        referral: need.1,
         campaign,
         target,
         request,

@@ -1,0 +1,3 @@
+DROP TABLE referrals;
+DROP TABLE need_events;
+DROP TABLE needs;
