@@ -104,7 +104,9 @@ def seed(db, companies, activities):
     args = [
         BIN, "seed-demo", "--companies", str(companies), "--activities", str(activities),
         "--placements", str(max(companies // 10, 100)), "--campaigns", "20",
-        "--requests", str(max(companies // 10, 100)), "--seed", "1", "--password-stdin",
+        "--requests", str(max(companies // 10, 100)),
+        # 20,000 needs (about 100,000 referrals) with the large register.
+        "--needs", str(max(companies * 2 // 5, 200)), "--seed", "1", "--password-stdin",
     ]
     started = time.monotonic()
     subprocess.run(args, input=PASSWORD + "\n", text=True, check=True, env=env_for(db),
@@ -244,6 +246,8 @@ def pages(db):
         ("Activity list (everyone's)", "/activities?consultant=all", MANAGER),
         ("Campaign with the most targets", f"/campaigns/{campaign}", MANAGER),
         ("Request inbox", "/requests", MANAGER),
+        ("Open recruitment needs", "/needs", CONSULTANT),
+        ("Needs: småjob of at most 15 hours", "/needs?kind=smaajob&max_hours=15", CONSULTANT),
         ("Overview, this half-year", "/dashboard", MANAGER),
         ("Overview, last full year", f"/dashboard?period={datetime.date.today().year - 1}", MANAGER),
         ("Goals of this half-year", "/goals", MANAGER),

@@ -21,6 +21,17 @@ async function firstLink(page, path, pattern) {
   return href;
 }
 
+/** A recruitment need with referrals. */
+async function needWithReferrals(page) {
+  await page.goto(`${APP}/needs?status=all`);
+  const hrefs = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  for (const href of hrefs.filter((h) => /^\/needs\/\d+$/.test(h))) {
+    await page.goto(APP + href);
+    if (await page.locator('main a[href*="/referrals/"]').count()) return href;
+  }
+  assert.fail('no need with referrals in the demo data');
+}
+
 /** A campaign with companies on its list. */
 async function campaignWithTargets(page) {
   await page.goto(`${APP}/campaigns`);
@@ -37,7 +48,7 @@ async function staffPages(page, withRecords) {
   const pages = [
     '/', '/companies', '/companies?q=ingen-virksomhed-hedder-saadan', '/companies/new', '/companies/import',
     '/follow-ups', '/activities', '/activities?consultant=all', '/activities/new', '/placements',
-    '/placements/new', '/campaigns', '/campaigns/new', '/goals', '/goals/new', '/requests',
+    '/placements/new', '/needs', '/needs?status=all', '/needs/new', '/campaigns', '/campaigns/new', '/goals', '/goals/new', '/requests',
     '/requests?tab=answered', '/requests/new', '/dashboard', '/figures', '/figures/benchmark/new',
     '/figures/benchmark/import', '/figures/di/new', '/admin/users', '/admin/users/new', '/admin/audit',
     '/admin/access-log', '/admin/settings', '/admin/outbox', '/account/security', '/account/password',
@@ -46,6 +57,7 @@ async function staffPages(page, withRecords) {
   if (withRecords) {
     const company = await firstLink(page, '/companies', /^\/companies\/\d+$/);
     const campaign = await campaignWithTargets(page);
+    const need = await needWithReferrals(page);
     pages.push(
       company, `${company}/edit`, `${company}/contacts/new`, `/activities/new?company=${company.split('/').pop()}`,
       await firstLink(page, company, /^\/activities\/\d+\/edit$/),
@@ -53,6 +65,7 @@ async function staffPages(page, withRecords) {
       campaign, `${campaign}/edit`, `${campaign}/targets/add`, `${campaign}/targets/add?q=a`,
       await firstLink(page, campaign, /^\/campaigns\/\d+\/targets\/\d+/),
       await firstLink(page, '/placements', /^\/placements\/\d+\/edit$/),
+      need, `${need}/edit`, await firstLink(page, need, /^\/needs\/\d+\/referrals\/\d+$/),
       await firstLink(page, '/requests', /^\/requests\/\d+$/),
       await firstLink(page, '/goals', /^\/goals\/\d+$/),
       await firstLink(page, '/figures', /^\/figures\/benchmark\/\d+\/edit$/),
@@ -67,6 +80,7 @@ async function staffPages(page, withRecords) {
 const FORMS = [
   ['/companies/new', 'form[action="/companies"]'],
   ['/placements/new?company={company}', 'form[action="/placements"]'],
+  ['/needs/new?company={company}', 'form[action="/needs"]'],
   ['/campaigns/new', 'form[action="/campaigns"]'],
   ['/goals/new', 'form[action="/goals"]'],
   ['/requests/new', 'form[action="/requests"]'],

@@ -112,6 +112,9 @@ struct SeedDemoArgs {
     /// Contact requests to add
     #[arg(long, default_value_t = 0)]
     requests: usize,
+    /// Recruitment needs to add, each with about five referrals
+    #[arg(long, default_value_t = 0)]
+    needs: usize,
     /// The same seed gives the same data
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -401,6 +404,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 placements: args.placements,
                 campaigns: args.campaigns,
                 requests: args.requests,
+                needs: args.needs,
                 seed: args.seed,
                 password,
             };

@@ -699,6 +699,9 @@ impl Need {
             .select(Need::as_select())
             .load(c)?;
         let ids: Vec<i64> = list.iter().map(|n| n.id).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let all: Vec<Referral> = referrals::table
             .filter(referrals::jobcenter_id.eq(jobcenter_id))
             .filter(referrals::need_id.eq_any(&ids))
@@ -735,6 +738,138 @@ impl Need {
                     })
                     .collect()
             })
+    }
+}
+
+/// What became of the needs received in a period: one line in all, per kind or per consultant.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NeedLine {
+    pub needs: i64,
+    pub positions: i64,
+    pub filled_by_jobcenter: i64,
+    pub filled_by_company: i64,
+    pub cancelled: i64,
+    /// Positions of the needs the jobcenter filled, and the referrals made to those needs.
+    pub positions_filled: i64,
+    pub referrals_to_filled: i64,
+    /// Days from received to filled of each need the jobcenter filled.
+    days_to_fill: Vec<i64>,
+}
+
+impl NeedLine {
+    fn add(&mut self, need: &NeedFigureRow, referrals: i64) {
+        self.needs += 1;
+        self.positions += i64::from(need.positions);
+        match need.status {
+            NeedStatus::FilledByJobcenter => {
+                self.filled_by_jobcenter += 1;
+                self.positions_filled += i64::from(need.positions);
+                self.referrals_to_filled += referrals;
+                if let Some(closed) = need.closed_on {
+                    self.days_to_fill
+                        .push((closed - need.received_on).num_days());
+                }
+            }
+            NeedStatus::FilledByCompany => self.filled_by_company += 1,
+            NeedStatus::Cancelled => self.cancelled += 1,
+            NeedStatus::Open | NeedStatus::InProgress => {}
+        }
+    }
+
+    /// The median of the days from received to filled, of the needs the jobcenter filled.
+    pub fn median_days(&self) -> Option<f64> {
+        let mut days = self.days_to_fill.clone();
+        days.sort_unstable();
+        let n = days.len();
+        match n {
+            0 => None,
+            _ if n % 2 == 1 => Some(days[n / 2] as f64),
+            _ => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
+        }
+    }
+
+    /// Referrals per position the jobcenter filled.
+    pub fn referrals_per_filled(&self) -> Option<f64> {
+        (self.positions_filled > 0)
+            .then(|| self.referrals_to_filled as f64 / self.positions_filled as f64)
+    }
+}
+
+/// The needs received in a period, in all, per kind (every kind, in order) and per consultant
+/// responsible (by name).
+#[derive(Debug, Clone, Default)]
+pub struct NeedFigures {
+    pub total: NeedLine,
+    pub by_kind: Vec<(NeedKind, NeedLine)>,
+    pub by_consultant: Vec<(String, NeedLine)>,
+}
+
+#[derive(Queryable)]
+struct NeedFigureRow {
+    id: i64,
+    kind: NeedKind,
+    positions: i32,
+    status: NeedStatus,
+    received_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+    user_name: String,
+}
+
+impl Need {
+    /// What became of the needs received from `first` up to (not including) `end`.
+    pub fn figures(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        first: NaiveDate,
+        end: NaiveDate,
+    ) -> QueryResult<NeedFigures> {
+        let rows: Vec<NeedFigureRow> = needs::table
+            .inner_join(users::table)
+            .filter(needs::jobcenter_id.eq(jobcenter_id))
+            .filter(needs::received_on.ge(first))
+            .filter(needs::received_on.lt(end))
+            .select((
+                needs::id,
+                needs::kind,
+                needs::positions,
+                needs::status,
+                needs::received_on,
+                needs::closed_on,
+                users::name,
+            ))
+            .load(c)?;
+        let referral_counts: std::collections::HashMap<i64, i64> = referrals::table
+            .inner_join(needs::table)
+            .filter(needs::jobcenter_id.eq(jobcenter_id))
+            .filter(needs::received_on.ge(first))
+            .filter(needs::received_on.lt(end))
+            .filter(needs::status.eq(NeedStatus::FilledByJobcenter))
+            .group_by(referrals::need_id)
+            .select((referrals::need_id, diesel::dsl::count_star()))
+            .load::<(i64, i64)>(c)?
+            .into_iter()
+            .collect();
+        let mut figures = NeedFigures {
+            by_kind: NeedKind::ALL
+                .iter()
+                .map(|k| (*k, NeedLine::default()))
+                .collect(),
+            ..Default::default()
+        };
+        let mut consultants: std::collections::BTreeMap<String, NeedLine> = Default::default();
+        for row in &rows {
+            let referrals = referral_counts.get(&row.id).copied().unwrap_or(0);
+            figures.total.add(row, referrals);
+            if let Some((_, line)) = figures.by_kind.iter_mut().find(|(k, _)| *k == row.kind) {
+                line.add(row, referrals);
+            }
+            consultants
+                .entry(row.user_name.clone())
+                .or_default()
+                .add(row, referrals);
+        }
+        figures.by_consultant = consultants.into_iter().collect();
+        Ok(figures)
     }
 }
 
@@ -1057,6 +1192,32 @@ mod tests {
             ..form
         };
         assert!(cpr.validate().unwrap_err().contains_key("citizen_ref"));
+    }
+
+    #[test]
+    fn the_median_and_the_referrals_per_position_are_of_the_needs_the_jobcenter_filled() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let row = |status, positions, received: u32, closed: Option<u32>| NeedFigureRow {
+            id: 0,
+            kind: NeedKind::Ordinary,
+            positions,
+            status,
+            received_on: day(received),
+            closed_on: closed.map(day),
+            user_name: String::new(),
+        };
+        let mut line = NeedLine::default();
+        line.add(&row(NeedStatus::FilledByJobcenter, 2, 1, Some(11)), 6);
+        line.add(&row(NeedStatus::FilledByJobcenter, 1, 1, Some(21)), 3);
+        line.add(&row(NeedStatus::FilledByCompany, 1, 1, Some(3)), 4);
+        line.add(&row(NeedStatus::Open, 3, 5, None), 0);
+        assert_eq!(
+            (line.needs, line.positions, line.filled_by_jobcenter),
+            (4, 7, 2)
+        );
+        assert_eq!(line.median_days(), Some(15.0));
+        assert_eq!(line.referrals_per_filled(), Some(3.0));
+        assert_eq!(NeedLine::default().median_days(), None);
     }
 
     #[test]

@@ -57,6 +57,7 @@ macro_rules! on_backend {
 }
 
 mod goals;
+mod needs;
 mod plan;
 mod write;
 
@@ -75,6 +76,8 @@ pub struct SeedOptions {
     pub placements: usize,
     pub campaigns: usize,
     pub requests: usize,
+    /// Recruitment needs, each with about five referrals.
+    pub needs: usize,
     pub seed: u64,
     /// The password of every demo user; `None` gives each a random one.
     pub password: Option<String>,
@@ -90,6 +93,7 @@ impl SeedOptions {
             placements: 200,
             campaigns: 4,
             requests: 120,
+            needs: 150,
             seed: 1,
             password: None,
         }
@@ -101,10 +105,11 @@ impl SeedOptions {
                 "--companies: at most {MAX_COMPANIES}"
             )));
         }
-        if self.companies == 0 && (self.activities > 0 || self.placements > 0 || self.campaigns > 0)
+        if self.companies == 0
+            && (self.activities > 0 || self.placements > 0 || self.campaigns > 0 || self.needs > 0)
         {
             return Err(SeedError::Invalid(
-                "activities, placements and campaigns need at least one company (--companies)"
+                "activities, placements, campaigns and needs need at least one company (--companies)"
                     .into(),
             ));
         }
@@ -169,6 +174,8 @@ pub struct SeedReport {
     pub activities: usize,
     pub placements: usize,
     pub requests: usize,
+    pub needs: usize,
+    pub referrals: usize,
     pub took: Duration,
 }
 
@@ -181,6 +188,8 @@ impl SeedReport {
             + self.activities
             + self.placements
             + self.requests
+            + self.needs
+            + self.referrals
     }
 }
 
@@ -308,6 +317,14 @@ fn run(
     });
 
     let t = Instant::now();
+    let (needs, referrals) = w.needs(c, opts.needs, opts.seed)?;
+    progress(Progress::Phase {
+        what: "recruitment needs and referrals",
+        rows: needs + referrals,
+        took: t.elapsed(),
+    });
+
+    let t = Instant::now();
     let manager = staff.members[staff.managers.first().copied().unwrap_or(0)].id;
     let goals = goals::goals_and_figures(c, jobcenter.id, manager, opts, today, now)?;
     progress(Progress::Phase {
@@ -321,13 +338,14 @@ fn run(
         action: action::COMPANIES_IMPORTED,
         entity: "company",
         details: format!(
-            "demodata (seed-demo, seed {}): {} virksomheder, {} aktiviteter, {} forløb, {} kampagner, {} henvendelser",
+            "demodata (seed-demo, seed {}): {} virksomheder, {} aktiviteter, {} forløb, {} kampagner, {} henvendelser, {} rekrutteringsbehov",
             opts.seed,
             plan.companies.len(),
             activities,
             placements,
             plan.campaigns.len(),
-            requests
+            requests,
+            needs
         ),
         created_at: now,
         ..Default::default()
@@ -367,6 +385,8 @@ fn run(
         activities,
         placements,
         requests,
+        needs,
+        referrals,
         took: started.elapsed(),
     })
 }

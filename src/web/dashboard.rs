@@ -22,6 +22,7 @@ use crate::models::audit::action;
 use crate::models::contact_request::ContactRequest;
 use crate::models::external_figures::{BenchmarkFigure, DiRanking};
 use crate::models::goal::Goal;
+use crate::models::need::{Need, NeedFigures, NeedLine};
 use crate::models::overview::{
     CampaignReach, Overview, PeriodFigures, Register, WeekCount, percent, quiet_since,
 };
@@ -237,6 +238,8 @@ struct Data {
     surveys_sent: Vec<i64>,
     /// The chosen period's comments, newest first.
     comments: Vec<Comment>,
+    /// What became of the recruitment needs received in the chosen period.
+    needs: NeedFigures,
 }
 
 /// The CRM's own figures of a year beside the figures it cannot count.
@@ -342,6 +345,7 @@ async fn load(state: &AppState, jc: i64, period: Period, full: bool) -> Result<D
                         dates::local_midnight_utc(period.end()),
                         COMMENTS_SHOWN,
                     )?,
+                    needs: Need::figures(c, jc, period.first, period.end())?,
                     figures,
                     promise_days,
                 })
@@ -462,6 +466,49 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
         per(&|f| Cell::share(f.placements.ended_in_job_or_education, f.placements.ended)),
     );
     out.push(placements);
+
+    let need_headers = |first: &str| -> Vec<String> {
+        [
+            first,
+            "Behov modtaget",
+            "Stillinger",
+            "Besat af jobcentret",
+            "Besat af virksomheden selv",
+            "Annulleret",
+            "Andel besat af jobcentret",
+            "Mediantid til besat (dage)",
+            "Henvisninger pr. besat stilling",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let need_cells = |n: &NeedLine| -> Vec<Cell> {
+        vec![
+            Cell::Count(n.needs),
+            Cell::Count(n.positions),
+            Cell::Count(n.filled_by_jobcenter),
+            Cell::Count(n.filled_by_company),
+            Cell::Count(n.cancelled),
+            Cell::share(n.filled_by_jobcenter, n.needs),
+            Cell::Average(n.median_days()),
+            Cell::Average(n.referrals_per_filled()),
+        ]
+    };
+    let mut needs = FigureTable::new("needs", "Rekrutteringsbehov pr. type", need_headers("Type"));
+    needs.row("I alt", need_cells(&data.needs.total));
+    for (kind, line) in &data.needs.by_kind {
+        needs.row(kind.label(), need_cells(line));
+    }
+    out.push(needs);
+    let mut need_consultants = FigureTable::new(
+        "needs_consultants",
+        "Rekrutteringsbehov pr. ansvarlig konsulent",
+        need_headers("Konsulent"),
+    );
+    for (name, line) in &data.needs.by_consultant {
+        need_consultants.row(name.clone(), need_cells(line));
+    }
+    out.push(need_consultants);
 
     let mut active = FigureTable::new(
         "active",

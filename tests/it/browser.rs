@@ -69,6 +69,8 @@ fn journeys_and_every_page_pass_in_chromium() {
             "2",
             "--requests",
             "16",
+            "--needs",
+            "30",
             "--password-stdin",
         ],
         Some(&password),

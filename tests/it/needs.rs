@@ -540,3 +540,141 @@ async fn the_open_needs_list_filters_sorts_by_deadline_and_pages() {
     );
     assert!(csv.body.contains("Stilling 30") && csv.body.contains("Annulleret"));
 }
+
+/// The overview's recruitment figures against a hand-built set: received in the half-year,
+/// positions, how they ended, the share the jobcenter filled, the median days to fill and the
+/// referrals per filled position — in all, per kind and per consultant.
+#[actix_web::test]
+async fn the_overview_counts_what_became_of_the_needs_received_in_the_period() {
+    use chrono::NaiveDate;
+    use jobcenter_crm::models::need::{Need, NeedForm, NeedStatus, Referral, ReferralForm};
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Figurfabrikken");
+    let rules = jobcenter_crm::models::settings::Settings::defaults(seed.jobcenter.id);
+    let now = app.now();
+    let jc = seed.jobcenter.id;
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let mut c = app.conn();
+    /// (kind, positions, received, consultant, end status and day, referrals)
+    type Need1<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        i64,
+        Option<(NeedStatus, &'a str)>,
+        usize,
+    );
+    let set: [Need1; 6] = [
+        (
+            "ordinary",
+            "2",
+            "2026-09-01",
+            seed.consultant.id,
+            Some((NeedStatus::FilledByJobcenter, "2026-09-11")),
+            3,
+        ),
+        (
+            "smaajob",
+            "1",
+            "2026-09-01",
+            seed.consultant.id,
+            Some((NeedStatus::FilledByJobcenter, "2026-10-01")),
+            1,
+        ),
+        (
+            "ordinary",
+            "1",
+            "2026-10-01",
+            seed.manager.id,
+            Some((NeedStatus::FilledByCompany, "2026-10-05")),
+            2,
+        ),
+        (
+            "fleksjob",
+            "1",
+            "2026-11-01",
+            seed.manager.id,
+            Some((NeedStatus::Cancelled, "2026-11-10")),
+            0,
+        ),
+        ("ordinary", "3", "2026-11-15", seed.consultant.id, None, 1),
+        // Received in the half-year before: not counted.
+        (
+            "ordinary",
+            "5",
+            "2026-05-01",
+            seed.consultant.id,
+            Some((NeedStatus::FilledByJobcenter, "2026-05-02")),
+            4,
+        ),
+    ];
+    for (kind, positions, received, user, end, referrals) in set {
+        let hours = if kind == "smaajob" { "10" } else { "30" };
+        let input = NeedForm {
+            company_id: company.id.to_string(),
+            user_id: user.to_string(),
+            title: "Medarbejder".into(),
+            positions: positions.into(),
+            hours_per_week: hours.into(),
+            kind: kind.into(),
+            received_on: received.into(),
+            ..Default::default()
+        }
+        .validate(&rules)
+        .unwrap();
+        let need = Need::create(&mut c, jc, user, &input, now).unwrap();
+        for n in 0..referrals {
+            let form = ReferralForm {
+                citizen_ref: format!("SAG-{}-{n}", need.id),
+                referred_on: received.into(),
+                user_id: user.to_string(),
+                outcome: if n == 0 { "hired" } else { "not_hired" }.into(),
+                ..Default::default()
+            };
+            Referral::save(&mut c, jc, &need, None, &form.validate().unwrap(), now).unwrap();
+        }
+        if let Some((status, on)) = end {
+            Need::set_status(
+                &mut c,
+                jc,
+                need.id,
+                need.version,
+                status,
+                day(on),
+                user,
+                now,
+            )
+            .unwrap();
+        }
+    }
+    drop(c);
+    let lars = app.signed_in("leder@koege.dk").await;
+    let page = lars.get("/dashboard?period=2026-H2").await;
+    assert!(page.body.contains("Rekrutteringsbehov pr. type"));
+    let csv = lars.get("/dashboard.csv?period=2026-H2&table=needs").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let line = |label: &str| -> String {
+        csv.body
+            .lines()
+            .find(|l| l.starts_with(&format!("{label};")))
+            .unwrap_or_else(|| panic!("{label}: {}", csv.body))
+            .to_string()
+    };
+    // 5 needs, 8 positions, 2 filled by the jobcenter, 1 by the company, 1 cancelled; 40 %;
+    // median of 10 and 30 days; 4 referrals to 3 filled positions.
+    assert_eq!(line("I alt"), "I alt;5;8;2;1;1;40,0;20,0;1,3");
+    assert_eq!(line("Ordinært job"), "Ordinært job;3;6;1;1;0;33,3;10,0;1,5");
+    assert_eq!(line("Småjob"), "Småjob;1;1;1;0;0;100,0;30,0;1,0");
+    assert_eq!(line("Fleksjob"), "Fleksjob;1;1;0;0;1;0,0;;");
+    let by_consultant = lars
+        .get("/dashboard.csv?period=2026-H2&table=needs_consultants")
+        .await;
+    assert!(
+        by_consultant
+            .body
+            .contains("Karen Konsulent;3;6;2;0;0;66,7;20,0;1,3"),
+        "{}",
+        by_consultant.body
+    );
+}

@@ -18,6 +18,7 @@ use jobcenter_crm::models::company::{Company, CompanyQuery, CompanySort, Company
 use jobcenter_crm::models::contact_request::{ContactRequest, InboxTab};
 use jobcenter_crm::models::goal::Goal;
 use jobcenter_crm::models::login_attempt::LoginAttempt;
+use jobcenter_crm::models::need::{Need, NeedQuery};
 use jobcenter_crm::models::outbox::OutboxMail;
 use jobcenter_crm::models::overview::Overview;
 use jobcenter_crm::models::placement::{Placement, PlacementQuery};
@@ -229,6 +230,19 @@ async fn no_page_query_scans_a_table() {
     });
     check("the newest placements on a campaign's page", &mut |c| {
         ran(Placement::newest_of_campaign(c, jc, 1, 10).unwrap())
+    });
+    check("open needs", &mut |c| {
+        let open = NeedQuery {
+            open_only: true,
+            ..Default::default()
+        };
+        ran(Need::list(c, jc, &open, None, 26).unwrap())
+    });
+    check("a company's needs", &mut |c| {
+        ran(Need::of_company(c, jc, 1, 21).unwrap())
+    });
+    check("need figures", &mut |c| {
+        ran(Need::figures(c, jc, today, today).unwrap())
     });
     check("placement counts", &mut |c| {
         ran(Placement::counts(c, jc, today).unwrap())
