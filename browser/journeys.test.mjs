@@ -1,4 +1,4 @@
-// The three journeys the product lives by, in Chromium on a phone and a desktop, each once with
+// The journeys the product lives by, in Chromium on a phone and a desktop, each once with
 // the pointer and once with the keyboard alone; every page a journey passes is checked by axe.
 
 import assert from 'node:assert/strict';
@@ -66,6 +66,39 @@ for (const [viewport, keyboard] of runs) {
       await d.press('.flash form button[type=submit]');
       assert.match(await page.locator('.flash').innerText(), /åbnet igen/);
       await page.waitForSelector(`text=Ring om småjob ${m}`);
+      await page.context().close();
+    });
+
+    test("a consultant records a company's need, refers a citizen and the hire starts the placement", async () => {
+      const page = await newPage(viewport);
+      const d = new Driver(page, keyboard);
+      const m = mark(viewport, keyboard);
+      await signIn(page, CONSULTANT);
+      await d.press('nav a[href="/companies"]');
+      await d.press('table.stack tbody tr td a');
+      await d.press('a[href^="/needs/new?company="]');
+      await assertAccessible(page, 'the need form');
+      await d.fill('#title', `Lagermedarbejder ${m}`);
+      await d.fill('#positions', '2');
+      await d.fill('#hours_per_week', '25,5');
+      await d.fill('#deadline_on', isoDate(30));
+      await d.fill('#requirements', 'Truckcertifikat, dansk i tale.');
+      await d.press('form[action="/needs"] button[type=submit]');
+      assert.match(await page.locator('h1').innerText(), new RegExp(`2 × Lagermedarbejder ${m}`));
+      await assertAccessible(page, 'a need');
+
+      const ref = `SAG-${Date.now() % 1000000}`;
+      await d.fill('#citizen_ref', ref);
+      await d.select('#outcome', 'Ansat');
+      await d.check('#start_placement');
+      await d.press('form[action$="/referrals"] button[type=submit]');
+      assert.match(await page.locator('.flash').innerText(), /forløbet er oprettet/);
+      assert.ok((await page.content()).includes(`Sag ${ref}`), 'the referral is listed');
+      await assertAccessible(page, 'a need with a hire');
+
+      await d.press('nav a[href="/needs"]');
+      await page.waitForSelector(`text=Lagermedarbejder ${m}`);
+      await assertAccessible(page, 'the open needs');
       await page.context().close();
     });
 

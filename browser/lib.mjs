@@ -129,6 +129,24 @@ export class Driver {
     await this.page.locator(selector).first().fill(text);
   }
 
+  /** Picks the option labelled `label`: with the keyboard, arrow down the focused list to it. */
+  async select(selector, label) {
+    const list = this.page.locator(selector).first();
+    if (this.keyboard) {
+      await this.tabTo(selector);
+      await this.assertFocusVisible();
+      for (let i = 0; i < 20; i++) {
+        const shown = await list.evaluate((el) => el.options[el.selectedIndex]?.text.trim());
+        if (shown === label) break;
+        await this.page.keyboard.press('ArrowDown');
+      }
+    } else {
+      await list.selectOption({ label });
+    }
+    const shown = await list.evaluate((el) => el.options[el.selectedIndex]?.text.trim());
+    assert.equal(shown, label, `${selector} shows ${shown}`);
+  }
+
   async check(selector) {
     if (this.keyboard) {
       await this.tabTo(selector);
