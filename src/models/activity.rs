@@ -363,15 +363,7 @@ impl ActivityInput {
     }
 
     fn check_references(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
-        match User::find(c, jobcenter_id, self.user_id).optional()? {
-            Some(u) if u.active => {}
-            _ => {
-                return Err(WriteError::invalid(
-                    "user_id",
-                    "Vælg en aktiv konsulent fra jobcenteret.",
-                ));
-            }
-        }
+        User::require_active_consultant(c, jobcenter_id, self.user_id)?;
         if let Some(pid) = self.contact_person_id
             && ContactPerson::find(c, jobcenter_id, self.company_id, pid)
                 .optional()?

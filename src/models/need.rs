@@ -390,15 +390,7 @@ impl NeedInput {
 
     /// The consultant, contact person and campaign must be the jobcenter's own.
     fn check_links(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
-        match User::find(c, jobcenter_id, self.user_id).optional()? {
-            Some(u) if u.active => {}
-            _ => {
-                return Err(WriteError::invalid(
-                    "user_id",
-                    "Vælg en aktiv konsulent fra jobcenteret.",
-                ));
-            }
-        }
+        User::require_active_consultant(c, jobcenter_id, self.user_id)?;
         if let Some(id) = self.contact_person_id
             && ContactPerson::find(c, jobcenter_id, self.company_id, id)
                 .optional()?
@@ -1033,15 +1025,7 @@ impl Referral {
         now: NaiveDateTime,
     ) -> Result<Referral, WriteError> {
         write_tx(c, |c| {
-            match User::find(c, jobcenter_id, input.user_id).optional()? {
-                Some(u) if u.active => {}
-                _ => {
-                    return Err(WriteError::invalid(
-                        "user_id",
-                        "Vælg en aktiv konsulent fra jobcenteret.",
-                    ));
-                }
-            }
+            User::require_active_consultant(c, jobcenter_id, input.user_id)?;
             let id = match existing {
                 Some((id, version)) => {
                     let current = Self::find(c, jobcenter_id, need.id, id)?;

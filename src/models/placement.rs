@@ -335,16 +335,6 @@ impl PlacementInput {
             _ => Ok(()),
         }
     }
-
-    fn check_consultant(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
-        match User::find(c, jobcenter_id, self.user_id).optional()? {
-            Some(u) if u.active => Ok(()),
-            _ => Err(WriteError::invalid(
-                "user_id",
-                "Vælg en aktiv konsulent fra jobcenteret.",
-            )),
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -400,7 +390,7 @@ impl Placement {
     ) -> Result<Placement, WriteError> {
         write_tx(c, |c| {
             Company::find(c, jobcenter_id, input.company_id)?;
-            input.check_consultant(c, jobcenter_id)?;
+            User::require_active_consultant(c, jobcenter_id, input.user_id)?;
             let id: i64 = diesel::insert_into(placements::table)
                 .values((
                     input.values(now),
@@ -429,7 +419,7 @@ impl Placement {
             if current.version != expected_version {
                 return Err(WriteError::Stale);
             }
-            input.check_consultant(c, jobcenter_id)?;
+            User::require_active_consultant(c, jobcenter_id, input.user_id)?;
             diesel::update(
                 placements::table
                     .filter(placements::id.eq(id))

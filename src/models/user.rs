@@ -85,6 +85,22 @@ impl NewUser<'_> {
 }
 
 impl User {
+    /// Refuses, next to the `user_id` field, a consultant who is not an active member of the
+    /// jobcenter's staff (the forms that name who did or owns something).
+    pub fn require_active_consultant(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        id: i64,
+    ) -> Result<(), super::WriteError> {
+        match Self::find(c, jobcenter_id, id).optional()? {
+            Some(u) if u.active => Ok(()),
+            _ => Err(super::WriteError::invalid(
+                "user_id",
+                "Vælg en aktiv konsulent fra jobcenteret.",
+            )),
+        }
+    }
+
     pub fn any_exists(c: &mut DbConn) -> QueryResult<bool> {
         Ok(users::table
             .select(users::id)
