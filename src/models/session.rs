@@ -94,6 +94,13 @@ pub enum Checked {
     Alive(SessionUser, NaiveDateTime),
 }
 
+/// Whole seconds from `now` until `ends`, rounded up (a stored time may have lost its
+/// sub-microsecond part), never below 0.
+pub fn seconds_until(ends: NaiveDateTime, now: NaiveDateTime) -> i64 {
+    let ms = (ends - now).num_milliseconds().max(0);
+    (ms + 999) / 1000
+}
+
 /// When a session used at `last_seen_at` ends if not used again: after the idle timeout, or at
 /// the end of its absolute lifetime, whichever comes first.
 pub fn ends_at(created_at: NaiveDateTime, last_seen_at: NaiveDateTime) -> NaiveDateTime {

@@ -279,7 +279,7 @@ where
     F: FnOnce(&mut DbConn, &CurrentUser) -> Result<T, AppError>,
 {
     let mut user = CurrentUser::with_counts(c, user, session_ends_at, session_id)?;
-    user.session_seconds_left = (session_ends_at - now).num_seconds().max(0);
+    user.session_seconds_left = crate::models::session::seconds_until(session_ends_at, now);
     let out = f(c, &user);
     Ok((user, out))
 }

@@ -365,7 +365,7 @@ pub async fn keep_alive(
 /// `{"seconds_left": 1800, "ends_at": "14:35"}`; 0 seconds and no time when the session has
 /// ended (or there is none).
 fn session_answer(ends: Option<chrono::NaiveDateTime>, now: chrono::NaiveDateTime) -> HttpResponse {
-    let seconds_left = ends.map_or(0, |e| (e - now).num_seconds().max(0));
+    let seconds_left = ends.map_or(0, |e| crate::models::session::seconds_until(e, now));
     let ends_at = ends.map(|e| super::views::local_time(e).format("%H:%M").to_string());
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -25,7 +25,9 @@ pub const MULTI_LINE_FIELDS: &[&str] = &[
     "message",
     "note",
     "notes",
+    "offers",
     "purpose",
+    "requirements",
     "summary",
     "text",
 ];

@@ -19,7 +19,7 @@ fn need_fields<'a>(company: &'a str, consultant: &'a str) -> Vec<(&'static str, 
         ("hours_per_week", "25"),
         ("start_on", "2027-02-01"),
         ("deadline_on", "2027-03-01"),
-        ("requirements", "Truckcertifikat"),
+        ("requirements", "Truckcertifikat\r\nDansk i tale"),
         ("received_on", "2026-12-04"),
     ]
 }
