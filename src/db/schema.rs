@@ -82,6 +82,8 @@ diesel::table! {
         activity_id -> Nullable<BigInt>,
         request_id -> Nullable<BigInt>,
         status -> Text,
+        is_open -> Bool,
+        deadline_key -> Date,
         received_on -> Date,
         closed_on -> Nullable<Date>,
         version -> Integer,

@@ -27,6 +27,7 @@ text_enum! {
         ContactPerson => ("contact_person", "Kontaktperson"),
         ContactRequest => ("contact_request", "Henvendelse"),
         Placement => ("placement", "Forløb"),
+        Need => ("need", "Rekrutteringsbehov"),
         Campaign => ("campaign", "Kampagne"),
     }
 }

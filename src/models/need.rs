@@ -62,6 +62,11 @@ text_enum! {
     }
 }
 
+/// What a need sorts by on the lists: its deadline, and after all deadlines when it has none.
+pub fn deadline_key(deadline_on: Option<NaiveDate>) -> NaiveDate {
+    deadline_on.unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"))
+}
+
 impl NeedStatus {
     /// Open or in progress: on the list consultants scan.
     pub fn is_open(self) -> bool {
@@ -360,6 +365,7 @@ struct NeedValues<'a> {
     kind: NeedKind,
     start_on: Option<NaiveDate>,
     deadline_on: Option<NaiveDate>,
+    deadline_key: NaiveDate,
     requirements: &'a str,
     offers: &'a str,
     jobnet_ref: &'a str,
@@ -379,6 +385,7 @@ impl NeedInput {
             kind: self.kind,
             start_on: self.start_on,
             deadline_on: self.deadline_on,
+            deadline_key: deadline_key(self.deadline_on),
             requirements: &self.requirements,
             offers: &self.offers,
             jobnet_ref: &self.jobnet_ref,
@@ -442,29 +449,24 @@ pub struct NeedQuery {
     pub deadline_by: Option<NaiveDate>,
 }
 
-/// Where the next page of the list starts: the last row's deadline (none sorts last) and id.
+/// Where the next page of the list starts: the last row's [`deadline_key`] and id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NeedCursor {
-    pub deadline_on: Option<NaiveDate>,
+    pub deadline_key: NaiveDate,
     pub id: i64,
 }
 
 impl NeedCursor {
     pub fn encode(&self) -> String {
-        match self.deadline_on {
-            Some(d) => format!("{d}_{}", self.id),
-            None => format!("-_{}", self.id),
-        }
+        format!("{}_{}", self.deadline_key, self.id)
     }
 
     pub fn decode(s: &str) -> Option<NeedCursor> {
         let (date, id) = s.split_once('_')?;
-        let id = id.parse().ok()?;
-        let deadline_on = match date {
-            "-" => None,
-            d => Some(d.parse().ok()?),
-        };
-        Some(NeedCursor { deadline_on, id })
+        Some(NeedCursor {
+            deadline_key: date.parse().ok()?,
+            id: id.parse().ok()?,
+        })
     }
 }
 
@@ -508,6 +510,7 @@ impl Need {
                     needs::activity_id.eq(activity_id),
                     needs::request_id.eq(request_id),
                     needs::status.eq(NeedStatus::Open),
+                    needs::is_open.eq(true),
                     needs::created_at.eq(now),
                     needs::version.eq(1),
                 ))
@@ -581,6 +584,7 @@ impl Need {
             diesel::update(needs::table.filter(needs::id.eq(id)))
                 .set((
                     needs::status.eq(status),
+                    needs::is_open.eq(status.is_open()),
                     needs::closed_on.eq(closed_on),
                     needs::version.eq(expected_version + 1),
                     needs::updated_at.eq(now),
@@ -591,7 +595,8 @@ impl Need {
         })
     }
 
-    /// The needs list, by deadline (none last), then id; `limit` rows after `after`.
+    /// The needs list, by deadline (none last), then id; `limit` rows after `after`. Each
+    /// filter of status walks its own index in this order.
     pub fn list(
         c: &mut DbConn,
         jobcenter_id: i64,
@@ -605,7 +610,7 @@ impl Need {
             .filter(needs::jobcenter_id.eq(jobcenter_id))
             .into_boxed();
         if query.open_only {
-            q = q.filter(needs::status.eq_any([NeedStatus::Open, NeedStatus::InProgress]));
+            q = q.filter(needs::is_open.eq(true));
         }
         if let Some(v) = query.status {
             q = q.filter(needs::status.eq(v));
@@ -631,32 +636,17 @@ impl Need {
         if let Some(v) = query.deadline_by {
             q = q.filter(needs::deadline_on.le(v));
         }
-        match after {
-            Some(NeedCursor {
-                deadline_on: Some(d),
-                id,
-            }) => {
-                q = q.filter(
-                    needs::deadline_on
-                        .gt(d)
-                        .or(needs::deadline_on.eq(d).and(needs::id.gt(id)))
-                        .or(needs::deadline_on.is_null()),
-                );
-            }
-            Some(NeedCursor {
-                deadline_on: None,
-                id,
-            }) => {
-                q = q.filter(needs::deadline_on.is_null().and(needs::id.gt(id)));
-            }
-            None => {}
+        if let Some(cursor) = after {
+            q = q.filter(
+                needs::deadline_key
+                    .gt(cursor.deadline_key)
+                    .or(needs::deadline_key
+                        .eq(cursor.deadline_key)
+                        .and(needs::id.gt(cursor.id))),
+            );
         }
         let rows: Vec<(Need, String, String, String)> = q
-            .order((
-                needs::deadline_on.is_null(),
-                needs::deadline_on.asc(),
-                needs::id.asc(),
-            ))
+            .order((needs::deadline_key.asc(), needs::id.asc()))
             .limit(limit)
             .select((
                 Need::as_select(),
@@ -804,11 +794,13 @@ struct NeedFigureRow {
     status: NeedStatus,
     received_on: NaiveDate,
     closed_on: Option<NaiveDate>,
-    user_name: String,
+    user_id: i64,
 }
 
 impl Need {
-    /// What became of the needs received from `first` up to (not including) `end`.
+    /// What became of the needs received from `first` up to (not including) `end`. The needs
+    /// are read from the `needs_received` index alone, and only the referrals of the needs the
+    /// jobcenter filled are counted.
     pub fn figures(
         c: &mut DbConn,
         jobcenter_id: i64,
@@ -816,7 +808,6 @@ impl Need {
         end: NaiveDate,
     ) -> QueryResult<NeedFigures> {
         let rows: Vec<NeedFigureRow> = needs::table
-            .inner_join(users::table)
             .filter(needs::jobcenter_id.eq(jobcenter_id))
             .filter(needs::received_on.ge(first))
             .filter(needs::received_on.lt(end))
@@ -827,18 +818,27 @@ impl Need {
                 needs::status,
                 needs::received_on,
                 needs::closed_on,
-                users::name,
+                needs::user_id,
             ))
             .load(c)?;
-        let referral_counts: std::collections::HashMap<i64, i64> = referrals::table
-            .inner_join(needs::table)
-            .filter(needs::jobcenter_id.eq(jobcenter_id))
-            .filter(needs::received_on.ge(first))
-            .filter(needs::received_on.lt(end))
-            .filter(needs::status.eq(NeedStatus::FilledByJobcenter))
-            .group_by(referrals::need_id)
-            .select((referrals::need_id, diesel::dsl::count_star()))
-            .load::<(i64, i64)>(c)?
+        let filled: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.status == NeedStatus::FilledByJobcenter)
+            .map(|r| r.id)
+            .collect();
+        let mut referral_counts = std::collections::HashMap::new();
+        for chunk in filled.chunks(500) {
+            let counts: Vec<(i64, i64)> = referrals::table
+                .filter(referrals::need_id.eq_any(chunk))
+                .group_by(referrals::need_id)
+                .select((referrals::need_id, diesel::dsl::count_star()))
+                .load(c)?;
+            referral_counts.extend(counts);
+        }
+        let names: std::collections::HashMap<i64, String> = users::table
+            .filter(users::jobcenter_id.eq(jobcenter_id))
+            .select((users::id, users::name))
+            .load(c)?
             .into_iter()
             .collect();
         let mut figures = NeedFigures {
@@ -855,10 +855,8 @@ impl Need {
             if let Some((_, line)) = figures.by_kind.iter_mut().find(|(k, _)| *k == row.kind) {
                 line.add(row, referrals);
             }
-            consultants
-                .entry(row.user_name.clone())
-                .or_default()
-                .add(row, referrals);
+            let name = names.get(&row.user_id).cloned().unwrap_or_default();
+            consultants.entry(name).or_default().add(row, referrals);
         }
         figures.by_consultant = consultants.into_iter().collect();
         Ok(figures)
@@ -1188,7 +1186,7 @@ mod tests {
             status,
             received_on: day(received),
             closed_on: closed.map(day),
-            user_name: String::new(),
+            user_id: 1,
         };
         let mut line = NeedLine::default();
         line.add(&row(NeedStatus::FilledByJobcenter, 2, 1, Some(11)), 6);
@@ -1208,11 +1206,11 @@ mod tests {
     fn the_list_cursor_round_trips() {
         for cursor in [
             NeedCursor {
-                deadline_on: NaiveDate::from_ymd_opt(2027, 2, 1),
+                deadline_key: deadline_key(NaiveDate::from_ymd_opt(2027, 2, 1)),
                 id: 7,
             },
             NeedCursor {
-                deadline_on: None,
+                deadline_key: deadline_key(None),
                 id: 9,
             },
         ] {

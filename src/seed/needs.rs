@@ -14,7 +14,7 @@ use super::write::{Writer, citizen_ref, office_time};
 use super::{DbConn, HISTORY_DAYS, ROWS_PER_TRANSACTION, SeedError, rows_per_insert};
 use crate::db::schema::{need_events, needs, referrals};
 use crate::db::write_tx;
-use crate::models::need::{NeedKind, NeedStatus, ReferralOutcome};
+use crate::models::need::{NeedKind, NeedStatus, ReferralOutcome, deadline_key};
 
 const STREAM_NEEDS: u64 = 8;
 
@@ -67,13 +67,15 @@ struct NeedRow {
     requirements: &'static str,
     offers: &'static str,
     status: NeedStatus,
+    is_open: bool,
+    deadline_key: NaiveDate,
     received_on: NaiveDate,
     closed_on: Option<NaiveDate>,
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
-const NEED_COLUMNS: usize = 17;
+const NEED_COLUMNS: usize = 19;
 
 #[derive(Insertable)]
 #[diesel(table_name = need_events)]
@@ -294,6 +296,8 @@ impl Writer<'_> {
                 requirements: REQUIREMENTS.choose(rng).expect("requirements"),
                 offers: OFFERS.choose(rng).expect("offers"),
                 status,
+                is_open: status.is_open(),
+                deadline_key: deadline_key(deadline_on),
                 received_on,
                 closed_on,
                 version: 1,

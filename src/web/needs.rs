@@ -15,7 +15,7 @@ use super::views::{
 };
 use crate::domain::{csv_io, dates};
 use crate::error::AppError;
-use crate::models::access_log::AccessKind;
+use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::action;
 use crate::models::campaign::Campaign;
 use crate::models::company::Company;
@@ -370,6 +370,17 @@ pub async fn show(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    let jc = user.jobcenter_id;
+    // Its referrals name citizens by case reference: a look is logged, as a placement's is.
+    state.db.run(move |c| Ok(Need::find(c, jc, id)?)).await?;
+    super::access_log::record(
+        &state,
+        &user,
+        AccessKind::View,
+        Some((AccessEntity::Need, id)),
+        "",
+    )
+    .await?;
     let referral = ReferralForm {
         user_id: user.id.to_string(),
         referred_on: local_date(state.now()).to_string(),
@@ -778,7 +789,7 @@ pub async fn list(
         rows.truncate(PAGE_SIZE as usize);
         rows.last().map(|r| {
             let cursor = NeedCursor {
-                deadline_on: r.need.deadline_on,
+                deadline_key: crate::models::need::deadline_key(r.need.deadline_on),
                 id: r.need.id,
             };
             format!(

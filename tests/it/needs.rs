@@ -227,6 +227,15 @@ async fn a_need_from_a_visit_gets_referrals_and_a_hire_starts_the_placement() {
     let stale = client.post(&edit, &change).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
 
+    // Looking at a need (its referrals name citizens by case) is logged.
+    let looks: i64 = jobcenter_crm::db::schema::access_log::table
+        .filter(jobcenter_crm::db::schema::access_log::entity.eq("need"))
+        .filter(jobcenter_crm::db::schema::access_log::entity_id.eq(need))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert!(looks >= 1);
+
     // The company's page shows the need and its referrals.
     let page = client.get(&format!("/companies/{cid}")).await;
     assert!(page.body.contains("2 × Lagermedarbejder"));
