@@ -739,21 +739,17 @@ pub struct NeedLine {
 }
 
 impl NeedLine {
-    fn add(&mut self, need: &NeedFigureRow, referrals: i64) {
-        self.needs += 1;
-        self.positions += i64::from(need.positions);
-        match need.status {
+    /// Adds `needs` needs of one status with `positions` positions between them.
+    fn add(&mut self, status: NeedStatus, needs: i64, positions: i64) {
+        self.needs += needs;
+        self.positions += positions;
+        match status {
             NeedStatus::FilledByJobcenter => {
-                self.filled_by_jobcenter += 1;
-                self.positions_filled += i64::from(need.positions);
-                self.referrals_to_filled += referrals;
-                if let Some(closed) = need.closed_on {
-                    self.days_to_fill
-                        .push((closed - need.received_on).num_days());
-                }
+                self.filled_by_jobcenter += needs;
+                self.positions_filled += positions;
             }
-            NeedStatus::FilledByCompany => self.filled_by_company += 1,
-            NeedStatus::Cancelled => self.cancelled += 1,
+            NeedStatus::FilledByCompany => self.filled_by_company += needs,
+            NeedStatus::Cancelled => self.cancelled += needs,
             NeedStatus::Open | NeedStatus::InProgress => {}
         }
     }
@@ -786,61 +782,74 @@ pub struct NeedFigures {
     pub by_consultant: Vec<(String, NeedLine)>,
 }
 
-#[derive(Queryable)]
-struct NeedFigureRow {
-    id: i64,
-    kind: NeedKind,
-    positions: i32,
-    status: NeedStatus,
-    received_on: NaiveDate,
-    closed_on: Option<NaiveDate>,
-    user_id: i64,
+impl NeedFigures {
+    /// The lines a need of `kind` owned by `user` counts in: in all, its kind, its consultant.
+    fn lines(&mut self, kind: NeedKind, user: String) -> [&mut NeedLine; 3] {
+        let at = match self.by_consultant.iter().position(|(n, _)| *n == user) {
+            Some(at) => at,
+            None => {
+                self.by_consultant.push((user, NeedLine::default()));
+                self.by_consultant.len() - 1
+            }
+        };
+        let kind_line = self
+            .by_kind
+            .iter_mut()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, l)| l)
+            .expect("every kind has a line");
+        [&mut self.total, kind_line, &mut self.by_consultant[at].1]
+    }
 }
 
 impl Need {
-    /// What became of the needs received from `first` up to (not including) `end`. The needs
-    /// are read from the `needs_received` index alone, and only the referrals of the needs the
-    /// jobcenter filled are counted.
+    /// What became of the needs received from `first` up to (not including) `end`: counted by
+    /// the database per status, kind and consultant from the `needs_received` index alone; the
+    /// days to fill are read only of the needs the jobcenter filled.
     pub fn figures(
         c: &mut DbConn,
         jobcenter_id: i64,
         first: NaiveDate,
         end: NaiveDate,
     ) -> QueryResult<NeedFigures> {
-        let rows: Vec<NeedFigureRow> = needs::table
-            .filter(needs::jobcenter_id.eq(jobcenter_id))
-            .filter(needs::received_on.ge(first))
-            .filter(needs::received_on.lt(end))
+        use diesel::dsl::{count_star, sum};
+        let in_period = || {
+            needs::table
+                .filter(needs::jobcenter_id.eq(jobcenter_id))
+                .filter(needs::received_on.ge(first))
+                .filter(needs::received_on.lt(end))
+        };
+        let groups: Vec<(NeedStatus, NeedKind, i64, i64, Option<i64>)> = in_period()
+            .group_by((needs::status, needs::kind, needs::user_id))
             .select((
-                needs::id,
-                needs::kind,
-                needs::positions,
                 needs::status,
-                needs::received_on,
-                needs::closed_on,
+                needs::kind,
                 needs::user_id,
+                count_star(),
+                sum(needs::positions),
             ))
             .load(c)?;
-        let filled: Vec<i64> = rows
-            .iter()
-            .filter(|r| r.status == NeedStatus::FilledByJobcenter)
-            .map(|r| r.id)
-            .collect();
-        let mut referral_counts = std::collections::HashMap::new();
-        for chunk in filled.chunks(500) {
-            let counts: Vec<(i64, i64)> = referrals::table
-                .filter(referrals::need_id.eq_any(chunk))
-                .group_by(referrals::need_id)
-                .select((referrals::need_id, diesel::dsl::count_star()))
-                .load(c)?;
-            referral_counts.extend(counts);
-        }
+        let filled = || in_period().filter(needs::status.eq(NeedStatus::FilledByJobcenter));
+        let days: Vec<(NeedKind, i64, NaiveDate, Option<NaiveDate>)> = filled()
+            .select((
+                needs::kind,
+                needs::user_id,
+                needs::received_on,
+                needs::closed_on,
+            ))
+            .load(c)?;
+        let referred: Vec<(NeedKind, i64, i64)> = filled()
+            .inner_join(referrals::table)
+            .group_by((needs::kind, needs::user_id))
+            .select((needs::kind, needs::user_id, count_star()))
+            .load(c)?;
         let names: std::collections::HashMap<i64, String> = users::table
             .filter(users::jobcenter_id.eq(jobcenter_id))
             .select((users::id, users::name))
             .load(c)?
             .into_iter()
             .collect();
+        let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
         let mut figures = NeedFigures {
             by_kind: NeedKind::ALL
                 .iter()
@@ -848,17 +857,24 @@ impl Need {
                 .collect(),
             ..Default::default()
         };
-        let mut consultants: std::collections::BTreeMap<String, NeedLine> = Default::default();
-        for row in &rows {
-            let referrals = referral_counts.get(&row.id).copied().unwrap_or(0);
-            figures.total.add(row, referrals);
-            if let Some((_, line)) = figures.by_kind.iter_mut().find(|(k, _)| *k == row.kind) {
-                line.add(row, referrals);
+        for (status, kind, user, needs, positions) in groups {
+            for line in figures.lines(kind, name(user)) {
+                line.add(status, needs, positions.unwrap_or(0));
             }
-            let name = names.get(&row.user_id).cloned().unwrap_or_default();
-            consultants.entry(name).or_default().add(row, referrals);
         }
-        figures.by_consultant = consultants.into_iter().collect();
+        for (kind, user, received, closed) in days {
+            if let Some(closed) = closed {
+                for line in figures.lines(kind, name(user)) {
+                    line.days_to_fill.push((closed - received).num_days());
+                }
+            }
+        }
+        for (kind, user, count) in referred {
+            for line in figures.lines(kind, name(user)) {
+                line.referrals_to_filled += count;
+            }
+        }
+        figures.by_consultant.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(figures)
     }
 }
@@ -1178,21 +1194,12 @@ mod tests {
 
     #[test]
     fn the_median_and_the_referrals_per_position_are_of_the_needs_the_jobcenter_filled() {
-        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
-        let row = |status, positions, received: u32, closed: Option<u32>| NeedFigureRow {
-            id: 0,
-            kind: NeedKind::Ordinary,
-            positions,
-            status,
-            received_on: day(received),
-            closed_on: closed.map(day),
-            user_id: 1,
-        };
         let mut line = NeedLine::default();
-        line.add(&row(NeedStatus::FilledByJobcenter, 2, 1, Some(11)), 6);
-        line.add(&row(NeedStatus::FilledByJobcenter, 1, 1, Some(21)), 3);
-        line.add(&row(NeedStatus::FilledByCompany, 1, 1, Some(3)), 4);
-        line.add(&row(NeedStatus::Open, 3, 5, None), 0);
+        line.add(NeedStatus::FilledByJobcenter, 2, 3);
+        line.add(NeedStatus::FilledByCompany, 1, 1);
+        line.add(NeedStatus::Open, 1, 3);
+        line.days_to_fill.extend([10, 20]);
+        line.referrals_to_filled = 9;
         assert_eq!(
             (line.needs, line.positions, line.filled_by_jobcenter),
             (4, 7, 2)

@@ -687,3 +687,44 @@ async fn the_overview_counts_what_became_of_the_needs_received_in_the_period() {
         by_consultant.body
     );
 }
+
+/// Two people edit the same need: the second save is refused with 409 and keeps what was
+/// typed; nothing of it is saved.
+#[actix_web::test]
+async fn a_stale_edit_of_a_need_is_refused_and_keeps_what_was_typed() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Lageret A/S");
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let lars = app.signed_in("leder@koege.dk").await;
+    let (cid, uid) = (company.id.to_string(), seed.consultant.id.to_string());
+    karen.get("/needs/new").await;
+    let need = id_from(
+        karen
+            .post("/needs", &need_fields(&cid, &uid))
+            .await
+            .location(),
+    );
+    let edit = format!("/needs/{need}/edit");
+    karen.get(&edit).await;
+    lars.get(&edit).await;
+    let mut first = need_fields(&cid, &uid);
+    first.push(("version", "1"));
+    set_field(&mut first, "title", "Truckfører");
+    assert_eq!(lars.post(&edit, &first).await.status, StatusCode::SEE_OTHER);
+    let mut second = need_fields(&cid, &uid);
+    second.push(("version", "1"));
+    set_field(&mut second, "title", "Pakkemedarbejder");
+    let res = karen.post(&edit, &second).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(
+        res.body.contains(r#"value="Pakkemedarbejder""#),
+        "what was typed stays"
+    );
+    let title: String = needs::table
+        .find(need)
+        .select(needs::title)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(title, "Truckfører");
+}
