@@ -13,9 +13,12 @@ use crate::db::schema::{kept_forms, users};
 /// How long a kept form waits for its owner: as long as the ended session's row is kept.
 pub const KEPT_FOR: TimeDelta = ENDED_KEPT_FOR;
 
-/// Fields never kept: what would let someone else in, and the spent form token.
+/// Fields never kept: what would let someone else in (a two-step set-up's `key` among them),
+/// and the spent form token.
 fn is_secret(name: &str) -> bool {
-    name == "csrf_token" || name == "code" || name.contains("password") || name.contains("token")
+    matches!(name, "csrf_token" | "code" | "key")
+        || name.contains("password")
+        || name.contains("token")
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -56,7 +59,11 @@ impl KeptForm {
             return Ok(false);
         }
         let sent: Vec<(String, String)> = serde_html_form::from_bytes(body).unwrap_or_default();
-        let kept: Vec<(String, String)> = sent.into_iter().filter(|(n, _)| !is_secret(n)).collect();
+        // Nor text that looks like a CPR number: it may not be stored anywhere.
+        let kept: Vec<(String, String)> = sent
+            .into_iter()
+            .filter(|(n, v)| !is_secret(n) && crate::domain::cpr_guard::check_free_text(v).is_ok())
+            .collect();
         let fields = serde_html_form::to_string(&kept).unwrap_or_default();
         diesel::insert_into(kept_forms::table)
             .values((
@@ -114,6 +121,7 @@ mod tests {
             "current_password",
             "repeat_password",
             "code",
+            "key",
             "csrf_token",
         ] {
             assert!(is_secret(name), "{name}");

@@ -545,13 +545,16 @@ impl Need {
                 return Err(WriteError::Stale);
             }
             input.check_links(c, jobcenter_id)?;
-            diesel::update(
+            let changed = diesel::update(
                 needs::table
                     .filter(needs::id.eq(id))
                     .filter(needs::version.eq(expected_version)),
             )
             .set((input.values(now), needs::version.eq(expected_version + 1)))
             .execute(c)?;
+            if changed != 1 {
+                return Err(WriteError::Stale);
+            }
             Ok(Self::find(c, jobcenter_id, id)?)
         })
     }
@@ -581,15 +584,22 @@ impl Need {
                 ));
             }
             let closed_on = (!status.is_open()).then_some(on);
-            diesel::update(needs::table.filter(needs::id.eq(id)))
-                .set((
-                    needs::status.eq(status),
-                    needs::is_open.eq(status.is_open()),
-                    needs::closed_on.eq(closed_on),
-                    needs::version.eq(expected_version + 1),
-                    needs::updated_at.eq(now),
-                ))
-                .execute(c)?;
+            let changed = diesel::update(
+                needs::table
+                    .filter(needs::id.eq(id))
+                    .filter(needs::version.eq(expected_version)),
+            )
+            .set((
+                needs::status.eq(status),
+                needs::is_open.eq(status.is_open()),
+                needs::closed_on.eq(closed_on),
+                needs::version.eq(expected_version + 1),
+                needs::updated_at.eq(now),
+            ))
+            .execute(c)?;
+            if changed != 1 {
+                return Err(WriteError::Stale);
+            }
             record_event(c, id, Some(user_id), status, on, now)?;
             Ok(Self::find(c, jobcenter_id, id)?)
         })
@@ -1052,16 +1062,23 @@ impl Referral {
                             "Henvisningen har allerede et forløb.",
                         ));
                     }
-                    diesel::update(referrals::table.filter(referrals::id.eq(id)))
-                        .set((
-                            referrals::citizen_ref.eq(&input.citizen_ref),
-                            referrals::referred_on.eq(input.referred_on),
-                            referrals::user_id.eq(input.user_id),
-                            referrals::outcome.eq(input.outcome),
-                            referrals::version.eq(version + 1),
-                            referrals::updated_at.eq(now),
-                        ))
-                        .execute(c)?;
+                    let changed = diesel::update(
+                        referrals::table
+                            .filter(referrals::id.eq(id))
+                            .filter(referrals::version.eq(version)),
+                    )
+                    .set((
+                        referrals::citizen_ref.eq(&input.citizen_ref),
+                        referrals::referred_on.eq(input.referred_on),
+                        referrals::user_id.eq(input.user_id),
+                        referrals::outcome.eq(input.outcome),
+                        referrals::version.eq(version + 1),
+                        referrals::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+                    if changed != 1 {
+                        return Err(WriteError::Stale);
+                    }
                     id
                 }
                 None => diesel::insert_into(referrals::table)

@@ -439,8 +439,14 @@ async fn need_page(
         .refused(&refused)
         .render(state, |l| NeedPage {
             l,
+            // A status form sent back keeps the version it was sent with, so a colleague's
+            // change in between is still caught when it is sent again.
             status_form: StatusForm {
-                version: need.version.to_string(),
+                version: if status.version.is_empty() {
+                    need.version.to_string()
+                } else {
+                    status.version.clone()
+                },
                 ..status
             },
             need,
