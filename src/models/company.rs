@@ -768,8 +768,8 @@ impl Company {
         })
     }
 
-    /// Deletes a company and its contact persons. A company with activities or placements is
-    /// history and is not deleted (`Invalid`): archive it as inactive instead.
+    /// Deletes a company and its contact persons. A company with activities, placements or
+    /// recruitment needs is history and is not deleted (`Invalid`): archive it as inactive.
     pub fn delete(c: &mut DbConn, jobcenter_id: i64, id: i64) -> Result<Company, WriteError> {
         write_tx(c, |c| {
             let company = Self::find(c, jobcenter_id, id)?;
@@ -787,10 +787,17 @@ impl Company {
                 .first::<i64>(c)
                 .optional()?
                 .is_some();
-            if has_activities || has_placements {
+            let has_needs = crate::db::schema::needs::table
+                .filter(crate::db::schema::needs::jobcenter_id.eq(jobcenter_id))
+                .filter(crate::db::schema::needs::company_id.eq(id))
+                .select(crate::db::schema::needs::id)
+                .first::<i64>(c)
+                .optional()?
+                .is_some();
+            if has_activities || has_placements || has_needs {
                 return Err(WriteError::invalid(
                     "company",
-                    "Virksomheden har aktiviteter eller forløb og kan ikke slettes. Sæt status til Inaktiv i stedet.",
+                    "Virksomheden har aktiviteter, forløb eller rekrutteringsbehov og kan ikke slettes. Sæt status til Inaktiv i stedet.",
                 ));
             }
             diesel::delete(companies::table.filter(companies::id.eq(company.id))).execute(c)?;

@@ -728,3 +728,28 @@ async fn a_stale_edit_of_a_need_is_refused_and_keeps_what_was_typed() {
         .unwrap();
     assert_eq!(title, "Truckfører");
 }
+
+/// A company whose only history is a recruitment need is not deleted (nor its need with it).
+#[actix_web::test]
+async fn a_company_with_a_need_cannot_be_deleted() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Kun behov ApS");
+    let lars = app.signed_in("leder@koege.dk").await;
+    let (cid, uid) = (company.id.to_string(), seed.consultant.id.to_string());
+    lars.get("/needs/new").await;
+    assert_eq!(
+        lars.post("/needs", &need_fields(&cid, &uid)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    lars.get(&format!("/companies/{cid}")).await;
+    lars.post(&format!("/companies/{cid}/delete"), &[]).await;
+    let page = lars.get(&format!("/companies/{cid}")).await;
+    assert_eq!(page.status, StatusCode::OK, "the company is still there");
+    assert!(
+        page.body.contains("rekrutteringsbehov og kan ikke slettes"),
+        "{}",
+        page.body
+    );
+    assert_eq!(count(&app, "needs"), 1);
+}
