@@ -176,6 +176,19 @@ pub const COUNTERS: &[Counter] = &[
         postgres: "SELECT jobcenter_id, status, (employees IS NOT NULL)::int, (fixed_contact_id IS NOT NULL)::int, count(*) \
             FROM companies GROUP BY jobcenter_id, status, employees IS NOT NULL, fixed_contact_id IS NOT NULL",
     },
+    Counter {
+        table: "need_month_counts",
+        columns: "jobcenter_id, month, status, kind, user_id, needs, positions, referrals",
+        live: "needs <> 0 OR positions <> 0 OR referrals <> 0",
+        sqlite: "SELECT n.jobcenter_id, date(n.received_on, 'start of month'), n.status, n.kind, \
+            n.user_id, count(*), sum(n.positions), \
+            sum((SELECT count(*) FROM referrals r WHERE r.need_id = n.id)) FROM needs n \
+            GROUP BY n.jobcenter_id, date(n.received_on, 'start of month'), n.status, n.kind, n.user_id",
+        postgres: "SELECT n.jobcenter_id, date_trunc('month', n.received_on)::date, n.status, n.kind, \
+            n.user_id, count(*), sum(n.positions)::bigint, \
+            sum((SELECT count(*) FROM referrals r WHERE r.need_id = n.id))::bigint FROM needs n \
+            GROUP BY n.jobcenter_id, date_trunc('month', n.received_on)::date, n.status, n.kind, n.user_id",
+    },
 ];
 
 #[derive(QueryableByName)]

@@ -406,6 +406,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Kept by triggers on needs and referrals: needs received per month (its first day),
+    /// status, kind and consultant, with their positions and the referrals made to them.
+    need_month_counts (jobcenter_id, month, status, kind, user_id) {
+        jobcenter_id -> BigInt,
+        month -> Date,
+        status -> Text,
+        kind -> Text,
+        user_id -> BigInt,
+        needs -> BigInt,
+        positions -> BigInt,
+        referrals -> BigInt,
+    }
+}
+
+diesel::table! {
     /// Kept by triggers on activities: activities per month (its first day), consultant, kind.
     activity_month_counts (jobcenter_id, month, user_id, kind) {
         jobcenter_id -> BigInt,

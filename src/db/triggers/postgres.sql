@@ -395,3 +395,109 @@ CREATE TRIGGER companies_overview_update
         OR (OLD.employees IS NULL) <> (NEW.employees IS NULL)
         OR (OLD.fixed_contact_id IS NULL) <> (NEW.fixed_contact_id IS NULL))
     EXECUTE FUNCTION companies_overview();
+
+
+-- Recruitment needs → need_month_counts (migration 27, models::need::Need::figures): needs per
+-- month received, status, kind and consultant, with their positions and referrals. A need's
+-- referrals move with it when its status changes. A need is taken out BEFORE it is deleted:
+-- its referrals are still there to be counted, and the ones deleted with it afterwards (ON
+-- DELETE CASCADE) find no need and change nothing. A change takes the lower key first, so
+-- changes at once wait for each other, not deadlock.
+CREATE OR REPLACE FUNCTION need_month_count_add(
+    jc BIGINT, received DATE, st TEXT, kd TEXT, consultant BIGINT,
+    d_needs BIGINT, d_positions BIGINT, d_referrals BIGINT
+) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO need_month_counts
+        (jobcenter_id, month, status, kind, user_id, needs, positions, referrals)
+        VALUES (jc, date_trunc('month', received)::date, st, kd, consultant,
+                d_needs, d_positions, d_referrals)
+        ON CONFLICT (jobcenter_id, month, status, kind, user_id)
+        DO UPDATE SET needs = need_month_counts.needs + d_needs,
+            positions = need_month_counts.positions + d_positions,
+            referrals = need_month_counts.referrals + d_referrals;
+$$;
+
+CREATE OR REPLACE FUNCTION needs_count() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    refs BIGINT;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM need_month_count_add(NEW.jobcenter_id, NEW.received_on, NEW.status, NEW.kind,
+            NEW.user_id, 1, NEW.positions, 0);
+        RETURN NULL;
+    END IF;
+    SELECT count(*) INTO refs FROM referrals WHERE need_id = OLD.id;
+    IF TG_OP = 'DELETE' THEN
+        PERFORM need_month_count_add(OLD.jobcenter_id, OLD.received_on, OLD.status, OLD.kind,
+            OLD.user_id, -1, -OLD.positions, -refs);
+        RETURN OLD;
+    END IF;
+    IF (OLD.jobcenter_id, date_trunc('month', OLD.received_on), OLD.status, OLD.kind, OLD.user_id)
+        <= (NEW.jobcenter_id, date_trunc('month', NEW.received_on), NEW.status, NEW.kind, NEW.user_id)
+    THEN
+        PERFORM need_month_count_add(OLD.jobcenter_id, OLD.received_on, OLD.status, OLD.kind,
+            OLD.user_id, -1, -OLD.positions, -refs);
+        PERFORM need_month_count_add(NEW.jobcenter_id, NEW.received_on, NEW.status, NEW.kind,
+            NEW.user_id, 1, NEW.positions, refs);
+    ELSE
+        PERFORM need_month_count_add(NEW.jobcenter_id, NEW.received_on, NEW.status, NEW.kind,
+            NEW.user_id, 1, NEW.positions, refs);
+        PERFORM need_month_count_add(OLD.jobcenter_id, OLD.received_on, OLD.status, OLD.kind,
+            OLD.user_id, -1, -OLD.positions, -refs);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS needs_count_insert ON needs;
+CREATE TRIGGER needs_count_insert AFTER INSERT ON needs
+    FOR EACH ROW EXECUTE FUNCTION needs_count();
+DROP TRIGGER IF EXISTS needs_count_delete ON needs;
+CREATE TRIGGER needs_count_delete BEFORE DELETE ON needs
+    FOR EACH ROW EXECUTE FUNCTION needs_count();
+DROP TRIGGER IF EXISTS needs_count_update ON needs;
+CREATE TRIGGER needs_count_update
+    AFTER UPDATE OF jobcenter_id, received_on, status, kind, user_id, positions ON needs
+    FOR EACH ROW
+    WHEN ((OLD.jobcenter_id, OLD.received_on, OLD.status, OLD.kind, OLD.user_id, OLD.positions)
+        IS DISTINCT FROM
+        (NEW.jobcenter_id, NEW.received_on, NEW.status, NEW.kind, NEW.user_id, NEW.positions))
+    EXECUTE FUNCTION needs_count();
+
+-- Adds d referrals to the counter row of the need `need`, if it is still there.
+CREATE OR REPLACE FUNCTION need_referral_count_add(need BIGINT, d BIGINT)
+RETURNS void LANGUAGE sql AS $$
+    UPDATE need_month_counts c SET referrals = c.referrals + d
+        FROM needs n
+        WHERE n.id = need AND c.jobcenter_id = n.jobcenter_id
+            AND c.month = date_trunc('month', n.received_on)::date AND c.status = n.status
+            AND c.kind = n.kind AND c.user_id = n.user_id;
+$$;
+
+CREATE OR REPLACE FUNCTION referrals_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM need_referral_count_add(NEW.need_id, 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM need_referral_count_add(OLD.need_id, -1);
+    ELSIF OLD.need_id < NEW.need_id THEN
+        PERFORM need_referral_count_add(OLD.need_id, -1);
+        PERFORM need_referral_count_add(NEW.need_id, 1);
+    ELSE
+        PERFORM need_referral_count_add(NEW.need_id, 1);
+        PERFORM need_referral_count_add(OLD.need_id, -1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS referrals_count_insert ON referrals;
+CREATE TRIGGER referrals_count_insert AFTER INSERT ON referrals
+    FOR EACH ROW EXECUTE FUNCTION referrals_count();
+DROP TRIGGER IF EXISTS referrals_count_delete ON referrals;
+CREATE TRIGGER referrals_count_delete AFTER DELETE ON referrals
+    FOR EACH ROW EXECUTE FUNCTION referrals_count();
+DROP TRIGGER IF EXISTS referrals_count_update ON referrals;
+CREATE TRIGGER referrals_count_update AFTER UPDATE OF need_id ON referrals
+    FOR EACH ROW WHEN (OLD.need_id IS DISTINCT FROM NEW.need_id)
+    EXECUTE FUNCTION referrals_count();

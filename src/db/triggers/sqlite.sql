@@ -321,3 +321,84 @@ BEGIN
         WHERE company_id = NEW.id
             AND in_base <> (NEW.employees IS NOT NULL AND NEW.status <> 'inactive');
 END;
+
+-- Recruitment needs → need_month_counts (migration 27, models::need::Need::figures): needs per
+-- month received, status, kind and consultant, with their positions and referrals. A need's
+-- referrals move with it when its status changes. A need is taken out BEFORE it is deleted:
+-- its referrals are still there to be counted, and the ones deleted with it afterwards (ON
+-- DELETE CASCADE) find no need and change nothing.
+
+DROP TRIGGER IF EXISTS needs_count_insert;
+CREATE TRIGGER needs_count_insert AFTER INSERT ON needs
+BEGIN
+    INSERT INTO need_month_counts
+        (jobcenter_id, month, status, kind, user_id, needs, positions, referrals)
+        VALUES (NEW.jobcenter_id, date(NEW.received_on, 'start of month'), NEW.status,
+                NEW.kind, NEW.user_id, 1, NEW.positions, 0)
+        ON CONFLICT (jobcenter_id, month, status, kind, user_id)
+        DO UPDATE SET needs = needs + 1, positions = positions + excluded.positions;
+END;
+
+DROP TRIGGER IF EXISTS needs_count_delete;
+CREATE TRIGGER needs_count_delete BEFORE DELETE ON needs
+BEGIN
+    UPDATE need_month_counts SET needs = needs - 1, positions = positions - OLD.positions,
+            referrals = referrals - (SELECT count(*) FROM referrals WHERE need_id = OLD.id)
+        WHERE jobcenter_id = OLD.jobcenter_id
+            AND month = date(OLD.received_on, 'start of month') AND status = OLD.status
+            AND kind = OLD.kind AND user_id = OLD.user_id;
+END;
+
+DROP TRIGGER IF EXISTS needs_count_update;
+CREATE TRIGGER needs_count_update
+AFTER UPDATE OF jobcenter_id, received_on, status, kind, user_id, positions ON needs
+WHEN OLD.jobcenter_id <> NEW.jobcenter_id OR OLD.received_on <> NEW.received_on
+    OR OLD.status <> NEW.status OR OLD.kind <> NEW.kind OR OLD.user_id <> NEW.user_id
+    OR OLD.positions <> NEW.positions
+BEGIN
+    UPDATE need_month_counts SET needs = needs - 1, positions = positions - OLD.positions,
+            referrals = referrals - (SELECT count(*) FROM referrals WHERE need_id = OLD.id)
+        WHERE jobcenter_id = OLD.jobcenter_id
+            AND month = date(OLD.received_on, 'start of month') AND status = OLD.status
+            AND kind = OLD.kind AND user_id = OLD.user_id;
+    INSERT INTO need_month_counts
+        (jobcenter_id, month, status, kind, user_id, needs, positions, referrals)
+        VALUES (NEW.jobcenter_id, date(NEW.received_on, 'start of month'), NEW.status,
+                NEW.kind, NEW.user_id, 1, NEW.positions,
+                (SELECT count(*) FROM referrals WHERE need_id = NEW.id))
+        ON CONFLICT (jobcenter_id, month, status, kind, user_id)
+        DO UPDATE SET needs = needs + 1, positions = positions + excluded.positions,
+            referrals = referrals + excluded.referrals;
+END;
+
+DROP TRIGGER IF EXISTS referrals_count_insert;
+CREATE TRIGGER referrals_count_insert AFTER INSERT ON referrals
+BEGIN
+    UPDATE need_month_counts SET referrals = referrals + 1
+        WHERE (jobcenter_id, month, status, kind, user_id) = (
+            SELECT jobcenter_id, date(received_on, 'start of month'), status, kind, user_id
+            FROM needs WHERE id = NEW.need_id);
+END;
+
+DROP TRIGGER IF EXISTS referrals_count_delete;
+CREATE TRIGGER referrals_count_delete AFTER DELETE ON referrals
+BEGIN
+    UPDATE need_month_counts SET referrals = referrals - 1
+        WHERE (jobcenter_id, month, status, kind, user_id) = (
+            SELECT jobcenter_id, date(received_on, 'start of month'), status, kind, user_id
+            FROM needs WHERE id = OLD.need_id);
+END;
+
+DROP TRIGGER IF EXISTS referrals_count_update;
+CREATE TRIGGER referrals_count_update AFTER UPDATE OF need_id ON referrals
+WHEN OLD.need_id <> NEW.need_id
+BEGIN
+    UPDATE need_month_counts SET referrals = referrals - 1
+        WHERE (jobcenter_id, month, status, kind, user_id) = (
+            SELECT jobcenter_id, date(received_on, 'start of month'), status, kind, user_id
+            FROM needs WHERE id = OLD.need_id);
+    UPDATE need_month_counts SET referrals = referrals + 1
+        WHERE (jobcenter_id, month, status, kind, user_id) = (
+            SELECT jobcenter_id, date(received_on, 'start of month'), status, kind, user_id
+            FROM needs WHERE id = NEW.need_id);
+END;
