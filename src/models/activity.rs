@@ -362,8 +362,14 @@ impl ActivityInput {
         }
     }
 
-    fn check_references(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
-        User::require_active_consultant(c, jobcenter_id, self.user_id)?;
+    /// `present`: the consultant the activity has now, kept even if no longer active.
+    fn check_references(
+        &self,
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        present: Option<i64>,
+    ) -> Result<(), WriteError> {
+        User::require_active_consultant(c, jobcenter_id, self.user_id, present)?;
         if let Some(pid) = self.contact_person_id
             && ContactPerson::find(c, jobcenter_id, self.company_id, pid)
                 .optional()?
@@ -447,7 +453,7 @@ impl Activity {
     ) -> Result<Activity, WriteError> {
         write_tx(c, |c| {
             Company::find(c, jobcenter_id, input.company_id)?;
-            input.check_references(c, jobcenter_id)?;
+            input.check_references(c, jobcenter_id, None)?;
             input.check_not_future(now)?;
             let id: i64 = diesel::insert_into(activities::table)
                 .values((
@@ -484,7 +490,7 @@ impl Activity {
                 company_id: current.company_id,
                 ..input.clone()
             };
-            input.check_references(c, jobcenter_id)?;
+            input.check_references(c, jobcenter_id, Some(current.user_id))?;
             input.check_not_future(now)?;
             diesel::update(
                 activities::table

@@ -435,11 +435,17 @@ impl CompanyInput {
         changed
     }
 
-    /// The fixed contact must be an active member of staff of the same jobcenter.
-    fn check_fixed_contact(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
+    /// The fixed contact must be an active member of staff of the same jobcenter, or
+    /// `present`, the one the company has now (a deactivated colleague stays until changed).
+    fn check_fixed_contact(
+        &self,
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        present: Option<i64>,
+    ) -> Result<(), WriteError> {
         if let Some(id) = self.fixed_contact_id {
             match User::find(c, jobcenter_id, id).optional()? {
-                Some(user) if user.active => {}
+                Some(user) if user.active || present == Some(user.id) => {}
                 _ => {
                     return Err(WriteError::invalid(
                         "fixed_contact_id",
@@ -691,7 +697,7 @@ impl Company {
         input: &CompanyInput,
         now: NaiveDateTime,
     ) -> Result<Company, WriteError> {
-        input.check_fixed_contact(c, jobcenter_id)?;
+        input.check_fixed_contact(c, jobcenter_id, None)?;
         if let Some(existing) =
             Self::find_duplicate(c, jobcenter_id, &input.cvr, input.p_number.as_deref(), None)?
         {
@@ -725,7 +731,7 @@ impl Company {
             if current.version != expected_version {
                 return Err(WriteError::Stale);
             }
-            input.check_fixed_contact(c, jobcenter_id)?;
+            input.check_fixed_contact(c, jobcenter_id, current.fixed_contact_id)?;
             if let Some(existing) = Self::find_duplicate(
                 c,
                 jobcenter_id,

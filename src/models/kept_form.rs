@@ -92,6 +92,20 @@ impl KeptForm {
             .load(c)
     }
 
+    /// Whether this browser holds kept forms still waiting, of whoever sent them.
+    pub fn any_of_browser(
+        c: &mut DbConn,
+        browser_key: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            kept_forms::table
+                .filter(kept_forms::browser.eq(crypto::sha256_hex(browser_key)))
+                .filter(kept_forms::created_at.ge(now - KEPT_FOR)),
+        ))
+        .get_result(c)
+    }
+
     /// Forgets kept forms once they are back on their page.
     pub fn forget(c: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
         diesel::delete(kept_forms::table.filter(kept_forms::id.eq_any(ids))).execute(c)

@@ -396,8 +396,14 @@ impl NeedInput {
     }
 
     /// The consultant, contact person and campaign must be the jobcenter's own.
-    fn check_links(&self, c: &mut DbConn, jobcenter_id: i64) -> Result<(), WriteError> {
-        User::require_active_consultant(c, jobcenter_id, self.user_id)?;
+    /// `present`: the consultant the need has now, kept even if no longer active.
+    fn check_links(
+        &self,
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        present: Option<i64>,
+    ) -> Result<(), WriteError> {
+        User::require_active_consultant(c, jobcenter_id, self.user_id, present)?;
         if let Some(id) = self.contact_person_id
             && ContactPerson::find(c, jobcenter_id, self.company_id, id)
                 .optional()?
@@ -490,7 +496,7 @@ impl Need {
     ) -> Result<Need, WriteError> {
         write_tx(c, |c| {
             super::company::Company::find(c, jobcenter_id, input.company_id)?;
-            input.check_links(c, jobcenter_id)?;
+            input.check_links(c, jobcenter_id, None)?;
             let activity_id = match input.activity_id {
                 Some(id) => super::activity::Activity::find(c, jobcenter_id, id)
                     .optional()?
@@ -544,7 +550,7 @@ impl Need {
             if current.version != expected_version {
                 return Err(WriteError::Stale);
             }
-            input.check_links(c, jobcenter_id)?;
+            input.check_links(c, jobcenter_id, Some(current.user_id))?;
             let changed = diesel::update(
                 needs::table
                     .filter(needs::id.eq(id))
@@ -1044,13 +1050,18 @@ impl Referral {
         now: NaiveDateTime,
     ) -> Result<Referral, WriteError> {
         write_tx(c, |c| {
-            User::require_active_consultant(c, jobcenter_id, input.user_id)?;
             let id = match existing {
                 Some((id, version)) => {
                     let current = Self::find(c, jobcenter_id, need.id, id)?;
                     if current.version != version {
                         return Err(WriteError::Stale);
                     }
+                    User::require_active_consultant(
+                        c,
+                        jobcenter_id,
+                        input.user_id,
+                        Some(current.user_id),
+                    )?;
                     if input.start_placement && current.placement_id.is_some() {
                         return Err(WriteError::invalid(
                             "start_placement",
@@ -1076,20 +1087,23 @@ impl Referral {
                     }
                     id
                 }
-                None => diesel::insert_into(referrals::table)
-                    .values((
-                        referrals::jobcenter_id.eq(jobcenter_id),
-                        referrals::need_id.eq(need.id),
-                        referrals::user_id.eq(input.user_id),
-                        referrals::citizen_ref.eq(&input.citizen_ref),
-                        referrals::referred_on.eq(input.referred_on),
-                        referrals::outcome.eq(input.outcome),
-                        referrals::version.eq(1),
-                        referrals::created_at.eq(now),
-                        referrals::updated_at.eq(now),
-                    ))
-                    .returning(referrals::id)
-                    .get_result(c)?,
+                None => {
+                    User::require_active_consultant(c, jobcenter_id, input.user_id, None)?;
+                    diesel::insert_into(referrals::table)
+                        .values((
+                            referrals::jobcenter_id.eq(jobcenter_id),
+                            referrals::need_id.eq(need.id),
+                            referrals::user_id.eq(input.user_id),
+                            referrals::citizen_ref.eq(&input.citizen_ref),
+                            referrals::referred_on.eq(input.referred_on),
+                            referrals::outcome.eq(input.outcome),
+                            referrals::version.eq(1),
+                            referrals::created_at.eq(now),
+                            referrals::updated_at.eq(now),
+                        ))
+                        .returning(referrals::id)
+                        .get_result(c)?
+                }
             };
             if input.start_placement {
                 let placement = Placement::create(

@@ -390,7 +390,7 @@ impl Placement {
     ) -> Result<Placement, WriteError> {
         write_tx(c, |c| {
             Company::find(c, jobcenter_id, input.company_id)?;
-            User::require_active_consultant(c, jobcenter_id, input.user_id)?;
+            User::require_active_consultant(c, jobcenter_id, input.user_id, None)?;
             let id: i64 = diesel::insert_into(placements::table)
                 .values((
                     input.values(now),
@@ -419,7 +419,7 @@ impl Placement {
             if current.version != expected_version {
                 return Err(WriteError::Stale);
             }
-            User::require_active_consultant(c, jobcenter_id, input.user_id)?;
+            User::require_active_consultant(c, jobcenter_id, input.user_id, Some(current.user_id))?;
             diesel::update(
                 placements::table
                     .filter(placements::id.eq(id))

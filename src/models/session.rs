@@ -280,17 +280,24 @@ impl Session {
             .optional()
     }
 
+    /// The other sessions of the user of session `id` (alive or ended, while their rows are
+    /// kept).
+    pub fn others_of_owner(c: &mut DbConn, id: &str) -> QueryResult<Vec<String>> {
+        let Some(user_id) = Self::owner(c, id)? else {
+            return Ok(Vec::new());
+        };
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::id.ne(id))
+            .select(sessions::id)
+            .load(c)
+    }
+
     /// Ends a session (signing out). Its row is kept a while, so a form another tab sends
     /// with it can be kept for its owner; it never counts as signed in again.
     pub fn sign_out(c: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<()> {
         diesel::update(sessions::table.find(id))
             .set(sessions::signed_out_at.eq(now))
-            .execute(c)
-            .map(drop)
-    }
-
-    pub fn delete(c: &mut DbConn, id: &str) -> QueryResult<()> {
-        diesel::delete(sessions::table.find(id))
             .execute(c)
             .map(drop)
     }

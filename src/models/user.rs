@@ -86,14 +86,17 @@ impl NewUser<'_> {
 
 impl User {
     /// Refuses, next to the `user_id` field, a consultant who is not an active member of the
-    /// jobcenter's staff (the forms that name who did or owns something).
+    /// jobcenter's staff (the forms that name who did or owns something) — unless it is
+    /// `present`, the one the record has now: a deactivated colleague's record can be edited
+    /// without moving it to someone else.
     pub fn require_active_consultant(
         c: &mut DbConn,
         jobcenter_id: i64,
         id: i64,
+        present: Option<i64>,
     ) -> Result<(), super::WriteError> {
         match Self::find(c, jobcenter_id, id).optional()? {
-            Some(u) if u.active => Ok(()),
+            Some(u) if u.active || present == Some(u.id) => Ok(()),
             _ => Err(super::WriteError::invalid(
                 "user_id",
                 "Vælg en aktiv konsulent fra jobcenteret.",

@@ -9,8 +9,8 @@ use super::AppState;
 use super::auth::{CurrentUser, SessionCookie};
 use super::forms::Refused;
 use super::views::{
-    Choice, Layout, Page, active_choices, filters, redirect_with_flash, redirect_with_undo,
-    staff_choices,
+    Choice, Layout, Page, active_choices, campaign_choices_in, contact_choices_in, filters,
+    redirect_with_flash, redirect_with_undo, staff_choices,
 };
 use crate::domain::dates;
 use crate::error::AppError;
@@ -21,7 +21,6 @@ use crate::models::activity::{
 use crate::models::audit::action;
 use crate::models::campaign::{Campaign, CampaignStatus};
 use crate::models::company::{Company, CompanyQuery, CompanySummary};
-use crate::models::contact_person::ContactPerson;
 use crate::models::contact_request::ContactRequest;
 use crate::models::satisfaction::Survey;
 use crate::models::user::{Role, User};
@@ -49,17 +48,16 @@ async fn form_page(
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let (jc, company_id) = (user.jobcenter_id, company.id);
-    let contacts = state
+    let (keep_campaign, keep_contact) = (form.campaign_id.clone(), form.contact_person_id.clone());
+    let (campaigns, contact_choices) = state
         .db
-        .run(move |c| Ok(ContactPerson::current(c, jc, company_id)?))
-        .await?;
-    let contact_choices: Vec<Choice> = contacts
-        .into_iter()
-        .map(|p| Choice {
-            value: p.id.to_string(),
-            label: p.name,
+        .run(move |c| {
+            Ok((
+                campaign_choices_in(c, jc, company_id, &keep_campaign)?,
+                contact_choices_in(c, jc, company_id, &keep_contact)?,
+            ))
         })
-        .collect();
+        .await?;
     let topics: Vec<TopicBox> = Topic::ALL
         .iter()
         .map(|t| TopicBox {
@@ -68,17 +66,7 @@ async fn form_page(
             checked: form.topic_checked(*t),
         })
         .collect();
-    let campaigns: Vec<Choice> = state
-        .db
-        .run(move |c| Ok(Campaign::for_company(c, jc, company_id)?))
-        .await?
-        .into_iter()
-        .map(|c| Choice {
-            value: c.id.to_string(),
-            label: c.name,
-        })
-        .collect();
-    let staff = staff_choices(state, user.jobcenter_id).await?;
+    let staff = staff_choices(state, user.jobcenter_id, &form.user_id).await?;
     Page::new(req)
         .refused(&refused)
         .render(state, |l| FormPage {

@@ -352,7 +352,7 @@ fn unauthenticated(req: &HttpRequest, expired: bool) -> AppError {
 }
 
 /// The path of the Referer when it is one of our own pages.
-fn same_site_referer(req: &HttpRequest) -> Option<String> {
+pub fn same_site_referer(req: &HttpRequest) -> Option<String> {
     let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
     let (_, rest) = referer.split_once("://")?;
     let (host, path) = rest.split_at(rest.find('/')?);
@@ -490,13 +490,19 @@ pub fn csrf_token(req: &HttpRequest) -> String {
 }
 
 /// What a form token is bound to: the session when there is one, else the anonymous cookie.
+/// What a signed-in page's form token is bound to: its session (by the session's id, the
+/// cookie's hash).
+pub fn session_binding(session_id: &str) -> String {
+    format!("s:{session_id}")
+}
+
 fn csrf_binding(
     req: &ServiceRequest,
     anon_cookie: &str,
     session: Option<&str>,
 ) -> (String, Option<String>) {
     if let Some(hash) = session {
-        return (format!("s:{hash}"), None);
+        return (session_binding(hash), None);
     }
     match req.cookie(anon_cookie) {
         Some(anon) if !anon.value().is_empty() => (format!("a:{}", anon.value()), None),
@@ -651,13 +657,17 @@ pub async fn csrf_guard(
                 Err(e) => return Ok(req.error_response(e).map_into_right_body()),
             }
         };
-        let ok = submitted.is_some_and(|t| state.keys.verify_csrf(&binding, &t));
+        let ok = submitted
+            .as_ref()
+            .is_some_and(|t| state.keys.verify_csrf(&binding, t));
         if !ok {
             tracing::warn!(
                 path = req.path(),
                 "refused a request without a valid form token"
             );
-            // The login form simply comes back, so an expired page is no dead end.
+            // The login form simply comes back, so an expired page is no dead end; a form
+            // from a page whose session was replaced (signed in again in another tab) is kept
+            // and comes back filled in on its page.
             let res = if req.path() == "/login" {
                 super::views::redirect_with_flash(
                     &state,
@@ -665,6 +675,10 @@ pub async fn csrf_guard(
                     "error",
                     "Siden var udløbet. Prøv igen.",
                 )
+            } else if let Some(token) = submitted
+                && let Some(res) = super::kept_forms::keep_stale(&state, &req, &token).await?
+            {
+                res
             } else {
                 HttpResponse::Forbidden().finish()
             };

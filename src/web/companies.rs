@@ -227,7 +227,7 @@ async fn form_page(
     company: Option<Company>,
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
-    let staff = staff_choices(state, user.jobcenter_id).await?;
+    let staff = staff_choices(state, user.jobcenter_id, &form.fixed_contact_id).await?;
     let duplicate_id = refused.duplicate_of;
     // Refused as stale: what a colleague saved meanwhile, read as it is now.
     let newer = match (&company, refused.is_stale()) {

@@ -47,11 +47,8 @@ pub async fn keep_and_restore(
 
     if let Some(page) = ended_session_page(&res) {
         let key = browser_key.unwrap_or_else(crypto::random_token);
-        if keep(&state, &res, &key, page).await? {
-            let cookie = auth::app_cookie(&state, cookie_name, key);
-            let mut cookie = cookie.into_owned();
-            cookie.set_max_age(CookieDuration::seconds(KEPT_FOR.num_seconds()));
-            res.response_mut().add_cookie(&cookie)?;
+        if keep(&state, res.request(), &key, page).await? {
+            res.response_mut().add_cookie(&kept_cookie(&state, key))?;
         }
         return Ok(res.map_into_left_body());
     }
@@ -140,15 +137,64 @@ fn ended_session_page<B>(res: &ServiceResponse<B>) -> Option<String> {
     }
 }
 
-/// Keeps the form of `res`'s request for the ended session's user; false when there is
-/// nothing to keep (not a URL-encoded form, or the session's row is gone).
-async fn keep<B>(
+/// A form sent with a form token that no longer matches the session: the session the page
+/// was loaded with ended, and its user signed in again in another tab. When `token` is the one
+/// of another session of the same user, the form is kept for them like a late one, and the
+/// browser is sent back to the page the form was on, where it comes back filled in. None when
+/// it cannot be (a token of no session of theirs, not a URL-encoded form from one of our
+/// pages): the request is refused as before.
+pub async fn keep_stale(
     state: &AppState,
-    res: &ServiceResponse<B>,
+    req: &ServiceRequest,
+    token: &str,
+) -> Result<Option<HttpResponse>, AppError> {
+    let page = auth::same_site_referer(req.request());
+    let (Some(page), Some(session), Method::POST) = (
+        page,
+        auth::current_session_id(req.request()),
+        req.method().clone(),
+    ) else {
+        return Ok(None);
+    };
+    let others = state
+        .db
+        .read(move |c| Ok(Session::others_of_owner(c, &session)?))
+        .await?;
+    let theirs = others
+        .iter()
+        .any(|id| state.keys.verify_csrf(&auth::session_binding(id), token));
+    if !theirs {
+        return Ok(None);
+    }
+    let key = req
+        .cookie(state.cookie_names().kept)
+        .map_or_else(crypto::random_token, |c| c.value().to_string());
+    if !keep(state, req.request(), &key, page.clone()).await? {
+        return Ok(None);
+    }
+    Ok(Some(
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, page))
+            .cookie(kept_cookie(state, key))
+            .finish(),
+    ))
+}
+
+/// The cookie with the browser's key to its kept forms.
+fn kept_cookie(state: &AppState, key: String) -> actix_web::cookie::Cookie<'static> {
+    let mut cookie = auth::app_cookie(state, state.cookie_names().kept, key).into_owned();
+    cookie.set_max_age(CookieDuration::seconds(KEPT_FOR.num_seconds()));
+    cookie
+}
+
+/// Keeps the form of `req` for its session's user; false when there is nothing to keep (not
+/// a URL-encoded form, or the session's row is gone).
+async fn keep(
+    state: &AppState,
+    req: &HttpRequest,
     key: &str,
     page: String,
 ) -> Result<bool, AppError> {
-    let req = res.request();
     let body = req.extensions().get::<SentForm>().map(|f| f.0.clone());
     let (Some(body), Some(session)) = (body, auth::current_session_id(req)) else {
         return Ok(false);

@@ -11,6 +11,7 @@ use crate::crypto;
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::models::audit::{NewAuditEntry, action};
+use crate::models::kept_form::KeptForm;
 use crate::models::login_attempt::LoginAttempt;
 use crate::models::session::Session;
 use crate::models::settings::Settings;
@@ -34,13 +35,31 @@ pub async fn login_form(
     if user.is_some() {
         return Ok(redirect(safe_next(&query.next)));
     }
+    let kept = kept_here(&req, &state).await?;
     Page::new(&req).render(&state, |l| LoginPage {
         l,
         email: "",
         next: safe_next(&query.next),
         expired: query.reason == "expired",
-        kept: req.cookie(state.cookie_names().kept).is_some(),
+        kept,
     })
+}
+
+/// Whether this browser holds forms kept after their session ended (`web::kept_forms`): the
+/// login page says they are not lost. (Whose they are shows only after signing in: only their
+/// owner gets them back.)
+async fn kept_here(req: &HttpRequest, state: &AppState) -> Result<bool, AppError> {
+    let Some(key) = req
+        .cookie(state.cookie_names().kept)
+        .map(|c| c.value().to_string())
+    else {
+        return Ok(false);
+    };
+    let now = state.now();
+    state
+        .db
+        .read(move |c| Ok(KeptForm::any_of_browser(c, &key, now)?))
+        .await
 }
 
 #[derive(askama::Template)]
@@ -90,6 +109,7 @@ pub async fn login(
         missing.insert("password", "Skriv din adgangskode.".into());
     }
     if !missing.is_empty() {
+        let kept = kept_here(&req, &state).await?;
         return Page::new(&req)
             .invalid(&missing)
             .render(&state, |l| LoginPage {
@@ -97,7 +117,7 @@ pub async fn login(
                 email: &form.email,
                 next: &next,
                 expired: false,
-                kept: req.cookie(state.cookie_names().kept).is_some(),
+                kept,
             });
     }
 
@@ -115,6 +135,7 @@ pub async fn login(
         })
         .await?;
 
+    let kept = kept_here(&req, &state).await?;
     let refuse = |status: StatusCode, message: &str| {
         let errors = FieldErrors::from([("form", message.to_string())]);
         Page::new(&req)
@@ -125,7 +146,7 @@ pub async fn login(
                 email: &form.email,
                 next: &next,
                 expired: false,
-                kept: req.cookie(state.cookie_names().kept).is_some(),
+                kept,
             })
     };
 
@@ -242,8 +263,10 @@ pub async fn start_session(
         .db
         .run(move |c| {
             crate::db::write_tx(c, |c| {
+                // The browser's previous session ends; its row stays a while, so a form a
+                // tab still sends with it comes back to its owner (`web::kept_forms`).
                 if let Some(old) = old_session {
-                    Session::delete(c, &old)?;
+                    Session::sign_out(c, &old, now)?;
                 }
                 User::record_login(c, user_id, now)?;
                 NewAuditEntry {

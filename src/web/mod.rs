@@ -244,6 +244,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(needs::edit_form)
         .service(needs::update)
         .service(needs::set_status)
+        .service(needs::back_to_need)
         .service(needs::add_referral)
         .service(needs::referral_form)
         .service(needs::update_referral)

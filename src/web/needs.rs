@@ -2,7 +2,7 @@
 //! request about recruitment; the open-needs list consultants scan when a citizen is ready; a
 //! need's page with its status history and the jobcenter's referrals.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, routes, web};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -10,14 +10,13 @@ use super::auth::{CurrentUser, Manager};
 use super::forms::Refused;
 use super::security::is_head;
 use super::views::{
-    Choice, FieldErrors, Layout, Page, csv_response, filters, local_date, redirect_with_flash,
-    staff_choices, url_encode,
+    Choice, FieldErrors, Layout, Page, campaign_choices_in, contact_choices_in, csv_response,
+    filters, local_date, redirect_with_flash, staff_choices, url_encode,
 };
 use crate::domain::{csv_io, dates};
 use crate::error::AppError;
 use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::action;
-use crate::models::campaign::Campaign;
 use crate::models::company::Company;
 use crate::models::contact_person::ContactPerson;
 use crate::models::contact_request::ContactRequest;
@@ -46,28 +45,16 @@ async fn form_page(
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let (jc, company_id) = (user.jobcenter_id, company.id);
+    let (keep_campaign, keep_contact) = (form.campaign_id.clone(), form.contact_person_id.clone());
     let (campaigns, contacts) = state
         .db
         .run(move |c| {
-            let campaigns = Campaign::for_company(c, jc, company_id)?;
-            let contacts = ContactPerson::current(c, jc, company_id)?;
-            Ok((campaigns, contacts))
+            Ok((
+                campaign_choices_in(c, jc, company_id, &keep_campaign)?,
+                contact_choices_in(c, jc, company_id, &keep_contact)?,
+            ))
         })
         .await?;
-    let campaigns = campaigns
-        .into_iter()
-        .map(|c| Choice {
-            value: c.id.to_string(),
-            label: c.name,
-        })
-        .collect();
-    let contacts = contacts
-        .into_iter()
-        .map(|p| Choice {
-            value: p.id.to_string(),
-            label: p.name,
-        })
-        .collect();
     let hours_hint = format!(
         "Småjob {}–{} timer, øvrige {}–{} timer. Decimaler med komma, fx 12,5.",
         format_hours(rules.smaajob_min_hours),
@@ -75,7 +62,7 @@ async fn form_page(
         format_hours(rules.other_min_hours),
         format_hours(rules.other_max_hours)
     );
-    let staff = staff_choices(state, jc).await?;
+    let staff = staff_choices(state, jc, &form.user_id).await?;
     Page::new(req)
         .refused(&refused)
         .render(state, |l| FormPage {
@@ -430,7 +417,7 @@ async fn need_page(
             Ok((need, company, owner, contact, history, referrals))
         })
         .await?;
-    let staff = staff_choices(state, jc).await?;
+    let staff = staff_choices(state, jc, "").await?;
     let hired = referrals
         .iter()
         .filter(|(r, _)| r.outcome == ReferralOutcome::Hired)
@@ -540,6 +527,21 @@ pub async fn set_status(
             need_page(&req, &state, &user, id, referral, form, refused).await
         }
     }
+}
+
+/// The addresses the need page's forms are sent to, opened (a form shown again with its
+/// errors there, then reloaded, or the page to come back to after signing in): the need's page.
+#[routes]
+#[get("/needs/{id:\\d+}/status")]
+#[get("/needs/{id:\\d+}/referrals")]
+pub async fn back_to_need(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let need = state.db.read(move |c| Ok(Need::find(c, jc, id)?)).await?;
+    Ok(super::views::redirect(&format!("/needs/{}", need.id)))
 }
 
 fn blank_referral(state: &AppState, user: &CurrentUser) -> ReferralForm {
@@ -692,7 +694,7 @@ async fn referral_page(
         .db
         .run(move |c| Ok(Need::find(c, jc, need_id)?))
         .await?;
-    let staff = staff_choices(state, jc).await?;
+    let staff = staff_choices(state, jc, &form.user_id).await?;
     Page::new(req)
         .refused(&refused)
         .render(state, |l| ReferralPage {
@@ -807,7 +809,7 @@ pub async fn list(
     } else {
         None
     };
-    let staff = staff_choices(&state, jc).await?;
+    let staff = staff_choices(&state, jc, "").await?;
     let mut statuses = vec![Choice {
         value: "all".into(),
         label: "Alle, også lukkede".into(),

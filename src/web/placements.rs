@@ -7,12 +7,13 @@ use super::AppState;
 use super::access_log;
 use super::auth::CurrentUser;
 use super::forms::Refused;
-use super::views::{Choice, Layout, Page, filters, redirect_with_flash, staff_choices};
+use super::views::{
+    Choice, Layout, Page, campaign_choices_in, filters, redirect_with_flash, staff_choices,
+};
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::action;
-use crate::models::campaign::Campaign;
 use crate::models::company::Company;
 use crate::models::placement::{
     KindCount, Placement, PlacementForm, PlacementKind, PlacementQuery, PlacementResult,
@@ -34,16 +35,11 @@ async fn form_page(
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let (jc, company_id) = (user.jobcenter_id, company.id);
-    let campaigns: Vec<Choice> = state
+    let keep_campaign = form.campaign_id.clone();
+    let campaigns = state
         .db
-        .run(move |c| Ok(Campaign::for_company(c, jc, company_id)?))
-        .await?
-        .into_iter()
-        .map(|c| Choice {
-            value: c.id.to_string(),
-            label: c.name,
-        })
-        .collect();
+        .run(move |c| Ok(campaign_choices_in(c, jc, company_id, &keep_campaign)?))
+        .await?;
     let hours_hint = format!(
         "Småjob {}–{} timer, øvrige {}–{} timer. Decimaler med komma, fx 12,5.",
         format_hours(rules.smaajob_min_hours),
@@ -55,7 +51,7 @@ async fn form_page(
         "En virksomhedspraktik må højst vare {} uger.",
         rules.praktik_max_weeks
     );
-    let staff = staff_choices(state, user.jobcenter_id).await?;
+    let staff = staff_choices(state, user.jobcenter_id, &form.user_id).await?;
     Page::new(req)
         .refused(&refused)
         .render(state, |l| FormPage {
@@ -379,7 +375,7 @@ pub async fn list(
     params.after = after;
     let total_active: i64 = counts.iter().map(|k| k.active_now).sum();
     let total_started: i64 = counts.iter().map(|k| k.started_this_year).sum();
-    let staff = staff_choices(&state, jc).await?;
+    let staff = staff_choices(&state, jc, "").await?;
     Page::new(&req).render(&state, |l| ListPage {
         l,
         rows,

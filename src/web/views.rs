@@ -103,23 +103,88 @@ pub mod filters {
     }
 }
 
-/// The jobcenter's active staff as options (fixed contact, consultant, assignee).
-pub async fn staff_choices(state: &AppState, jobcenter_id: i64) -> Result<Vec<Choice>, AppError> {
-    state
+/// The jobcenter's active staff as options (fixed contact, consultant, assignee), and `keep`
+/// (the id a record has now, as its form holds it) also when no longer active, marked so:
+/// editing a record never silently moves it to whoever is first in the list.
+pub async fn staff_choices(
+    state: &AppState,
+    jobcenter_id: i64,
+    keep: &str,
+) -> Result<Vec<Choice>, AppError> {
+    let roster = state
         .db
-        .run(move |c| Ok(staff_choices_in(c, jobcenter_id)?))
-        .await
+        .run(move |c| Ok(crate::models::user::User::roster(c, jobcenter_id)?))
+        .await?;
+    let mut choices = active_choices(&roster);
+    if let Some(former) = roster
+        .iter()
+        .find(|u| !u.active && u.id.to_string() == keep.trim())
+    {
+        choices.push(Choice {
+            value: former.id.to_string(),
+            label: format!("{} (deaktiveret)", former.name),
+        });
+    }
+    Ok(choices)
 }
 
-/// [`staff_choices`] inside a database call that does more.
-pub fn staff_choices_in(
+/// The campaigns a form about a company offers (planned and running ones the company is on),
+/// and `keep` (the campaign the record has now, as its form holds it) also when it is done,
+/// marked so: an edit never drops the link silently.
+pub fn campaign_choices_in(
     c: &mut crate::db::DbConn,
     jobcenter_id: i64,
+    company_id: i64,
+    keep: &str,
 ) -> diesel::QueryResult<Vec<Choice>> {
-    Ok(active_choices(&crate::models::user::User::roster(
-        c,
-        jobcenter_id,
-    )?))
+    use crate::models::campaign::Campaign;
+    use diesel::OptionalExtension;
+    let mut campaigns = Campaign::for_company(c, jobcenter_id, company_id)?;
+    if let Ok(id) = keep.trim().parse::<i64>()
+        && !campaigns.iter().any(|x| x.id == id)
+        && let Some(kept) = Campaign::find(c, jobcenter_id, id).optional()?
+    {
+        campaigns.push(Campaign {
+            name: format!("{} (afsluttet)", kept.name),
+            ..kept
+        });
+    }
+    Ok(campaigns
+        .into_iter()
+        .map(|x| Choice {
+            value: x.id.to_string(),
+            label: x.name,
+        })
+        .collect())
+}
+
+/// The company's current contact persons as options, and `keep` (the one the record has now)
+/// also when removed since, marked so: an edit never drops the link silently.
+pub fn contact_choices_in(
+    c: &mut crate::db::DbConn,
+    jobcenter_id: i64,
+    company_id: i64,
+    keep: &str,
+) -> diesel::QueryResult<Vec<Choice>> {
+    use crate::models::contact_person::ContactPerson;
+    use diesel::OptionalExtension;
+    let mut people = ContactPerson::current(c, jobcenter_id, company_id)?;
+    if let Ok(id) = keep.trim().parse::<i64>()
+        && !people.iter().any(|p| p.id == id)
+        && let Some(kept) = ContactPerson::find(c, jobcenter_id, company_id, id).optional()?
+    {
+        people.push(ContactPerson {
+            name: format!("{} (tidligere)", kept.name),
+            ..kept
+        });
+    }
+    Ok(people
+        .into_iter()
+        .map(|p| Choice {
+            value: p.id.to_string(),
+            label: p.name,
+        })
+        .collect())
 }
 
 /// The active members of a roster as options.

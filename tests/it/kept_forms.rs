@@ -377,3 +377,112 @@ async fn pages_say_when_the_session_ends_and_the_script_can_ask_and_stay() {
     jobcenter_crm::models::session::Session::purge_expired(&mut app.conn(), app.now()).unwrap();
     assert_eq!(left(), 0);
 }
+
+/// A tab left open past the timeout, while its user signed in again in another tab: its form
+/// token belongs to the ended session, so it is not accepted, but what was typed comes back
+/// filled in on its page instead of a refusal.
+#[actix_web::test]
+async fn a_form_from_a_tab_whose_session_was_replaced_comes_back_on_its_page() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Maleren ApS");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let page = format!("/activities/new?company={}", company.id);
+    let token = client.get(&page).await.csrf_token().unwrap();
+    app.clock.advance(TimeDelta::minutes(35));
+    // Another tab: signed in again.
+    client.login("konsulent@koege.dk", PASSWORD).await;
+
+    let cid = company.id.to_string();
+    let today = app.now().date().to_string();
+    let uid = seed.consultant.id.to_string();
+    let fields = [
+        ("company_id", cid.as_str()),
+        ("user_id", uid.as_str()),
+        ("kind", "visit"),
+        ("occurred_on", today.as_str()),
+        ("summary", NOTE),
+    ];
+    let res = send_from(&client, &token, &page, "/activities", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), page);
+    assert_eq!(
+        activities_of(&app, company.id),
+        0,
+        "the old token saves nothing"
+    );
+    let back = client.get(&page).await;
+    assert!(
+        back.body.contains("Du blev logget ud, før det blev gemt"),
+        "{}",
+        back.body
+    );
+    assert!(
+        back.body.contains("stillinger på 25 timer"),
+        "{}",
+        back.body
+    );
+    let token = back.csrf_token().unwrap();
+    let mut resent = vec![("csrf_token", token.as_str())];
+    resent.extend_from_slice(&fields);
+    let sent = client.post_raw("/activities", &resent, &[]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(activities_of(&app, company.id), 1);
+
+    // A token of no session of this user's, none at all, or no page of ours to go back to
+    // (no Referer): refused as before, and nothing is kept.
+    for token in ["forkert", ""] {
+        let res = send_from(&client, token, &page, "/activities", &[("summary", "x")]).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{token:?}");
+    }
+    let no_page = client
+        .post_raw(
+            "/activities",
+            &[("csrf_token", "forkert"), ("summary", "x")],
+            &[],
+        )
+        .await;
+    assert_eq!(no_page.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        kept_forms::table
+            .count()
+            .get_result::<i64>(&mut app.conn())
+            .unwrap(),
+        0
+    );
+}
+
+/// The login page says a form is waiting only while one is: not for a key whose forms came
+/// back or expired.
+#[actix_web::test]
+async fn the_login_page_mentions_kept_forms_only_while_they_wait() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Glarmesteren");
+    let client = app.signed_in("konsulent@koege.dk").await;
+    let page = format!("/activities/new?company={}", company.id);
+    let token = client.get(&page).await.csrf_token().unwrap();
+    app.clock.advance(TimeDelta::minutes(31));
+    let cid = company.id.to_string();
+    send_from(
+        &client,
+        &token,
+        &page,
+        "/activities",
+        &[("company_id", cid.as_str()), ("summary", NOTE)],
+    )
+    .await;
+    let login = client.get("/login").await;
+    assert!(login.body.contains("Det, du skrev, er ikke tabt"));
+
+    // Nine hours later the kept form has expired; the cookie alone says nothing.
+    app.clock.advance(TimeDelta::hours(9));
+    assert!(client.cookie("jc_kept").is_some());
+    let login = client.get("/login").await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert!(
+        !login.body.contains("Det, du skrev, er ikke tabt"),
+        "{}",
+        login.body
+    );
+}

@@ -777,3 +777,124 @@ async fn a_company_with_a_need_cannot_be_deleted() {
     );
     assert_eq!(count(&app, "needs"), 1);
 }
+
+/// A need whose consultant has been deactivated, whose campaign has finished and whose
+/// contact person has left the company: its edit form still shows all three, marked, and
+/// saving an edit keeps them; a deactivated colleague cannot be chosen anew.
+#[actix_web::test]
+async fn editing_a_need_keeps_a_former_consultant_campaign_and_contact() {
+    use jobcenter_crm::db::schema::{campaigns, contact_persons, users};
+    use jobcenter_crm::models::campaign::{
+        Campaign, CampaignInput, CampaignStatus, CampaignTarget,
+    };
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Værftet A/S");
+    let jc = seed.jobcenter.id;
+    let now = app.now();
+    let birgit = app.add_user(
+        &seed.jobcenter,
+        "birgit@koege.dk",
+        "Birgit Bach",
+        jobcenter_crm::models::user::Role::Consultant,
+    );
+    let campaign = {
+        let mut c = app.conn();
+        let id = Campaign::create(
+            &mut c,
+            jc,
+            &CampaignInput {
+                name: "Havnens virksomheder".into(),
+                purpose: String::new(),
+                topics: Vec::new(),
+                start_on: now.date(),
+                end_on: now.date() + chrono::TimeDelta::days(30),
+                target_companies: 10,
+                target_placements: None,
+                status: CampaignStatus::Running,
+                consultant_ids: vec![birgit.id],
+            },
+            now,
+        )
+        .unwrap()
+        .id;
+        CampaignTarget::add(&mut c, jc, id, &[company.id], now).unwrap();
+        id
+    };
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    karen.get(&format!("/companies/{}", company.id)).await;
+    let added = karen
+        .post(
+            &format!("/companies/{}/contacts", company.id),
+            &[("name", "Ole Olsen"), ("email", "ole@vaerftet.dk")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let contact: i64 = contact_persons::table
+        .select(contact_persons::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let (cid, uid) = (company.id.to_string(), birgit.id.to_string());
+    let (campaign_id, contact_id) = (campaign.to_string(), contact.to_string());
+    let mut fields = need_fields(&cid, &uid);
+    fields.push(("campaign_id", &campaign_id));
+    fields.push(("contact_person_id", &contact_id));
+    karen.get("/needs/new").await;
+    let created = karen.post("/needs", &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let need = id_from(created.location());
+
+    // Birgit leaves, the campaign ends, Ole leaves the company.
+    let mut c = app.conn();
+    diesel::update(users::table.find(birgit.id))
+        .set(users::active.eq(false))
+        .execute(&mut c)
+        .unwrap();
+    diesel::update(campaigns::table.find(campaign))
+        .set(campaigns::status.eq("done"))
+        .execute(&mut c)
+        .unwrap();
+    diesel::update(contact_persons::table.find(contact))
+        .set(contact_persons::removed_at.eq(Some(now)))
+        .execute(&mut c)
+        .unwrap();
+    drop(c);
+
+    let edit = format!("/needs/{need}/edit");
+    let form = karen.get(&edit).await;
+    for shown in [
+        format!(r#"<option value="{uid}" selected>Birgit Bach (deaktiveret)</option>"#),
+        format!(r#"<option value="{campaign}" selected>Havnens virksomheder (afsluttet)</option>"#),
+        format!(r#"<option value="{contact}" selected>Ole Olsen (tidligere)</option>"#),
+    ] {
+        assert!(form.body.contains(&shown), "{shown}: {}", form.body);
+    }
+    let mut edited = fields.clone();
+    edited.push(("version", "1"));
+    set_field(&mut edited, "title", "Svejser");
+    let saved = karen.post(&edit, &edited).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let kept: (String, i64, Option<i64>, Option<i64>) = needs::table
+        .find(need)
+        .select((
+            needs::title,
+            needs::user_id,
+            needs::campaign_id,
+            needs::contact_person_id,
+        ))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        kept,
+        ("Svejser".into(), birgit.id, Some(campaign), Some(contact))
+    );
+
+    // A new need cannot be given to her.
+    let refused = karen.post("/needs", &need_fields(&cid, &uid)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("Vælg en aktiv konsulent fra jobcenteret.")
+    );
+}

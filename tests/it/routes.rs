@@ -263,6 +263,18 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/needs/{id:\\d+}/edit", Staff, "/needs/{need}/edit"),
     ("POST", "/needs/{id:\\d+}/edit", Staff, "/needs/{need}/edit"),
     (
+        "GET",
+        "/needs/{id:\\d+}/status",
+        Staff,
+        "/needs/{need}/status",
+    ),
+    (
+        "GET",
+        "/needs/{id:\\d+}/referrals",
+        Staff,
+        "/needs/{need}/referrals",
+    ),
+    (
         "POST",
         "/needs/{id:\\d+}/status",
         Staff,
@@ -853,6 +865,9 @@ async fn records(
     }
 }
 
+/// Addresses that forms are sent to, opened: they send the browser on to their record's page.
+const REDIRECTS: &[&str] = &["/needs/{need}/status", "/needs/{need}/referrals"];
+
 async fn call(client: &Client<'_>, method: &str, path: &str) -> StatusCode {
     match method {
         "GET" => client.get(path).await.status,
@@ -945,6 +960,8 @@ async fn every_route_answers_each_role_and_keeps_the_other_jobcenter_out() {
                 let personal = path.contains("{import}") && *role != Manager;
                 let want = if personal {
                     StatusCode::NOT_FOUND
+                } else if REDIRECTS.contains(path) {
+                    StatusCode::SEE_OTHER
                 } else {
                     StatusCode::OK
                 };

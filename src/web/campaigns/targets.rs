@@ -287,27 +287,33 @@ pub async fn add(
         }
     };
     let params = form.params();
-    let ticked = form.company;
+    // The search is read before the write, so the write lock is held only for the adding.
+    let (ids, found): (Vec<i64>, usize) = if pick == Pick::Chosen {
+        (form.company, 0)
+    } else {
+        let all: Vec<i64> = state
+            .db
+            .read(move |c| params.find(c, jc))
+            .await?
+            .into_iter()
+            .map(|co| co.id)
+            .collect();
+        let found = all.len();
+        let ids = match pick {
+            Pick::First(n) => all.into_iter().take(n).collect(),
+            Pick::Random(n) => {
+                use rand::seq::SliceRandom;
+                all.choose_multiple(&mut rand::thread_rng(), n)
+                    .copied()
+                    .collect()
+            }
+            _ => all.into_iter().take(ADD_LIMIT).collect(),
+        };
+        (ids, found)
+    };
     let actor = user.actor(&req, &state);
-    let (report, found) = state
+    let report = state
         .write(actor, move |c, actor| {
-            let mut found = 0;
-            let ids: Vec<i64> = if pick == Pick::Chosen {
-                ticked.clone()
-            } else {
-                let all: Vec<i64> = params.find(c, jc)?.into_iter().map(|co| co.id).collect();
-                found = all.len();
-                match pick {
-                    Pick::First(n) => all.into_iter().take(n).collect(),
-                    Pick::Random(n) => {
-                        use rand::seq::SliceRandom;
-                        all.choose_multiple(&mut rand::thread_rng(), n)
-                            .copied()
-                            .collect()
-                    }
-                    _ => all.into_iter().take(ADD_LIMIT).collect(),
-                }
-            };
             let report = CampaignTarget::add(c, jc, id, &ids, actor.now)?;
             let how = match pick {
                 Pick::Chosen => "valgt enkeltvis".to_string(),
@@ -325,7 +331,7 @@ pub async fn add(
                     report.added, report.already
                 ),
             )?;
-            Ok((report, found))
+            Ok(report)
         })
         .await??;
     let fewer = match pick {
