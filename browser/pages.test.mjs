@@ -43,6 +43,18 @@ async function campaignWithTargets(page) {
   assert.fail('no campaign has companies on its list');
 }
 
+/** The summary form of a visit, meeting or call on some company's timeline. */
+async function summaryForm(page) {
+  await page.goto(`${APP}/companies`);
+  const hrefs = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  for (const href of hrefs.filter((h) => /^\/companies\/\d+$/.test(h))) {
+    await page.goto(APP + href);
+    const link = page.locator('main a[href$="/summary"]').first();
+    if (await link.count()) return link.getAttribute('href');
+  }
+  assert.fail('no company has a visit to summarise');
+}
+
 /** Every page a signed-in admin can reach, with the ids of real records filled in. */
 async function staffPages(page, withRecords) {
   const pages = [
@@ -51,7 +63,8 @@ async function staffPages(page, withRecords) {
     '/placements/new', '/needs', '/needs?status=all', '/needs/new', '/campaigns', '/campaigns/new', '/goals', '/goals/new', '/requests',
     '/requests?tab=answered', '/requests/new', '/dashboard', '/figures', '/figures/benchmark/new',
     '/figures/benchmark/import', '/figures/di/new', '/admin/users', '/admin/users/new', '/admin/audit',
-    '/admin/access-log', '/admin/settings', '/admin/outbox', '/account/security', '/account/password',
+    '/admin/access-log', '/admin/settings', '/admin/texts', '/admin/texts/receipt', '/admin/texts/thanks',
+    '/admin/texts/summary', '/admin/outbox', '/account/security', '/account/password',
     '/account/two-step', '/companies/999999999',
   ];
   if (withRecords) {
@@ -71,6 +84,7 @@ async function staffPages(page, withRecords) {
       await firstLink(page, '/figures', /^\/figures\/benchmark\/\d+\/edit$/),
       await firstLink(page, '/figures', /^\/figures\/di\/\d+\/edit$/),
       await firstLink(page, '/admin/users', /^\/admin\/users\/\d+\/edit$/),
+      await summaryForm(page),
     );
   }
   return pages;
@@ -87,6 +101,7 @@ const FORMS = [
   ['/figures/benchmark/new', 'form[action="/figures/benchmark"]'],
   ['/figures/di/new', 'form[action="/figures/di"]'],
   ['/admin/users/new', 'form[action="/admin/users"]'],
+  ['/admin/texts/receipt', 'form[action="/admin/texts/receipt"]'],
   ['/account/password', 'form[action="/account/password"]'],
 ];
 

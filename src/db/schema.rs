@@ -406,6 +406,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Texts a jobcenter words itself: every saved version; no body is the default again.
+    texts (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        key -> Text,
+        subject -> Nullable<Text>,
+        body -> Nullable<Text>,
+        user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(texts -> users (user_id));
+
+diesel::table! {
+    /// Summaries of a visit sent to the company: who sent what to whom.
+    visit_summaries (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        activity_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        to_address -> Text,
+        subject -> Text,
+        body -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(visit_summaries -> users (user_id));
+
+diesel::table! {
     /// Kept by triggers on needs and referrals: needs received per month (its first day),
     /// status, kind and consultant, with their positions and the referrals made to them.
     need_month_counts (jobcenter_id, month, status, kind, user_id) {
@@ -655,6 +686,8 @@ diesel::joinable!(contact_request_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     kept_forms,
+    texts,
+    visit_summaries,
     needs,
     need_events,
     referrals,

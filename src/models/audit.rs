@@ -48,6 +48,9 @@ pub mod action {
     pub const NEED_STATUS_CHANGED: &str = "need_status_changed";
     pub const REFERRAL_SAVED: &str = "referral_saved";
     pub const NEEDS_EXPORTED: &str = "needs_exported";
+    pub const TEXT_CHANGED: &str = "text_changed";
+    pub const TEXT_RESTORED: &str = "text_restored";
+    pub const SUMMARY_SENT: &str = "summary_sent";
     pub const CAMPAIGN_CREATED: &str = "campaign_created";
     pub const CAMPAIGN_UPDATED: &str = "campaign_updated";
     pub const CAMPAIGN_TARGETS_ADDED: &str = "campaign_targets_added";
@@ -117,6 +120,9 @@ pub fn action_label(action: &str) -> &str {
         action::CALENDAR_FEED_REVOKED => "Kalenderlink slået fra",
         action::PLACEMENT_CREATED => "Forløb registreret",
         action::PLACEMENT_UPDATED => "Forløb ændret",
+        action::TEXT_CHANGED => "Tekst ændret",
+        action::TEXT_RESTORED => "Tekst gendannet",
+        action::SUMMARY_SENT => "Opsummering sendt til virksomheden",
         action::NEED_CREATED => "Rekrutteringsbehov oprettet",
         action::NEED_UPDATED => "Rekrutteringsbehov ændret",
         action::NEED_STATUS_CHANGED => "Rekrutteringsbehovs status ændret",

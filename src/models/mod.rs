@@ -24,8 +24,10 @@ pub mod satisfaction;
 pub mod session;
 pub mod settings;
 pub mod setup_token;
+pub mod text;
 pub mod two_step;
 pub mod user;
+pub mod visit_summary;
 
 use crate::error::AppError;
 

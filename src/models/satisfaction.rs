@@ -17,6 +17,7 @@ use super::contact_request::{ContactRequest, MailSettings};
 use super::jobcenter::Jobcenter;
 use super::outbox::NewMail;
 use super::settings::Settings;
+use super::text::{TextKind, Texts};
 use super::{FieldErrors, text_enum};
 use crate::crypto;
 use crate::db::schema::{satisfaction_surveys, users};
@@ -309,24 +310,25 @@ impl Survey {
             "" => "Hej".to_string(),
             name => format!("Hej {name}"),
         };
-        let body = format!(
-            "{greeting}\n\n{name} vil gerne vide, hvor tilfredse I er med den hjælp, I har fået \
-             {about}.\n\nSvar på ét spørgsmål her – det tager et halvt minut:\n\
-             {base}/tilfredshed/{token}\n\n\
-             Linket virker én gang og til og med {expires}. Vil I ikke spørges igen, kan I sige \
-             det på samme side.\n\nVenlig hilsen\n{lines}\n",
-            name = entry.name,
-            about = ask.about,
-            base = mail.base_url,
-            expires = dates::dk_date(dates::local_date(expires_at)),
-            lines = entry.mail_lines(),
-        );
+        let text = Texts::render(
+            c,
+            ask.jobcenter_id,
+            TextKind::survey(),
+            &serde_json::json!({
+                "hilsen": greeting,
+                "afsender": entry.name,
+                "om": ask.about,
+                "link": format!("{}/tilfredshed/{token}", mail.base_url),
+                "udloeber": dates::dk_date(dates::local_date(expires_at)),
+                "underskrift": entry.mail_lines(),
+            }),
+        )?;
         NewMail {
             jobcenter_id: Some(ask.jobcenter_id),
             request_id: None,
             to_address: email,
-            subject: "Hvor tilfreds er I med jobcentrets hjælp?".into(),
-            body,
+            subject: text.subject,
+            body: text.body,
         }
         .enqueue(c, now)?;
         Ok(true)

@@ -11,7 +11,8 @@ use super::auth::{CurrentUser, Manager, SessionCookie};
 use super::forms::{Refused, newer_values};
 use super::security::is_head;
 use super::views::{
-    Choice, Layout, Page, active_choices, csv_response, filters, redirect_with_flash, staff_choices,
+    Choice, Layout, Page, active_choices, csv_response, dk_datetime, filters, redirect_with_flash,
+    staff_choices,
 };
 use crate::domain::dates::dk_date;
 use crate::error::AppError;
@@ -27,6 +28,7 @@ use crate::models::need::{Need, Referral};
 use crate::models::overview::quiet_since;
 use crate::models::placement::{Placement, PlacementQuery, PlacementRow};
 use crate::models::user::{Role, User};
+use crate::models::visit_summary::VisitSummary;
 
 const PAGE_SIZE: i64 = 25;
 /// Activities and placements shown on the company page; the rest are a link away.
@@ -381,43 +383,47 @@ pub async fn show(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (user, (company, contact_name, contacts, former, activities, placements, needs)) = session
-        .run(&state, move |c, user| {
-            let jc = user.jobcenter_id;
-            let company = Company::find(c, jc, id)?;
-            let contact_name = match company.fixed_contact_id {
-                Some(uid) => Some(User::find(c, jc, uid)?.name),
-                None => None,
-            };
-            let contacts = ContactPerson::current(c, jc, id)?;
-            let former = ContactPerson::former(c, jc, id)?;
-            let by_company = ActivityQuery {
-                company_id: Some(id),
-                ..Default::default()
-            };
-            let activities = Activity::list(c, jc, &by_company, None, TIMELINE_SIZE + 1)?;
-            let placements = Placement::list(
-                c,
-                jc,
-                &PlacementQuery {
+    let (user, (company, contact_name, contacts, former, activities, placements, needs, sent)) =
+        session
+            .run(&state, move |c, user| {
+                let jc = user.jobcenter_id;
+                let company = Company::find(c, jc, id)?;
+                let contact_name = match company.fixed_contact_id {
+                    Some(uid) => Some(User::find(c, jc, uid)?.name),
+                    None => None,
+                };
+                let contacts = ContactPerson::current(c, jc, id)?;
+                let former = ContactPerson::former(c, jc, id)?;
+                let by_company = ActivityQuery {
                     company_id: Some(id),
                     ..Default::default()
-                },
-                None,
-                TIMELINE_SIZE + 1,
-            )?;
-            let needs = Need::of_company(c, jc, id, TIMELINE_SIZE + 1)?;
-            Ok((
-                company,
-                contact_name,
-                contacts,
-                former,
-                activities,
-                placements,
-                needs,
-            ))
-        })
-        .await?;
+                };
+                let activities = Activity::list(c, jc, &by_company, None, TIMELINE_SIZE + 1)?;
+                let placements = Placement::list(
+                    c,
+                    jc,
+                    &PlacementQuery {
+                        company_id: Some(id),
+                        ..Default::default()
+                    },
+                    None,
+                    TIMELINE_SIZE + 1,
+                )?;
+                let needs = Need::of_company(c, jc, id, TIMELINE_SIZE + 1)?;
+                let ids: Vec<i64> = activities.iter().map(|a| a.activity.id).collect();
+                let sent = VisitSummary::of_activities(c, jc, &ids)?;
+                Ok((
+                    company,
+                    contact_name,
+                    contacts,
+                    former,
+                    activities,
+                    placements,
+                    needs,
+                    sent,
+                ))
+            })
+            .await?;
     access_log::record(
         &state,
         &user,
@@ -448,6 +454,18 @@ pub async fn show(
         more_placements,
         needs,
         more_needs,
+        summaries: sent
+            .into_iter()
+            .map(|s| {
+                let line = format!(
+                    "Opsummering sendt til {} {}{}",
+                    s.to_address,
+                    dk_datetime(s.sent_at),
+                    s.user_name.map(|n| format!(" af {n}")).unwrap_or_default()
+                );
+                (s.activity_id, line)
+            })
+            .collect(),
         user_id: user.id,
         can_edit_all: user.role >= Role::Manager,
         can_delete: user.role >= Role::Manager,
@@ -472,6 +490,8 @@ struct ShowPage {
     /// Its recruitment needs, newest first, each with its referrals.
     needs: Vec<(Need, Vec<Referral>)>,
     more_needs: bool,
+    /// Summaries sent to the company, by the activity they summarise.
+    summaries: Vec<(i64, String)>,
     /// The viewer, who may change their own activities, or all of them as a manager.
     user_id: i64,
     can_edit_all: bool,

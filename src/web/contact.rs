@@ -21,6 +21,7 @@ use crate::models::contact_request::{
 };
 use crate::models::jobcenter::Jobcenter;
 use crate::models::settings::{EntryPoint, Settings};
+use crate::models::text::{TextKind, Texts};
 
 /// Largest form body taken: the message's 5000 characters fit even when every one is an emoji
 /// (four bytes, each percent-encoded: 60 KB). A longer body, up to [`READ_LIMIT`], answers 413
@@ -85,8 +86,20 @@ async fn form_page(
     form: &ContactForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let jc = jobcenter.id;
-    let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
+    let (jc, name) = (jobcenter.id, jobcenter.name.clone());
+    let (settings, intro, consent) = state
+        .db
+        .read(move |c| {
+            let settings = Settings::get(c, jc)?;
+            let context = serde_json::json!({
+                "jobcenter": name,
+                "dage": settings.answer_promise_days,
+            });
+            let intro = Texts::render(c, jc, TextKind::intro(), &context)?;
+            let consent = Texts::render(c, jc, TextKind::consent(), &context)?;
+            Ok((settings, intro, consent))
+        })
+        .await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -103,7 +116,8 @@ async fn form_page(
             form,
             topics: RequestTopic::ALL,
             privacy_url: settings.privacy_url,
-            promise_days: settings.answer_promise_days,
+            intro: intro.paragraphs(),
+            consent: consent.paragraphs().join(" "),
             errors,
         },
     )
@@ -120,7 +134,10 @@ struct FormPage<'a> {
     form: &'a ContactForm,
     topics: &'static [RequestTopic],
     privacy_url: String,
-    promise_days: i32,
+    /// The jobcenter's own words (`models::text`): the introduction's paragraphs, and the
+    /// consent text.
+    intro: Vec<String>,
+    consent: String,
     errors: FieldErrors,
 }
 
@@ -464,23 +481,38 @@ async fn thanks(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let jobcenter = by_slug(&state, query.jobcenter).await?;
-    let jc = jobcenter.id;
-    let settings = state.db.run(move |c| Ok(Settings::get(c, jc)?)).await?;
-    let days = settings.answer_promise_days.max(0) as u32;
-    let entry = settings.entry_point(&jobcenter.name);
-    // Days as the company counts them: the Danish date, not the stored UTC one.
-    let due = settings
-        .calendar()
-        .add(crate::domain::dates::local_date(state.now()), days);
+    let (jc, name, now) = (jobcenter.id, jobcenter.name.clone(), state.now());
+    let receipt = query.kvittering == "1";
+    let (settings, steps) = state
+        .db
+        .read(move |c| {
+            let settings = Settings::get(c, jc)?;
+            let days = settings.answer_promise_days.max(0) as u32;
+            // Days as the company counts them: the Danish date, not the stored UTC one.
+            let due = settings
+                .calendar()
+                .add(crate::domain::dates::local_date(now), days);
+            let steps = Texts::render(
+                c,
+                jc,
+                TextKind::thanks(),
+                &serde_json::json!({
+                    "jobcenter": name,
+                    "dage": days,
+                    "svar_senest": working_days::weekday_and_date(due),
+                    "kvittering": receipt,
+                }),
+            )?;
+            Ok((settings, steps.lines()))
+        })
+        .await?;
     html_response(
         StatusCode::OK,
         &ThanksPage {
             jobcenter_name: Some(&jobcenter.name),
-            entry: Some(entry),
+            entry: Some(settings.entry_point(&jobcenter.name)),
             jobcenter: &jobcenter,
-            promise_days: days,
-            due: working_days::weekday_and_date(due),
-            receipt: query.kvittering == "1",
+            steps,
         },
     )
 }
@@ -491,9 +523,8 @@ struct ThanksPage<'a> {
     jobcenter_name: Option<&'a str>,
     entry: Option<EntryPoint>,
     jobcenter: &'a Jobcenter,
-    promise_days: u32,
-    due: String,
-    receipt: bool,
+    /// What happens next, in the jobcenter's own words (`models::text`).
+    steps: Vec<String>,
 }
 
 #[cfg(test)]

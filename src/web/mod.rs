@@ -28,6 +28,8 @@ pub mod requests;
 pub mod satisfaction;
 pub mod security;
 pub mod setup;
+pub mod summaries;
+pub mod texts;
 pub mod two_step;
 pub mod views;
 
@@ -244,6 +246,13 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(needs::edit_form)
         .service(needs::update)
         .service(needs::set_status)
+        .service(summaries::summary_form)
+        .service(summaries::send_summary)
+        .service(texts::list)
+        .service(texts::edit_form)
+        .service(texts::save)
+        .service(texts::restore_default)
+        .service(texts::restore_version)
         .service(needs::back_to_need)
         .service(needs::add_referral)
         .service(needs::referral_form)

@@ -19,6 +19,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; 
 /// Form fields shown as a `<textarea>`: the only ones a line break may arrive in. A test reads
 /// the templates to keep this list whole.
 pub const MULTI_LINE_FIELDS: &[&str] = &[
+    "body",
     "closing_days",
     "comment",
     "cvrs",

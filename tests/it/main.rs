@@ -25,6 +25,7 @@ mod satisfaction;
 mod security;
 mod seed;
 mod setup;
+mod texts;
 mod two_step;
 
 #[allow(dead_code)]

@@ -222,6 +222,18 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         "/activities/{activity}/delete",
     ),
     (
+        "GET",
+        "/activities/{id:\\d+}/summary",
+        Staff,
+        "/activities/{activity}/summary",
+    ),
+    (
+        "POST",
+        "/activities/{id:\\d+}/summary",
+        Staff,
+        "/activities/{activity}/summary",
+    ),
+    (
         "POST",
         "/activities/{id:\\d+}/follow-up",
         Staff,
@@ -525,6 +537,21 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         "/admin/access-log.csv",
     ),
     ("GET", "/admin/settings", Admin, "/admin/settings"),
+    ("GET", "/admin/texts", Admin, "/admin/texts"),
+    ("GET", "/admin/texts/{key}", Admin, "/admin/texts/intro"),
+    ("POST", "/admin/texts/{key}", Admin, "/admin/texts/intro"),
+    (
+        "POST",
+        "/admin/texts/{key}/default",
+        Admin,
+        "/admin/texts/intro/default",
+    ),
+    (
+        "POST",
+        "/admin/texts/{key}/versions/{id:\\d+}/restore",
+        Admin,
+        "/admin/texts/intro/versions/{text}/restore",
+    ),
     ("POST", "/admin/settings", Admin, "/admin/settings"),
     ("GET", "/admin/outbox", Admin, "/admin/outbox"),
     (
@@ -597,6 +624,7 @@ struct Records {
     goal: i64,
     benchmark: i64,
     di: i64,
+    text: i64,
 }
 
 impl Records {
@@ -619,6 +647,7 @@ impl Records {
             goal: id,
             benchmark: id,
             di: id,
+            text: id,
         }
     }
 
@@ -639,6 +668,7 @@ impl Records {
             ("{goal}", self.goal),
             ("{benchmark}", self.benchmark),
             ("{di}", self.di),
+            ("{text}", self.text),
         ]
         .iter()
         .fold(path.to_string(), |p, (name, id)| {
@@ -834,6 +864,23 @@ async fn records(
         jobcenter_crm::models::external_figures::DiRanking::create(&mut c, jobcenter_id, &di, now)
             .unwrap()
             .id;
+    let text = {
+        use jobcenter_crm::models::text::{TextKind, Texts, Wording};
+        let wording = Wording {
+            subject: String::new(),
+            body: "Skriv til {{ jobcenter }}.".into(),
+        };
+        Texts::save(
+            &mut c,
+            jobcenter_id,
+            TextKind::intro(),
+            0,
+            Some(&wording),
+            uploader,
+            now,
+        )
+        .unwrap()
+    };
     drop(c);
     let visitor = app.client();
     let res = app
@@ -862,6 +909,7 @@ async fn records(
         goal,
         benchmark,
         di,
+        text,
     }
 }
 

@@ -4,6 +4,7 @@
 use super::notify::{notify_assignee, queue_mail};
 use super::*;
 use crate::domain::text;
+use crate::models::text::{TextKind, Texts};
 
 /// The public form as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -460,21 +461,23 @@ impl ContactRequest {
                 )?;
             }
             None if !settings.team_email.is_empty() => {
-                let body = format!(
-                    "{company} har skrevet til jobcentret om: {topic}.\n\
-                     Henvendelsen er ikke tildelt nogen endnu. Tag den her:\n\n{base}/requests/{id}\n",
-                    company = request.company_name,
-                    topic = request.topic.label(),
-                    base = mail.base_url,
-                    id = request.id,
-                );
+                let text = Texts::render(
+                    c,
+                    jobcenter_id,
+                    TextKind::team(),
+                    &serde_json::json!({
+                        "virksomhed": request.company_name,
+                        "emne": request.topic.label(),
+                        "link": format!("{}/requests/{}", mail.base_url, request.id),
+                    }),
+                )?;
                 queue_mail(
                     c,
                     &request,
                     &settings.team_email,
                     "teamets e-mail",
-                    format!("Ny henvendelse fra {}", request.company_name),
-                    body,
+                    text.subject,
+                    text.body,
                     now,
                 )?;
             }
@@ -494,26 +497,28 @@ impl ContactRequest {
             // Whoever fills in the form chooses the address, so the receipt holds nothing they
             // wrote beyond the company's name on one line with its links defanged: it cannot
             // carry someone's message (or link) from the jobcenter's address.
-            let body = format!(
-                "Goddag\n\nTak for henvendelsen fra {company} om {topic}. Vi har modtaget den \
-                 {received}.\nVi kontakter jer inden for {days} arbejdsdage, dvs. senest {due}.\n\n\
-                 Venlig hilsen\n{signature}\n\n\
-                 Denne e-mail er sendt automatisk, fordi adressen blev skrevet i jobcentrets \
-                 kontaktformular. Du kan ikke svare på den.\n",
-                company = text::defang(&request.company_name, RECEIPT_NAME_CHARS),
-                topic = request.topic.label().to_lowercase(),
-                received = dates::dk_date(dates::local_date(now)),
-                days = settings.answer_promise_days,
-                due = working_days::weekday_and_date(due),
-                signature = settings.entry_point(&jobcenter.name).mail_lines(),
-            );
+            // The jobcenter words it (`models::text`), from these variables only.
+            let receipt = Texts::render(
+                c,
+                jobcenter_id,
+                TextKind::receipt(),
+                &serde_json::json!({
+                    "virksomhed": text::defang(&request.company_name, RECEIPT_NAME_CHARS),
+                    "emne": request.topic.label().to_lowercase(),
+                    "modtaget": dates::dk_date(dates::local_date(now)),
+                    "dage": settings.answer_promise_days,
+                    "svar_senest": working_days::weekday_and_date(due),
+                    "jobcenter": jobcenter.name,
+                    "underskrift": settings.entry_point(&jobcenter.name).mail_lines(),
+                }),
+            )?;
             queue_mail(
                 c,
                 &request,
                 &request.email,
                 "virksomheden (kvittering)",
-                format!("Tak for din henvendelse til {}", jobcenter.name),
-                body,
+                receipt.subject,
+                receipt.body,
                 now,
             )?;
         }

@@ -1,6 +1,7 @@
 //! Notification mails about a request, queued in the outbox with the change they report.
 
 use super::*;
+use crate::models::text::{TextKind, Texts};
 
 /// What notification mails need to know of the installation.
 #[derive(Debug, Clone)]
@@ -54,25 +55,27 @@ pub(super) fn notify_assignee(
         dates::local_date(request.received_at),
         settings.answer_promise_days.max(0) as u32,
     );
-    let body = format!(
-        "Hej {name}\n\n{company} har skrevet til jobcentret om: {topic}.\n{why}\n\n\
-         Jobcentret har lovet svar inden for {days} arbejdsdage, dvs. senest {due}.\n\n\
-         Se henvendelsen: {base}/requests/{id}\n",
-        name = assignee.name,
-        company = request.company_name,
-        topic = request.topic.label(),
-        days = settings.answer_promise_days,
-        due = working_days::weekday_and_date(due),
-        base = mail.base_url,
-        id = request.id,
-    );
+    let text = Texts::render(
+        c,
+        request.jobcenter_id,
+        TextKind::assigned(),
+        &serde_json::json!({
+            "konsulent": { "navn": assignee.name },
+            "virksomhed": request.company_name,
+            "emne": request.topic.label(),
+            "hvorfor": why,
+            "dage": settings.answer_promise_days,
+            "svar_senest": working_days::weekday_and_date(due),
+            "link": format!("{}/requests/{}", mail.base_url, request.id),
+        }),
+    )?;
     queue_mail(
         c,
         request,
         &assignee.email,
         &assignee.name,
-        format!("Henvendelse til dig fra {}", request.company_name),
-        body,
+        text.subject,
+        text.body,
         now,
     )
 }

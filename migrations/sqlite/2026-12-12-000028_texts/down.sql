@@ -1,0 +1,2 @@
+DROP TABLE visit_summaries;
+DROP TABLE texts;
