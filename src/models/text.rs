@@ -378,6 +378,11 @@ impl TextKind {
         if source.chars().count() > MAX_CHARS {
             return Err(format!("Teksten må højst være på {MAX_CHARS} tegn."));
         }
+        if nesting(source) > MAX_NESTING {
+            return Err(format!(
+                "Teksten har for mange led inden i hinanden (højst {MAX_NESTING})."
+            ));
+        }
         let mut tera = engine();
         tera.add_raw_template("text", source)
             .map_err(|e| format!("Teksten kan ikke læses: {}", parse_error(&e)))?;
@@ -503,6 +508,40 @@ fn parse_error(e: &tera::Error) -> String {
         Some(at) => format!("{at} ({expected})"),
         None => expected,
     }
+}
+
+/// How deep brackets and blocks may nest in a text. The parser (and the walk of its tree)
+/// descend once per level: a text of thousands of nested brackets would exhaust the stack.
+const MAX_NESTING: usize = 20;
+
+/// The deepest nesting of brackets and of `{% if %}`/`{% for %}`/`{% filter %}` blocks in
+/// `source`, counted on the raw text (an overestimate is harmless).
+fn nesting(source: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = source;
+    while let Some(ch) = rest.chars().next() {
+        let opens = matches!(ch, '(' | '[')
+            || [
+                "{% if",
+                "{%- if",
+                "{% for",
+                "{%- for",
+                "{% filter",
+                "{%- filter",
+            ]
+            .iter()
+            .any(|o| rest.starts_with(o));
+        let closes =
+            matches!(ch, ')' | ']') || ["{% end", "{%- end"].iter().any(|o| rest.starts_with(o));
+        if opens {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else if closes {
+            depth = depth.saturating_sub(1);
+        }
+        rest = &rest[ch.len_utf8()..];
+    }
+    deepest
 }
 
 /// Line and column (from 1) of the first place `name` is written in `source`.
@@ -896,6 +935,22 @@ mod tests {
         ] {
             assert!(receipt.check(&wording("Tak", body)).is_err(), "{body}");
         }
+    }
+
+    #[test]
+    fn deeply_nested_text_is_refused_before_it_is_parsed() {
+        let receipt = TextKind::receipt();
+        let deep = format!("{{{{ {}1{} }}}}", "(".repeat(3000), ")".repeat(3000));
+        let errors = receipt.check(&wording("Tak", &deep)).unwrap_err();
+        assert!(errors["body"].contains("for mange led"), "{errors:?}");
+        let blocks = "{% if true %}".repeat(30) + &"{% endif %}".repeat(30);
+        assert!(receipt.check(&wording("Tak", &blocks)).is_err());
+        receipt
+            .check(&wording(
+                "Tak",
+                "{% if (dage > 1) %}{{ [1, 2] | length }}{% endif %}",
+            ))
+            .unwrap();
     }
 
     #[test]
