@@ -65,7 +65,7 @@ async function staffPages(page, withRecords) {
     '/figures/benchmark/import', '/figures/di/new', '/admin/users', '/admin/users/new', '/admin/audit',
     '/admin/access-log', '/admin/settings', '/admin/texts', '/admin/texts/receipt', '/admin/texts/thanks',
     '/admin/texts/summary', '/admin/outbox', '/account/security', '/account/password',
-    '/account/two-step', '/companies/999999999',
+    '/account/two-step', '/account/tokens', '/admin/tokens', '/api/v1/docs', '/companies/999999999',
   ];
   if (withRecords) {
     const company = await firstLink(page, '/companies', /^\/companies\/\d+$/);
@@ -103,6 +103,7 @@ const FORMS = [
   ['/admin/users/new', 'form[action="/admin/users"]'],
   ['/admin/texts/receipt', 'form[action="/admin/texts/receipt"]'],
   ['/account/password', 'form[action="/account/password"]'],
+  ['/account/tokens', 'form[action="/account/tokens"]'],
 ];
 
 async function sendEmpty(page, formSelector) {
@@ -120,7 +121,7 @@ for (const viewport of ['phone', 'desktop']) {
   describe(`every page is accessible (${viewport})`, () => {
     test('public pages', async () => {
       const page = await newPage(viewport);
-      for (const path of ['/login', '/kontakt', '/kontakt/demo', '/tilfredshed/ukendt-link', '/login?next=%2Fcompanies']) {
+      for (const path of ['/login', '/kontakt', '/kontakt/demo', '/tilfredshed/ukendt-link', '/login?next=%2Fcompanies', '/api/v1/docs']) {
         await page.goto(APP + path);
         await assertAccessible(page, path);
       }

@@ -83,6 +83,10 @@ pub struct ServeArgs {
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
 
+    /// Requests one API token may make per minute; more answer 429 with Retry-After
+    #[arg(long, env = "API_RATE_LIMIT", default_value_t = 600)]
+    pub api_rate_limit: u32,
+
     /// SQLite: keep a backup copy a day, this many days, in `backups/` beside the database
     /// (0: none; PostgreSQL is backed up with pg_dump)
     #[arg(long, env = "BACKUP_KEEP", default_value_t = 0)]
@@ -115,6 +119,8 @@ pub struct Config {
     pub slow_query: Option<Duration>,
     /// What `/metrics` asks for; `None` turns it off.
     pub metrics_token: Option<String>,
+    /// Requests per minute one API token may make.
+    pub api_rate_limit: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -188,6 +194,7 @@ impl Config {
             slow_query: (serve.slow_query_ms > 0)
                 .then(|| Duration::from_millis(serve.slow_query_ms)),
             metrics_token: serve.metrics_token.clone().filter(|t| !t.trim().is_empty()),
+            api_rate_limit: serve.api_rate_limit.max(1),
         })
     }
 
@@ -207,6 +214,7 @@ impl Config {
             contact_form_limit: 5,
             slow_query: None,
             metrics_token: None,
+            api_rate_limit: 600,
         }
     }
 }

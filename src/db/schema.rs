@@ -421,6 +421,23 @@ diesel::table! {
 diesel::joinable!(texts -> users (user_id));
 
 diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        can_write -> Bool,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(api_tokens -> users (user_id));
+
+diesel::table! {
     /// Summaries of a visit sent to the company: who sent what to whom.
     visit_summaries (id) {
         id -> BigInt,
@@ -685,6 +702,7 @@ diesel::joinable!(contact_request_events -> contact_requests (request_id));
 diesel::joinable!(contact_request_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
     kept_forms,
     texts,
     visit_summaries,

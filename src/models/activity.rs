@@ -443,6 +443,17 @@ impl Activity {
             .first(c)
     }
 
+    /// The jobcenter's activities among `ids`, in the order of `ids`.
+    pub fn find_many(c: &mut DbConn, jobcenter_id: i64, ids: &[i64]) -> QueryResult<Vec<Activity>> {
+        let mut rows: Vec<Activity> = activities::table
+            .filter(activities::jobcenter_id.eq(jobcenter_id))
+            .filter(activities::id.eq_any(ids))
+            .select(Activity::as_select())
+            .load(c)?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        Ok(rows)
+    }
+
     /// Logs an activity and moves the company's "last contact" forward.
     /// Moves the open follow-up counters by trigger (`src/db/triggers/`).
     pub fn create(

@@ -79,6 +79,8 @@ pub mod action {
     pub const DI_RANKING_DELETED: &str = "di_ranking_deleted";
     pub const OVERVIEW_EXPORTED: &str = "overview_exported";
     pub const SURVEY_OPTED_OUT: &str = "survey_opted_out";
+    pub const API_TOKEN_CREATED: &str = "api_token_created";
+    pub const API_TOKEN_REVOKED: &str = "api_token_revoked";
 }
 
 /// Danish wording of an action for the audit page.
@@ -156,6 +158,8 @@ pub fn action_label(action: &str) -> &str {
         action::DI_RANKING_DELETED => "DI-placering slettet",
         action::OVERVIEW_EXPORTED => "Overblik eksporteret",
         action::SURVEY_OPTED_OUT => "Virksomhed frabedt tilfredshedsmålinger",
+        action::API_TOKEN_CREATED => "API-nøgle oprettet",
+        action::API_TOKEN_REVOKED => "API-nøgle tilbagekaldt",
         other => other,
     }
 }
@@ -189,6 +193,8 @@ pub struct Actor {
     pub user_id: i64,
     pub client_ip: String,
     pub now: NaiveDateTime,
+    /// The API token the change came through, named in its audit rows ("API-nøgle «BI»").
+    pub via: Option<String>,
 }
 
 impl Actor {
@@ -206,7 +212,11 @@ impl Actor {
             action,
             entity,
             entity_id,
-            details,
+            details: match &self.via {
+                Some(via) if details.is_empty() => via.clone(),
+                Some(via) => format!("{details} · {via}"),
+                None => details,
+            },
             client_ip: Some(self.client_ip.clone()),
             created_at: self.now,
         }

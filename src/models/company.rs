@@ -626,6 +626,17 @@ impl Company {
             .first(c)
     }
 
+    /// The jobcenter's companies among `ids`, in the order of `ids`.
+    pub fn find_many(c: &mut DbConn, jobcenter_id: i64, ids: &[i64]) -> QueryResult<Vec<Company>> {
+        let mut rows: Vec<Company> = companies::table
+            .filter(companies::jobcenter_id.eq(jobcenter_id))
+            .filter(companies::id.eq_any(ids))
+            .select(Company::as_select())
+            .load(c)?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        Ok(rows)
+    }
+
     pub fn find_by_cvr(c: &mut DbConn, jobcenter_id: i64, cvr: &str) -> QueryResult<Vec<Company>> {
         companies::table
             .filter(companies::jobcenter_id.eq(jobcenter_id))

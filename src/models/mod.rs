@@ -3,6 +3,7 @@
 
 pub mod access_log;
 pub mod activity;
+pub mod api_token;
 pub mod audit;
 pub mod calendar_feed;
 pub mod campaign;

@@ -24,7 +24,18 @@ pub async fn record(
     entity: Option<(AccessEntity, i64)>,
     query: impl Into<String>,
 ) -> Result<(), AppError> {
-    let (jc, uid, query, now) = (user.jobcenter_id, user.id, query.into(), state.now());
+    record_as(state, (user.jobcenter_id, user.id), kind, entity, query).await
+}
+
+/// [`record`] for a (jobcenter id, user id) that is not a page's user (an API token's owner).
+pub async fn record_as(
+    state: &AppState,
+    (jc, uid): (i64, i64),
+    kind: AccessKind,
+    entity: Option<(AccessEntity, i64)>,
+    query: impl Into<String>,
+) -> Result<(), AppError> {
+    let (query, now) = (query.into(), state.now());
     state
         .db
         .run(move |c| {

@@ -12,16 +12,19 @@ use super::views::{
     Choice, Layout, Page, active_choices, campaign_choices_in, contact_choices_in, filters,
     redirect_with_flash, redirect_with_undo, staff_choices,
 };
+use crate::db::DbConn;
 use crate::domain::dates;
 use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::activity::{
-    Activity, ActivityForm, ActivityKind, ActivityQuery, ActivityRow, Outcome, Topic,
+    Activity, ActivityForm, ActivityInput, ActivityKind, ActivityQuery, ActivityRow, Outcome, Topic,
 };
+use crate::models::audit::Actor;
 use crate::models::audit::action;
 use crate::models::campaign::{Campaign, CampaignStatus};
 use crate::models::company::{Company, CompanyQuery, CompanySummary};
 use crate::models::contact_request::ContactRequest;
+use crate::models::contact_request::MailSettings;
 use crate::models::satisfaction::Survey;
 use crate::models::user::{Role, User};
 
@@ -274,38 +277,7 @@ pub async fn create(
     let mail = state.mail_settings();
     let result = state
         .write(actor, move |c, actor| {
-            let activity = Activity::create(c, jc, &input, actor.now)?;
-            // After a visit the company may be asked what it thought (a setting).
-            Survey::after_visit(c, &activity, &mail, actor.now)?;
-            // Logged as the answer to a contact request: that request is answered now.
-            if let Some(fid) = follow_up {
-                Activity::set_follow_up_done(c, jc, fid, true, actor.now)?;
-                actor.record(
-                    c,
-                    action::FOLLOW_UP_DONE,
-                    "activity",
-                    Some(fid),
-                    format!("ved aktivitet #{}", activity.id),
-                )?;
-            }
-            if let Some(rid) = request_id {
-                ContactRequest::mark_answered(c, jc, rid, actor.user_id, actor.now)?;
-                actor.record(
-                    c,
-                    action::REQUEST_ANSWERED,
-                    "contact_request",
-                    Some(rid),
-                    format!("aktivitet #{}", activity.id),
-                )?;
-            }
-            actor.record(
-                c,
-                action::ACTIVITY_CREATED,
-                "activity",
-                Some(activity.id),
-                format!("virksomhed #{}", activity.company_id),
-            )?;
-            Ok(activity)
+            log(c, actor, &input, &mail, follow_up, request_id)
         })
         .await?;
     match result {
@@ -332,11 +304,94 @@ pub async fn create(
 
 /// Consultants change their own activities; managers and admins any.
 pub(super) fn may_change(user: &CurrentUser, activity: &Activity) -> Result<(), AppError> {
-    if activity.user_id == user.id || user.role >= Role::Manager {
+    if may_change_as(user.id, user.role, activity) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Whether `user_id` with `role` may change or delete `activity`.
+pub fn may_change_as(user_id: i64, role: Role, activity: &Activity) -> bool {
+    activity.user_id == user_id || role >= Role::Manager
+}
+
+// --- The writes, as the pages and the API make them -------------------------------------------
+
+/// Logs an activity with what comes with it: the satisfaction question after a visit (a
+/// setting), the follow-up it was logged from marked done, the contact request it answers
+/// marked answered, and the audit rows.
+pub fn log(
+    c: &mut DbConn,
+    actor: &Actor,
+    input: &ActivityInput,
+    mail: &MailSettings,
+    follow_up: Option<i64>,
+    request_id: Option<i64>,
+) -> Result<Activity, WriteError> {
+    let jc = actor.jobcenter_id;
+    let activity = Activity::create(c, jc, input, actor.now)?;
+    Survey::after_visit(c, &activity, mail, actor.now)?;
+    if let Some(fid) = follow_up {
+        Activity::set_follow_up_done(c, jc, fid, true, actor.now)?;
+        actor.record(
+            c,
+            action::FOLLOW_UP_DONE,
+            "activity",
+            Some(fid),
+            format!("ved aktivitet #{}", activity.id),
+        )?;
+    }
+    if let Some(rid) = request_id {
+        ContactRequest::mark_answered(c, jc, rid, actor.user_id, actor.now)?;
+        actor.record(
+            c,
+            action::REQUEST_ANSWERED,
+            "contact_request",
+            Some(rid),
+            format!("aktivitet #{}", activity.id),
+        )?;
+    }
+    actor.record(
+        c,
+        action::ACTIVITY_CREATED,
+        "activity",
+        Some(activity.id),
+        format!("virksomhed #{}", activity.company_id),
+    )?;
+    Ok(activity)
+}
+
+/// Saves an edit made on `version` (the company stays), with its audit row.
+pub fn change(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    input: &ActivityInput,
+) -> Result<Activity, WriteError> {
+    let a = Activity::update(c, actor.jobcenter_id, id, version, input, actor.now)?;
+    actor.record(
+        c,
+        action::ACTIVITY_UPDATED,
+        "activity",
+        Some(id),
+        format!("virksomhed #{}", a.company_id),
+    )?;
+    Ok(a)
+}
+
+/// Deletes an activity, with its audit row.
+pub fn remove(c: &mut DbConn, actor: &Actor, id: i64) -> Result<Activity, WriteError> {
+    let a = Activity::delete(c, actor.jobcenter_id, id)?;
+    actor.record(
+        c,
+        action::ACTIVITY_DELETED,
+        "activity",
+        Some(id),
+        format!("virksomhed #{}", a.company_id),
+    )?;
+    Ok(a)
 }
 
 #[get("/activities/{id:\\d+}/edit")]
@@ -399,17 +454,7 @@ pub async fn update(
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
     let actor = user.actor(&req, &state);
     let result = state
-        .write(actor, move |c, actor| {
-            let a = Activity::update(c, jc, id, version, &input, actor.now)?;
-            actor.record(
-                c,
-                action::ACTIVITY_UPDATED,
-                "activity",
-                Some(id),
-                format!("virksomhed #{}", a.company_id),
-            )?;
-            Ok(a)
-        })
+        .write(actor, move |c, actor| change(c, actor, id, version, &input))
         .await?;
     match result {
         Ok(a) => Ok(redirect_with_flash(
@@ -438,18 +483,10 @@ pub async fn delete(
     let actor = user.actor(&req, &state);
     state
         .write(actor, move |c, actor| {
-            let a = Activity::delete(c, jc, id).map_err(|e| match e {
-                WriteError::Failed(e) => e,
-                _ => AppError::NotFound,
-            })?;
-            actor.record(
-                c,
-                action::ACTIVITY_DELETED,
-                "activity",
-                Some(id),
-                format!("virksomhed #{}", a.company_id),
-            )?;
-            Ok(())
+            remove(c, actor, id).map_err(|e| match e {
+                WriteError::Failed(e) => WriteError::Failed(e),
+                _ => WriteError::Failed(AppError::NotFound),
+            })
         })
         .await??;
     Ok(redirect_with_flash(

@@ -14,13 +14,17 @@ use super::views::{
     Choice, Layout, Page, active_choices, csv_response, dk_datetime, filters, redirect_with_flash,
     staff_choices,
 };
+use crate::db::DbConn;
 use crate::domain::dates::dk_date;
 use crate::error::AppError;
+use crate::models::WriteError;
 use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::activity::{Activity, ActivityQuery, ActivityRow};
+use crate::models::audit::Actor;
 use crate::models::audit::action;
 use crate::models::company::{
-    Company, CompanyForm, CompanyQuery, CompanySort, CompanyStatus, Cursor, EmployeeBand,
+    Company, CompanyForm, CompanyInput, CompanyQuery, CompanySort, CompanyStatus, Cursor,
+    EmployeeBand,
 };
 use crate::models::company_import::{self};
 use crate::models::contact_person::ContactPerson;
@@ -350,19 +354,8 @@ pub async fn create(
         }
     };
     let actor = user.actor(&req, &state);
-    let u = user.clone();
     let result = state
-        .write(actor, move |c, actor| {
-            let company = Company::insert(c, u.jobcenter_id, &input, actor.now)?;
-            actor.record(
-                c,
-                action::COMPANY_CREATED,
-                "company",
-                Some(company.id),
-                format!("{} (CVR {})", company.name, company.cvr),
-            )?;
-            Ok(company)
-        })
+        .write(actor, move |c, actor| add(c, actor, &input))
         .await?;
     match result {
         Ok(company) => Ok(redirect_with_flash(
@@ -544,22 +537,8 @@ pub async fn update(
         ));
     };
     let actor = user.actor(&req, &state);
-    let u = user.clone();
     let result = state
-        .write(actor, move |c, actor| {
-            let (company, changed) =
-                Company::update(c, u.jobcenter_id, id, version, &input, actor.now)?;
-            if !changed.is_empty() {
-                actor.record(
-                    c,
-                    action::COMPANY_UPDATED,
-                    "company",
-                    Some(id),
-                    format!("Ændrede felter: {}", changed.join(", ")),
-                )?;
-            }
-            Ok((company, changed))
-        })
+        .write(actor, move |c, actor| change(c, actor, id, version, &input))
         .await?;
     match result {
         Ok((company, changed)) => {
@@ -588,19 +567,8 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let actor = user.actor(&req, &state);
-    let jc = user.jobcenter_id;
     let result = state
-        .write(actor, move |c, actor| {
-            let company = Company::delete(c, jc, id)?;
-            actor.record(
-                c,
-                action::COMPANY_DELETED,
-                "company",
-                Some(id),
-                format!("{} (CVR {})", company.name, company.cvr),
-            )?;
-            Ok(company)
-        })
+        .write(actor, move |c, actor| remove(c, actor, id))
         .await?;
     Ok(match result {
         Ok(company) => redirect_with_flash(
@@ -616,6 +584,55 @@ pub async fn delete(
             &refused.message(),
         ),
     })
+}
+
+// --- The writes, as the pages and the API make them -------------------------------------------
+
+/// Adds a company to the actor's jobcenter, with its audit row.
+pub fn add(c: &mut DbConn, actor: &Actor, input: &CompanyInput) -> Result<Company, WriteError> {
+    let company = Company::insert(c, actor.jobcenter_id, input, actor.now)?;
+    actor.record(
+        c,
+        action::COMPANY_CREATED,
+        "company",
+        Some(company.id),
+        format!("{} (CVR {})", company.name, company.cvr),
+    )?;
+    Ok(company)
+}
+
+/// Saves an edit made on `version`, with an audit row naming the changed fields.
+pub fn change(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    input: &CompanyInput,
+) -> Result<(Company, Vec<&'static str>), WriteError> {
+    let (company, changed) = Company::update(c, actor.jobcenter_id, id, version, input, actor.now)?;
+    if !changed.is_empty() {
+        actor.record(
+            c,
+            action::COMPANY_UPDATED,
+            "company",
+            Some(id),
+            format!("Ændrede felter: {}", changed.join(", ")),
+        )?;
+    }
+    Ok((company, changed))
+}
+
+/// Deletes a company without history (`Company::delete`), with its audit row.
+pub fn remove(c: &mut DbConn, actor: &Actor, id: i64) -> Result<Company, WriteError> {
+    let company = Company::delete(c, actor.jobcenter_id, id)?;
+    actor.record(
+        c,
+        action::COMPANY_DELETED,
+        "company",
+        Some(id),
+        format!("{} (CVR {})", company.name, company.cvr),
+    )?;
+    Ok(company)
 }
 
 // --- Export -----------------------------------------------------------------------------------

@@ -63,24 +63,57 @@ fn wording(status: StatusCode) -> (&'static str, &'static str) {
 pub fn render_error_page<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let own_page = res
+    let content_type = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+        .unwrap_or_default();
+    let own_page = [
+        "text/html",
+        "application/json",
+        crate::api::problem::CONTENT_TYPE,
+    ]
+    .iter()
+    .any(|ct| content_type.starts_with(ct));
     if own_page {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
     let mut message = res.response().extensions().get::<UserMessage>().cloned();
+    let api = res.request().path().starts_with(crate::api::BASE);
     if status == StatusCode::INTERNAL_SERVER_ERROR {
         let id = RequestId::of(res.request());
         log_cause(&res, &id);
-        message = Some(UserMessage(format!(
-            "Noget gik galt hos os. Prøv igen om lidt. Fejlen er registreret med fejlkoden {id} – nævn den, hvis du kontakter support."
-        )));
+        message = Some(UserMessage(if api {
+            format!("Fejlkode {id}")
+        } else {
+            format!(
+                "Noget gik galt hos os. Prøv igen om lidt. Fejlen er registreret med fejlkoden {id} – nævn den, hvis du kontakter support."
+            )
+        }));
     }
     let (req, res) = res.into_parts();
+    // The API answers every error with a problem document, also those the framework made
+    // (405, 413, a 500).
+    if api {
+        let code = crate::api::problem::code_of(status);
+        let problem = crate::api::problem::response(
+            status,
+            code,
+            message.map(|m| m.0),
+            &Default::default(),
+            None,
+        );
+        let mut new_res = problem;
+        for (name, value) in res.headers() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                new_res.headers_mut().append(name.clone(), value.clone());
+            }
+        }
+        return Ok(ErrorHandlerResponse::Response(
+            ServiceResponse::new(req, new_res.map_into_boxed_body()).map_into_right_body(),
+        ));
+    }
     // The public contact form's visitors get its own layout, without staff links, and the
     // ways to reach the jobcenter (looked up, so the page is answered asynchronously).
     let public = req.path() == "/kontakt" || req.path().starts_with("/kontakt/");

@@ -30,6 +30,7 @@ pub mod security;
 pub mod setup;
 pub mod summaries;
 pub mod texts;
+pub mod tokens;
 pub mod two_step;
 pub mod views;
 
@@ -63,6 +64,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Set when the server is stopping: answers close their connection, `/readyz` fails.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// API requests per token this minute (`api::auth::RateLimits`).
+    pub api_limits: Arc<crate::api::auth::RateLimits>,
 }
 
 /// The largest upload body (an import's file and its fields).
@@ -86,6 +89,7 @@ impl AppState {
             error_log: Arc::new(errors::ErrorLog::default()),
             metrics: Arc::new(metrics::Metrics::default()),
             draining: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            api_limits: Arc::default(),
         }
     }
 
@@ -183,6 +187,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(account::security)
         .service(account::end_session)
         .service(account::end_other_sessions)
+        .service(tokens::own)
+        .service(tokens::create)
+        .service(tokens::revoke_own)
+        .service(tokens::all)
+        .service(tokens::revoke_any)
         .service(two_step::code_form)
         .service(two_step::submit_code)
         .service(two_step::required_setup_form)
@@ -310,5 +319,6 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(outbox::retry)
         .service(satisfaction::question)
         .service(satisfaction::answer)
-        .configure(contact::routes);
+        .configure(contact::routes)
+        .service(crate::api::scope());
 }

@@ -199,6 +199,7 @@ pub async fn setup(
                         user_id: user.id,
                         client_ip: ip.clone(),
                         now,
+                        via: None,
                     };
                     actor.record(c, act, entity, Some(id), details)?;
                 }

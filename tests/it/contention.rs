@@ -35,6 +35,7 @@ async fn crossing_writes_are_run_again_and_both_are_saved() {
             user_id: seed.consultant.id,
             client_ip: "192.0.2.1".into(),
             now: app.now(),
+            via: None,
         };
         app.state.write(actor, move |c, _| {
             let attempt = attempts.fetch_add(1, Ordering::SeqCst);

@@ -4,6 +4,7 @@
 mod access_log;
 mod activities;
 mod admin;
+mod api;
 mod auth;
 mod browser;
 mod campaigns;

@@ -37,7 +37,7 @@ use Who::*;
 
 /// (method, the route as the app registers it, who, the path to request: `{company}`,
 /// `{contact}`, `{activity}`, `{placement}`, `{need}`, `{referral}`, `{campaign}`, `{target}`, `{request}`, `{import}`,
-/// `{user}`, `{mail}`, `{goal}`, `{benchmark}` and `{di}` are filled with a record of the jobcenter under test).
+/// `{user}`, `{mail}`, `{goal}`, `{benchmark}`, `{di}`, `{text}` and `{token}` are filled with a record of the jobcenter under test).
 const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/", Staff, "/"),
     ("GET", "/healthz", Public, "/healthz"),
@@ -84,6 +84,21 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/account/password", Staff, "/account/password"),
     ("POST", "/account/password", Staff, "/account/password"),
     ("GET", "/account/security", Staff, "/account/security"),
+    ("GET", "/account/tokens", Staff, "/account/tokens"),
+    ("POST", "/account/tokens", Staff, "/account/tokens"),
+    (
+        "POST",
+        "/account/tokens/{id:\\d+}/revoke",
+        Staff,
+        "/account/tokens/{token}/revoke",
+    ),
+    ("GET", "/admin/tokens", Admin, "/admin/tokens"),
+    (
+        "POST",
+        "/admin/tokens/{id:\\d+}/revoke",
+        Admin,
+        "/admin/tokens/{token}/revoke",
+    ),
     (
         "POST",
         "/account/sessions/end",
@@ -625,6 +640,7 @@ struct Records {
     benchmark: i64,
     di: i64,
     text: i64,
+    token: i64,
 }
 
 impl Records {
@@ -648,6 +664,7 @@ impl Records {
             benchmark: id,
             di: id,
             text: id,
+            token: id,
         }
     }
 
@@ -669,6 +686,7 @@ impl Records {
             ("{benchmark}", self.benchmark),
             ("{di}", self.di),
             ("{text}", self.text),
+            ("{token}", self.token),
         ]
         .iter()
         .fold(path.to_string(), |p, (name, id)| {
@@ -881,6 +899,18 @@ async fn records(
         )
         .unwrap()
     };
+    let token = {
+        use jobcenter_crm::models::api_token::{ApiToken, TokenInput};
+        let input = TokenInput {
+            name: "BI".into(),
+            can_write: false,
+            expires_at: now + chrono::TimeDelta::days(30),
+        };
+        ApiToken::create(&mut c, jobcenter_id, consultant, &input, now)
+            .unwrap()
+            .0
+            .id
+    };
     drop(c);
     let visitor = app.client();
     let res = app
@@ -910,6 +940,7 @@ async fn records(
         benchmark,
         di,
         text,
+        token,
     }
 }
 

@@ -1,0 +1,750 @@
+//! The JSON API (`/api/v1`) through HTTP: tokens made on the account page and what they may
+//! do, the same rules as the pages (validation, duplicates, versions, tenants, audit), cursor
+//! paging, the rate limit, problem documents, and a contract that describes every route.
+
+use std::collections::BTreeSet;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::test;
+use chrono::TimeDelta;
+use diesel::prelude::*;
+use jobcenter_crm::db::schema::{api_tokens, audit_log, users};
+use jobcenter_crm::domain::cvr::complete_cvr;
+use jobcenter_crm::models::activity::{Activity, ActivityForm};
+use serde_json::{Value, json};
+
+use crate::common::{Client, Resp, TestApp, app, app_with, unescape};
+
+/// A token made through the account page by `client`; `scope` is "read" or "write".
+async fn make_token(client: &Client<'_>, name: &str, scope: &str) -> String {
+    let page = client.get("/account/tokens").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The form comes with a default expiry three months ahead.
+    let marker = "name=\"expires_on\" value=\"";
+    let start = page.body.find(marker).expect("expiry field") + marker.len();
+    let expires = page.body[start..start + 10].to_string();
+    let res = client
+        .post(
+            "/account/tokens",
+            &[("name", name), ("scope", scope), ("expires_on", &expires)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let marker = "id=\"new_token\" name=\"new_token\" value=\"";
+    let start = res.body.find(marker).expect("the new token is shown") + marker.len();
+    let token = &res.body[start..];
+    unescape(&token[..token.find('"').unwrap()])
+}
+
+/// A call with a bearer token and a JSON body.
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> (Resp, Value) {
+    let client = app.client();
+    let mut req = match method {
+        "GET" => test::TestRequest::get(),
+        "POST" => test::TestRequest::post(),
+        "PATCH" => test::TestRequest::patch(),
+        "DELETE" => test::TestRequest::delete(),
+        other => panic!("method {other}"),
+    }
+    .uri(path);
+    if let Some(token) = token {
+        req = req.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
+    }
+    if let Some(body) = body {
+        req = req
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .set_payload(body.to_string());
+    }
+    for (k, v) in headers {
+        req = req.insert_header((k.to_string(), v.to_string()));
+    }
+    let res = client.send(req).await;
+    let json = serde_json::from_str(&res.body).unwrap_or(Value::Null);
+    (res, json)
+}
+
+/// The `action` of the first form whose address contains `marker`.
+fn form_action(page: &Resp, marker: &str) -> Option<String> {
+    page.body
+        .split("action=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .find(|action| action.contains(marker))
+}
+
+fn is_problem(res: &Resp, json: &Value, status: StatusCode, code: &str) {
+    assert_eq!(res.status, status, "{}", res.body);
+    assert_eq!(res.header("content-type"), "application/problem+json");
+    assert_eq!(json["code"], code, "{}", res.body);
+    assert_eq!(json["status"], status.as_u16());
+}
+
+fn new_cvr(n: u32) -> String {
+    (n..).find_map(complete_cvr).unwrap()
+}
+
+#[actix_web::test]
+async fn a_token_is_shown_once_stored_hashed_and_acts_as_its_owner_as_they_are_now() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let read = make_token(&manager, "BI-udtræk", "read").await;
+    let write = make_token(&manager, "Sagssystem", "write").await;
+    assert!(read.starts_with("jcrm_") && read.len() > 40, "{read}");
+
+    // Shown once: the list does not show it again, and the database holds only its hash.
+    let page = manager.get("/account/tokens").await;
+    assert!(page.body.contains("BI-udtræk") && page.body.contains("Sagssystem"));
+    assert!(!page.body.contains(&read) && !page.body.contains(&write));
+    let stored: Vec<String> = api_tokens::table
+        .select(api_tokens::token_hash)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|h| *h != read && *h != write));
+
+    // No token, a made-up one: 401 with a problem document.
+    let (res, json) = call(&app, "GET", "/api/v1/companies", None, None, &[]).await;
+    is_problem(&res, &json, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(res.header("www-authenticate"), "Bearer");
+    let made_up = Some("jcrm_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    let (res, json) = call(&app, "GET", "/api/v1/companies", made_up, None, &[]).await;
+    is_problem(&res, &json, StatusCode::UNAUTHORIZED, "unauthorized");
+    // A session cookie is not a token.
+    let res = manager.get("/api/v1/companies").await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+
+    // A read token reads and may not write.
+    let (res, json) = call(&app, "GET", "/api/v1/companies", Some(&read), None, &[]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["items"], json!([]));
+    let body = json!({"cvr": new_cvr(3_100_000), "name": "Læsefirma ApS"});
+    let (res, json) = call(
+        &app,
+        "POST",
+        "/api/v1/companies",
+        Some(&read),
+        Some(body.clone()),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    // The write token writes, and the audit row names it.
+    let (res, json) = call(
+        &app,
+        "POST",
+        "/api/v1/companies",
+        Some(&write),
+        Some(body),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = json["id"].as_i64().unwrap();
+    assert_eq!(json["fixed_contact_id"], seed.manager.id);
+    let details: String = audit_log::table
+        .filter(audit_log::action.eq("company_created"))
+        .filter(audit_log::entity_id.eq(id))
+        .select(audit_log::details)
+        .first(&mut app.conn())
+        .unwrap();
+    assert!(details.contains("API-nøgle «Sagssystem»"), "{details}");
+    // Used: the list says when.
+    let page = manager.get("/account/tokens").await;
+    assert!(!page.body.contains("Aldrig"), "both tokens were used");
+
+    // Lowering the owner's role takes effect on the next call: a consultant may not delete.
+    diesel::update(users::table.find(seed.manager.id))
+        .set(users::role.eq("consultant"))
+        .execute(&mut app.conn())
+        .unwrap();
+    let path = format!("/api/v1/companies/{id}");
+    let (res, json) = call(&app, "DELETE", &path, Some(&write), None, &[]).await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    diesel::update(users::table.find(seed.manager.id))
+        .set(users::role.eq("manager"))
+        .execute(&mut app.conn())
+        .unwrap();
+    let (res, _) = call(&app, "DELETE", &path, Some(&write), None, &[]).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+
+    // Disabling the owner ends the token at once.
+    diesel::update(users::table.find(seed.manager.id))
+        .set(users::active.eq(false))
+        .execute(&mut app.conn())
+        .unwrap();
+    let (res, json) = call(&app, "GET", "/api/v1/companies", Some(&read), None, &[]).await;
+    is_problem(&res, &json, StatusCode::UNAUTHORIZED, "unauthorized");
+    diesel::update(users::table.find(seed.manager.id))
+        .set(users::active.eq(true))
+        .execute(&mut app.conn())
+        .unwrap();
+
+    // The owner revokes one; an administrator sees every token and revokes the other.
+    let manager = app.signed_in("leder@koege.dk").await;
+    let page = manager.get("/account/tokens").await;
+    let revoke = form_action(&page, "/revoke").expect("a revoke button for a live token");
+    let res = manager.post(&revoke, &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let admin = app.signed_in("admin@koege.dk").await;
+    let all = admin.get("/admin/tokens").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("Lars Leder") && all.body.contains("Tilbagekaldt"));
+    let revoke = form_action(&all, "/revoke").expect("the live one can be revoked");
+    assert_eq!(admin.post(&revoke, &[]).await.status, StatusCode::SEE_OTHER);
+    for token in [&read, &write] {
+        let (res, json) = call(&app, "GET", "/api/v1/companies", Some(token), None, &[]).await;
+        is_problem(&res, &json, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    // The other jobcenter's administrator sees none of them.
+    let stevns = app.signed_in("admin@stevns.dk").await;
+    assert!(
+        !stevns
+            .get("/admin/tokens")
+            .await
+            .body
+            .contains("Sagssystem")
+    );
+}
+
+#[actix_web::test]
+async fn a_token_expires_and_its_form_refuses_what_cannot_be() {
+    let app = app().await;
+    app.seed();
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    consultant.get("/account/tokens").await;
+    let today = app.now().date();
+    for (fields, field, message) in [
+        (["", "read", "2027-01-01"], "name", "Giv nøglen et navn"),
+        (["BI", "", "2027-01-01"], "scope", "Vælg, hvad nøglen må"),
+        (
+            ["BI", "read", ""],
+            "expires_on",
+            "Skriv, hvornår nøglen udløber",
+        ),
+        (
+            ["BI", "read", "31-02-2027"],
+            "expires_on",
+            "Skriv datoen som dd-mm-åååå",
+        ),
+    ] {
+        let res = consultant
+            .post(
+                "/account/tokens",
+                &[
+                    ("name", fields[0]),
+                    ("scope", fields[1]),
+                    ("expires_on", fields[2]),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(res.body.contains(message), "{field}: {}", res.body);
+        assert!(
+            res.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}"
+        );
+    }
+    let too_far = (today + TimeDelta::days(400)).to_string();
+    let res = consultant
+        .post(
+            "/account/tokens",
+            &[("name", "BI"), ("scope", "read"), ("expires_on", &too_far)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("højst gælde et år"));
+    let count: i64 = api_tokens::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(count, 0, "nothing refused was saved");
+
+    let token = make_token(&consultant, "Kort", "read").await;
+    let (res, _) = call(&app, "GET", "/api/v1/staff", Some(&token), None, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    app.clock.advance(TimeDelta::days(92));
+    let (res, json) = call(&app, "GET", "/api/v1/staff", Some(&token), None, &[]).await;
+    is_problem(&res, &json, StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+#[actix_web::test]
+async fn companies_round_trip_with_the_pages_rules() {
+    let app = app().await;
+    let seed = app.seed();
+    let manager = app.signed_in("leder@koege.dk").await;
+    let token = make_token(&manager, "Sagssystem", "write").await;
+    let t = Some(token.as_str());
+
+    // Bad input: one entry per field, the page's Danish message, nothing saved.
+    let bad = json!({"cvr": "12345678", "name": "", "website": "ftp://x", "employees": "7"});
+    let (res, json) = call(&app, "POST", "/api/v1/companies", t, Some(bad), &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let fields: BTreeSet<&str> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.is_superset(&BTreeSet::from(["cvr", "name", "website"])),
+        "{json}"
+    );
+    assert!(json["errors"][0]["message"].as_str().unwrap().len() > 5);
+    // CPR numbers are refused in free text, as on the page.
+    let cpr = json!({"cvr": new_cvr(3_200_000), "name": "Cpr ApS", "notes": "Kontakt 010203-1234"});
+    let (res, json) = call(&app, "POST", "/api/v1/companies", t, Some(cpr), &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(json["errors"][0]["field"], "notes");
+    // Unknown fields and broken JSON: 400.
+    let typo = json!({"cvr": new_cvr(3_200_000), "nmae": "Tastefejl"});
+    let (res, json) = call(&app, "POST", "/api/v1/companies", t, Some(typo), &[]).await;
+    is_problem(&res, &json, StatusCode::BAD_REQUEST, "bad_request");
+    let client = app.client();
+    let res = client
+        .send(
+            test::TestRequest::post()
+                .uri("/api/v1/companies")
+                .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+                .insert_header((header::CONTENT_TYPE, "application/json"))
+                .set_payload("{\"name\": "),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.header("content-type"), "application/problem+json");
+    // A line break in a one-line field, as the pages refuse it.
+    let broken = json!({"cvr": new_cvr(3_200_000), "name": "To\nlinjer"});
+    let (res, _) = call(&app, "POST", "/api/v1/companies", t, Some(broken), &[]).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    let none: i64 = jobcenter_crm::db::schema::companies::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(none, 0);
+
+    // Created, with its address and ETag.
+    let cvr = new_cvr(3_300_000);
+    let body = json!({"cvr": cvr, "name": "Havnens Fisk ApS", "postcode": "4600", "city": "Køge",
+                      "employees": "10-19", "status": "active"});
+    let (res, json) = call(&app, "POST", "/api/v1/companies", t, Some(body), &[]).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = json["id"].as_i64().unwrap();
+    assert_eq!(res.location(), format!("/api/v1/companies/{id}"));
+    assert_eq!(res.header("etag"), "\"1\"");
+    assert_eq!(json["employees"], "10-19");
+    // The same CVR again is a duplicate naming the one that exists.
+    let again = json!({"cvr": cvr, "name": "Havnens Fisk igen"});
+    let (res, json) = call(&app, "POST", "/api/v1/companies", t, Some(again), &[]).await;
+    is_problem(&res, &json, StatusCode::CONFLICT, "duplicate");
+    assert_eq!(json["existing_id"], id);
+    // The page sees what the API made.
+    let page = manager.get(&format!("/companies/{id}")).await;
+    assert!(page.body.contains("Havnens Fisk ApS"));
+
+    // Updates name their version: none → 428, a stale one → 412 (If-Match) or 409, unchanged.
+    let path = format!("/api/v1/companies/{id}");
+    let change = json!({"city": "Herfølge"});
+    let (res, json) = call(&app, "PATCH", &path, t, Some(change.clone()), &[]).await;
+    is_problem(
+        &res,
+        &json,
+        StatusCode::PRECONDITION_REQUIRED,
+        "version_required",
+    );
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &path,
+        t,
+        Some(change.clone()),
+        &[("If-Match", "\"1\"")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["city"], "Herfølge");
+    assert_eq!(json["postcode"], "4600", "fields left out keep their value");
+    assert_eq!(res.header("etag"), "\"2\"");
+    let stale = json!({"city": "Ølby"});
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &path,
+        t,
+        Some(stale.clone()),
+        &[("If-Match", "\"1\"")],
+    )
+    .await;
+    is_problem(
+        &res,
+        &json,
+        StatusCode::PRECONDITION_FAILED,
+        "version_conflict",
+    );
+    let stale = json!({"city": "Ølby", "version": 1});
+    let (res, json) = call(&app, "PATCH", &path, t, Some(stale), &[]).await;
+    is_problem(&res, &json, StatusCode::CONFLICT, "version_conflict");
+    let (res, json) = call(&app, "GET", &path, t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(json["city"], "Herfølge", "a stale write changed nothing");
+    assert_eq!(json["version"], 2);
+    // null clears the fixed contact; a colleague of another jobcenter is refused.
+    let stevns_user = seed.other_admin.id;
+    let other = json!({"fixed_contact_id": stevns_user, "version": 2});
+    let (res, json) = call(&app, "PATCH", &path, t, Some(other), &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(json["errors"][0]["field"], "fixed_contact_id");
+    let clear = json!({"fixed_contact_id": null, "version": 2});
+    let (res, json) = call(&app, "PATCH", &path, t, Some(clear), &[]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["fixed_contact_id"], Value::Null);
+
+    // A company with history is not deleted; one without is, and then is gone.
+    let company =
+        jobcenter_crm::models::company::Company::find(&mut app.conn(), seed.jobcenter.id, id)
+            .unwrap();
+    log_visit(&app, &company, seed.manager.id);
+    let (res, json) = call(&app, "DELETE", &path, t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let bare = app.add_company(&seed.jobcenter, "Uden Historik ApS");
+    let bare_path = format!("/api/v1/companies/{}", bare.id);
+    let (res, _) = call(&app, "DELETE", &bare_path, t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let (res, json) = call(&app, "GET", &bare_path, t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::NOT_FOUND, "not_found");
+
+    // The CSV export is the page's export.
+    let page_csv = manager.get("/companies.csv?status=active").await;
+    let (api_csv, _) = call(
+        &app,
+        "GET",
+        "/api/v1/companies.csv?status=active",
+        t,
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(api_csv.status, StatusCode::OK);
+    assert_eq!(api_csv.header("content-type"), "text/csv; charset=utf-8");
+    assert_eq!(api_csv.body, page_csv.body);
+    assert!(api_csv.body.contains("Havnens Fisk ApS"));
+}
+
+fn log_visit(
+    app: &TestApp,
+    company: &jobcenter_crm::models::company::Company,
+    user: i64,
+) -> Activity {
+    let form = ActivityForm {
+        company_id: company.id.to_string(),
+        user_id: user.to_string(),
+        kind: "visit".into(),
+        occurred_on: app.now().date().to_string(),
+        summary: "Besøg".into(),
+        ..Default::default()
+    };
+    Activity::create(
+        &mut app.conn(),
+        company.jobcenter_id,
+        &form.validate().unwrap(),
+        app.now(),
+    )
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn activities_round_trip_and_a_consultant_changes_only_their_own() {
+    let app = app().await;
+    let seed = app.seed();
+    let company = app.add_company(&seed.jobcenter, "Skovens Savværk A/S");
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let token = make_token(&consultant, "Mobil", "write").await;
+    let t = Some(token.as_str());
+    let today = app.now().date().to_string();
+
+    let cpr = json!({"company_id": company.id, "kind": "visit", "occurred_on": today,
+                     "summary": "Talte om 010203-1234"});
+    let (res, json) = call(&app, "POST", "/api/v1/activities", t, Some(cpr), &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(json["errors"][0]["field"], "summary");
+    let topic = json!({"company_id": company.id, "kind": "visit", "occurred_on": today,
+                       "topics": ["smaajob", "nonsense"]});
+    let (res, json) = call(&app, "POST", "/api/v1/activities", t, Some(topic), &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(json["errors"][0]["field"], "topics");
+
+    let visit = json!({"company_id": company.id, "kind": "visit", "occurred_on": today,
+                       "topics": ["smaajob", "recruitment"], "summary": "Godt besøg",
+                       "follow_up_on": (app.now().date() + TimeDelta::days(7)).to_string(),
+                       "follow_up_note": "Ring om småjob"});
+    let (res, json) = call(&app, "POST", "/api/v1/activities", t, Some(visit), &[]).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = json["id"].as_i64().unwrap();
+    assert_eq!(json["user_id"], seed.consultant.id);
+    assert_eq!(json["topics"], json!(["smaajob", "recruitment"]));
+    // The company's last contact moved, as when the page logs it.
+    let (_, co) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/companies/{}", company.id),
+        t,
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(co["last_contact_on"], today);
+
+    let path = format!("/api/v1/activities/{id}");
+    let done = json!({"follow_up_done": true, "version": 1});
+    let (res, json) = call(&app, "PATCH", &path, t, Some(done), &[]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["follow_up_done"], true);
+    assert_eq!(json["summary"], "Godt besøg");
+
+    // Someone else's activity: a consultant may read it on the company, not change it.
+    let managers = log_visit(&app, &company, seed.manager.id);
+    let theirs = format!("/api/v1/activities/{}", managers.id);
+    let (res, _) = call(&app, "GET", &theirs, t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &theirs,
+        t,
+        Some(json!({"summary": "x", "version": 1})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    let (res, json) = call(&app, "DELETE", &theirs, t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    // Their own list holds theirs only; the company's holds both.
+    let (_, mine) = call(&app, "GET", "/api/v1/activities", t, None, &[]).await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    let by_company = format!("/api/v1/activities?company={}", company.id);
+    let (_, all) = call(&app, "GET", &by_company, t, None, &[]).await;
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+
+    let (res, _) = call(&app, "DELETE", &path, t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let (res, _) = call(&app, "GET", &path, t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+#[actix_web::test]
+async fn paging_visits_every_company_once_while_companies_are_added() {
+    let app = app().await;
+    let seed = app.seed();
+    for i in 0..73 {
+        app.add_company(&seed.jobcenter, &format!("Firma {i:03}"));
+    }
+    let manager = app.signed_in("leder@koege.dk").await;
+    let token = make_token(&manager, "BI", "read").await;
+    let t = Some(token.as_str());
+    let (res, json) = call(&app, "GET", "/api/v1/companies?limit=500", t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(json["errors"][0]["field"], "limit");
+
+    let mut seen = Vec::new();
+    let mut next = Some("/api/v1/companies?limit=10&q=Firma".to_string());
+    let mut added = 0;
+    while let Some(url) = next {
+        let (res, json) = call(&app, "GET", &url, t, None, &[]).await;
+        assert_eq!(res.status, StatusCode::OK, "{url}: {}", res.body);
+        for item in json["items"].as_array().unwrap() {
+            seen.push(item["name"].as_str().unwrap().to_string());
+        }
+        // Companies are registered meanwhile, before and after the cursor.
+        app.add_company(&seed.jobcenter, &format!("Firma 0{added:02}a"));
+        app.add_company(&seed.jobcenter, &format!("Firma zz{added}"));
+        added += 1;
+        next = json["next"].as_str().map(str::to_string);
+        assert!(added < 40, "paging does not end");
+    }
+    for i in 0..73 {
+        let name = format!("Firma {i:03}");
+        assert_eq!(seen.iter().filter(|n| **n == name).count(), 1, "{name}");
+    }
+    let unique: BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "no company twice");
+    // The Stevns register is not in it.
+    app.add_company(&seed.other_jobcenter, "Firma Stevns");
+    assert!(!seen.iter().any(|n| n.contains("Stevns")));
+}
+
+#[actix_web::test]
+async fn another_jobcenters_ids_are_not_found_through_any_endpoint() {
+    let app = app().await;
+    let seed = app.seed();
+    let theirs = app.add_company(&seed.other_jobcenter, "Stevns Klint ApS");
+    let their_activity = log_visit(&app, &theirs, seed.other_admin.id);
+    let admin = app.signed_in("admin@koege.dk").await;
+    let token = make_token(&admin, "Alt", "write").await;
+    let t = Some(token.as_str());
+    let patch_company = json!({"name": "Overtaget", "version": 1});
+    let patch_activity = json!({"summary": "Overtaget", "version": 1});
+    for (method, path) in [
+        ("GET", format!("/api/v1/companies/{}", theirs.id)),
+        ("PATCH", format!("/api/v1/companies/{}", theirs.id)),
+        ("DELETE", format!("/api/v1/companies/{}", theirs.id)),
+        ("GET", format!("/api/v1/activities/{}", their_activity.id)),
+        ("PATCH", format!("/api/v1/activities/{}", their_activity.id)),
+        (
+            "DELETE",
+            format!("/api/v1/activities/{}", their_activity.id),
+        ),
+        ("GET", format!("/api/v1/staff/{}", seed.other_admin.id)),
+    ] {
+        let patch = if path.contains("companies") {
+            &patch_company
+        } else {
+            &patch_activity
+        };
+        let body = (method == "PATCH").then(|| patch.clone());
+        let (res, json) = call(&app, method, &path, t, body, &[]).await;
+        is_problem(&res, &json, StatusCode::NOT_FOUND, "not_found");
+    }
+    // Logging an activity on their company is refused the same way.
+    let visit = json!({"company_id": theirs.id, "kind": "visit",
+                       "occurred_on": app.now().date().to_string()});
+    let (res, json) = call(&app, "POST", "/api/v1/activities", t, Some(visit), &[]).await;
+    is_problem(&res, &json, StatusCode::NOT_FOUND, "not_found");
+    // Lists hold our own only.
+    let (_, staff) = call(&app, "GET", "/api/v1/staff", t, None, &[]).await;
+    let names: Vec<&str> = staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Anne Admin") && !names.contains(&"Søren Stevns"),
+        "{names:?}"
+    );
+    let (_, list) = call(&app, "GET", "/api/v1/activities?consultant=", t, None, &[]).await;
+    assert!(
+        list.is_null() || list["items"].as_array().is_none_or(|a| a.is_empty()),
+        "{list}"
+    );
+    let stevns = jobcenter_crm::models::company::Company::find(
+        &mut app.conn(),
+        seed.other_jobcenter.id,
+        theirs.id,
+    )
+    .unwrap();
+    assert_eq!(stevns.name, "Stevns Klint ApS", "nothing of theirs changed");
+    assert!(Activity::find(&mut app.conn(), seed.other_jobcenter.id, their_activity.id).is_ok());
+}
+
+#[actix_web::test]
+async fn a_token_over_its_rate_is_told_when_to_come_back() {
+    let app = app_with(|c| c.api_rate_limit = 3).await;
+    app.seed();
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let token = make_token(&consultant, "Travl", "read").await;
+    let other = make_token(&consultant, "Rolig", "read").await;
+    for _ in 0..3 {
+        let (res, _) = call(&app, "GET", "/api/v1/staff", Some(&token), None, &[]).await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    let (res, json) = call(&app, "GET", "/api/v1/staff", Some(&token), None, &[]).await;
+    is_problem(&res, &json, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    let wait: u64 = res.header("retry-after").parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Another token is not held back; the next minute the first may call again.
+    let (res, _) = call(&app, "GET", "/api/v1/staff", Some(&other), None, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    app.clock.advance(TimeDelta::seconds(wait as i64));
+    let (res, _) = call(&app, "GET", "/api/v1/staff", Some(&token), None, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+}
+
+/// Every route the API module registers, read from its handlers' attributes.
+fn api_routes() -> BTreeSet<(String, String)> {
+    let mut routes = BTreeSet::new();
+    for file in crate::common::files_under(std::path::Path::new("src/api"), "rs") {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for method in ["get", "post", "patch", "put", "delete"] {
+            for part in text.split(&format!("#[{method}(\"")).skip(1) {
+                let path = part.split("\")]").next().unwrap();
+                // `{id:\\d+}` is `{id}` in the document.
+                let path = path.replace(":\\\\d+", "");
+                routes.insert((method.to_string(), path));
+            }
+        }
+    }
+    routes
+}
+
+#[actix_web::test]
+async fn the_contract_describes_every_route_and_errors_are_problem_documents() {
+    let app = app().await;
+    app.seed();
+    let (res, doc) = call(&app, "GET", "/api/v1/openapi.json", None, None, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+    let mut described = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            described.insert((method.clone(), path.clone()));
+        }
+    }
+    let registered = api_routes();
+    assert!(registered.len() >= 15, "{registered:?}");
+    let undocumented: Vec<_> = registered.difference(&described).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routes the document does not describe: {undocumented:?}"
+    );
+    let phantom: Vec<_> = described.difference(&registered).collect();
+    assert!(phantom.is_empty(), "described but not served: {phantom:?}");
+    // Every data route asks for the token and documents the rate limit.
+    let list = &doc["paths"]["/companies"]["get"];
+    assert_eq!(list["security"][0]["token"], json!([]));
+    assert!(list["responses"]["429"].is_object());
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+
+    // The page for people lists every route, served without any script.
+    let page = app.client().get("/api/v1/docs").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("<script src=\"http"));
+    for (method, path) in &registered {
+        let shown = format!("{} /api/v1{path}", method.to_uppercase());
+        assert!(page.body.contains(&shown), "{shown} missing from the page");
+    }
+    assert!(page.headers.get("content-security-policy").is_some());
+
+    // Errors the framework answers are problem documents too.
+    let manager_token = {
+        let manager = app.signed_in("leder@koege.dk").await;
+        make_token(&manager, "Fejl", "write").await
+    };
+    let t = Some(manager_token.as_str());
+    let (res, json) = call(&app, "GET", "/api/v1/nothing-here", t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::NOT_FOUND, "not_found");
+    let (res, json) = call(&app, "GET", "/api/v1/companies/abc", t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::NOT_FOUND, "not_found");
+    let (res, json) = call(&app, "DELETE", "/api/v1/staff/1", t, None, &[]).await;
+    assert_eq!(
+        res.header("content-type"),
+        "application/problem+json",
+        "{}",
+        res.body
+    );
+    assert!(res.status.is_client_error(), "{}", res.status);
+    assert!(json["code"].is_string());
+    let (res, json) = call(&app, "GET", "/api/v1/companies?status=closed", t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(json["errors"][0]["field"], "status");
+}
