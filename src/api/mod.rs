@@ -5,9 +5,14 @@
 
 pub mod activities;
 pub mod auth;
+pub mod campaigns;
 pub mod companies;
+pub mod contacts;
 pub mod docs;
+pub mod needs;
+pub mod placements;
 pub mod problem;
+pub mod requests;
 pub mod staff;
 
 use actix_web::http::header;
@@ -111,11 +116,27 @@ pub fn scope() -> actix_web::Scope {
         .service(companies::update)
         .service(companies::delete)
         .service(companies::export)
+        .service(contacts::list)
+        .service(contacts::create)
+        .service(contacts::update)
+        .service(contacts::remove)
+        .service(contacts::erase)
         .service(activities::list)
         .service(activities::create)
         .service(activities::get)
         .service(activities::update)
         .service(activities::delete)
+        .service(placements::list)
+        .service(placements::create)
+        .service(placements::get)
+        .service(placements::update)
+        .service(campaigns::list)
+        .service(campaigns::get)
+        .service(campaigns::target_list)
+        .service(requests::list)
+        .service(requests::get)
+        .service(needs::list)
+        .service(needs::get)
         .service(staff::list)
         .service(staff::get)
         .default_service(web::to(|| async {
@@ -128,7 +149,8 @@ pub fn scope() -> actix_web::Scope {
     info(
         title = "jobcenter-crm API",
         version = "1",
-        description = "The company service's register, activities and staff as JSON. Every call \
+        description = "The company service's register, contact persons, activities, \
+            placements, campaigns, contact requests, recruitment needs and staff as JSON. Every call \
             carries a personal access token (`Authorization: Bearer jcrm_…`, made under \
             Konto → API-nøgler) and acts as its owner, in the owner's jobcenter only; another \
             jobcenter's ids answer 404. A read-only token gets 403 on every write. Each token may \
@@ -149,11 +171,27 @@ pub fn scope() -> actix_web::Scope {
         companies::update,
         companies::delete,
         companies::export,
+        contacts::list,
+        contacts::create,
+        contacts::update,
+        contacts::remove,
+        contacts::erase,
         activities::list,
         activities::create,
         activities::get,
         activities::update,
         activities::delete,
+        placements::list,
+        placements::create,
+        placements::get,
+        placements::update,
+        campaigns::list,
+        campaigns::get,
+        campaigns::target_list,
+        requests::list,
+        requests::get,
+        needs::list,
+        needs::get,
         staff::list,
         staff::get,
     ),
@@ -161,7 +199,12 @@ pub fn scope() -> actix_web::Scope {
     modifiers(&Common),
     tags(
         (name = "Virksomheder", description = "The company register"),
+        (name = "Kontaktpersoner", description = "A company's contact persons"),
         (name = "Aktiviteter", description = "Visits, meetings, calls and their follow-ups"),
+        (name = "Forløb", description = "Placements of citizens, by case reference"),
+        (name = "Kampagner", description = "Outreach campaigns and their target lists (read-only)"),
+        (name = "Henvendelser", description = "Contact requests of the one entry point (read-only)"),
+        (name = "Rekrutteringsbehov", description = "Recruitment needs and referrals (read-only)"),
         (name = "Medarbejdere", description = "The jobcenter's staff (read-only)"),
         (name = "Dokumentation", description = "This document"),
     )

@@ -7,11 +7,14 @@ use super::access_log;
 use super::auth::CurrentUser;
 use super::forms::{Refused, newer_values};
 use super::views::{Layout, Page, redirect_with_flash};
+use crate::db::DbConn;
 use crate::error::AppError;
+use crate::models::WriteError;
 use crate::models::access_log::{AccessEntity, AccessKind};
+use crate::models::audit::Actor;
 use crate::models::audit::action;
 use crate::models::company::Company;
-use crate::models::contact_person::{ContactPerson, ContactPersonForm};
+use crate::models::contact_person::{ContactPerson, ContactPersonForm, ContactPersonInput};
 
 /// The fields of the form as a stale save compares them.
 const FIELDS: &[(&str, &str)] = &[
@@ -117,18 +120,7 @@ pub async fn create_contact(
     };
     let actor = user.actor(&req, &state);
     let result = state
-        .write(actor, move |c, actor| {
-            let person = ContactPerson::create(c, jc, id, &input, actor.now)?;
-            // Ids only: the log keeps no personal data that an erasure would have to reach.
-            actor.record(
-                c,
-                action::CONTACT_CREATED,
-                "contact_person",
-                Some(person.id),
-                format!("virksomhed #{id}"),
-            )?;
-            Ok(())
-        })
+        .write(actor, move |c, actor| add(c, actor, id, &input).map(drop))
         .await?;
     match result {
         Ok(()) => Ok(redirect_with_flash(
@@ -211,15 +203,7 @@ pub async fn update_contact(
     let version = form.expected_version();
     let result = state
         .write(actor, move |c, actor| {
-            ContactPerson::update(c, jc, id, pid, version, &input, actor.now)?;
-            actor.record(
-                c,
-                action::CONTACT_UPDATED,
-                "contact_person",
-                Some(pid),
-                format!("virksomhed #{id}"),
-            )?;
-            Ok(())
+            change(c, actor, id, pid, version, &input).map(drop)
         })
         .await?;
     match result {
@@ -247,20 +231,10 @@ pub async fn remove_contact(
     user: CurrentUser,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let (id, pid) = path.into_inner();
     let actor = user.actor(&req, &state);
     state
-        .write(actor, move |c, actor| {
-            ContactPerson::remove(c, jc, id, pid, actor.now)?;
-            actor.record(
-                c,
-                action::CONTACT_REMOVED,
-                "contact_person",
-                Some(pid),
-                format!("virksomhed #{id}"),
-            )?;
-            Ok(())
-        })
+        .write(actor, move |c, actor| remove(c, actor, id, pid))
         .await??;
     Ok(redirect_with_flash(
         &state,
@@ -297,20 +271,10 @@ pub async fn erase_contact(
     user: CurrentUser,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let ((id, pid), jc) = (path.into_inner(), user.jobcenter_id);
+    let (id, pid) = path.into_inner();
     let actor = user.actor(&req, &state);
     state
-        .write(actor, move |c, actor| {
-            ContactPerson::erase(c, jc, id, pid, actor.now)?;
-            actor.record(
-                c,
-                action::CONTACT_ERASED,
-                "contact_person",
-                Some(pid),
-                format!("virksomhed #{id}"),
-            )?;
-            Ok(())
-        })
+        .write(actor, move |c, actor| erase(c, actor, id, pid))
         .await??;
     Ok(redirect_with_flash(
         &state,
@@ -318,4 +282,69 @@ pub async fn erase_contact(
         "ok",
         "Kontaktpersonens oplysninger er slettet for altid.",
     ))
+}
+
+// --- The writes, as the pages and the API make them -------------------------------------------
+// Audit rows name ids only: the log keeps no personal data that an erasure would have to reach.
+
+/// Adds a contact person to company `id`.
+pub fn add(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    input: &ContactPersonInput,
+) -> Result<ContactPerson, WriteError> {
+    let person = ContactPerson::create(c, actor.jobcenter_id, id, input, actor.now)?;
+    let what = format!("virksomhed #{id}");
+    actor.record(
+        c,
+        action::CONTACT_CREATED,
+        "contact_person",
+        Some(person.id),
+        what,
+    )?;
+    Ok(person)
+}
+
+/// Saves an edit of person `pid` made on `version`.
+pub fn change(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    pid: i64,
+    version: i32,
+    input: &ContactPersonInput,
+) -> Result<ContactPerson, WriteError> {
+    let person = ContactPerson::update(c, actor.jobcenter_id, id, pid, version, input, actor.now)?;
+    let what = format!("virksomhed #{id}");
+    actor.record(
+        c,
+        action::CONTACT_UPDATED,
+        "contact_person",
+        Some(pid),
+        what,
+    )?;
+    Ok(person)
+}
+
+/// Takes person `pid` off the company; the name stays in its history.
+pub fn remove(c: &mut DbConn, actor: &Actor, id: i64, pid: i64) -> Result<(), WriteError> {
+    ContactPerson::remove(c, actor.jobcenter_id, id, pid, actor.now)?;
+    let what = format!("virksomhed #{id}");
+    actor.record(
+        c,
+        action::CONTACT_REMOVED,
+        "contact_person",
+        Some(pid),
+        what,
+    )?;
+    Ok(())
+}
+
+/// Wipes person `pid`'s personal data for good.
+pub fn erase(c: &mut DbConn, actor: &Actor, id: i64, pid: i64) -> Result<(), WriteError> {
+    ContactPerson::erase(c, actor.jobcenter_id, id, pid, actor.now)?;
+    let what = format!("virksomhed #{id}");
+    actor.record(c, action::CONTACT_ERASED, "contact_person", Some(pid), what)?;
+    Ok(())
 }

@@ -10,14 +10,17 @@ use super::forms::Refused;
 use super::views::{
     Choice, Layout, Page, campaign_choices_in, filters, redirect_with_flash, staff_choices,
 };
+use crate::db::DbConn;
 use crate::domain::dates;
 use crate::error::AppError;
+use crate::models::WriteError;
 use crate::models::access_log::{AccessEntity, AccessKind};
+use crate::models::audit::Actor;
 use crate::models::audit::action;
 use crate::models::company::Company;
 use crate::models::placement::{
-    KindCount, Placement, PlacementForm, PlacementKind, PlacementQuery, PlacementResult,
-    PlacementRow, PlacementStatus, format_hours,
+    KindCount, Placement, PlacementForm, PlacementInput, PlacementKind, PlacementQuery,
+    PlacementResult, PlacementRow, PlacementStatus, format_hours,
 };
 use crate::models::settings::Settings;
 
@@ -172,17 +175,7 @@ pub async fn create(
     };
     let actor = user.actor(&req, &state);
     let result = state
-        .write(actor, move |c, actor| {
-            let p = Placement::create(c, jc, &input, actor.now)?;
-            actor.record(
-                c,
-                action::PLACEMENT_CREATED,
-                "placement",
-                Some(p.id),
-                format!("{} hos virksomhed #{}", p.kind.label(), p.company_id),
-            )?;
-            Ok(p)
-        })
+        .write(actor, move |c, actor| add(c, actor, &input))
         .await?;
     match result {
         Ok(p) => Ok(redirect_with_flash(
@@ -274,17 +267,7 @@ pub async fn update(
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
     let actor = user.actor(&req, &state);
     let result = state
-        .write(actor, move |c, actor| {
-            let p = Placement::update(c, jc, id, version, &input, actor.now)?;
-            actor.record(
-                c,
-                action::PLACEMENT_UPDATED,
-                "placement",
-                Some(id),
-                format!("virksomhed #{}", p.company_id),
-            )?;
-            Ok(p)
-        })
+        .write(actor, move |c, actor| change(c, actor, id, version, &input))
         .await?;
     match result {
         Ok(p) => Ok(redirect_with_flash(
@@ -307,6 +290,30 @@ pub async fn update(
             .await
         }
     }
+}
+
+// --- The writes, as the pages and the API make them -------------------------------------------
+
+/// Registers a placement, with its audit row.
+pub fn add(c: &mut DbConn, actor: &Actor, input: &PlacementInput) -> Result<Placement, WriteError> {
+    let p = Placement::create(c, actor.jobcenter_id, input, actor.now)?;
+    let what = format!("{} hos virksomhed #{}", p.kind.label(), p.company_id);
+    actor.record(c, action::PLACEMENT_CREATED, "placement", Some(p.id), what)?;
+    Ok(p)
+}
+
+/// Saves an edit made on `version`, with its audit row.
+pub fn change(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    input: &PlacementInput,
+) -> Result<Placement, WriteError> {
+    let p = Placement::update(c, actor.jobcenter_id, id, version, input, actor.now)?;
+    let what = format!("virksomhed #{}", p.company_id);
+    actor.record(c, action::PLACEMENT_UPDATED, "placement", Some(id), what)?;
+    Ok(p)
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]

@@ -578,43 +578,167 @@ async fn paging_visits_every_company_once_while_companies_are_added() {
     assert!(!seen.iter().any(|n| n.contains("Stevns")));
 }
 
+/// Every route of the API with the record of the jobcenter under test it is called on, and
+/// the body a write sends (valid for our own record).
+const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/companies"),
+    ("POST", "/companies"),
+    ("GET", "/companies/{company}"),
+    ("PATCH", "/companies/{company}"),
+    ("DELETE", "/companies/{company}"),
+    ("GET", "/companies.csv"),
+    ("GET", "/companies/{company}/contacts"),
+    ("POST", "/companies/{company}/contacts"),
+    ("PATCH", "/companies/{company}/contacts/{contact}"),
+    ("DELETE", "/companies/{company}/contacts/{contact}"),
+    ("POST", "/companies/{company}/contacts/{contact}/erase"),
+    ("GET", "/activities"),
+    ("POST", "/activities"),
+    ("GET", "/activities/{activity}"),
+    ("PATCH", "/activities/{activity}"),
+    ("DELETE", "/activities/{activity}"),
+    ("GET", "/placements"),
+    ("POST", "/placements"),
+    ("GET", "/placements/{placement}"),
+    ("PATCH", "/placements/{placement}"),
+    ("GET", "/campaigns"),
+    ("GET", "/campaigns/{campaign}"),
+    ("GET", "/campaigns/{campaign}/targets"),
+    ("GET", "/requests"),
+    ("GET", "/requests/{request}"),
+    ("GET", "/needs"),
+    ("GET", "/needs/{need}"),
+    ("GET", "/staff"),
+    ("GET", "/staff/{user}"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+];
+
+/// A body a write on `path` accepts for a record of its own jobcenter (`own`).
+fn body_for(
+    method: &str,
+    path: &str,
+    own: &crate::routes::Records,
+    app: &TestApp,
+) -> Option<Value> {
+    let today = app.now().date().to_string();
+    match (method, path) {
+        ("PATCH", p) if p.contains("contacts") => Some(json!({"title": "Chef", "version": 1})),
+        ("PATCH", "/companies/{company}") => Some(json!({"city": "Ølby", "version": 1})),
+        ("PATCH", "/activities/{activity}") => Some(json!({"summary": "Ændret", "version": 1})),
+        ("PATCH", "/placements/{placement}") => Some(json!({"note": "Ændret", "version": 1})),
+        ("POST", "/companies/{company}/contacts") => Some(json!({"name": "Ny Person"})),
+        ("POST", "/companies") => Some(json!({"cvr": new_cvr(3_400_000), "name": "Ny ApS"})),
+        ("POST", "/activities") => {
+            Some(json!({"company_id": own.company, "kind": "phone", "occurred_on": today}))
+        }
+        ("POST", "/placements") => Some(json!({"company_id": own.company, "kind": "smaajob",
+            "citizen_ref": "SAG-9", "hours_per_week": 10, "start_on": today})),
+        _ => None,
+    }
+}
+
 #[actix_web::test]
-async fn another_jobcenters_ids_are_not_found_through_any_endpoint() {
+async fn every_route_is_in_the_contract_and_another_jobcenters_ids_are_not_found() {
     let app = app().await;
     let seed = app.seed();
-    let theirs = app.add_company(&seed.other_jobcenter, "Stevns Klint ApS");
-    let their_activity = log_visit(&app, &theirs, seed.other_admin.id);
+    let stevns = app.add_user(
+        &seed.other_jobcenter,
+        "konsulent@stevns.dk",
+        "Sofie Stevns",
+        jobcenter_crm::models::user::Role::Consultant,
+    );
+    let own = crate::routes::records(
+        &app,
+        "koege",
+        seed.jobcenter.id,
+        seed.consultant.id,
+        seed.manager.id,
+    )
+    .await;
+    let foreign = crate::routes::records(
+        &app,
+        "stevns",
+        seed.other_jobcenter.id,
+        stevns.id,
+        seed.other_admin.id,
+    )
+    .await;
+    // As the document names them: `{contact}` is `{pid}`, every other record `{id}`.
+    let listed: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(method, path)| {
+            let mut doc_path = path.replace("{contact}", "{pid}");
+            for record in [
+                "{company}",
+                "{activity}",
+                "{placement}",
+                "{campaign}",
+                "{request}",
+                "{need}",
+                "{user}",
+            ] {
+                doc_path = doc_path.replace(record, "{id}");
+            }
+            (method.to_lowercase(), doc_path)
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        api_routes(),
+        "the table here lists every route the API serves"
+    );
+
     let admin = app.signed_in("admin@koege.dk").await;
     let token = make_token(&admin, "Alt", "write").await;
     let t = Some(token.as_str());
-    let patch_company = json!({"name": "Overtaget", "version": 1});
-    let patch_activity = json!({"summary": "Overtaget", "version": 1});
-    for (method, path) in [
-        ("GET", format!("/api/v1/companies/{}", theirs.id)),
-        ("PATCH", format!("/api/v1/companies/{}", theirs.id)),
-        ("DELETE", format!("/api/v1/companies/{}", theirs.id)),
-        ("GET", format!("/api/v1/activities/{}", their_activity.id)),
-        ("PATCH", format!("/api/v1/activities/{}", their_activity.id)),
+    let mut wrong = Vec::new();
+    for (method, path) in ROUTES {
+        let path_foreign = foreign.fill(path);
+        if path_foreign == *path {
+            continue;
+        }
+        let body = body_for(method, path, &own, &app);
+        let (res, json) = call(
+            &app,
+            method,
+            &format!("/api/v1{path_foreign}"),
+            t,
+            body.clone(),
+            &[],
+        )
+        .await;
+        if res.status != StatusCode::NOT_FOUND || json["code"] != "not_found" {
+            wrong.push(format!(
+                "{method} {path_foreign} (the other jobcenter's): {} {}",
+                res.status, res.body
+            ));
+        }
+        if *method == "GET" {
+            let path_own = own.fill(path);
+            let (res, _) = call(&app, method, &format!("/api/v1{path_own}"), t, None, &[]).await;
+            if res.status != StatusCode::OK {
+                wrong.push(format!("{method} {path_own}: {} {}", res.status, res.body));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Logging an activity or a placement on their company is refused the same way.
+    for (path, body) in [
         (
-            "DELETE",
-            format!("/api/v1/activities/{}", their_activity.id),
+            "/api/v1/activities",
+            json!({"company_id": foreign.company, "kind": "visit",
+            "occurred_on": app.now().date().to_string()}),
         ),
-        ("GET", format!("/api/v1/staff/{}", seed.other_admin.id)),
+        (
+            "/api/v1/placements",
+            json!({"company_id": foreign.company, "kind": "smaajob",
+            "citizen_ref": "SAG-9", "hours_per_week": 10, "start_on": app.now().date().to_string()}),
+        ),
     ] {
-        let patch = if path.contains("companies") {
-            &patch_company
-        } else {
-            &patch_activity
-        };
-        let body = (method == "PATCH").then(|| patch.clone());
-        let (res, json) = call(&app, method, &path, t, body, &[]).await;
+        let (res, json) = call(&app, "POST", path, t, Some(body), &[]).await;
         is_problem(&res, &json, StatusCode::NOT_FOUND, "not_found");
     }
-    // Logging an activity on their company is refused the same way.
-    let visit = json!({"company_id": theirs.id, "kind": "visit",
-                       "occurred_on": app.now().date().to_string()});
-    let (res, json) = call(&app, "POST", "/api/v1/activities", t, Some(visit), &[]).await;
-    is_problem(&res, &json, StatusCode::NOT_FOUND, "not_found");
     // Lists hold our own only.
     let (_, staff) = call(&app, "GET", "/api/v1/staff", t, None, &[]).await;
     let names: Vec<&str> = staff
@@ -627,19 +751,274 @@ async fn another_jobcenters_ids_are_not_found_through_any_endpoint() {
         names.contains(&"Anne Admin") && !names.contains(&"Søren Stevns"),
         "{names:?}"
     );
-    let (_, list) = call(&app, "GET", "/api/v1/activities?consultant=", t, None, &[]).await;
-    assert!(
-        list.is_null() || list["items"].as_array().is_none_or(|a| a.is_empty()),
-        "{list}"
-    );
-    let stevns = jobcenter_crm::models::company::Company::find(
-        &mut app.conn(),
-        seed.other_jobcenter.id,
-        theirs.id,
+    for list in [
+        "/api/v1/companies",
+        "/api/v1/activities",
+        "/api/v1/placements",
+        "/api/v1/needs",
+        "/api/v1/requests",
+    ] {
+        let (_, json) = call(&app, "GET", list, t, None, &[]).await;
+        let items = json["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{list} holds our own record");
+        for item in items {
+            let id = item["id"].as_i64().unwrap();
+            assert!(
+                ![
+                    foreign.company,
+                    foreign.activity,
+                    foreign.placement,
+                    foreign.need,
+                    foreign.request
+                ]
+                .contains(&id)
+                    || [
+                        own.company,
+                        own.activity,
+                        own.placement,
+                        own.need,
+                        own.request
+                    ]
+                    .contains(&id),
+                "{list} shows {id}, the other jobcenter's"
+            );
+        }
+    }
+    // Our own records take the writes (each write's body is valid).
+    for (method, path) in ROUTES.iter().filter(|(m, _)| *m != "GET") {
+        if path.contains("erase") || *method == "DELETE" {
+            continue;
+        }
+        let body = body_for(method, path, &own, &app);
+        let (res, _) = call(
+            &app,
+            method,
+            &format!("/api/v1{}", own.fill(path)),
+            t,
+            body,
+            &[],
+        )
+        .await;
+        assert!(
+            res.status.is_success(),
+            "{method} {path}: {} {}",
+            res.status,
+            res.body
+        );
+    }
+}
+
+#[actix_web::test]
+async fn contact_persons_placements_campaigns_requests_and_needs_keep_the_pages_rules() {
+    let app = app().await;
+    let seed = app.seed();
+    let own = crate::routes::records(
+        &app,
+        "koege",
+        seed.jobcenter.id,
+        seed.consultant.id,
+        seed.manager.id,
     )
-    .unwrap();
-    assert_eq!(stevns.name, "Stevns Klint ApS", "nothing of theirs changed");
-    assert!(Activity::find(&mut app.conn(), seed.other_jobcenter.id, their_activity.id).is_ok());
+    .await;
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let write = make_token(&consultant, "Mobil", "write").await;
+    let t = Some(write.as_str());
+    let today = app.now().date().to_string();
+
+    // Contact persons: checked as on the page; removing keeps the name, erasing wipes it.
+    let contacts = format!("/api/v1/companies/{}/contacts", own.company);
+    let (res, json) = call(
+        &app,
+        "POST",
+        &contacts,
+        t,
+        Some(json!({"name": "", "email": "ikke-en-mail"})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let fields: Vec<&str> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "email"]);
+    let (res, json) = call(
+        &app,
+        "POST",
+        &contacts,
+        t,
+        Some(json!({"name": "Ib Holm", "phone": "12 34 56 78"})),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let pid = json["id"].as_i64().unwrap();
+    let person = format!("{contacts}/{pid}");
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &person,
+        t,
+        Some(json!({"title": "Direktør"})),
+        &[("If-Match", "\"1\"")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["title"], "Direktør");
+    assert_eq!(json["phone"], "12 34 56 78");
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &person,
+        t,
+        Some(json!({"title": "Ejer"})),
+        &[("If-Match", "\"1\"")],
+    )
+    .await;
+    is_problem(
+        &res,
+        &json,
+        StatusCode::PRECONDITION_FAILED,
+        "version_conflict",
+    );
+    let (res, _) = call(&app, "DELETE", &person, t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let (_, list) = call(&app, "GET", &contacts, t, None, &[]).await;
+    let ib = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == pid)
+        .expect("a removed person stays in the history");
+    assert!(ib["removed_at"].is_string());
+    let (res, _) = call(&app, "POST", &format!("{person}/erase"), t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let (_, list) = call(&app, "GET", &contacts, t, None, &[]).await;
+    assert!(
+        !list.to_string().contains("Ib Holm"),
+        "erased for good: {list}"
+    );
+
+    // Placements: hours within the kind's bounds, no CPR number in the case reference.
+    let smaajob = |hours: f64, reference: &str| {
+        json!({"company_id": own.company, "kind": "smaajob",
+        "citizen_ref": reference, "hours_per_week": hours, "start_on": today})
+    };
+    let (res, json) = call(
+        &app,
+        "POST",
+        "/api/v1/placements",
+        t,
+        Some(smaajob(25.0, "SAG-7")),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(json["errors"][0]["field"], "hours_per_week");
+    let (res, json) = call(
+        &app,
+        "POST",
+        "/api/v1/placements",
+        t,
+        Some(smaajob(10.0, "010203-1234")),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(json["errors"][0]["field"], "citizen_ref");
+    let (res, json) = call(
+        &app,
+        "POST",
+        "/api/v1/placements",
+        t,
+        Some(smaajob(12.5, "SAG-7")),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(json["hours_per_week"], 12.5);
+    assert_eq!(json["status"], "planned");
+    let placement = format!("/api/v1/placements/{}", json["id"]);
+    let end = json!({"status": "ended", "end_on": today, "result": "ordinary_job", "version": 1});
+    let (res, json) = call(&app, "PATCH", &placement, t, Some(end), &[]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["result"], "ordinary_job");
+    let (_, list) = call(
+        &app,
+        "GET",
+        "/api/v1/placements?kind=smaajob&status=ended",
+        t,
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+    // Campaigns: a consultant sees those they are on; another consultant is refused.
+    let campaign = format!("/api/v1/campaigns/{}", own.campaign);
+    let (res, json) = call(&app, "GET", &campaign, t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["targets"], 1);
+    let (_, targets) = call(&app, "GET", &format!("{campaign}/targets"), t, None, &[]).await;
+    assert_eq!(targets["items"][0]["company_id"], own.company);
+    app.add_user(
+        &seed.jobcenter,
+        "ny@koege.dk",
+        "Ny Kollega",
+        jobcenter_crm::models::user::Role::Consultant,
+    );
+    let colleague = app.signed_in("ny@koege.dk").await;
+    let theirs = make_token(&colleague, "Ny", "read").await;
+    let (res, json) = call(&app, "GET", &campaign, Some(&theirs), None, &[]).await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    let (_, none) = call(&app, "GET", "/api/v1/campaigns", Some(&theirs), None, &[]).await;
+    assert_eq!(none, json!([]));
+
+    // Requests: spam is for managers; to a consultant it does not exist.
+    diesel::update(jobcenter_crm::db::schema::contact_requests::table.find(own.request))
+        .set(jobcenter_crm::db::schema::contact_requests::status.eq("spam"))
+        .execute(&mut app.conn())
+        .unwrap();
+    let request = format!("/api/v1/requests/{}", own.request);
+    let (res, _) = call(&app, "GET", &request, t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let (res, json) = call(&app, "GET", "/api/v1/requests?tab=spam", t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    let manager = app.signed_in("leder@koege.dk").await;
+    let managers = make_token(&manager, "Leder", "read").await;
+    let (res, json) = call(&app, "GET", &request, Some(&managers), None, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(json["status"], "spam");
+    let (_, spam) = call(
+        &app,
+        "GET",
+        "/api/v1/requests?tab=spam",
+        Some(&managers),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(spam["items"][0]["id"], own.request);
+
+    // Needs: the open list, and one with its referrals.
+    let (_, needs) = call(&app, "GET", "/api/v1/needs?kind=ordinary", t, None, &[]).await;
+    assert_eq!(needs["items"][0]["id"], own.need);
+    let (_, none) = call(&app, "GET", "/api/v1/needs?kind=fleksjob", t, None, &[]).await;
+    assert_eq!(none["items"], json!([]));
+    let (res, need) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/needs/{}", own.need),
+        t,
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(need["title"], "Lagermedarbejder");
+    assert_eq!(need["referrals"][0]["citizen_ref"], "SAG-2");
 }
 
 #[actix_web::test]

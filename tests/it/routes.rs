@@ -623,24 +623,24 @@ fn every_registered_route_is_in_the_table() {
 }
 
 /// One record of each kind in a jobcenter, to fill the paths with.
-struct Records {
-    company: i64,
-    contact: i64,
-    activity: i64,
-    placement: i64,
-    need: i64,
-    referral: i64,
-    campaign: i64,
-    target: i64,
-    request: i64,
-    import: i64,
-    user: i64,
-    mail: i64,
-    goal: i64,
-    benchmark: i64,
-    di: i64,
-    text: i64,
-    token: i64,
+pub(crate) struct Records {
+    pub(crate) company: i64,
+    pub(crate) contact: i64,
+    pub(crate) activity: i64,
+    pub(crate) placement: i64,
+    pub(crate) need: i64,
+    pub(crate) referral: i64,
+    pub(crate) campaign: i64,
+    pub(crate) target: i64,
+    pub(crate) request: i64,
+    pub(crate) import: i64,
+    pub(crate) user: i64,
+    pub(crate) mail: i64,
+    pub(crate) goal: i64,
+    pub(crate) benchmark: i64,
+    pub(crate) di: i64,
+    pub(crate) text: i64,
+    pub(crate) token: i64,
 }
 
 impl Records {
@@ -668,7 +668,7 @@ impl Records {
         }
     }
 
-    fn fill(&self, path: &str) -> String {
+    pub(crate) fn fill(&self, path: &str) -> String {
         [
             ("{company}", self.company),
             ("{contact}", self.contact),
@@ -697,7 +697,7 @@ impl Records {
 
 /// A record of each kind in a jobcenter; the consultant's activity, placement and campaign
 /// target, so a consultant may open them, and the uploader's pending import.
-async fn records(
+pub(crate) async fn records(
     app: &TestApp,
     slug: &str,
     jobcenter_id: i64,

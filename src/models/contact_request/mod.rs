@@ -183,6 +183,21 @@ pub(super) fn log(
 }
 
 impl ContactRequest {
+    /// The jobcenter's requests among `ids`, in the order of `ids`.
+    pub fn find_many(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+        ids: &[i64],
+    ) -> QueryResult<Vec<ContactRequest>> {
+        let mut rows: Vec<ContactRequest> = contact_requests::table
+            .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
+            .filter(contact_requests::id.eq_any(ids))
+            .select(ContactRequest::as_select())
+            .load(c)?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        Ok(rows)
+    }
+
     pub fn find(c: &mut DbConn, jobcenter_id: i64, id: i64) -> QueryResult<ContactRequest> {
         contact_requests::table
             .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
