@@ -65,7 +65,7 @@ async function staffPages(page, withRecords) {
     '/figures/benchmark/import', '/figures/di/new', '/admin/users', '/admin/users/new', '/admin/audit',
     '/admin/access-log', '/admin/settings', '/admin/texts', '/admin/texts/receipt', '/admin/texts/thanks',
     '/admin/texts/summary', '/admin/outbox', '/account/security', '/account/password',
-    '/account/two-step', '/account/tokens', '/admin/tokens', '/api/v1/docs', '/companies/999999999',
+    '/account/two-step', '/account/tokens', '/admin/tokens', '/admin/webhooks', '/api/v1/docs', '/companies/999999999',
   ];
   if (withRecords) {
     const company = await firstLink(page, '/companies', /^\/companies\/\d+$/);
@@ -104,6 +104,7 @@ const FORMS = [
   ['/admin/texts/receipt', 'form[action="/admin/texts/receipt"]'],
   ['/account/password', 'form[action="/account/password"]'],
   ['/account/tokens', 'form[action="/account/tokens"]'],
+  ['/admin/webhooks', 'form[action="/admin/webhooks"]'],
 ];
 
 async function sendEmpty(page, formSelector) {

@@ -737,6 +737,10 @@ fn serve(db_args: &DbArgs, args: &ServeArgs) -> Result<(), String> {
 
         actix_web::rt::spawn(housekeeping(state.clone()));
         actix_web::rt::spawn(retention(state.clone()));
+        actix_web::rt::spawn(crate::webhooks::sender(
+            state.db.clone(),
+            state.clock.clone(),
+        ));
         if let (DbUrl::Sqlite(path), keep @ 1..) = (state.db.url().clone(), args.backup_keep) {
             let dir = path
                 .parent()
@@ -830,7 +834,7 @@ fn seed_small_demo(db: &Db) -> Result<(), String> {
 }
 
 /// Clears expired sessions and kept forms, old login attempts, unconfirmed imports, the contact
-/// form's old rate-limit counts and old outbox mails every ten minutes.
+/// form's old rate-limit counts, old outbox mails and old webhook deliveries every ten minutes.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -845,6 +849,7 @@ async fn housekeeping(state: AppState) {
                 PendingImport::purge_old(c, now)?;
                 ContactFormHit::purge_old(c, now)?;
                 OutboxMail::purge_old(c, now)?;
+                crate::models::webhook::WebhookDelivery::purge_old(c, now)?;
                 Ok(())
             })
             .await;

@@ -14,5 +14,6 @@ pub mod mail;
 pub mod models;
 pub mod seed;
 pub mod web;
+pub mod webhooks;
 
 pub use web::{AppState, build_app};

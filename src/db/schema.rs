@@ -438,6 +438,38 @@ diesel::table! {
 diesel::joinable!(api_tokens -> users (user_id));
 
 diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        webhook_id -> BigInt,
+        event -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+
+diesel::table! {
     /// Summaries of a visit sent to the company: who sent what to whom.
     visit_summaries (id) {
         id -> BigInt,
@@ -703,6 +735,8 @@ diesel::joinable!(contact_request_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
+    webhooks,
+    webhook_deliveries,
     kept_forms,
     texts,
     visit_summaries,

@@ -478,6 +478,8 @@ impl Activity {
                 .get_result(c)?;
             refresh_last_contact(c, jobcenter_id, input.company_id)?;
             input.progress_campaign(c, jobcenter_id, now)?;
+            let what = ("activity", "activities", id);
+            super::webhook::emit(c, jobcenter_id, "activity.created", what, now)?;
             Ok(Self::find(c, jobcenter_id, id)?)
         })
     }

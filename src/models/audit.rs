@@ -81,6 +81,11 @@ pub mod action {
     pub const SURVEY_OPTED_OUT: &str = "survey_opted_out";
     pub const API_TOKEN_CREATED: &str = "api_token_created";
     pub const API_TOKEN_REVOKED: &str = "api_token_revoked";
+    pub const WEBHOOK_CREATED: &str = "webhook_created";
+    pub const WEBHOOK_PAUSED: &str = "webhook_paused";
+    pub const WEBHOOK_RESUMED: &str = "webhook_resumed";
+    pub const WEBHOOK_DELETED: &str = "webhook_deleted";
+    pub const WEBHOOK_RESENT: &str = "webhook_resent";
 }
 
 /// Danish wording of an action for the audit page.
@@ -160,6 +165,11 @@ pub fn action_label(action: &str) -> &str {
         action::SURVEY_OPTED_OUT => "Virksomhed frabedt tilfredshedsmålinger",
         action::API_TOKEN_CREATED => "API-nøgle oprettet",
         action::API_TOKEN_REVOKED => "API-nøgle tilbagekaldt",
+        action::WEBHOOK_CREATED => "Webhook oprettet",
+        action::WEBHOOK_PAUSED => "Webhook sat på pause",
+        action::WEBHOOK_RESUMED => "Webhook genoptaget",
+        action::WEBHOOK_DELETED => "Webhook slettet",
+        action::WEBHOOK_RESENT => "Webhook-levering sendt igen",
         other => other,
     }
 }

@@ -723,8 +723,9 @@ impl Company {
             ))
             .returning(companies::id)
             .get_result(c)?;
-        let company = Self::find(c, jobcenter_id, id)?;
-        Ok(company)
+        let what = ("company", "companies", id);
+        super::webhook::emit(c, jobcenter_id, "company.created", what, now)?;
+        Ok(Self::find(c, jobcenter_id, id)?)
     }
 
     /// Saves an edit made on `expected_version`; if someone saved in between, nothing is
@@ -770,6 +771,8 @@ impl Company {
             if updated != 1 {
                 return Err(WriteError::Stale);
             }
+            let what = ("company", "companies", id);
+            super::webhook::emit(c, jobcenter_id, "company.updated", what, now)?;
             let saved = Self::find(c, jobcenter_id, id)?;
             if saved.name_search != current.name_search {
                 // Campaign target lists sort by the company's name.

@@ -29,6 +29,7 @@ pub mod text;
 pub mod two_step;
 pub mod user;
 pub mod visit_summary;
+pub mod webhook;
 
 use crate::error::AppError;
 

@@ -402,6 +402,8 @@ impl Placement {
                 .returning(placements::id)
                 .get_result(c)?;
             input.progress_campaign(c, jobcenter_id, now)?;
+            let what = ("placement", "placements", id);
+            super::webhook::emit(c, jobcenter_id, "placement.created", what, now)?;
             Ok(Self::find(c, jobcenter_id, id)?)
         })
     }
@@ -431,6 +433,13 @@ impl Placement {
             ))
             .execute(c)?;
             input.progress_campaign(c, jobcenter_id, now)?;
+            let over = |s: PlacementStatus| {
+                matches!(s, PlacementStatus::Ended | PlacementStatus::Cancelled)
+            };
+            if over(input.status) && !over(current.status) {
+                let what = ("placement", "placements", id);
+                super::webhook::emit(c, jobcenter_id, "placement.ended", what, now)?;
+            }
             Ok(Self::find(c, jobcenter_id, id)?)
         })
     }

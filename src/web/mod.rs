@@ -33,6 +33,7 @@ pub mod texts;
 pub mod tokens;
 pub mod two_step;
 pub mod views;
+pub mod webhooks;
 
 use std::sync::{Arc, OnceLock};
 
@@ -192,6 +193,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(tokens::revoke_own)
         .service(tokens::all)
         .service(tokens::revoke_any)
+        .service(webhooks::list)
+        .service(webhooks::create)
+        .service(webhooks::show)
+        .service(webhooks::set_active)
+        .service(webhooks::delete)
+        .service(webhooks::send_again)
         .service(two_step::code_form)
         .service(two_step::submit_code)
         .service(two_step::required_setup_form)

@@ -28,6 +28,7 @@ mod seed;
 mod setup;
 mod texts;
 mod two_step;
+mod webhooks;
 
 #[allow(dead_code)]
 mod common;

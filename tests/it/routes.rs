@@ -37,7 +37,7 @@ use Who::*;
 
 /// (method, the route as the app registers it, who, the path to request: `{company}`,
 /// `{contact}`, `{activity}`, `{placement}`, `{need}`, `{referral}`, `{campaign}`, `{target}`, `{request}`, `{import}`,
-/// `{user}`, `{mail}`, `{goal}`, `{benchmark}`, `{di}`, `{text}` and `{token}` are filled with a record of the jobcenter under test).
+/// `{user}`, `{mail}`, `{goal}`, `{benchmark}`, `{di}`, `{text}`, `{token}`, `{webhook}` and `{delivery}` are filled with a record of the jobcenter under test).
 const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/", Staff, "/"),
     ("GET", "/healthz", Public, "/healthz"),
@@ -93,6 +93,32 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         "/account/tokens/{token}/revoke",
     ),
     ("GET", "/admin/tokens", Admin, "/admin/tokens"),
+    ("GET", "/admin/webhooks", Admin, "/admin/webhooks"),
+    ("POST", "/admin/webhooks", Admin, "/admin/webhooks"),
+    (
+        "GET",
+        "/admin/webhooks/{id:\\d+}",
+        Admin,
+        "/admin/webhooks/{webhook}",
+    ),
+    (
+        "POST",
+        "/admin/webhooks/{id:\\d+}/active",
+        Admin,
+        "/admin/webhooks/{webhook}/active",
+    ),
+    (
+        "POST",
+        "/admin/webhooks/{id:\\d+}/delete",
+        Admin,
+        "/admin/webhooks/{webhook}/delete",
+    ),
+    (
+        "POST",
+        "/admin/webhooks/{id:\\d+}/deliveries/{delivery:\\d+}/send",
+        Admin,
+        "/admin/webhooks/{webhook}/deliveries/{delivery}/send",
+    ),
     (
         "POST",
         "/admin/tokens/{id:\\d+}/revoke",
@@ -641,6 +667,8 @@ pub(crate) struct Records {
     pub(crate) di: i64,
     pub(crate) text: i64,
     pub(crate) token: i64,
+    pub(crate) webhook: i64,
+    pub(crate) delivery: i64,
 }
 
 impl Records {
@@ -665,6 +693,8 @@ impl Records {
             di: id,
             text: id,
             token: id,
+            webhook: id,
+            delivery: id,
         }
     }
 
@@ -687,6 +717,8 @@ impl Records {
             ("{di}", self.di),
             ("{text}", self.text),
             ("{token}", self.token),
+            ("{webhook}", self.webhook),
+            ("{delivery}", self.delivery),
         ]
         .iter()
         .fold(path.to_string(), |p, (name, id)| {
@@ -911,6 +943,24 @@ pub(crate) async fn records(
             .0
             .id
     };
+    let (webhook, delivery) = {
+        use jobcenter_crm::models::webhook::{Webhook, WebhookInput, emit};
+        let input = WebhookInput {
+            url: "https://bi.example.dk/hook".into(),
+            events: vec!["company.updated"],
+        };
+        let hook = Webhook::create(&mut c, jobcenter_id, uploader, &input, now).unwrap();
+        emit(
+            &mut c,
+            jobcenter_id,
+            "company.updated",
+            ("company", "companies", company),
+            now,
+        )
+        .unwrap();
+        let delivery = Webhook::deliveries(&mut c, jobcenter_id, hook.id, 1).unwrap()[0].id;
+        (hook.id, delivery)
+    };
     drop(c);
     let visitor = app.client();
     let res = app
@@ -941,6 +991,8 @@ pub(crate) async fn records(
         di,
         text,
         token,
+        webhook,
+        delivery,
     }
 }
 

@@ -437,6 +437,8 @@ impl ContactRequest {
                 receipt_queued: false,
             });
         }
+        let what = ("request", "requests", id);
+        crate::models::webhook::emit(c, jobcenter_id, "request.received", what, now)?;
         if let Some(company) = &company {
             log(
                 c,

@@ -151,6 +151,10 @@ impl ContactRequest {
                 ))
                 .execute(c)?;
             let request = Self::find(c, jobcenter_id, request_id)?;
+            if status == RequestStatus::Answered {
+                let what = ("request", "requests", request_id);
+                crate::models::webhook::emit(c, jobcenter_id, "request.answered", what, now)?;
+            }
             log(
                 c,
                 &request,
