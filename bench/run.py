@@ -95,8 +95,10 @@ class Database:
 
 def env_for(db):
     env = dict(os.environ)
-    # The public form's per-address limit is off: every submission comes from 127.0.0.1.
-    env.update({"DATABASE_URL": db.url, "DATA_DIR": db.dir, "RUST_LOG": "warn", "CONTACT_FORM_LIMIT": "0"})
+    # The public form's per-address limit is off: every submission comes from 127.0.0.1; the
+    # API's per-token limit is far above what one token asks for here.
+    env.update({"DATABASE_URL": db.url, "DATA_DIR": db.dir, "RUST_LOG": "warn", "CONTACT_FORM_LIMIT": "0",
+                "API_RATE_LIMIT": "100000000"})
     return env
 
 
@@ -162,6 +164,24 @@ class Session:
         self.cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
         home = self.get("/")
         self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
+        self.token = self.api_token()
+
+    def api_token(self):
+        """A read-only API token of this user, made on the account page."""
+        page = self.get("/account/tokens")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        expires = re.search(r'name="expires_on" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({"csrf_token": csrf, "name": "Benchmark", "scope": "read",
+                                       "expires_on": expires}).encode()
+        with self.opener.open(BASE + "/account/tokens", data=data) as r:
+            made = r.read().decode()
+        return re.search(r'name="new_token" value="([^"]+)"', made).group(1)
+
+    def auth(self, path):
+        """How a request to `path` signs in: the API takes the token, the pages the cookie."""
+        if path.startswith("/api/"):
+            return None, ["-H", f"Authorization: Bearer {self.token}"]
+        return self.cookie, []
 
     def get(self, path):
         with self.opener.open(BASE + path) as r:
@@ -246,6 +266,9 @@ def pages(db):
         ("Activity list (everyone's)", "/activities?consultant=all", MANAGER),
         ("Campaign with the most targets", f"/campaigns/{campaign}", MANAGER),
         ("Request inbox", "/requests", MANAGER),
+        ("API: company list, page 1", "/api/v1/companies", CONSULTANT),
+        ("API: company search", "/api/v1/companies?q=bageri", CONSULTANT),
+        ("API: activity list (everyone's)", "/api/v1/activities", MANAGER),
         ("Open recruitment needs", "/needs", CONSULTANT),
         ("Needs: småjob of at most 15 hours", "/needs?kind=smaajob&max_hours=15", CONSULTANT),
         ("Overview, this half-year", "/dashboard", MANAGER),
@@ -277,10 +300,10 @@ def run_size(label, companies, activities, postgres, seconds):
             bases = [oha(base_path, base_cookie, seconds=base_seconds)["rps"]]
             for name, path, who in page_list:
                 print(f"[{label}] {name}", flush=True)
-                cookie = sessions[who].cookie
-                full = oha(path, cookie, seconds=seconds)
+                cookie, extra = sessions[who].auth(path)
+                full = oha(path, cookie, extra, seconds=seconds)
                 bases.append(oha(base_path, base_cookie, seconds=base_seconds)["rps"])
-                half = oha(path, cookie, seconds=seconds, rate=max(int(full["rps"] / 2), 1))
+                half = oha(path, cookie, extra, seconds=seconds, rate=max(int(full["rps"] / 2), 1))
                 full["base_rps"] = (bases[-2] + bases[-1]) / 2
                 results.append({"name": name, "path": path, "max": full, "half": half})
             print(f"[{label}] {base_name}", flush=True)
