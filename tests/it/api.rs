@@ -1093,6 +1093,10 @@ async fn the_contract_describes_every_route_and_errors_are_problem_documents() {
     assert_eq!(list["security"][0]["token"], json!([]));
     assert!(list["responses"]["429"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert!(
+        doc["paths"]["/openapi.json"]["get"]["security"].is_null(),
+        "the contract is public"
+    );
 
     // The page for people lists every route, served without any script.
     let page = app.client().get("/api/v1/docs").await;
