@@ -2,7 +2,6 @@
 //! written through the same path as the page (`web::activities`): the company's last contact,
 //! campaign progress, the satisfaction question after a visit, audit rows.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -10,8 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::check_text;
 use super::companies::present;
-use super::{ApiError, ApiUser, ListPage, Paging, based_on, etag, next_url};
-use crate::domain::dates;
+use super::{
+    ApiError, ApiUser, ListPage, Paging, based_on, choice, created, cursor, next_url, with_etag,
+};
 use crate::models::FieldErrors;
 use crate::models::activity::{
     Activity, ActivityForm, ActivityKind, ActivityQuery, Topic, decode_topics,
@@ -183,18 +183,20 @@ pub struct ActivityFilter {
 impl ActivityFilter {
     fn query(&self, user: &ApiUser) -> Result<ActivityQuery, ApiError> {
         let mut errors = FieldErrors::new();
-        let kind = self.kind.as_deref().and_then(|k| {
-            ActivityKind::parse(k).or_else(|| {
-                errors.insert("kind", "Ukendt slags aktivitet.".into());
-                None
-            })
-        });
-        let topic = self.topic.as_deref().and_then(|t| {
-            Topic::parse(t).or_else(|| {
-                errors.insert("topic", "Ukendt emne.".into());
-                None
-            })
-        });
+        let kind = choice(
+            &mut errors,
+            "kind",
+            self.kind.as_deref(),
+            ActivityKind::parse,
+            "Ukendt slags aktivitet.",
+        );
+        let topic = choice(
+            &mut errors,
+            "topic",
+            self.topic.as_deref(),
+            Topic::parse,
+            "Ukendt emne.",
+        );
         if !errors.is_empty() {
             return Err(ApiError::Invalid(errors));
         }
@@ -230,14 +232,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = filter.query(&user)?;
     let limit = paging.limit()?;
-    let after = match paging.after.as_deref() {
-        None => None,
-        Some(s) => Some(
-            s.split_once('_')
-                .and_then(|(d, id)| Some((dates::parse_date(d)?, id.parse::<i64>().ok()?)))
-                .ok_or_else(|| ApiError::field("after", "Ukendt markør."))?,
-        ),
-    };
+    let after = cursor(paging.after.as_deref(), super::date_cursor)?;
     let jc = user.jobcenter_id;
     let mut rows = state
         .db
@@ -278,9 +273,7 @@ pub async fn get(
         .db
         .run(move |c| Ok(Activity::find(c, jc, id)?))
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(a.version))
-        .json(ActivityOut::from(a)))
+    Ok(with_etag(a.version, ActivityOut::from(a)))
 }
 
 /// Logs an activity.
@@ -316,13 +309,11 @@ pub async fn create(
         })
         .await?
         .map_err(|r| ApiError::refused(r, false))?;
-    Ok(HttpResponse::build(StatusCode::CREATED)
-        .insert_header(etag(a.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("{}/activities/{}", super::BASE, a.id),
-        ))
-        .json(ActivityOut::from(a)))
+    Ok(created(
+        format!("/activities/{}", a.id),
+        a.version,
+        ActivityOut::from(a),
+    ))
 }
 
 /// Changes the fields given. Consultants change their own activities; managers any.
@@ -375,9 +366,7 @@ pub async fn update(
         })
         .await?
         .map_err(|r| ApiError::refused(r, precondition))?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(a.version))
-        .json(ActivityOut::from(a)))
+    Ok(with_etag(a.version, ActivityOut::from(a)))
 }
 
 /// Deletes an activity. Consultants delete their own; managers any.

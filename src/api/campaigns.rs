@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiUser, ListPage, Paging, next_url};
+use super::{ApiError, ApiUser, ListPage, Paging, cursor, next_url};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::activity::decode_topics;
@@ -159,12 +159,7 @@ pub async fn target_list(
             TargetStatus::parse(s).ok_or_else(|| ApiError::field("status", "Ukendt status."))?,
         ),
     };
-    let after = match paging.after.as_deref() {
-        None => None,
-        Some(s) => {
-            Some(Cursor::decode(s).ok_or_else(|| ApiError::field("after", "Ukendt markør."))?)
-        }
-    };
+    let after = cursor(paging.after.as_deref(), Cursor::decode)?;
     let list_filter = TargetListFilter {
         status,
         assigned_to: filter.assigned_to,

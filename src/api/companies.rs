@@ -1,14 +1,15 @@
 //! `/api/v1/companies`: the register, with the same search, validation, duplicate rule,
 //! versions and audit rows as the pages (`web::companies`).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::check_text;
-use super::{ApiError, ApiUser, ListPage, Paging, based_on, etag, next_url};
+use super::{
+    ApiError, ApiUser, ListPage, Paging, based_on, choice, created, cursor, next_url, with_etag,
+};
 use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::action;
 use crate::models::company::{
@@ -173,18 +174,24 @@ impl CompanyFilter {
         fn text(s: &Option<String>) -> Option<&str> {
             s.as_deref().map(str::trim).filter(|s| !s.is_empty())
         }
-        let status = match text(&self.status) {
-            None => None,
-            Some(s) => Some(CompanyStatus::parse(s).ok_or_else(|| {
-                ApiError::field("status", "Status er prospect, active eller inactive.")
-            })?),
-        };
-        let min_employees = match text(&self.employees) {
-            None => None,
-            Some(s) => Some(EmployeeBand::parse(s).ok_or_else(|| {
-                ApiError::field("employees", "Vælg et interval: 1-4, 5-9 … 250+.")
-            })?),
-        };
+        let mut errors = crate::models::FieldErrors::new();
+        let status = choice(
+            &mut errors,
+            "status",
+            text(&self.status),
+            CompanyStatus::parse,
+            "Status er prospect, active eller inactive.",
+        );
+        let min_employees = choice(
+            &mut errors,
+            "employees",
+            text(&self.employees),
+            EmployeeBand::parse,
+            "Vælg et interval: 1-4, 5-9 … 250+.",
+        );
+        if !errors.is_empty() {
+            return Err(ApiError::Invalid(errors));
+        }
         Ok(CompanyQuery {
             text: text(&self.q).map(str::to_string),
             status,
@@ -214,12 +221,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = filter.query()?;
     let limit = paging.limit()?;
-    let after = match paging.after.as_deref() {
-        None => None,
-        Some(s) => {
-            Some(Cursor::decode(s).ok_or_else(|| ApiError::field("after", "Ukendt markør."))?)
-        }
-    };
+    let after = cursor(paging.after.as_deref(), Cursor::decode)?;
     let searched = query.text.clone();
     let jc = user.jobcenter_id;
     let (rows, next) = state
@@ -257,9 +259,7 @@ pub async fn get(
     let company = state.db.run(move |c| Ok(Company::find(c, jc, id)?)).await?;
     let view = Some((AccessEntity::Company, id));
     record_as(&state, (jc, user.user_id), AccessKind::View, view, "API").await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(company.version))
-        .json(CompanyOut::from(company)))
+    Ok(with_etag(company.version, CompanyOut::from(company)))
 }
 
 /// Adds a company. A second company with the same CVR (or P-number) is refused as a duplicate
@@ -293,13 +293,11 @@ pub async fn create(
         .write(actor, move |c, actor| pages::add(c, actor, &input))
         .await?
         .map_err(|r| ApiError::refused(r, false))?;
-    Ok(HttpResponse::build(StatusCode::CREATED)
-        .insert_header(etag(company.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("{}/companies/{}", super::BASE, company.id),
-        ))
-        .json(CompanyOut::from(company)))
+    Ok(created(
+        format!("/companies/{}", company.id),
+        company.version,
+        CompanyOut::from(company),
+    ))
 }
 
 /// Changes the fields given; the rest keep their value.
@@ -343,9 +341,7 @@ pub async fn update(
         })
         .await?
         .map_err(|r| ApiError::refused(r, precondition))?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(company.version))
-        .json(CompanyOut::from(company)))
+    Ok(with_etag(company.version, CompanyOut::from(company)))
 }
 
 /// Deletes a company that has no history (managers and administrators, as on the page);

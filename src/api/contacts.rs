@@ -2,14 +2,13 @@
 //! functions as the pages (`web::contact_persons`). Removing one keeps the name in the
 //! company's history; erasing one wipes the personal data for good.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::check_text;
-use super::{ApiError, ApiUser, based_on, etag};
+use super::{ApiError, ApiUser, based_on, created, with_etag};
 use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::company::Company;
 use crate::models::contact_person::{ContactPerson, ContactPersonForm};
@@ -144,9 +143,8 @@ pub async fn create(
         .write(actor, move |c, actor| pages::add(c, actor, id, &input))
         .await?
         .map_err(|r| ApiError::refused(r, false))?;
-    Ok(HttpResponse::build(StatusCode::CREATED)
-        .insert_header(etag(person.version))
-        .json(ContactOut::from(person)))
+    let path = format!("/companies/{id}/contacts/{}", person.id);
+    Ok(created(path, person.version, ContactOut::from(person)))
 }
 
 /// Changes the fields given.
@@ -194,9 +192,7 @@ pub async fn update(
         })
         .await?
         .map_err(|r| ApiError::refused(r, precondition))?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(person.version))
-        .json(ContactOut::from(person)))
+    Ok(with_etag(person.version, ContactOut::from(person)))
 }
 
 /// Takes the person off the company (they are no longer there); the name stays in the

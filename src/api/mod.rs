@@ -16,7 +16,7 @@ pub mod requests;
 pub mod staff;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{OpenApi as Document, RefOr, Response};
@@ -89,8 +89,53 @@ pub fn based_on(req: &HttpRequest, body: Option<i32>) -> Result<(i32, bool), Api
 }
 
 /// The ETag of a record at `version`.
-pub fn etag(version: i32) -> (header::HeaderName, String) {
+fn etag(version: i32) -> (header::HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
+}
+
+/// A record as the answer: 200 with its version as the ETag.
+pub fn with_etag(version: i32, body: impl Serialize) -> HttpResponse {
+    HttpResponse::Ok().insert_header(etag(version)).json(body)
+}
+
+/// A record just made: 201 with its ETag and its address (`path` under the API).
+pub fn created(path: String, version: i32, body: impl Serialize) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header(etag(version))
+        .insert_header((header::LOCATION, format!("{BASE}{path}")))
+        .json(body)
+}
+
+/// A list's `after` read by `decode`; one that does not read is refused at its field.
+pub fn cursor<T>(
+    after: Option<&str>,
+    decode: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, ApiError> {
+    after
+        .map(|s| decode(s).ok_or_else(|| ApiError::field("after", "Ukendt markør.")))
+        .transpose()
+}
+
+/// The cursor of a list by date and id: "2026-11-20_17".
+pub fn date_cursor(s: &str) -> Option<(chrono::NaiveDate, i64)> {
+    let (day, id) = s.split_once('_')?;
+    Some((day.parse().ok()?, id.parse().ok()?))
+}
+
+/// A filter's value read by `parse`; one that does not read adds `message` at `field`.
+pub fn choice<T>(
+    errors: &mut crate::models::FieldErrors,
+    field: &'static str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    message: &str,
+) -> Option<T> {
+    let value = value?;
+    let parsed = parse(value);
+    if parsed.is_none() {
+        errors.insert(field, message.to_string());
+    }
+    parsed
 }
 
 /// Every route of the API, in one scope with its own answers for unknown addresses and bad

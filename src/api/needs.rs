@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiUser, ListPage, Paging, next_url};
+use super::{ApiError, ApiUser, ListPage, Paging, choice, cursor, next_url};
 use crate::models::FieldErrors;
 use crate::models::need::{Need, NeedCursor, NeedKind, NeedQuery, NeedStatus, Referral};
 use crate::web::AppState;
@@ -131,20 +131,24 @@ impl NeedFilter {
         let (open_only, status) = match self.status.as_deref() {
             None => (true, None),
             Some("all") => (false, None),
-            Some(s) => (
+            status => (
                 false,
-                NeedStatus::parse(s).or_else(|| {
-                    errors.insert("status", "Ukendt status.".into());
-                    None
-                }),
+                choice(
+                    &mut errors,
+                    "status",
+                    status,
+                    NeedStatus::parse,
+                    "Ukendt status.",
+                ),
             ),
         };
-        let kind = self.kind.as_deref().and_then(|k| {
-            NeedKind::parse(k).or_else(|| {
-                errors.insert("kind", "Ukendt slags stilling.".into());
-                None
-            })
-        });
+        let kind = choice(
+            &mut errors,
+            "kind",
+            self.kind.as_deref(),
+            NeedKind::parse,
+            "Ukendt slags stilling.",
+        );
         if !errors.is_empty() {
             return Err(ApiError::Invalid(errors));
         }
@@ -178,12 +182,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = filter.query()?;
     let limit = paging.limit()?;
-    let after = match paging.after.as_deref() {
-        None => None,
-        Some(s) => {
-            Some(NeedCursor::decode(s).ok_or_else(|| ApiError::field("after", "Ukendt markør."))?)
-        }
-    };
+    let after = cursor(paging.after.as_deref(), NeedCursor::decode)?;
     let jc = user.jobcenter_id;
     let mut rows = state
         .db

@@ -2,7 +2,6 @@
 //! by a pseudonymous case reference (never a name or CPR number), written through the same
 //! functions as the pages (`web::placements`).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -10,8 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::check_text;
 use super::companies::present;
-use super::{ApiError, ApiUser, ListPage, Paging, based_on, etag, next_url};
-use crate::domain::dates;
+use super::{
+    ApiError, ApiUser, ListPage, Paging, based_on, choice, created, cursor, next_url, with_etag,
+};
 use crate::models::FieldErrors;
 use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::placement::{
@@ -152,18 +152,20 @@ pub struct PlacementFilter {
 impl PlacementFilter {
     fn query(&self) -> Result<PlacementQuery, ApiError> {
         let mut errors = FieldErrors::new();
-        let kind = self.kind.as_deref().and_then(|k| {
-            PlacementKind::parse(k).or_else(|| {
-                errors.insert("kind", "Ukendt slags forløb.".into());
-                None
-            })
-        });
-        let status = self.status.as_deref().and_then(|s| {
-            PlacementStatus::parse(s).or_else(|| {
-                errors.insert("status", "Ukendt status.".into());
-                None
-            })
-        });
+        let kind = choice(
+            &mut errors,
+            "kind",
+            self.kind.as_deref(),
+            PlacementKind::parse,
+            "Ukendt slags forløb.",
+        );
+        let status = choice(
+            &mut errors,
+            "status",
+            self.status.as_deref(),
+            PlacementStatus::parse,
+            "Ukendt status.",
+        );
         if !errors.is_empty() {
             return Err(ApiError::Invalid(errors));
         }
@@ -195,14 +197,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = filter.query()?;
     let limit = paging.limit()?;
-    let after = match paging.after.as_deref() {
-        None => None,
-        Some(s) => Some(
-            s.split_once('_')
-                .and_then(|(d, id)| Some((dates::parse_date(d)?, id.parse::<i64>().ok()?)))
-                .ok_or_else(|| ApiError::field("after", "Ukendt markør."))?,
-        ),
-    };
+    let after = cursor(paging.after.as_deref(), super::date_cursor)?;
     let jc = user.jobcenter_id;
     let mut rows = state
         .db
@@ -248,9 +243,7 @@ pub async fn get(
         .await?;
     let view = Some((AccessEntity::Placement, id));
     record_as(&state, (jc, user.user_id), AccessKind::View, view, "API").await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(p.version))
-        .json(PlacementOut::from(p)))
+    Ok(with_etag(p.version, PlacementOut::from(p)))
 }
 
 /// Registers a placement.
@@ -297,13 +290,11 @@ pub async fn create(
         .write(actor, move |c, actor| pages::add(c, actor, &input))
         .await?
         .map_err(|r| ApiError::refused(r, false))?;
-    Ok(HttpResponse::build(StatusCode::CREATED)
-        .insert_header(etag(p.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("{}/placements/{}", super::BASE, p.id),
-        ))
-        .json(PlacementOut::from(p)))
+    Ok(created(
+        format!("/placements/{}", p.id),
+        p.version,
+        PlacementOut::from(p),
+    ))
 }
 
 /// Changes the fields given (ending a placement: `status` ended, `end_on`, `result`).
@@ -351,7 +342,5 @@ pub async fn update(
         })
         .await?
         .map_err(|r| ApiError::refused(r, precondition))?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(p.version))
-        .json(PlacementOut::from(p)))
+    Ok(with_etag(p.version, PlacementOut::from(p)))
 }

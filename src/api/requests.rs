@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiUser, ListPage, Paging, next_url};
+use super::{ApiError, ApiUser, ListPage, Paging, cursor, next_url};
 use crate::error::AppError;
 use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::contact_request::{ContactRequest, InboxTab, RequestStatus};
@@ -94,13 +94,7 @@ pub async fn list(
         user.require(Role::Manager)?;
     }
     let limit = paging.limit()?;
-    let before = match paging.after.as_deref() {
-        None => None,
-        Some(s) => Some(
-            s.parse::<i64>()
-                .map_err(|_| ApiError::field("after", "Ukendt markør."))?,
-        ),
-    };
+    let before = cursor(paging.after.as_deref(), |s| s.parse::<i64>().ok())?;
     let (jc, uid) = (user.jobcenter_id, user.user_id);
     let (rows, next) = state
         .db
