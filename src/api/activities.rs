@@ -321,16 +321,12 @@ pub async fn create(
     tag = "Aktiviteter",
     params(
         ("id" = i64, Path, description = "The activity's id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on")
     ),
     request_body = ActivityIn,
     responses(
         (status = 200, body = ActivityOut),
         (status = 404, body = super::Problem),
-        (status = 409, description = "Stale `version`", body = super::Problem),
-        (status = 412, description = "Stale If-Match", body = super::Problem),
-        (status = 422, body = super::Problem),
-        (status = 428, description = "Neither If-Match nor `version`", body = super::Problem)
+        (status = 422, body = super::Problem)
     )
 )]
 #[patch("/activities/{id:\\d+}")]

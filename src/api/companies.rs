@@ -305,16 +305,13 @@ pub async fn create(
     tag = "Virksomheder",
     params(
         ("id" = i64, Path, description = "The company's id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on")
     ),
     request_body = CompanyIn,
     responses(
         (status = 200, body = CompanyOut),
         (status = 404, body = super::Problem),
         (status = 409, description = "Stale `version`, or a duplicate", body = super::Problem),
-        (status = 412, description = "Stale If-Match", body = super::Problem),
-        (status = 422, body = super::Problem),
-        (status = 428, description = "Neither If-Match nor `version`", body = super::Problem)
+        (status = 422, body = super::Problem)
     )
 )]
 #[patch("/companies/{id:\\d+}")]

@@ -153,16 +153,12 @@ pub async fn create(
     params(
         ("id" = i64, Path, description = "The company's id"),
         ("pid" = i64, Path, description = "The contact person's id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on")
     ),
     request_body = ContactIn,
     responses(
         (status = 200, body = ContactOut),
         (status = 404, body = super::Problem),
-        (status = 409, description = "Stale `version`", body = super::Problem),
-        (status = 412, description = "Stale If-Match", body = super::Problem),
-        (status = 422, body = super::Problem),
-        (status = 428, description = "Neither If-Match nor `version`", body = super::Problem)
+        (status = 422, body = super::Problem)
     )
 )]
 #[patch("/companies/{id:\\d+}/contacts/{pid:\\d+}")]

@@ -327,6 +327,35 @@ impl utoipa::Modify for Common {
                         .or_insert_with(|| problem(text));
                 }
             }
+            // Every update names the version it is based on.
+            if let Some(op) = item.patch.as_mut() {
+                op.parameters.get_or_insert_with(Vec::new).push(
+                    utoipa::openapi::path::ParameterBuilder::new()
+                        .name("If-Match")
+                        .parameter_in(utoipa::openapi::path::ParameterIn::Header)
+                        .description(Some(
+                            "The ETag the change is based on (or `version` in the body)",
+                        ))
+                        .schema(Some(
+                            utoipa::openapi::ObjectBuilder::new()
+                                .schema_type(utoipa::openapi::Type::String),
+                        ))
+                        .build(),
+                );
+                for (status, text) in [
+                    ("409", "Stale `version` in the body (or a duplicate)"),
+                    (
+                        "412",
+                        "Stale If-Match: someone saved in between; nothing was changed",
+                    ),
+                    ("428", "Neither If-Match nor `version`"),
+                ] {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| problem(text));
+                }
+            }
         }
     }
 }

@@ -302,16 +302,12 @@ pub async fn create(
     tag = "Forløb",
     params(
         ("id" = i64, Path, description = "The placement's id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on")
     ),
     request_body = PlacementIn,
     responses(
         (status = 200, body = PlacementOut),
         (status = 404, body = super::Problem),
-        (status = 409, description = "Stale `version`", body = super::Problem),
-        (status = 412, description = "Stale If-Match", body = super::Problem),
-        (status = 422, body = super::Problem),
-        (status = 428, description = "Neither If-Match nor `version`", body = super::Problem)
+        (status = 422, body = super::Problem)
     )
 )]
 #[patch("/placements/{id:\\d+}")]
