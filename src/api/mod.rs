@@ -180,6 +180,8 @@ pub fn scope() -> actix_web::Scope {
         .service(campaigns::target_list)
         .service(requests::list)
         .service(requests::get)
+        .service(requests::assign)
+        .service(requests::work_step)
         .service(needs::list)
         .service(needs::get)
         .service(staff::list)
@@ -235,6 +237,8 @@ pub fn scope() -> actix_web::Scope {
         campaigns::target_list,
         requests::list,
         requests::get,
+        requests::assign,
+        requests::work_step,
         needs::list,
         needs::get,
         staff::list,
@@ -248,7 +252,7 @@ pub fn scope() -> actix_web::Scope {
         (name = "Aktiviteter", description = "Visits, meetings, calls and their follow-ups"),
         (name = "Forløb", description = "Placements of citizens, by case reference"),
         (name = "Kampagner", description = "Outreach campaigns and their target lists (read-only)"),
-        (name = "Henvendelser", description = "Contact requests of the one entry point (read-only)"),
+        (name = "Henvendelser", description = "Contact requests of the one entry point, and work on them"),
         (name = "Rekrutteringsbehov", description = "Recruitment needs and referrals (read-only)"),
         (name = "Medarbejdere", description = "The jobcenter's staff (read-only)"),
         (name = "Dokumentation", description = "This document"),

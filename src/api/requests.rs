@@ -1,19 +1,23 @@
-//! `/api/v1/requests`: what companies sent the jobcenter's one entry point, read-only here
-//! (answering happens on the page or by logging an activity with `request_id`). Spam is for
-//! managers, as in the inbox; to everyone else it does not exist.
+//! `/api/v1/requests`: what companies sent the jobcenter's one entry point, and the inbox's
+//! steps of work on them (take, assign, answered, close, reopen, spam), through the same
+//! function as the inbox (`web::requests::work`). Spam is for managers, as in the inbox; to
+//! everyone else it does not exist.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, ApiUser, ListPage, Paging, cursor, next_url};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::access_log::{AccessEntity, AccessKind};
+use crate::models::audit::{Actor, action};
 use crate::models::contact_request::{ContactRequest, InboxTab, RequestStatus};
 use crate::models::user::Role;
 use crate::web::AppState;
 use crate::web::access_log::record_as;
+use crate::web::requests::{self as pages, Step};
 
 /// A contact request.
 #[derive(Debug, Serialize, ToSchema)]
@@ -143,5 +147,93 @@ pub async fn get(
         .await?;
     let view = Some((AccessEntity::ContactRequest, id));
     record_as(&state, (jc, user.user_id), AccessKind::View, view, "API").await?;
+    Ok(HttpResponse::Ok().json(RequestOut::from(request)))
+}
+
+/// Hands a request to a colleague (managers), as the inbox does; the colleague is told by mail.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignIn {
+    /// An active member of staff of the jobcenter.
+    pub assignee: i64,
+}
+
+/// Gives the request to a colleague (managers).
+#[utoipa::path(
+    tag = "Henvendelser",
+    params(("id" = i64, Path, description = "The request's id")),
+    request_body = AssignIn,
+    responses(
+        (status = 200, body = RequestOut),
+        (status = 404, body = super::Problem),
+        (status = 422, body = super::Problem)
+    )
+)]
+#[post("/requests/{id:\\d+}/assign")]
+pub async fn assign(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<AssignIn>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let (id, assignee) = (path.into_inner(), body.assignee);
+    let mail = state.mail_settings();
+    let actor = user.actor(&req, &state);
+    let (request, _) = state
+        .write(actor, move |c, actor| {
+            let hand_over = |c: &mut DbConn, actor: &Actor| {
+                let (jc, uid, now) = (actor.jobcenter_id, actor.user_id, actor.now);
+                let (r, to) = ContactRequest::assign(c, jc, id, assignee, uid, &mail, now)?;
+                Ok((r, format!("tildelt {}", to.name)))
+            };
+            pages::work(c, actor, id, true, action::REQUEST_ASSIGNED, &hand_over)
+        })
+        .await?
+        .map_err(|r| ApiError::refused(r, false))?;
+    Ok(HttpResponse::Ok().json(RequestOut::from(request)))
+}
+
+/// One step of work on a request, as the inbox's buttons: `take` (it is mine), `answered`,
+/// `close` (the company may be asked how satisfied it is), `reopen`, `spam`, and `not-spam`
+/// (managers).
+#[utoipa::path(
+    tag = "Henvendelser",
+    params(
+        ("id" = i64, Path, description = "The request's id"),
+        ("step" = String, Path, description = "take, answered, close, reopen, spam or not-spam")
+    ),
+    responses(
+        (status = 200, body = RequestOut),
+        (status = 404, description = "No such request, or no such step", body = super::Problem),
+        (status = 422, description = "The step does not apply to the request as it is", body = super::Problem)
+    )
+)]
+#[post("/requests/{id:\\d+}/{step}")]
+pub async fn work_step(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, step) = path.into_inner();
+    let step = Step::parse(&step).ok_or(ApiError::NotFound)?;
+    if step == Step::NotSpam {
+        user.require(Role::Manager)?;
+    }
+    let sees_spam = user.role >= Role::Manager;
+    let mail = state.mail_settings();
+    let actor = user.actor(&req, &state);
+    let (request, _) = state
+        .write(actor, move |c, actor| {
+            let run = |c: &mut DbConn, actor: &Actor| {
+                let (request, done) = step.run(c, actor, id, &mail)?;
+                Ok((request, done.to_string()))
+            };
+            pages::work(c, actor, id, sees_spam, step.audit_action(), &run)
+        })
+        .await?
+        .map_err(|r| ApiError::refused(r, false))?;
     Ok(HttpResponse::Ok().json(RequestOut::from(request)))
 }

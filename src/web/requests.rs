@@ -459,20 +459,7 @@ where
     let sees_spam = user.is_manager();
     let result = state
         .write(user.actor(req, state), move |c, actor| {
-            // Spam is for managers; to everyone else it does not exist.
-            let current = ContactRequest::find(c, actor.jobcenter_id, id)?;
-            if current.status == RequestStatus::Spam && !sees_spam {
-                return Err(AppError::NotFound.into());
-            }
-            let (request, message) = step(c, actor)?;
-            actor.record(
-                c,
-                audit_action,
-                "contact_request",
-                Some(request.id),
-                format!("henvendelse #{}: {message}", request.id),
-            )?;
-            Ok(message)
+            work(c, actor, id, sees_spam, audit_action, &step).map(|(_, message)| message)
         })
         .await?;
     let here = format!("/requests/{id}");
@@ -482,6 +469,35 @@ where
         }
         Err(refused) => redirect_with_flash(state, &here, "error", &refused.message()),
     })
+}
+
+/// Does `step` on request `id` as `actor` with its audit row: the pages and the API work on
+/// requests through this. Spam is for managers (`sees_spam`); to everyone else it does not
+/// exist.
+pub fn work<F>(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    sees_spam: bool,
+    audit_action: &'static str,
+    step: &F,
+) -> Result<(ContactRequest, String), WriteError>
+where
+    F: Fn(&mut DbConn, &Actor) -> Result<(ContactRequest, String), WriteError>,
+{
+    let current = ContactRequest::find(c, actor.jobcenter_id, id)?;
+    if current.status == RequestStatus::Spam && !sees_spam {
+        return Err(AppError::NotFound.into());
+    }
+    let (request, message) = step(c, actor)?;
+    actor.record(
+        c,
+        audit_action,
+        "contact_request",
+        Some(request.id),
+        format!("henvendelse #{}: {message}", request.id),
+    )?;
+    Ok((request, message))
 }
 
 fn capitalize(s: &str) -> String {
@@ -494,7 +510,7 @@ fn capitalize(s: &str) -> String {
 
 /// The one-click steps of work on a request, each posted to `/requests/{id}/{step}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
+pub enum Step {
     Take,
     Answered,
     Close,
@@ -504,7 +520,7 @@ enum Step {
 }
 
 impl Step {
-    fn parse(s: &str) -> Option<Step> {
+    pub fn parse(s: &str) -> Option<Step> {
         Some(match s {
             "take" => Step::Take,
             "answered" => Step::Answered,
@@ -516,7 +532,7 @@ impl Step {
         })
     }
 
-    fn audit_action(self) -> &'static str {
+    pub fn audit_action(self) -> &'static str {
         match self {
             Step::Take => action::REQUEST_ASSIGNED,
             Step::Answered => action::REQUEST_ANSWERED,
@@ -528,7 +544,7 @@ impl Step {
     }
 
     /// Does the step as `actor`, and says what was done.
-    fn run(
+    pub fn run(
         self,
         c: &mut DbConn,
         actor: &Actor,

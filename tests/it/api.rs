@@ -606,6 +606,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/campaigns/{campaign}/targets"),
     ("GET", "/requests"),
     ("GET", "/requests/{request}"),
+    ("POST", "/requests/{request}/assign"),
+    // Each step of work is one route, `/requests/{id}/{step}`.
+    ("POST", "/requests/{request}/answered"),
     ("GET", "/needs"),
     ("GET", "/needs/{need}"),
     ("GET", "/staff"),
@@ -629,6 +632,7 @@ fn body_for(
         ("PATCH", "/placements/{placement}") => Some(json!({"note": "Ændret", "version": 1})),
         ("POST", "/companies/{company}/contacts") => Some(json!({"name": "Ny Person"})),
         ("POST", "/companies") => Some(json!({"cvr": new_cvr(3_400_000), "name": "Ny ApS"})),
+        ("POST", "/requests/{request}/assign") => Some(json!({"assignee": own.user})),
         ("POST", "/activities") => {
             Some(json!({"company_id": own.company, "kind": "phone", "occurred_on": today}))
         }
@@ -668,7 +672,9 @@ async fn every_route_is_in_the_contract_and_another_jobcenters_ids_are_not_found
     let listed: BTreeSet<(String, String)> = ROUTES
         .iter()
         .map(|(method, path)| {
-            let mut doc_path = path.replace("{contact}", "{pid}");
+            let mut doc_path = path
+                .replace("{contact}", "{pid}")
+                .replace("/answered", "/{step}");
             for record in [
                 "{company}",
                 "{activity}",
@@ -976,12 +982,41 @@ async fn contact_persons_placements_campaigns_requests_and_needs_keep_the_pages_
     let (_, none) = call(&app, "GET", "/api/v1/campaigns", Some(&theirs), None, &[]).await;
     assert_eq!(none, json!([]));
 
+    // Requests: the inbox's steps, in order; a step that does not apply is refused.
+    let request = format!("/api/v1/requests/{}", own.request);
+    for (step, status) in [
+        ("take", "assigned"),
+        ("answered", "answered"),
+        ("close", "closed"),
+        ("reopen", "answered"),
+    ] {
+        let (res, json) = call(&app, "POST", &format!("{request}/{step}"), t, None, &[]).await;
+        assert_eq!(res.status, StatusCode::OK, "{step}: {}", res.body);
+        assert_eq!(json["status"], status, "{step}");
+    }
+    let (res, json) = call(&app, "POST", &format!("{request}/reopen"), t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let (res, _) = call(&app, "POST", &format!("{request}/shred"), t, None, &[]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let hand_over = json!({"assignee": seed.manager.id});
+    let (res, json) = call(
+        &app,
+        "POST",
+        &format!("{request}/assign"),
+        t,
+        Some(hand_over),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    let (res, json) = call(&app, "POST", &format!("{request}/not-spam"), t, None, &[]).await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+
     // Requests: spam is for managers; to a consultant it does not exist.
     diesel::update(jobcenter_crm::db::schema::contact_requests::table.find(own.request))
         .set(jobcenter_crm::db::schema::contact_requests::status.eq("spam"))
         .execute(&mut app.conn())
         .unwrap();
-    let request = format!("/api/v1/requests/{}", own.request);
     let (res, _) = call(&app, "GET", &request, t, None, &[]).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let (res, json) = call(&app, "GET", "/api/v1/requests?tab=spam", t, None, &[]).await;
