@@ -218,6 +218,7 @@ impl ActivityFilter {
 
 /// Activities, newest first, a page at a time.
 #[utoipa::path(
+    operation_id = "activities_list",
     tag = "Aktiviteter",
     params(ActivityFilter, Paging),
     responses((status = 200, body = ListPage<ActivityOut>), (status = 422, body = super::Problem))
@@ -258,6 +259,7 @@ pub async fn list(
 
 /// One activity; its ETag is its version.
 #[utoipa::path(
+    operation_id = "activities_get",
     tag = "Aktiviteter",
     params(("id" = i64, Path, description = "The activity's id")),
     responses((status = 200, body = ActivityOut), (status = 404, body = super::Problem))
@@ -278,6 +280,7 @@ pub async fn get(
 
 /// Logs an activity.
 #[utoipa::path(
+    operation_id = "activities_create",
     tag = "Aktiviteter",
     request_body = ActivityIn,
     responses(
@@ -318,6 +321,7 @@ pub async fn create(
 
 /// Changes the fields given. Consultants change their own activities; managers any.
 #[utoipa::path(
+    operation_id = "activities_update",
     tag = "Aktiviteter",
     params(
         ("id" = i64, Path, description = "The activity's id"),
@@ -367,6 +371,7 @@ pub async fn update(
 
 /// Deletes an activity. Consultants delete their own; managers any.
 #[utoipa::path(
+    operation_id = "activities_delete",
     tag = "Aktiviteter",
     params(("id" = i64, Path, description = "The activity's id")),
     responses((status = 204, description = "Deleted"), (status = 404, body = super::Problem))

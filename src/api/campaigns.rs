@@ -82,7 +82,7 @@ fn viewable(c: &mut DbConn, user: &ApiUser, id: i64) -> Result<Campaign, AppErro
 }
 
 /// The campaigns, newest first (at most 500).
-#[utoipa::path(tag = "Kampagner", responses((status = 200, body = Vec<CampaignOut>)))]
+#[utoipa::path(operation_id = "campaigns_list", tag = "Kampagner", responses((status = 200, body = Vec<CampaignOut>)))]
 #[get("/campaigns")]
 pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, ApiError> {
     let jc = user.jobcenter_id;
@@ -100,6 +100,7 @@ pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpRespo
 
 /// One campaign.
 #[utoipa::path(
+    operation_id = "campaigns_get",
     tag = "Kampagner",
     params(("id" = i64, Path, description = "The campaign's id")),
     responses((status = 200, body = CampaignOut), (status = 404, body = super::Problem))
@@ -138,6 +139,7 @@ pub struct TargetFilter {
 
 /// A campaign's target list, by company name, a page at a time.
 #[utoipa::path(
+    operation_id = "campaigns_target_list",
     tag = "Kampagner",
     params(("id" = i64, Path, description = "The campaign's id"), TargetFilter, Paging),
     responses((status = 200, body = ListPage<TargetOut>), (status = 404, body = super::Problem))

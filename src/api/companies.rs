@@ -207,6 +207,7 @@ impl CompanyFilter {
 
 /// The register, by name, a page at a time.
 #[utoipa::path(
+    operation_id = "companies_list",
     tag = "Virksomheder",
     params(CompanyFilter, Paging),
     responses((status = 200, body = ListPage<CompanyOut>), (status = 422, body = super::Problem))
@@ -245,6 +246,7 @@ pub async fn list(
 
 /// One company; its ETag is its version.
 #[utoipa::path(
+    operation_id = "companies_get",
     tag = "Virksomheder",
     params(("id" = i64, Path, description = "The company's id")),
     responses((status = 200, body = CompanyOut), (status = 404, body = super::Problem))
@@ -265,6 +267,7 @@ pub async fn get(
 /// Adds a company. A second company with the same CVR (or P-number) is refused as a duplicate
 /// naming the one that exists.
 #[utoipa::path(
+    operation_id = "companies_create",
     tag = "Virksomheder",
     request_body = CompanyIn,
     responses(
@@ -302,6 +305,7 @@ pub async fn create(
 
 /// Changes the fields given; the rest keep their value.
 #[utoipa::path(
+    operation_id = "companies_update",
     tag = "Virksomheder",
     params(
         ("id" = i64, Path, description = "The company's id"),
@@ -344,6 +348,7 @@ pub async fn update(
 /// Deletes a company that has no history (managers and administrators, as on the page);
 /// one with activities, placements or needs is refused: set its status to inactive.
 #[utoipa::path(
+    operation_id = "companies_delete",
     tag = "Virksomheder",
     params(("id" = i64, Path, description = "The company's id")),
     responses(
@@ -371,6 +376,7 @@ pub async fn delete(
 
 /// The register as the page exports it (CSV for Danish Excel), managers and administrators.
 #[utoipa::path(
+    operation_id = "companies_export",
     tag = "Virksomheder",
     params(CompanyFilter),
     responses((status = 200, description = "CSV, semicolon-separated, UTF-8 with BOM", content_type = "text/csv"))

@@ -78,6 +78,7 @@ impl ContactIn {
 
 /// The company's contact persons: the current ones by name, then those taken off it.
 #[utoipa::path(
+    operation_id = "contacts_list",
     tag = "Kontaktpersoner",
     params(("id" = i64, Path, description = "The company's id")),
     responses((status = 200, body = Vec<ContactOut>), (status = 404, body = super::Problem))
@@ -113,6 +114,7 @@ pub async fn list(
 
 /// Adds a contact person, checked as the page's form is.
 #[utoipa::path(
+    operation_id = "contacts_create",
     tag = "Kontaktpersoner",
     params(("id" = i64, Path, description = "The company's id")),
     request_body = ContactIn,
@@ -149,6 +151,7 @@ pub async fn create(
 
 /// Changes the fields given.
 #[utoipa::path(
+    operation_id = "contacts_update",
     tag = "Kontaktpersoner",
     params(
         ("id" = i64, Path, description = "The company's id"),
@@ -194,6 +197,7 @@ pub async fn update(
 /// Takes the person off the company (they are no longer there); the name stays in the
 /// company's history.
 #[utoipa::path(
+    operation_id = "contacts_remove",
     tag = "Kontaktpersoner",
     params(
         ("id" = i64, Path, description = "The company's id"),
@@ -220,6 +224,7 @@ pub async fn remove(
 /// Erases the person's personal data for good (a data subject's request); an empty row stays
 /// so the records that name them stay whole.
 #[utoipa::path(
+    operation_id = "contacts_erase",
     tag = "Kontaktpersoner",
     params(
         ("id" = i64, Path, description = "The company's id"),

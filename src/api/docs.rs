@@ -11,6 +11,7 @@ use crate::web::views::{Layout, Page};
 
 /// The OpenAPI document (no token needed: it describes, it holds no data).
 #[utoipa::path(
+    operation_id = "docs_openapi_json",
     tag = "Dokumentation",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
 )]
@@ -21,6 +22,7 @@ pub async fn openapi_json() -> HttpResponse {
 
 /// The document as a page to read.
 #[utoipa::path(
+    operation_id = "docs_page",
     tag = "Dokumentation",
     responses((status = 200, description = "The API described for people", content_type = "text/html"))
 )]

@@ -168,6 +168,7 @@ impl NeedFilter {
 
 /// Needs by deadline (those without one last), a page at a time.
 #[utoipa::path(
+    operation_id = "needs_list",
     tag = "Rekrutteringsbehov",
     params(NeedFilter, Paging),
     responses((status = 200, body = ListPage<NeedOut>), (status = 422, body = super::Problem))
@@ -208,6 +209,7 @@ pub async fn list(
 
 /// One need with its referrals, oldest first.
 #[utoipa::path(
+    operation_id = "needs_get",
     tag = "Rekrutteringsbehov",
     params(("id" = i64, Path, description = "The need's id")),
     responses((status = 200, body = NeedWithReferrals), (status = 404, body = super::Problem))

@@ -183,6 +183,7 @@ impl PlacementFilter {
 
 /// Placements, latest start first, a page at a time.
 #[utoipa::path(
+    operation_id = "placements_list",
     tag = "Forløb",
     params(PlacementFilter, Paging),
     responses((status = 200, body = ListPage<PlacementOut>), (status = 422, body = super::Problem))
@@ -226,6 +227,7 @@ pub async fn list(
 
 /// One placement; its ETag is its version.
 #[utoipa::path(
+    operation_id = "placements_get",
     tag = "Forløb",
     params(("id" = i64, Path, description = "The placement's id")),
     responses((status = 200, body = PlacementOut), (status = 404, body = super::Problem))
@@ -248,6 +250,7 @@ pub async fn get(
 
 /// Registers a placement.
 #[utoipa::path(
+    operation_id = "placements_create",
     tag = "Forløb",
     request_body = PlacementIn,
     responses(
@@ -299,6 +302,7 @@ pub async fn create(
 
 /// Changes the fields given (ending a placement: `status` ended, `end_on`, `result`).
 #[utoipa::path(
+    operation_id = "placements_update",
     tag = "Forløb",
     params(
         ("id" = i64, Path, description = "The placement's id"),

@@ -78,6 +78,7 @@ pub struct RequestFilter {
 
 /// Requests of an inbox tab, newest first, a page at a time.
 #[utoipa::path(
+    operation_id = "requests_list",
     tag = "Henvendelser",
     params(RequestFilter, Paging),
     responses((status = 200, body = ListPage<RequestOut>), (status = 422, body = super::Problem))
@@ -123,6 +124,7 @@ pub async fn list(
 
 /// One request.
 #[utoipa::path(
+    operation_id = "requests_get",
     tag = "Henvendelser",
     params(("id" = i64, Path, description = "The request's id")),
     responses((status = 200, body = RequestOut), (status = 404, body = super::Problem))
@@ -160,6 +162,7 @@ pub struct AssignIn {
 
 /// Gives the request to a colleague (managers).
 #[utoipa::path(
+    operation_id = "requests_assign",
     tag = "Henvendelser",
     params(("id" = i64, Path, description = "The request's id")),
     request_body = AssignIn,
@@ -199,6 +202,7 @@ pub async fn assign(
 /// `close` (the company may be asked how satisfied it is), `reopen`, `spam`, and `not-spam`
 /// (managers).
 #[utoipa::path(
+    operation_id = "requests_work_step",
     tag = "Henvendelser",
     params(
         ("id" = i64, Path, description = "The request's id"),

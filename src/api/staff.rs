@@ -38,7 +38,7 @@ impl From<User> for StaffOut {
 }
 
 /// Everyone of the jobcenter, by name (a jobcenter has tens, so there is one page).
-#[utoipa::path(tag = "Medarbejdere", responses((status = 200, body = Vec<StaffOut>)))]
+#[utoipa::path(operation_id = "staff_list", tag = "Medarbejdere", responses((status = 200, body = Vec<StaffOut>)))]
 #[get("/staff")]
 pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, ApiError> {
     let jc = user.jobcenter_id;
@@ -49,6 +49,7 @@ pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<HttpRespo
 
 /// One member of staff.
 #[utoipa::path(
+    operation_id = "staff_get",
     tag = "Medarbejdere",
     params(("id" = i64, Path, description = "The staff member's id")),
     responses((status = 200, body = StaffOut), (status = 404, body = super::Problem))

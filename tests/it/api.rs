@@ -1109,9 +1109,16 @@ async fn the_contract_describes_every_route_and_errors_are_problem_documents() {
     );
     assert_eq!(doc["servers"][0]["url"], "/api/v1");
     let mut described = BTreeSet::new();
+    let mut operation_ids = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
-        for method in item.as_object().unwrap().keys() {
+        for (method, op) in item.as_object().unwrap() {
             described.insert((method.clone(), path.clone()));
+            // Client generators and the page's anchors need them unique.
+            let id = op["operationId"].as_str().unwrap_or_default().to_string();
+            assert!(
+                !id.is_empty() && operation_ids.insert(id.clone()),
+                "operationId {id:?} of {method} {path} is missing or used twice"
+            );
         }
     }
     let registered = api_routes();
