@@ -184,6 +184,11 @@ pub fn scope() -> actix_web::Scope {
         .service(requests::work_step)
         .service(needs::list)
         .service(needs::get)
+        .service(needs::create)
+        .service(needs::update)
+        .service(needs::set_status)
+        .service(needs::refer)
+        .service(needs::update_referral)
         .service(staff::list)
         .service(staff::get)
         .default_service(web::to(|| async {
@@ -241,6 +246,11 @@ pub fn scope() -> actix_web::Scope {
         requests::work_step,
         needs::list,
         needs::get,
+        needs::create,
+        needs::update,
+        needs::set_status,
+        needs::refer,
+        needs::update_referral,
         staff::list,
         staff::get,
     ),
@@ -253,7 +263,7 @@ pub fn scope() -> actix_web::Scope {
         (name = "Forløb", description = "Placements of citizens, by case reference"),
         (name = "Kampagner", description = "Outreach campaigns and their target lists (read-only)"),
         (name = "Henvendelser", description = "Contact requests of the one entry point, and work on them"),
-        (name = "Rekrutteringsbehov", description = "Recruitment needs and referrals (read-only)"),
+        (name = "Rekrutteringsbehov", description = "Recruitment needs, their status and the referrals to them"),
         (name = "Medarbejdere", description = "The jobcenter's staff (read-only)"),
         (name = "Dokumentation", description = "This document"),
     )

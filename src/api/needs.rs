@@ -1,15 +1,24 @@
 //! `/api/v1/needs`: companies' recruitment needs and the jobcenter's referrals to them, by a
-//! pseudonymous case reference, read-only.
+//! pseudonymous case reference, written through the same functions as the pages
+//! (`web::needs`).
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiUser, ListPage, Paging, choice, cursor, next_url};
+use super::auth::check_text;
+use super::companies::present;
+use super::{
+    ApiError, ApiUser, ListPage, Paging, based_on, choice, created, cursor, next_url, with_etag,
+};
 use crate::models::FieldErrors;
-use crate::models::need::{Need, NeedCursor, NeedKind, NeedQuery, NeedStatus, Referral};
-use crate::web::AppState;
+use crate::models::need::{
+    Need, NeedCursor, NeedForm, NeedKind, NeedQuery, NeedStatus, Referral, ReferralForm,
+};
+use crate::models::settings::Settings;
+use crate::web::views::local_date;
+use crate::web::{AppState, needs as pages};
 
 /// A recruitment need.
 #[derive(Debug, Serialize, ToSchema)]
@@ -232,4 +241,388 @@ pub async fn get(
             .map(|(r, _)| ReferralOut::from(r))
             .collect(),
     }))
+}
+
+/// A new need, or the fields an update changes (the rest keep their value; `null` clears an
+/// optional one). Checked as the page's form is: at least one position, hours within the
+/// kind's bounds from the jobcenter's settings, start not after the deadline, the CPR guard on
+/// the free texts.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NeedIn {
+    /// Required for a new need; a need stays with its company.
+    pub company_id: Option<i64>,
+    #[serde(deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub contact_person_id: Option<Option<i64>>,
+    /// An active consultant; a new need without it is the token owner's.
+    pub user_id: Option<i64>,
+    pub title: Option<String>,
+    pub positions: Option<i32>,
+    pub hours_per_week: Option<f64>,
+    /// ordinary, smaajob, fleksjob, praktik, loentilskud or apprentice.
+    pub kind: Option<String>,
+    /// yyyy-mm-dd.
+    #[serde(deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub start_on: Option<Option<String>>,
+    /// yyyy-mm-dd.
+    #[serde(deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub deadline_on: Option<Option<String>>,
+    pub requirements: Option<String>,
+    pub offers: Option<String>,
+    pub jobnet_ref: Option<String>,
+    #[serde(deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub campaign_id: Option<Option<i64>>,
+    /// yyyy-mm-dd; today when a new need leaves it out.
+    pub received_on: Option<String>,
+    /// A new need only: the logged activity it came from.
+    pub activity_id: Option<i64>,
+    /// A new need only: the contact request it came from, which is then marked answered.
+    pub request_id: Option<i64>,
+    /// The version an update is based on, when not sent as If-Match.
+    pub version: Option<i32>,
+}
+
+impl NeedIn {
+    fn onto(self, mut form: NeedForm) -> NeedForm {
+        let text = |field: &mut String, v: Option<String>| {
+            if let Some(v) = v {
+                *field = v;
+            }
+        };
+        let id = |field: &mut String, v: Option<Option<i64>>| {
+            if let Some(v) = v {
+                *field = v.map(|i| i.to_string()).unwrap_or_default();
+            }
+        };
+        id(&mut form.company_id, self.company_id.map(Some));
+        id(&mut form.contact_person_id, self.contact_person_id);
+        id(&mut form.user_id, self.user_id.map(Some));
+        id(&mut form.campaign_id, self.campaign_id);
+        id(&mut form.activity_id, self.activity_id.map(Some));
+        id(&mut form.request_id, self.request_id.map(Some));
+        text(&mut form.title, self.title);
+        text(&mut form.positions, self.positions.map(|n| n.to_string()));
+        text(
+            &mut form.hours_per_week,
+            self.hours_per_week.map(|h| h.to_string()),
+        );
+        text(&mut form.kind, self.kind);
+        text(
+            &mut form.start_on,
+            self.start_on.map(Option::unwrap_or_default),
+        );
+        text(
+            &mut form.deadline_on,
+            self.deadline_on.map(Option::unwrap_or_default),
+        );
+        text(&mut form.requirements, self.requirements);
+        text(&mut form.offers, self.offers);
+        text(&mut form.jobnet_ref, self.jobnet_ref);
+        text(&mut form.received_on, self.received_on);
+        form
+    }
+}
+
+/// Records a need (from a request: the request is marked answered).
+#[utoipa::path(
+    operation_id = "needs_create",
+    tag = "Rekrutteringsbehov",
+    request_body = NeedIn,
+    responses(
+        (status = 201, body = NeedOut),
+        (status = 404, description = "No such company, activity or request in the jobcenter", body = super::Problem),
+        (status = 422, body = super::Problem)
+    )
+)]
+#[post("/needs")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    body: web::Json<NeedIn>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    check_text(&body)?;
+    let jc = user.jobcenter_id;
+    let company_id = body
+        .company_id
+        .ok_or_else(|| ApiError::field("company_id", "Vælg en virksomhed."))?;
+    let rules = state
+        .db
+        .run(move |c| {
+            crate::models::company::Company::find(c, jc, company_id)?;
+            Ok(Settings::get(c, jc)?)
+        })
+        .await?;
+    let base = NeedForm {
+        user_id: user.user_id.to_string(),
+        positions: "1".into(),
+        received_on: local_date(state.now()).to_string(),
+        ..Default::default()
+    };
+    let input = body
+        .onto(base)
+        .validate(&rules)
+        .map_err(ApiError::Invalid)?;
+    let actor = user.actor(&req, &state);
+    let need = state
+        .write(actor, move |c, actor| pages::add(c, actor, &input))
+        .await?
+        .map_err(|r| ApiError::refused(r, false))?;
+    Ok(created(
+        format!("/needs/{}", need.id),
+        need.version,
+        NeedOut::from(need),
+    ))
+}
+
+/// Changes the fields given; the status moves through `POST /needs/{id}/status`.
+#[utoipa::path(
+    operation_id = "needs_update",
+    tag = "Rekrutteringsbehov",
+    params(("id" = i64, Path, description = "The need's id")),
+    request_body = NeedIn,
+    responses(
+        (status = 200, body = NeedOut),
+        (status = 404, body = super::Problem),
+        (status = 422, body = super::Problem)
+    )
+)]
+#[patch("/needs/{id:\\d+}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<NeedIn>,
+) -> Result<HttpResponse, ApiError> {
+    let (jc, id) = (user.jobcenter_id, path.into_inner());
+    let mut body = body.into_inner();
+    check_text(&body)?;
+    let (version, precondition) = based_on(&req, body.version)?;
+    let (current, rules) = state
+        .db
+        .run(move |c| Ok((Need::find(c, jc, id)?, Settings::get(c, jc)?)))
+        .await?;
+    // Where a need came from, and its company, are set when it is made.
+    body.company_id = None;
+    body.activity_id = None;
+    body.request_id = None;
+    let input = body
+        .onto(NeedForm::from_need(&current))
+        .validate(&rules)
+        .map_err(ApiError::Invalid)?;
+    let actor = user.actor(&req, &state);
+    let need = state
+        .write(actor, move |c, actor| {
+            pages::change(c, actor, id, version, &input)
+        })
+        .await?
+        .map_err(|r| ApiError::refused(r, precondition))?;
+    Ok(with_etag(need.version, NeedOut::from(need)))
+}
+
+/// A move of a need's status, dated.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NeedStatusIn {
+    /// open, in_progress, filled_by_jobcenter, filled_by_company or cancelled.
+    pub status: String,
+    /// yyyy-mm-dd, not before the need was received; today when left out.
+    pub on: Option<String>,
+    /// The version the move is based on, when not sent as If-Match.
+    pub version: Option<i32>,
+}
+
+/// Moves a need to a status as of a day (filled and cancelled close it; reopening keeps the
+/// history).
+#[utoipa::path(
+    operation_id = "needs_set_status",
+    tag = "Rekrutteringsbehov",
+    params(
+        ("id" = i64, Path, description = "The need's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag the move is based on (or `version` in the body)")
+    ),
+    request_body = NeedStatusIn,
+    responses(
+        (status = 200, body = NeedOut),
+        (status = 404, body = super::Problem),
+        (status = 409, description = "Stale `version`", body = super::Problem),
+        (status = 412, description = "Stale If-Match; nothing was changed", body = super::Problem),
+        (status = 422, body = super::Problem),
+        (status = 428, description = "Neither If-Match nor `version`", body = super::Problem)
+    )
+)]
+#[post("/needs/{id:\\d+}/status")]
+pub async fn set_status(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<NeedStatusIn>,
+) -> Result<HttpResponse, ApiError> {
+    let (jc, id) = (user.jobcenter_id, path.into_inner());
+    let body = body.into_inner();
+    let mut errors = FieldErrors::new();
+    let status = choice(
+        &mut errors,
+        "status",
+        Some(body.status.trim()),
+        NeedStatus::parse,
+        "Vælg den nye status.",
+    );
+    let on = match body.on.as_deref().map(str::trim) {
+        None | Some("") => Some(local_date(state.now())),
+        Some(s) => crate::domain::dates::parse_date(s).or_else(|| {
+            errors.insert("on", "Skriv datoen, fx 2026-12-04.".into());
+            None
+        }),
+    };
+    let (Some(status), Some(on)) = (status, on) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let (version, precondition) = based_on(&req, body.version)?;
+    state.db.run(move |c| Ok(Need::find(c, jc, id)?)).await?;
+    let actor = user.actor(&req, &state);
+    let need = state
+        .write(actor, move |c, actor| {
+            pages::move_to(c, actor, id, version, status, on)
+        })
+        .await?
+        .map_err(|mut r| {
+            // The page's field is its date picker; here it is `on`.
+            if let Some(m) = r.errors.shift_remove("happened_on") {
+                r.errors.insert("on", m);
+            }
+            ApiError::refused(r, precondition)
+        })?;
+    Ok(with_etag(need.version, NeedOut::from(need)))
+}
+
+/// A new referral, or the fields an update changes.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReferralIn {
+    /// The jobcenter's pseudonymous case reference: never a name or CPR number.
+    pub citizen_ref: Option<String>,
+    /// yyyy-mm-dd; today when a new referral leaves it out.
+    pub referred_on: Option<String>,
+    /// An active consultant; a new referral without it is the token owner's.
+    pub user_id: Option<i64>,
+    /// sent (default), interview, hired, not_hired or withdrawn.
+    pub outcome: Option<String>,
+    /// With outcome `hired`: start the placement now (kind and hours from the need), linked.
+    pub start_placement: bool,
+    /// The version an update is based on, when not sent as If-Match.
+    pub version: Option<i32>,
+}
+
+impl ReferralIn {
+    fn onto(self, mut form: ReferralForm) -> ReferralForm {
+        let text = |field: &mut String, v: Option<String>| {
+            if let Some(v) = v {
+                *field = v;
+            }
+        };
+        text(&mut form.citizen_ref, self.citizen_ref);
+        text(&mut form.referred_on, self.referred_on);
+        text(&mut form.user_id, self.user_id.map(|v| v.to_string()));
+        text(&mut form.outcome, self.outcome);
+        form.start_placement = if self.start_placement { "1" } else { "" }.into();
+        form
+    }
+}
+
+/// Refers a citizen (by case reference) to a need.
+#[utoipa::path(
+    operation_id = "needs_refer",
+    tag = "Rekrutteringsbehov",
+    params(("id" = i64, Path, description = "The need's id")),
+    request_body = ReferralIn,
+    responses(
+        (status = 201, body = ReferralOut),
+        (status = 404, body = super::Problem),
+        (status = 422, body = super::Problem)
+    )
+)]
+#[post("/needs/{id:\\d+}/referrals")]
+pub async fn refer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<ReferralIn>,
+) -> Result<HttpResponse, ApiError> {
+    let (jc, id) = (user.jobcenter_id, path.into_inner());
+    let body = body.into_inner();
+    check_text(&body)?;
+    let need = state.db.run(move |c| Ok(Need::find(c, jc, id)?)).await?;
+    let base = ReferralForm {
+        user_id: user.user_id.to_string(),
+        referred_on: local_date(state.now()).to_string(),
+        ..Default::default()
+    };
+    let input = body.onto(base).validate().map_err(ApiError::Invalid)?;
+    let actor = user.actor(&req, &state);
+    let referral = state
+        .write(actor, move |c, actor| {
+            pages::refer(c, actor, &need, None, &input)
+        })
+        .await?
+        .map_err(|r| ApiError::refused(r, false))?;
+    Ok(created(
+        format!("/needs/{id}/referrals/{}", referral.id),
+        referral.version,
+        ReferralOut::from(referral),
+    ))
+}
+
+/// Changes a referral's fields given (an outcome, typically).
+#[utoipa::path(
+    operation_id = "needs_update_referral",
+    tag = "Rekrutteringsbehov",
+    params(
+        ("id" = i64, Path, description = "The need's id"),
+        ("rid" = i64, Path, description = "The referral's id")
+    ),
+    request_body = ReferralIn,
+    responses(
+        (status = 200, body = ReferralOut),
+        (status = 404, body = super::Problem),
+        (status = 422, body = super::Problem)
+    )
+)]
+#[patch("/needs/{id:\\d+}/referrals/{rid:\\d+}")]
+pub async fn update_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<ReferralIn>,
+) -> Result<HttpResponse, ApiError> {
+    let jc = user.jobcenter_id;
+    let (id, rid) = path.into_inner();
+    let body = body.into_inner();
+    check_text(&body)?;
+    let (version, precondition) = based_on(&req, body.version)?;
+    let (need, current) = state
+        .db
+        .run(move |c| Ok((Need::find(c, jc, id)?, Referral::find(c, jc, id, rid)?)))
+        .await?;
+    let input = body
+        .onto(ReferralForm::from_referral(&current))
+        .validate()
+        .map_err(ApiError::Invalid)?;
+    let actor = user.actor(&req, &state);
+    let referral = state
+        .write(actor, move |c, actor| {
+            pages::refer(c, actor, &need, Some((rid, version)), &input)
+        })
+        .await?
+        .map_err(|r| ApiError::refused(r, precondition))?;
+    Ok(with_etag(referral.version, ReferralOut::from(referral)))
 }

@@ -3,6 +3,7 @@
 //! need's page with its status history and the jobcenter's referrals.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, routes, web};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -13,16 +14,18 @@ use super::views::{
     Choice, FieldErrors, Layout, Page, campaign_choices_in, contact_choices_in, csv_response,
     filters, local_date, redirect_with_flash, staff_choices, url_encode,
 };
+use crate::db::DbConn;
 use crate::domain::{csv_io, dates};
 use crate::error::AppError;
+use crate::models::WriteError;
 use crate::models::access_log::{AccessEntity, AccessKind};
-use crate::models::audit::action;
+use crate::models::audit::{Actor, action};
 use crate::models::company::Company;
 use crate::models::contact_person::ContactPerson;
 use crate::models::contact_request::ContactRequest;
 use crate::models::need::{
-    Need, NeedCursor, NeedEvent, NeedForm, NeedKind, NeedQuery, NeedRow, NeedStatus, Referral,
-    ReferralForm, ReferralOutcome,
+    Need, NeedCursor, NeedEvent, NeedForm, NeedInput, NeedKind, NeedQuery, NeedRow, NeedStatus,
+    Referral, ReferralForm, ReferralInput, ReferralOutcome,
 };
 use crate::models::placement::format_hours;
 use crate::models::settings::Settings;
@@ -204,29 +207,7 @@ pub async fn create(
     };
     let actor = user.actor(&req, &state);
     let result = state
-        .write(actor, move |c, actor| {
-            let need = Need::create(c, jc, actor.user_id, &input, actor.now)?;
-            actor.record(
-                c,
-                action::NEED_CREATED,
-                "need",
-                Some(need.id),
-                format!(
-                    "{} × {} hos virksomhed #{}",
-                    need.positions, need.title, need.company_id
-                ),
-            )?;
-            if let Some(rid) = need.request_id {
-                actor.record(
-                    c,
-                    action::REQUEST_ANSWERED,
-                    "contact_request",
-                    Some(rid),
-                    "med et rekrutteringsbehov".into(),
-                )?;
-            }
-            Ok(need)
-        })
+        .write(actor, move |c, actor| add(c, actor, &input))
         .await?;
     match result {
         Ok(need) => Ok(redirect_with_flash(
@@ -312,17 +293,7 @@ pub async fn update(
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
     let actor = user.actor(&req, &state);
     let result = state
-        .write(actor, move |c, actor| {
-            let need = Need::update(c, jc, id, version, &input, actor.now)?;
-            actor.record(
-                c,
-                action::NEED_UPDATED,
-                "need",
-                Some(id),
-                need.title.clone(),
-            )?;
-            Ok(need)
-        })
+        .write(actor, move |c, actor| change(c, actor, id, version, &input))
         .await?;
     match result {
         Ok(need) => Ok(redirect_with_flash(
@@ -345,6 +316,83 @@ pub async fn update(
             .await
         }
     }
+}
+
+// --- The writes, as the pages and the API make them -------------------------------------------
+
+/// Records a need, with its audit rows (the request it came from, if any, is answered).
+pub fn add(c: &mut DbConn, actor: &Actor, input: &NeedInput) -> Result<Need, WriteError> {
+    let need = Need::create(c, actor.jobcenter_id, actor.user_id, input, actor.now)?;
+    let what = format!(
+        "{} × {} hos virksomhed #{}",
+        need.positions, need.title, need.company_id
+    );
+    actor.record(c, action::NEED_CREATED, "need", Some(need.id), what)?;
+    if let Some(rid) = need.request_id {
+        let what = "med et rekrutteringsbehov".to_string();
+        actor.record(
+            c,
+            action::REQUEST_ANSWERED,
+            "contact_request",
+            Some(rid),
+            what,
+        )?;
+    }
+    Ok(need)
+}
+
+/// Saves an edit of a need made on `version`, with its audit row.
+pub fn change(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    input: &NeedInput,
+) -> Result<Need, WriteError> {
+    let need = Need::update(c, actor.jobcenter_id, id, version, input, actor.now)?;
+    actor.record(
+        c,
+        action::NEED_UPDATED,
+        "need",
+        Some(id),
+        need.title.clone(),
+    )?;
+    Ok(need)
+}
+
+/// Moves a need to `status` as of `on`, from `version`, with its audit row.
+pub fn move_to(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    status: NeedStatus,
+    on: NaiveDate,
+) -> Result<Need, WriteError> {
+    let jc = actor.jobcenter_id;
+    let need = Need::set_status(c, jc, id, version, status, on, actor.user_id, actor.now)?;
+    let what = format!("{} pr. {}", status.label(), dates::dk_date(on));
+    actor.record(c, action::NEED_STATUS_CHANGED, "need", Some(id), what)?;
+    Ok(need)
+}
+
+/// Adds a referral to a need, or changes one (`target`: its id and the version the change is
+/// based on), with the audit rows of it and of the placement a hire may start.
+pub fn refer(
+    c: &mut DbConn,
+    actor: &Actor,
+    need: &Need,
+    target: Option<(i64, i32)>,
+    input: &ReferralInput,
+) -> Result<Referral, WriteError> {
+    let referral = Referral::save(c, actor.jobcenter_id, need, target, input, actor.now)?;
+    let what = format!("henvisning #{}: {}", referral.id, referral.outcome.label());
+    actor.record(c, action::REFERRAL_SAVED, "need", Some(need.id), what)?;
+    if let Some(pid) = referral.placement_id.filter(|_| input.start_placement) {
+        let what = format!("fra rekrutteringsbehov #{}", need.id);
+        actor.record(c, action::PLACEMENT_CREATED, "placement", Some(pid), what)?;
+    }
+    Ok(referral)
 }
 
 // --- A need's page: history, referrals, status ------------------------------------------------
@@ -478,7 +526,7 @@ pub async fn set_status(
     path: web::Path<i64>,
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let id = path.into_inner();
     let form = form.into_inner();
     let mut errors = FieldErrors::new();
     let status = NeedStatus::parse(form.status.trim());
@@ -498,15 +546,7 @@ pub async fn set_status(
     let actor = user.actor(&req, &state);
     let result = state
         .write(actor, move |c, actor| {
-            let need = Need::set_status(c, jc, id, version, status, on, actor.user_id, actor.now)?;
-            actor.record(
-                c,
-                action::NEED_STATUS_CHANGED,
-                "need",
-                Some(id),
-                format!("{} pr. {}", status.label(), dates::dk_date(on)),
-            )?;
-            Ok(need)
+            move_to(c, actor, id, version, status, on)
         })
         .await?;
     match result {
@@ -642,25 +682,7 @@ async fn save_referral(
     let started = input.start_placement;
     let result = state
         .write(actor, move |c, actor| {
-            let target = rid.zip(version);
-            let referral = Referral::save(c, jc, &need, target, &input, actor.now)?;
-            actor.record(
-                c,
-                action::REFERRAL_SAVED,
-                "need",
-                Some(need.id),
-                format!("henvisning #{}: {}", referral.id, referral.outcome.label()),
-            )?;
-            if let Some(pid) = referral.placement_id.filter(|_| input.start_placement) {
-                actor.record(
-                    c,
-                    action::PLACEMENT_CREATED,
-                    "placement",
-                    Some(pid),
-                    format!("fra rekrutteringsbehov #{}", need.id),
-                )?;
-            }
-            Ok(referral)
+            refer(c, actor, &need, rid.zip(version), &input)
         })
         .await?;
     match result {

@@ -610,7 +610,13 @@ const ROUTES: &[(&str, &str)] = &[
     // Each step of work is one route, `/requests/{id}/{step}`.
     ("POST", "/requests/{request}/answered"),
     ("GET", "/needs"),
+    ("POST", "/needs"),
     ("GET", "/needs/{need}"),
+    // The status moves from version 1, then the edit is based on version 2.
+    ("POST", "/needs/{need}/status"),
+    ("PATCH", "/needs/{need}"),
+    ("POST", "/needs/{need}/referrals"),
+    ("PATCH", "/needs/{need}/referrals/{referral}"),
     ("GET", "/staff"),
     ("GET", "/staff/{user}"),
     ("GET", "/openapi.json"),
@@ -638,6 +644,16 @@ fn body_for(
         }
         ("POST", "/placements") => Some(json!({"company_id": own.company, "kind": "smaajob",
             "citizen_ref": "SAG-9", "hours_per_week": 10, "start_on": today})),
+        ("POST", "/needs") => Some(
+            json!({"company_id": own.company, "title": "Lagermedarbejder",
+            "kind": "ordinary", "hours_per_week": 37}),
+        ),
+        ("POST", "/needs/{need}/status") => Some(json!({"status": "in_progress", "version": 1})),
+        ("PATCH", "/needs/{need}") => Some(json!({"positions": 3, "version": 2})),
+        ("POST", "/needs/{need}/referrals") => Some(json!({"citizen_ref": "SAG-12"})),
+        ("PATCH", "/needs/{need}/referrals/{referral}") => {
+            Some(json!({"outcome": "interview", "version": 1}))
+        }
         _ => None,
     }
 }
@@ -674,6 +690,7 @@ async fn every_route_is_in_the_contract_and_another_jobcenters_ids_are_not_found
         .map(|(method, path)| {
             let mut doc_path = path
                 .replace("{contact}", "{pid}")
+                .replace("{referral}", "{rid}")
                 .replace("/answered", "/{step}");
             for record in [
                 "{company}",
@@ -729,7 +746,8 @@ async fn every_route_is_in_the_contract_and_another_jobcenters_ids_are_not_found
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    // Logging an activity or a placement on their company is refused the same way.
+    // Logging an activity, a placement or a need on their company (or from their request) is
+    // refused the same way.
     for (path, body) in [
         (
             "/api/v1/activities",
@@ -740,6 +758,16 @@ async fn every_route_is_in_the_contract_and_another_jobcenters_ids_are_not_found
             "/api/v1/placements",
             json!({"company_id": foreign.company, "kind": "smaajob",
             "citizen_ref": "SAG-9", "hours_per_week": 10, "start_on": app.now().date().to_string()}),
+        ),
+        (
+            "/api/v1/needs",
+            json!({"company_id": foreign.company, "title": "Lager", "kind": "ordinary",
+            "hours_per_week": 37}),
+        ),
+        (
+            "/api/v1/needs",
+            json!({"company_id": own.company, "title": "Lager", "kind": "ordinary",
+            "hours_per_week": 37, "request_id": foreign.request}),
         ),
     ] {
         let (res, json) = call(&app, "POST", path, t, Some(body), &[]).await;
@@ -1054,6 +1082,284 @@ async fn contact_persons_placements_campaigns_requests_and_needs_keep_the_pages_
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(need["title"], "Lagermedarbejder");
     assert_eq!(need["referrals"][0]["citizen_ref"], "SAG-2");
+}
+
+#[actix_web::test]
+async fn needs_and_referrals_are_written_with_the_pages_rules() {
+    use jobcenter_crm::db::schema::{contact_requests, needs, placements};
+    let app = app().await;
+    let seed = app.seed();
+    let own = crate::routes::records(
+        &app,
+        "koege",
+        seed.jobcenter.id,
+        seed.consultant.id,
+        seed.manager.id,
+    )
+    .await;
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let write = make_token(&consultant, "Mobil", "write").await;
+    let read = make_token(&consultant, "Læs", "read").await;
+    let t = Some(write.as_str());
+    let today = app.now().date();
+    let fields = |json: &Value| -> Vec<String> {
+        json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let count = |app: &TestApp| -> i64 {
+        needs::table
+            .filter(needs::jobcenter_id.eq(seed.jobcenter.id))
+            .count()
+            .get_result(&mut app.conn())
+            .unwrap()
+    };
+    let before = count(&app);
+
+    // Bad input: each field's Danish message, and nothing saved.
+    let bad = json!({"company_id": own.company, "title": "", "positions": 0, "kind": "smaajob",
+        "hours_per_week": 30, "start_on": "2027-03-01", "deadline_on": "2027-02-01",
+        "requirements": "Ring til 010203-1234"});
+    let (res, json) = call(&app, "POST", "/api/v1/needs", t, Some(bad), &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(
+        fields(&json),
+        [
+            "title",
+            "positions",
+            "hours_per_week",
+            "deadline_on",
+            "requirements"
+        ],
+        "{json}"
+    );
+    assert!(
+        json["errors"][2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("mellem 2 og 20")
+    );
+    assert_eq!(count(&app), before);
+    // A read token may not write.
+    let good = json!({"company_id": own.company, "title": "Lagerhjælper", "positions": 2,
+        "kind": "smaajob", "hours_per_week": 12.5, "request_id": own.request});
+    let (res, json) = call(
+        &app,
+        "POST",
+        "/api/v1/needs",
+        Some(&read),
+        Some(good.clone()),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(count(&app), before);
+
+    // A need made from a request: the request is answered, the need is the token owner's,
+    // received today, and audit-logged as made through the API.
+    let (res, need) = call(&app, "POST", "/api/v1/needs", t, Some(good), &[]).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = need["id"].as_i64().unwrap();
+    assert_eq!(need["user_id"], seed.consultant.id);
+    assert_eq!(need["received_on"], today.to_string());
+    assert_eq!(need["hours_per_week"], 12.5);
+    assert_eq!(need["status"], "open");
+    let request_status: String = contact_requests::table
+        .find(own.request)
+        .select(contact_requests::status)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(request_status, "answered");
+    let details: String = audit_log::table
+        .filter(audit_log::entity_id.eq(id))
+        .filter(audit_log::action.eq("need_created"))
+        .select(audit_log::details)
+        .first(&mut app.conn())
+        .unwrap();
+    assert!(details.contains("API-nøgle «Mobil»"), "{details}");
+
+    // Status moves name their version; a stale one changes nothing.
+    let status = format!("/api/v1/needs/{id}/status");
+    let (res, json) = call(
+        &app,
+        "POST",
+        &status,
+        t,
+        Some(json!({"status": "in_progress"})),
+        &[],
+    )
+    .await;
+    is_problem(
+        &res,
+        &json,
+        StatusCode::PRECONDITION_REQUIRED,
+        "version_required",
+    );
+    let (res, json) = call(
+        &app,
+        "POST",
+        &status,
+        t,
+        Some(json!({"status": "filled", "version": 1})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(fields(&json), ["status"]);
+    let early = (today - TimeDelta::days(30)).to_string();
+    let (res, json) = call(
+        &app,
+        "POST",
+        &status,
+        t,
+        Some(json!({"status": "in_progress", "on": early, "version": 1})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(fields(&json), ["on"]);
+    let (res, json) = call(
+        &app,
+        "POST",
+        &status,
+        t,
+        Some(json!({"status": "in_progress"})),
+        &[("If-Match", "\"1\"")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["status"], "in_progress");
+    assert_eq!(json["version"], 2);
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/needs/{id}"),
+        t,
+        Some(json!({"positions": 5})),
+        &[("If-Match", "\"1\"")],
+    )
+    .await;
+    is_problem(
+        &res,
+        &json,
+        StatusCode::PRECONDITION_FAILED,
+        "version_conflict",
+    );
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/needs/{id}"),
+        t,
+        Some(json!({"positions": 5, "deadline_on": null, "version": 2})),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["positions"], 5);
+    assert_eq!(
+        json["title"], "Lagerhjælper",
+        "fields not sent keep their value"
+    );
+
+    // Referrals: by case reference only; a hire may start the linked placement.
+    let referrals = format!("/api/v1/needs/{id}/referrals");
+    let (res, json) = call(
+        &app,
+        "POST",
+        &referrals,
+        t,
+        Some(json!({"citizen_ref": "010203-1234"})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(fields(&json), ["citizen_ref"]);
+    let (res, json) = call(
+        &app,
+        "POST",
+        &referrals,
+        t,
+        Some(json!({"citizen_ref": "SAG-77", "start_placement": true})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(fields(&json), ["start_placement"]);
+    let (res, referral) = call(
+        &app,
+        "POST",
+        &referrals,
+        t,
+        Some(json!({"citizen_ref": "SAG-77"})),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(referral["outcome"], "sent");
+    let rid = referral["id"].as_i64().unwrap();
+    let (res, hired) = call(
+        &app,
+        "PATCH",
+        &format!("{referrals}/{rid}"),
+        t,
+        Some(json!({"outcome": "hired", "start_placement": true, "version": 1})),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(hired["outcome"], "hired");
+    let pid = hired["placement_id"]
+        .as_i64()
+        .expect("the placement started");
+    let (kind, hours, citizen): (String, f64, String) = placements::table
+        .find(pid)
+        .select((
+            placements::kind,
+            placements::hours_per_week,
+            placements::citizen_ref,
+        ))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        (kind.as_str(), hours, citizen.as_str()),
+        ("smaajob", 12.5, "SAG-77")
+    );
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &format!("{referrals}/{rid}"),
+        t,
+        Some(json!({"outcome": "interview", "version": 1})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::CONFLICT, "version_conflict");
+    let (_, need) = call(&app, "GET", &format!("/api/v1/needs/{id}"), t, None, &[]).await;
+    assert_eq!(need["referrals"][0]["outcome"], "hired");
+
+    // Filled by the jobcenter, the need leaves the open list.
+    let (res, json) = call(
+        &app,
+        "POST",
+        &status,
+        t,
+        Some(json!({"status": "filled_by_jobcenter", "version": 3})),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["closed_on"], today.to_string());
+    let (_, open) = call(&app, "GET", "/api/v1/needs", t, None, &[]).await;
+    let open: Vec<i64> = open["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_i64().unwrap())
+        .collect();
+    assert!(!open.contains(&id), "{open:?}");
 }
 
 #[actix_web::test]
