@@ -181,6 +181,7 @@ pub fn scope() -> actix_web::Scope {
         .service(requests::list)
         .service(requests::get)
         .service(requests::assign)
+        .service(requests::link_company)
         .service(requests::work_step)
         .service(needs::list)
         .service(needs::get)
@@ -243,6 +244,7 @@ pub fn scope() -> actix_web::Scope {
         requests::list,
         requests::get,
         requests::assign,
+        requests::link_company,
         requests::work_step,
         needs::list,
         needs::get,

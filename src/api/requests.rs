@@ -198,6 +198,56 @@ pub async fn assign(
     Ok(HttpResponse::Ok().json(RequestOut::from(request)))
 }
 
+/// The company a request is about.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkIn {
+    /// A company of the jobcenter; `null` removes the link.
+    pub company_id: Option<i64>,
+}
+
+/// Links the request to a company of the register, as the inbox does (or, with `null`,
+/// removes the link).
+#[utoipa::path(
+    operation_id = "requests_link_company",
+    tag = "Henvendelser",
+    params(("id" = i64, Path, description = "The request's id")),
+    request_body = LinkIn,
+    responses(
+        (status = 200, body = RequestOut),
+        (status = 404, description = "No such request or company in the jobcenter", body = super::Problem),
+        (status = 422, description = "Spam is not linked to a company", body = super::Problem)
+    )
+)]
+#[post("/requests/{id:\\d+}/company")]
+pub async fn link_company(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<LinkIn>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, company_id) = (path.into_inner(), body.company_id);
+    let sees_spam = user.role >= Role::Manager;
+    let mail = state.mail_settings();
+    let actor = user.actor(&req, &state);
+    let (request, _) = state
+        .write(actor, move |c, actor| {
+            let link = |c: &mut DbConn, actor: &Actor| pages::link(c, actor, id, company_id, &mail);
+            pages::work(
+                c,
+                actor,
+                id,
+                sees_spam,
+                action::REQUEST_COMPANY_LINKED,
+                &link,
+            )
+        })
+        .await?
+        .map_err(|r| ApiError::refused(r, false))?;
+    Ok(HttpResponse::Ok().json(RequestOut::from(request)))
+}
+
 /// One step of work on a request, as the inbox's buttons: `take` (it is mine), `answered`,
 /// `close` (the company may be asked how satisfied it is), `reopen`, `spam`, and `not-spam`
 /// (managers).

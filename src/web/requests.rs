@@ -668,7 +668,7 @@ pub async fn link_company(
     path: web::Path<i64>,
     form: web::Form<LinkForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, jc, uid) = (path.into_inner(), user.jobcenter_id, user.id);
+    let id = path.into_inner();
     let company_id = match form.company_id.trim() {
         "" => None,
         s => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
@@ -681,16 +681,27 @@ pub async fn link_company(
         id,
         action::REQUEST_COMPANY_LINKED,
         None,
-        move |c, actor| {
-            let r = ContactRequest::link_company(c, jc, id, company_id, uid, &mail, actor.now)?;
-            let message = match company_id {
-                Some(cid) => format!("knyttet til virksomhed #{cid}"),
-                None => "tilknytningen til virksomheden er fjernet".into(),
-            };
-            Ok((r, message))
-        },
+        move |c, actor| link(c, actor, id, company_id, &mail),
     )
     .await
+}
+
+/// Links request `id` to a company of the jobcenter (`None`: removes the link), as a step of
+/// work (`work`), and says what was done.
+pub fn link(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    company_id: Option<i64>,
+    mail: &MailSettings,
+) -> Result<(ContactRequest, String), WriteError> {
+    let (jc, uid) = (actor.jobcenter_id, actor.user_id);
+    let r = ContactRequest::link_company(c, jc, id, company_id, uid, mail, actor.now)?;
+    let message = match company_id {
+        Some(cid) => format!("knyttet til virksomhed #{cid}"),
+        None => "tilknytningen til virksomheden er fjernet".into(),
+    };
+    Ok((r, message))
 }
 
 #[cfg(test)]

@@ -607,6 +607,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/requests"),
     ("GET", "/requests/{request}"),
     ("POST", "/requests/{request}/assign"),
+    ("POST", "/requests/{request}/company"),
     // Each step of work is one route, `/requests/{id}/{step}`.
     ("POST", "/requests/{request}/answered"),
     ("GET", "/needs"),
@@ -639,6 +640,7 @@ fn body_for(
         ("POST", "/companies/{company}/contacts") => Some(json!({"name": "Ny Person"})),
         ("POST", "/companies") => Some(json!({"cvr": new_cvr(3_400_000), "name": "Ny ApS"})),
         ("POST", "/requests/{request}/assign") => Some(json!({"assignee": own.user})),
+        ("POST", "/requests/{request}/company") => Some(json!({"company_id": own.company})),
         ("POST", "/activities") => {
             Some(json!({"company_id": own.company, "kind": "phone", "occurred_on": today}))
         }
@@ -771,6 +773,13 @@ async fn every_route_is_in_the_contract_and_another_jobcenters_ids_are_not_found
         ),
     ] {
         let (res, json) = call(&app, "POST", path, t, Some(body), &[]).await;
+        is_problem(&res, &json, StatusCode::NOT_FOUND, "not_found");
+    }
+    for (path, body) in [(
+        format!("/api/v1/requests/{}/company", own.request),
+        json!({"company_id": foreign.company}),
+    )] {
+        let (res, json) = call(&app, "POST", &path, t, Some(body), &[]).await;
         is_problem(&res, &json, StatusCode::NOT_FOUND, "not_found");
     }
     // Lists hold our own only.
@@ -1024,6 +1033,23 @@ async fn contact_persons_placements_campaigns_requests_and_needs_keep_the_pages_
     }
     let (res, json) = call(&app, "POST", &format!("{request}/reopen"), t, None, &[]).await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    // Linked to a company of the register, or to none; another jobcenter's company is not there.
+    let link = format!("{request}/company");
+    for (company, status, linked) in [
+        (json!(own.company), StatusCode::OK, json!(own.company)),
+        (
+            json!(own.company + 1_000_000),
+            StatusCode::NOT_FOUND,
+            json!(own.company),
+        ),
+        (Value::Null, StatusCode::OK, Value::Null),
+    ] {
+        let body = json!({ "company_id": company });
+        let (res, _) = call(&app, "POST", &link, t, Some(body), &[]).await;
+        assert_eq!(res.status, status, "{company}: {}", res.body);
+        let (_, json) = call(&app, "GET", &request, t, None, &[]).await;
+        assert_eq!(json["company_id"], linked, "after {company}");
+    }
     let (res, _) = call(&app, "POST", &format!("{request}/shred"), t, None, &[]).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let hand_over = json!({"assignee": seed.manager.id});
