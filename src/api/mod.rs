@@ -178,6 +178,12 @@ pub fn scope() -> actix_web::Scope {
         .service(campaigns::list)
         .service(campaigns::get)
         .service(campaigns::target_list)
+        .service(campaigns::create)
+        .service(campaigns::update)
+        .service(campaigns::start)
+        .service(campaigns::add_targets)
+        .service(campaigns::update_target)
+        .service(campaigns::remove_target)
         .service(requests::list)
         .service(requests::get)
         .service(requests::assign)
@@ -241,6 +247,12 @@ pub fn scope() -> actix_web::Scope {
         campaigns::list,
         campaigns::get,
         campaigns::target_list,
+        campaigns::create,
+        campaigns::update,
+        campaigns::start,
+        campaigns::add_targets,
+        campaigns::update_target,
+        campaigns::remove_target,
         requests::list,
         requests::get,
         requests::assign,
@@ -263,7 +275,7 @@ pub fn scope() -> actix_web::Scope {
         (name = "Kontaktpersoner", description = "A company's contact persons"),
         (name = "Aktiviteter", description = "Visits, meetings, calls and their follow-ups"),
         (name = "Forløb", description = "Placements of citizens, by case reference"),
-        (name = "Kampagner", description = "Outreach campaigns and their target lists (read-only)"),
+        (name = "Kampagner", description = "Outreach campaigns, their target lists and the work on them"),
         (name = "Henvendelser", description = "Contact requests of the one entry point, and work on them"),
         (name = "Rekrutteringsbehov", description = "Recruitment needs, their status and the referrals to them"),
         (name = "Medarbejdere", description = "The jobcenter's staff (read-only)"),

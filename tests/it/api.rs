@@ -602,8 +602,15 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/placements/{placement}"),
     ("PATCH", "/placements/{placement}"),
     ("GET", "/campaigns"),
+    ("POST", "/campaigns"),
     ("GET", "/campaigns/{campaign}"),
+    // Planned again from version 1, then set going from version 2.
+    ("PATCH", "/campaigns/{campaign}"),
+    ("POST", "/campaigns/{campaign}/start"),
     ("GET", "/campaigns/{campaign}/targets"),
+    ("POST", "/campaigns/{campaign}/targets"),
+    ("PATCH", "/campaigns/{campaign}/targets/{target}"),
+    ("DELETE", "/campaigns/{campaign}/targets/{target}"),
     ("GET", "/requests"),
     ("GET", "/requests/{request}"),
     ("POST", "/requests/{request}/assign"),
@@ -656,6 +663,20 @@ fn body_for(
         ("PATCH", "/needs/{need}/referrals/{referral}") => {
             Some(json!({"outcome": "interview", "version": 1}))
         }
+        ("POST", "/campaigns") => Some(json!({"name": "Sommerjob", "start": "uge 30 2027",
+            "end": "uge 33 2027", "target_companies": 20, "topics": ["smaajob"]})),
+        ("PATCH", "/campaigns/{campaign}") => Some(json!({"status": "planned", "version": 1})),
+        ("POST", "/campaigns/{campaign}/start") => Some(json!({"version": 2})),
+        ("POST", "/campaigns/{campaign}/targets") => Some(json!({"company_ids": [own.company]})),
+        ("PATCH", "/campaigns/{campaign}/targets/{target}") => {
+            use jobcenter_crm::db::schema::campaign_targets;
+            let version: i32 = campaign_targets::table
+                .find(own.target)
+                .select(campaign_targets::version)
+                .first(&mut app.conn())
+                .unwrap();
+            Some(json!({"status": "contacted", "version": version}))
+        }
         _ => None,
     }
 }
@@ -693,6 +714,7 @@ async fn every_route_is_in_the_contract_and_another_jobcenters_ids_are_not_found
             let mut doc_path = path
                 .replace("{contact}", "{pid}")
                 .replace("{referral}", "{rid}")
+                .replace("{target}", "{tid}")
                 .replace("/answered", "/{step}");
             for record in [
                 "{company}",
@@ -1386,6 +1408,262 @@ async fn needs_and_referrals_are_written_with_the_pages_rules() {
         .map(|n| n["id"].as_i64().unwrap())
         .collect();
     assert!(!open.contains(&id), "{open:?}");
+}
+
+#[actix_web::test]
+async fn campaigns_are_planned_filled_and_worked_with_the_pages_rules() {
+    let app = app().await;
+    let seed = app.seed();
+    let own = crate::routes::records(
+        &app,
+        "koege",
+        seed.jobcenter.id,
+        seed.consultant.id,
+        seed.manager.id,
+    )
+    .await;
+    let stevns = crate::routes::records(
+        &app,
+        "stevns",
+        seed.other_jobcenter.id,
+        seed.other_admin.id,
+        seed.other_admin.id,
+    )
+    .await;
+    let manager = app.signed_in("leder@koege.dk").await;
+    let m = make_token(&manager, "Planlægning", "write").await;
+    let m = Some(m.as_str());
+    let consultant = app.signed_in("konsulent@koege.dk").await;
+    let k = make_token(&consultant, "Mobil", "write").await;
+    let k = Some(k.as_str());
+    let fields = |json: &Value| -> Vec<String> {
+        json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // Planning is for managers; bad input is refused at its fields.
+    let plan = json!({"name": "Fleksjob i industrien", "start": "2027-02-01",
+        "end": "2027-03-31", "target_companies": 2, "topics": ["fleksjob"],
+        "consultant_ids": [seed.consultant.id]});
+    let (res, json) = call(
+        &app,
+        "POST",
+        "/api/v1/campaigns",
+        k,
+        Some(plan.clone()),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    let bad = json!({"name": "", "start": "2027-03-31", "end": "2027-02-01",
+        "target_companies": 0});
+    let (res, json) = call(&app, "POST", "/api/v1/campaigns", m, Some(bad), &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(fields(&json), ["name", "end", "target_companies"], "{json}");
+    let (res, json) = call(
+        &app,
+        "POST",
+        "/api/v1/campaigns",
+        m,
+        Some(
+            json!({"name": "X", "start": "2027-02-01", "end": "2027-03-01",
+            "target_companies": 1, "topics": ["golf"]}),
+        ),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(fields(&json), ["topics"]);
+    let (res, json) = call(
+        &app,
+        "POST",
+        "/api/v1/campaigns",
+        m,
+        Some(
+            json!({"name": "X", "start": "2027-02-01", "end": "2027-03-01",
+            "target_companies": 1, "consultant_ids": [seed.other_admin.id]}),
+        ),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(fields(&json), ["consultants"], "another jobcenter's staff");
+    let (res, campaign) = call(&app, "POST", "/api/v1/campaigns", m, Some(plan), &[]).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(campaign["status"], "planned");
+    assert_eq!(campaign["topics"], json!(["fleksjob"]));
+    let id = campaign["id"].as_i64().unwrap();
+    let at = format!("/api/v1/campaigns/{id}");
+
+    // Versions: a stale edit changes nothing; a start needs the one it is based on.
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &at,
+        m,
+        Some(json!({"purpose": "Ny"})),
+        &[("If-Match", "\"7\"")],
+    )
+    .await;
+    is_problem(
+        &res,
+        &json,
+        StatusCode::PRECONDITION_FAILED,
+        "version_conflict",
+    );
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &at,
+        m,
+        Some(json!({"purpose": "Fleksjob hos produktionsvirksomheder", "version": 1})),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        json["name"], "Fleksjob i industrien",
+        "fields not sent keep their value"
+    );
+    assert_eq!(json["topics"], json!(["fleksjob"]));
+    let start = format!("{at}/start");
+    let (res, json) = call(&app, "POST", &start, m, None, &[]).await;
+    is_problem(
+        &res,
+        &json,
+        StatusCode::PRECONDITION_REQUIRED,
+        "version_required",
+    );
+    let (res, json) = call(&app, "POST", &start, m, None, &[("If-Match", "\"2\"")]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["status"], "running");
+    let (res, json) = call(&app, "POST", &start, m, Some(json!({"version": 3})), &[]).await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(fields(&json), ["status"]);
+
+    // The list: our companies once each; another jobcenter's are not ours to add.
+    let targets = format!("{at}/targets");
+    let (_, other) = call(
+        &app,
+        "POST",
+        "/api/v1/companies",
+        m,
+        Some(json!({"cvr": new_cvr(3_500_000), "name": "Anden ApS"})),
+        &[],
+    )
+    .await;
+    let ids = json!({"company_ids": [own.company, other["id"], own.company, stevns.company]});
+    let (res, json) = call(&app, "POST", &targets, k, Some(ids.clone()), &[]).await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    let (res, json) = call(&app, "POST", &targets, m, Some(ids.clone()), &[]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json, json!({"added": 2, "already": 0, "unknown": 1}));
+    let (_, json) = call(&app, "POST", &targets, m, Some(ids), &[]).await;
+    assert_eq!(json, json!({"added": 0, "already": 2, "unknown": 1}));
+    let (res, json) = call(
+        &app,
+        "POST",
+        &targets,
+        m,
+        Some(json!({"company_ids": []})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let (_, list) = call(&app, "GET", &targets, m, None, &[]).await;
+    let list = list["items"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 2);
+    let mine = &list[0];
+    let tid = mine["id"].as_i64().unwrap();
+    let theirs = list[1]["id"].as_i64().unwrap();
+
+    // Sharing out is for managers; a consultant works only their own share.
+    let target = format!("{targets}/{tid}");
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &target,
+        k,
+        Some(json!({"status": "contacted", "version": mine["version"]})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &target,
+        k,
+        Some(json!({"assigned_to": seed.consultant.id, "version": mine["version"]})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    let (res, given) = call(
+        &app,
+        "PATCH",
+        &target,
+        m,
+        Some(json!({"assigned_to": seed.consultant.id, "version": mine["version"]})),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(given["assigned_to"], seed.consultant.id);
+    assert_eq!(given["status"], "not_contacted");
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &target,
+        k,
+        Some(json!({"status": "interested", "version": mine["version"]})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::CONFLICT, "version_conflict");
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &target,
+        k,
+        Some(json!({"status": "interested", "version": given["version"]})),
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(json["status"], "interested");
+    assert_eq!(
+        json["assigned_to"], seed.consultant.id,
+        "the consultant keeps it"
+    );
+    let (res, json) = call(
+        &app,
+        "PATCH",
+        &target,
+        k,
+        Some(json!({"status": "golf", "version": json["version"]})),
+        &[],
+    )
+    .await;
+    is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+
+    // Taking a company off the list is for managers.
+    let off = format!("{targets}/{theirs}");
+    let (res, json) = call(&app, "DELETE", &off, k, None, &[]).await;
+    is_problem(&res, &json, StatusCode::FORBIDDEN, "forbidden");
+    let (res, _) = call(&app, "DELETE", &off, m, None, &[]).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let (res, _) = call(&app, "DELETE", &off, m, None, &[]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let (_, campaign) = call(&app, "GET", &at, m, None, &[]).await;
+    assert_eq!(
+        (campaign["targets"].as_i64(), campaign["reached"].as_i64()),
+        (Some(1), Some(1))
+    );
 }
 
 #[actix_web::test]

@@ -43,6 +43,22 @@ pub struct ListedTarget {
     pub contacted_on: Option<NaiveDate>,
     pub visited_on: Option<NaiveDate>,
     pub last_activity_on: Option<NaiveDate>,
+    pub version: i32,
+}
+
+impl From<CampaignTarget> for ListedTarget {
+    fn from(t: CampaignTarget) -> Self {
+        ListedTarget {
+            id: t.id,
+            company_id: t.company_id,
+            assigned_to: t.assigned_to,
+            status: t.status,
+            contacted_on: t.contacted_on,
+            visited_on: t.visited_on,
+            last_activity_on: t.last_activity_on,
+            version: t.version,
+        }
+    }
 }
 
 /// A target with what the list shows.

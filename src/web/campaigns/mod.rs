@@ -14,11 +14,12 @@ use super::views::{Choice, Layout, Page, filters, local_date, redirect_with_flas
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::FieldErrors;
+use crate::models::WriteError;
 use crate::models::activity::Topic;
-use crate::models::audit::action;
+use crate::models::audit::{Actor, action};
 use crate::models::campaign::{
-    Campaign, CampaignForm, CampaignStatus, CampaignSummary, CampaignTarget, Progress,
-    TargetListFilter, TargetRow, TargetStatus,
+    Campaign, CampaignForm, CampaignInput, CampaignStatus, CampaignSummary, CampaignTarget,
+    Progress, TargetListFilter, TargetRow, TargetStatus,
 };
 use crate::models::company::Cursor;
 use crate::models::placement::{CampaignPlacement, Placement};
@@ -170,19 +171,8 @@ pub async fn create(
         }
     };
     let actor = user.actor(&req, &state);
-    let jc = user.jobcenter_id;
     let result = state
-        .write(actor, move |c, actor| {
-            let campaign = Campaign::create(c, jc, &input, actor.now)?;
-            actor.record(
-                c,
-                action::CAMPAIGN_CREATED,
-                "campaign",
-                Some(campaign.id),
-                campaign.name.clone(),
-            )?;
-            Ok(campaign)
-        })
+        .write(actor, move |c, actor| add(c, actor, &input))
         .await?;
     match result {
         Ok(campaign) => Ok(redirect_with_flash(
@@ -244,17 +234,7 @@ pub async fn update(
     let version = form.version.trim().parse::<i32>().unwrap_or(-1);
     let actor = user.actor(&req, &state);
     let result = state
-        .write(actor, move |c, actor| {
-            let campaign = Campaign::update(c, jc, id, version, &input, actor.now)?;
-            actor.record(
-                c,
-                action::CAMPAIGN_UPDATED,
-                "campaign",
-                Some(id),
-                campaign.name.clone(),
-            )?;
-            Ok(campaign)
-        })
+        .write(actor, move |c, actor| change(c, actor, id, version, &input))
         .await?;
     match result {
         Ok(_) => Ok(redirect_with_flash(
@@ -467,7 +447,7 @@ pub async fn start(
     path: web::Path<i64>,
     form: web::Form<StartForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let id = path.into_inner();
     let version: i32 =
         form.version.trim().parse().map_err(|_| {
             AppError::Validation("Formularen er ufuldstændig. Hent siden igen.".into())
@@ -475,17 +455,7 @@ pub async fn start(
     let actor = user.actor(&req, &state);
     let result = state
         .write(actor, move |c, actor| {
-            // Not found when the campaign belongs to another jobcenter.
-            Campaign::find(c, jc, id)?;
-            Campaign::start(c, jc, id, version, actor.now)?;
-            actor.record(
-                c,
-                action::CAMPAIGN_UPDATED,
-                "campaign",
-                Some(id),
-                "sat i gang".into(),
-            )?;
-            Ok(())
+            set_going(c, actor, id, version).map(drop)
         })
         .await?;
     let (kind, message) = match result {
@@ -505,4 +475,53 @@ pub async fn start(
         kind,
         message,
     ))
+}
+
+// --- The writes, as the pages and the API make them -------------------------------------------
+
+/// Creates a campaign, with its audit row.
+pub fn add(c: &mut DbConn, actor: &Actor, input: &CampaignInput) -> Result<Campaign, WriteError> {
+    let campaign = Campaign::create(c, actor.jobcenter_id, input, actor.now)?;
+    let what = campaign.name.clone();
+    actor.record(
+        c,
+        action::CAMPAIGN_CREATED,
+        "campaign",
+        Some(campaign.id),
+        what,
+    )?;
+    Ok(campaign)
+}
+
+/// Saves an edit of a campaign made on `version`, with its audit row.
+pub fn change(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    input: &CampaignInput,
+) -> Result<Campaign, WriteError> {
+    let campaign = Campaign::update(c, actor.jobcenter_id, id, version, input, actor.now)?;
+    let what = campaign.name.clone();
+    actor.record(c, action::CAMPAIGN_UPDATED, "campaign", Some(id), what)?;
+    Ok(campaign)
+}
+
+/// Sets a planned campaign going from `version`, with its audit row.
+pub fn set_going(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+) -> Result<Campaign, WriteError> {
+    // Not found when the campaign belongs to another jobcenter.
+    let current = Campaign::find(c, actor.jobcenter_id, id)?;
+    if current.status != CampaignStatus::Planned && current.version == version {
+        let what = format!("Kampagnen er {}.", current.status.label().to_lowercase());
+        return Err(WriteError::invalid("status", what));
+    }
+    Campaign::start(c, actor.jobcenter_id, id, version, actor.now)?;
+    let what = "sat i gang".to_string();
+    actor.record(c, action::CAMPAIGN_UPDATED, "campaign", Some(id), what)?;
+    Ok(Campaign::find(c, actor.jobcenter_id, id)?)
 }

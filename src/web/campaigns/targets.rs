@@ -8,10 +8,12 @@ use actix_multipart::form::text::Text;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
+use crate::db::DbConn;
 use crate::domain::{csv_io, cvr, dates};
 use crate::error::AppError;
+use crate::models::WriteError;
 use crate::models::access_log::{AccessEntity, AccessKind};
-use crate::models::audit::action;
+use crate::models::audit::{Actor, action};
 use crate::models::campaign::{
     AddReport, Campaign, CampaignTarget, TargetListFilter, TargetStatus,
 };
@@ -314,24 +316,13 @@ pub async fn add(
     let actor = user.actor(&req, &state);
     let report = state
         .write(actor, move |c, actor| {
-            let report = CampaignTarget::add(c, jc, id, &ids, actor.now)?;
             let how = match pick {
                 Pick::Chosen => "valgt enkeltvis".to_string(),
                 Pick::All => format!("alle af {found} fundne"),
                 Pick::First(n) => format!("de første {n} af {found} fundne"),
                 Pick::Random(n) => format!("{n} tilfældigt udvalgte af {found} fundne"),
             };
-            actor.record(
-                c,
-                action::CAMPAIGN_TARGETS_ADDED,
-                "campaign",
-                Some(id),
-                format!(
-                    "{} tilføjet, {} var der i forvejen ({how})",
-                    report.added, report.already
-                ),
-            )?;
-            Ok(report)
+            put_on_list(c, actor, id, &ids, &how)
         })
         .await??;
     let fewer = match pick {
@@ -629,29 +620,11 @@ pub async fn set_target(
         ),
     };
     let actor = user.actor(&req, &state);
-    let uid = user.id;
     let version = form.version.trim().parse().unwrap_or(0);
     let result = state
         .write(actor, move |c, actor| {
-            let target = CampaignTarget::find(c, jc, id, tid)?;
-            // Consultants work their own share and cannot move it to someone else.
-            if !manager && target.assigned_to != Some(uid) {
-                return Err(AppError::Forbidden.into());
-            }
-            let assigned = if manager {
-                wanted_assignee
-            } else {
-                target.assigned_to
-            };
-            let t = CampaignTarget::set(c, jc, id, tid, version, assigned, status, actor.now)?;
-            actor.record(
-                c,
-                action::CAMPAIGN_TARGET_CHANGED,
-                "campaign",
-                Some(id),
-                format!("virksomhed #{}: {}", t.company_id, status.label()),
-            )?;
-            Ok(())
+            let assignee = Some(wanted_assignee);
+            set(c, actor, manager, id, tid, version, assignee, status).map(drop)
         })
         .await?;
     let filter = form.place.filter();
@@ -697,21 +670,10 @@ pub async fn remove_target(
     path: web::Path<(i64, i64)>,
     form: web::Form<ListPlace>,
 ) -> Result<HttpResponse, AppError> {
-    let ((id, tid), jc) = (path.into_inner(), user.jobcenter_id);
+    let (id, tid) = path.into_inner();
     let actor = user.actor(&req, &state);
     state
-        .write(actor, move |c, actor| {
-            let target = CampaignTarget::find(c, jc, id, tid)?;
-            CampaignTarget::remove(c, jc, id, tid)?;
-            actor.record(
-                c,
-                action::CAMPAIGN_TARGET_REMOVED,
-                "campaign",
-                Some(id),
-                format!("virksomhed #{}", target.company_id),
-            )?;
-            Ok(())
-        })
+        .write(actor, move |c, actor| take_off(c, actor, id, tid))
         .await??;
     Ok(redirect_with_flash(
         &state,
@@ -800,3 +762,80 @@ pub async fn export(
 
 /// Targets in one CSV export.
 const EXPORT_LIMIT: i64 = 5000;
+
+// --- The writes, as the pages and the API make them -------------------------------------------
+
+/// Puts companies of the jobcenter on campaign `id`'s list (each once; others' ids are
+/// ignored), with an audit row saying `how` they were chosen.
+pub fn put_on_list(
+    c: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    company_ids: &[i64],
+    how: &str,
+) -> Result<AddReport, WriteError> {
+    let report = CampaignTarget::add(c, actor.jobcenter_id, id, company_ids, actor.now)?;
+    let what = format!(
+        "{} tilføjet, {} var der i forvejen ({how})",
+        report.added, report.already
+    );
+    actor.record(
+        c,
+        action::CAMPAIGN_TARGETS_ADDED,
+        "campaign",
+        Some(id),
+        what,
+    )?;
+    Ok(report)
+}
+
+/// Sets a target's status from `version`; a consultant only on their own share, and only a
+/// manager gives it to someone (`assignee`: `None` keeps who has it).
+#[allow(clippy::too_many_arguments)]
+pub fn set(
+    c: &mut DbConn,
+    actor: &Actor,
+    manager: bool,
+    id: i64,
+    tid: i64,
+    version: i32,
+    assignee: Option<Option<i64>>,
+    status: TargetStatus,
+) -> Result<CampaignTarget, WriteError> {
+    let jc = actor.jobcenter_id;
+    let target = CampaignTarget::find(c, jc, id, tid)?;
+    // Consultants work their own share and cannot move it to someone else.
+    if !manager && target.assigned_to != Some(actor.user_id) {
+        return Err(AppError::Forbidden.into());
+    }
+    let assigned = match assignee {
+        Some(wanted) if manager => wanted,
+        _ => target.assigned_to,
+    };
+    let t = CampaignTarget::set(c, jc, id, tid, version, assigned, status, actor.now)?;
+    let what = format!("virksomhed #{}: {}", t.company_id, status.label());
+    actor.record(
+        c,
+        action::CAMPAIGN_TARGET_CHANGED,
+        "campaign",
+        Some(id),
+        what,
+    )?;
+    Ok(t)
+}
+
+/// Takes a company off campaign `id`'s list, with its audit row.
+pub fn take_off(c: &mut DbConn, actor: &Actor, id: i64, tid: i64) -> Result<(), WriteError> {
+    let jc = actor.jobcenter_id;
+    let target = CampaignTarget::find(c, jc, id, tid)?;
+    CampaignTarget::remove(c, jc, id, tid)?;
+    let what = format!("virksomhed #{}", target.company_id);
+    actor.record(
+        c,
+        action::CAMPAIGN_TARGET_REMOVED,
+        "campaign",
+        Some(id),
+        what,
+    )?;
+    Ok(())
+}
