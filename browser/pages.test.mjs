@@ -66,12 +66,17 @@ async function staffPages(page, withRecords) {
     '/admin/access-log', '/admin/settings', '/admin/texts', '/admin/texts/receipt', '/admin/texts/thanks',
     '/admin/texts/summary', '/admin/outbox', '/account/security', '/account/password',
     '/account/two-step', '/account/tokens', '/admin/tokens', '/admin/webhooks', '/api/v1/docs', '/companies/999999999',
+    '/companies/duplicates',
   ];
   if (withRecords) {
     const company = await firstLink(page, '/companies', /^\/companies\/\d+$/);
     const campaign = await campaignWithTargets(page);
     const need = await needWithReferrals(page);
+    await page.goto(`${APP}/companies`);
+    const [other] = (await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+      .filter((h) => /^\/companies\/\d+$/.test(h) && h !== company);
     pages.push(
+      `${company}/merge`, `${company}/merge?q=a`, `${company}/merge?other=${other.split('/').pop()}`,
       company, `${company}/edit`, `${company}/contacts/new`, `/activities/new?company=${company.split('/').pop()}`,
       await firstLink(page, company, /^\/activities\/\d+\/edit$/),
       await firstLink(page, company, /^\/companies\/\d+\/contacts\/\d+\/edit$/),

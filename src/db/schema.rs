@@ -733,7 +733,25 @@ diesel::joinable!(contact_requests -> users (assigned_to));
 diesel::joinable!(contact_request_events -> contact_requests (request_id));
 diesel::joinable!(contact_request_events -> users (user_id));
 
+diesel::table! {
+    /// Companies merged into another: the merged-away id leads to the survivor.
+    company_merges (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        survivor_id -> BigInt,
+        merged_id -> BigInt,
+        merged_name -> Text,
+        merged_cvr -> Text,
+        user_id -> Nullable<BigInt>,
+        moved -> Text,
+        merged_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(company_merges -> companies (survivor_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    company_merges,
     api_tokens,
     webhooks,
     webhook_deliveries,

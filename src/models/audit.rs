@@ -27,6 +27,7 @@ pub mod action {
     pub const COMPANY_CREATED: &str = "company_created";
     pub const COMPANY_UPDATED: &str = "company_updated";
     pub const COMPANY_DELETED: &str = "company_deleted";
+    pub const COMPANY_MERGED: &str = "company_merged";
     pub const COMPANIES_IMPORTED: &str = "companies_imported";
     pub const COMPANIES_EXPORTED: &str = "companies_exported";
     pub const CONTACT_CREATED: &str = "contact_created";
@@ -111,6 +112,7 @@ pub fn action_label(action: &str) -> &str {
         action::COMPANY_CREATED => "Virksomhed oprettet",
         action::COMPANY_UPDATED => "Virksomhed ændret",
         action::COMPANY_DELETED => "Virksomhed slettet",
+        action::COMPANY_MERGED => "Virksomheder lagt sammen",
         action::COMPANIES_IMPORTED => "Virksomheder importeret",
         action::COMPANIES_EXPORTED => "Virksomheder eksporteret",
         action::CONTACT_CREATED => "Kontaktperson tilføjet",

@@ -9,6 +9,7 @@ pub mod calendar_feed;
 pub mod campaign;
 pub mod company;
 pub mod company_import;
+pub mod company_merge;
 pub mod contact_form_hit;
 pub mod contact_person;
 pub mod contact_request;

@@ -27,6 +27,10 @@ const KEEP: TimeDelta = TimeDelta::days(30);
 pub const EVENTS: &[(&str, &str)] = &[
     ("company.created", "En virksomhed er oprettet"),
     ("company.updated", "En virksomhed er ændret"),
+    (
+        "company.merged",
+        "En dublet er lagt sammen med en virksomhed (merged_id findes ikke mere)",
+    ),
     ("activity.created", "En aktivitet er registreret"),
     ("request.received", "En henvendelse er modtaget"),
     ("request.answered", "En henvendelse er besvaret"),
@@ -163,6 +167,9 @@ struct Data<'a> {
     id: i64,
     /// Where the API gives the record.
     url: String,
+    /// company.merged: the company merged into `id`, which no longer exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merged_id: Option<i64>,
 }
 
 /// Writes `event` about record `id` of kind `object` (with its API address under
@@ -173,6 +180,39 @@ pub fn emit(
     jobcenter_id: i64,
     event: &str,
     (object, path, id): (&str, &str, i64),
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let data = Data {
+        object,
+        id,
+        url: format!("/api/v1/{path}/{id}"),
+        merged_id: None,
+    };
+    deliver(c, jobcenter_id, event, data, now)
+}
+
+/// Writes company.merged: `merged_id` is merged into company `survivor_id`.
+pub fn emit_merged(
+    c: &mut DbConn,
+    jobcenter_id: i64,
+    survivor_id: i64,
+    merged_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let data = Data {
+        object: "company",
+        id: survivor_id,
+        url: format!("/api/v1/companies/{survivor_id}"),
+        merged_id: Some(merged_id),
+    };
+    deliver(c, jobcenter_id, "company.merged", data, now)
+}
+
+fn deliver(
+    c: &mut DbConn,
+    jobcenter_id: i64,
+    event: &str,
+    data: Data,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     debug_assert!(EVENTS.iter().any(|(name, _)| *name == event), "{event}");
@@ -189,11 +229,7 @@ pub fn emit(
         event,
         occurred_at: now.and_utc().to_rfc3339(),
         jobcenter_id,
-        data: Data {
-            object,
-            id,
-            url: format!("/api/v1/{path}/{id}"),
-        },
+        data,
     })
     .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     for webhook_id in subscribed {

@@ -1,6 +1,8 @@
 //! The company register: list and search, create, show, edit, delete, contact persons, and CSV
 //! import and export.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -27,12 +29,14 @@ use crate::models::company::{
     EmployeeBand,
 };
 use crate::models::company_import::{self};
+use crate::models::company_merge::CompanyMerge;
 use crate::models::contact_person::ContactPerson;
 use crate::models::need::{Need, Referral};
 use crate::models::overview::quiet_since;
 use crate::models::placement::{Placement, PlacementQuery, PlacementRow};
 use crate::models::user::{Role, User};
 use crate::models::visit_summary::VisitSummary;
+use diesel::OptionalExtension;
 
 const PAGE_SIZE: i64 = 25;
 /// Activities and placements shown on the company page; the rest are a link away.
@@ -376,47 +380,68 @@ pub async fn show(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (user, (company, contact_name, contacts, former, activities, placements, needs, sent)) =
-        session
-            .run(&state, move |c, user| {
-                let jc = user.jobcenter_id;
-                let company = Company::find(c, jc, id)?;
-                let contact_name = match company.fixed_contact_id {
-                    Some(uid) => Some(User::find(c, jc, uid)?.name),
-                    None => None,
-                };
-                let contacts = ContactPerson::current(c, jc, id)?;
-                let former = ContactPerson::former(c, jc, id)?;
-                let by_company = ActivityQuery {
+    let (user, loaded) = session
+        .run(&state, move |c, user| {
+            let jc = user.jobcenter_id;
+            let Some(company) = Company::find(c, jc, id).optional()? else {
+                // A company merged into another: its address leads there.
+                return Ok(Err(CompanyMerge::survivor_of(c, jc, id)?));
+            };
+            let contact_name = match company.fixed_contact_id {
+                Some(uid) => Some(User::find(c, jc, uid)?.name),
+                None => None,
+            };
+            let contacts = ContactPerson::current(c, jc, id)?;
+            let former = ContactPerson::former(c, jc, id)?;
+            let by_company = ActivityQuery {
+                company_id: Some(id),
+                ..Default::default()
+            };
+            let activities = Activity::list(c, jc, &by_company, None, TIMELINE_SIZE + 1)?;
+            let placements = Placement::list(
+                c,
+                jc,
+                &PlacementQuery {
                     company_id: Some(id),
                     ..Default::default()
-                };
-                let activities = Activity::list(c, jc, &by_company, None, TIMELINE_SIZE + 1)?;
-                let placements = Placement::list(
-                    c,
-                    jc,
-                    &PlacementQuery {
-                        company_id: Some(id),
-                        ..Default::default()
-                    },
-                    None,
-                    TIMELINE_SIZE + 1,
-                )?;
-                let needs = Need::of_company(c, jc, id, TIMELINE_SIZE + 1)?;
-                let ids: Vec<i64> = activities.iter().map(|a| a.activity.id).collect();
-                let sent = VisitSummary::of_activities(c, jc, &ids)?;
-                Ok((
-                    company,
-                    contact_name,
-                    contacts,
-                    former,
-                    activities,
-                    placements,
-                    needs,
-                    sent,
-                ))
-            })
-            .await?;
+                },
+                None,
+                TIMELINE_SIZE + 1,
+            )?;
+            let needs = Need::of_company(c, jc, id, TIMELINE_SIZE + 1)?;
+            let ids: Vec<i64> = activities.iter().map(|a| a.activity.id).collect();
+            let sent = VisitSummary::of_activities(c, jc, &ids)?;
+            let merges = CompanyMerge::into_company(c, jc, id)?;
+            let staff: HashMap<i64, String> = if merges.is_empty() {
+                HashMap::new()
+            } else {
+                User::roster(c, jc)?
+                    .into_iter()
+                    .map(|u| (u.id, u.name))
+                    .collect()
+            };
+            let merged = super::company_merge::merge_lines(&merges, &staff);
+            Ok(Ok((
+                company,
+                contact_name,
+                contacts,
+                former,
+                activities,
+                placements,
+                needs,
+                sent,
+                merged,
+            )))
+        })
+        .await?;
+    let (company, contact_name, contacts, former, activities, placements, needs, sent, merged) =
+        match loaded {
+            Ok(page) => page,
+            Err(Some(survivor)) => {
+                return Ok(super::views::redirect(&format!("/companies/{survivor}")));
+            }
+            Err(None) => return Err(AppError::NotFound),
+        };
     access_log::record(
         &state,
         &user,
@@ -459,6 +484,7 @@ pub async fn show(
                 (s.activity_id, line)
             })
             .collect(),
+        merged,
         user_id: user.id,
         can_edit_all: user.role >= Role::Manager,
         can_delete: user.role >= Role::Manager,
@@ -485,6 +511,8 @@ struct ShowPage {
     more_needs: bool,
     /// Summaries sent to the company, by the activity they summarise.
     summaries: Vec<(i64, String)>,
+    /// The duplicates merged into it, as lines to read.
+    merged: Vec<String>,
     /// The viewer, who may change their own activities, or all of them as a manager.
     user_id: i64,
     can_edit_all: bool,

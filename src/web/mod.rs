@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod charts;
 pub mod companies;
 pub mod company_import;
+pub mod company_merge;
 pub mod contact;
 pub mod contact_persons;
 pub mod dashboard;
@@ -226,6 +227,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(companies::new_form)
         .service(companies::create)
         .service(companies::export)
+        .service(company_merge::duplicates)
         .service(company_import::import_form)
         .service(company_import::upload)
         .service(company_import::import_preview)
@@ -235,6 +237,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(companies::edit_form)
         .service(companies::update)
         .service(companies::delete)
+        .service(company_merge::merge_form)
+        .service(company_merge::merge)
         .service(contact_persons::new_contact_form)
         .service(contact_persons::create_contact)
         .service(contact_persons::edit_contact_form)

@@ -15,6 +15,7 @@ mod contention;
 mod db;
 mod entry_point;
 mod kept_forms;
+mod merge;
 mod needs;
 mod outbox;
 mod overview;

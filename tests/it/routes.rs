@@ -174,6 +174,24 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         "/companies/{company}/delete",
     ),
     ("GET", "/companies.csv", Manager, "/companies.csv"),
+    (
+        "GET",
+        "/companies/duplicates",
+        Manager,
+        "/companies/duplicates",
+    ),
+    (
+        "GET",
+        "/companies/{id:\\d+}/merge",
+        Manager,
+        "/companies/{company}/merge",
+    ),
+    (
+        "POST",
+        "/companies/{id:\\d+}/merge",
+        Manager,
+        "/companies/{company}/merge",
+    ),
     ("GET", "/companies/import", Manager, "/companies/import"),
     ("POST", "/companies/import", Manager, "/companies/import"),
     (
