@@ -374,6 +374,117 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// A merge of a duplicate into this company.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MergeIn {
+    /// The duplicate, which is gone afterwards.
+    pub other_id: i64,
+    /// The versions the merge is based on: this company's (or If-Match) and the duplicate's.
+    pub version: Option<i32>,
+    pub other_version: i32,
+    /// Per field, where its value comes from: `survivor`, `other` or (notes) `both`. A field
+    /// left out takes the value both have, else the one filled in, else the newer record's.
+    #[schema(value_type = Object)]
+    pub fields: std::collections::HashMap<String, String>,
+    /// Contact persons to join: pairs of [this company's person, the duplicate's person].
+    pub join_persons: Vec<(i64, i64)>,
+}
+
+/// What a merge did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MergeOut {
+    pub company: CompanyOut,
+    pub merged_id: i64,
+    /// What moved, in Danish, as the audit row says it.
+    pub moved: String,
+}
+
+/// Merges a duplicate into this company (managers and administrators, as on the page): every
+/// activity, placement, need, contact person, campaign target, request and audit row of it
+/// moves here in one transaction, and it is gone. Sends the company.merged webhook event.
+#[utoipa::path(
+    operation_id = "companies_merge",
+    tag = "Virksomheder",
+    params(
+        ("id" = i64, Path, description = "The company that stays"),
+        ("If-Match" = Option<String>, Header, description = "This company's ETag (or `version` in the body)")
+    ),
+    request_body = MergeIn,
+    responses(
+        (status = 200, body = MergeOut),
+        (status = 404, description = "Either company is not in the jobcenter", body = super::Problem),
+        (status = 409, description = "A stale version; nothing was changed", body = super::Problem),
+        (status = 412, description = "Stale If-Match; nothing was changed", body = super::Problem),
+        (status = 422, body = super::Problem),
+        (status = 428, description = "Neither If-Match nor `version`", body = super::Problem)
+    )
+)]
+#[post("/companies/{id:\\d+}/merge")]
+pub async fn merge(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<MergeIn>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::models::company_merge::{FIELDS, Merge, Side, merged_form};
+    user.require(Role::Manager)?;
+    let (jc, id) = (user.jobcenter_id, path.into_inner());
+    let body = body.into_inner();
+    let (version, precondition) = based_on(&req, body.version)?;
+    let mut sides = std::collections::HashMap::new();
+    for (field, side) in &body.fields {
+        let known = FIELDS.iter().any(|(f, _)| f == field);
+        match Side::parse(side) {
+            Some(Side::Both) if field != "notes" => {}
+            Some(side) if known => {
+                sides.insert(field.clone(), side);
+                continue;
+            }
+            _ => {}
+        }
+        return Err(ApiError::field(
+            "fields",
+            format!("Ukendt felt eller valg: {field} = {side}."),
+        ));
+    }
+    let other_id = body.other_id;
+    let (survivor, other) = state
+        .db
+        .run(move |c| Ok((Company::find(c, jc, id)?, Company::find(c, jc, other_id)?)))
+        .await?;
+    let input = merged_form(&survivor, &other, &sides)
+        .validate()
+        .map_err(ApiError::Invalid)?;
+    let (other_version, joins) = (body.other_version, body.join_persons);
+    let actor = user.actor(&req, &state);
+    let (company, merged, moved) = state
+        .write(actor, move |c, actor| {
+            let m = Merge {
+                survivor_id: id,
+                survivor_version: version,
+                other_id,
+                other_version,
+                input: &input,
+                join_persons: &joins,
+                user_id: actor.user_id,
+                now: actor.now,
+            };
+            crate::web::company_merge::merge_companies(c, actor, &m)
+        })
+        .await?
+        .map_err(|r| ApiError::refused(r, precondition))?;
+    Ok(with_etag(
+        company.version,
+        MergeOut {
+            company: CompanyOut::from(company),
+            merged_id: merged.id,
+            moved: moved.to_string(),
+        },
+    ))
+}
+
 /// The register as the page exports it (CSV for Danish Excel), managers and administrators.
 #[utoipa::path(
     operation_id = "companies_export",

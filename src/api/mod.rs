@@ -160,6 +160,7 @@ pub fn scope() -> actix_web::Scope {
         .service(companies::get)
         .service(companies::update)
         .service(companies::delete)
+        .service(companies::merge)
         .service(companies::export)
         .service(contacts::list)
         .service(contacts::create)
@@ -229,6 +230,7 @@ pub fn scope() -> actix_web::Scope {
         companies::get,
         companies::update,
         companies::delete,
+        companies::merge,
         companies::export,
         contacts::list,
         contacts::create,
