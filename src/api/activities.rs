@@ -3,7 +3,7 @@
 //! campaign progress, the satisfaction question after a visit, audit rows.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -42,8 +42,8 @@ pub struct ActivityOut {
     pub follow_up_note: String,
     pub follow_up_done: bool,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<Activity> for ActivityOut {
@@ -66,8 +66,8 @@ impl From<Activity> for ActivityOut {
             follow_up_note: a.follow_up_note,
             follow_up_done: a.follow_up_done,
             version: a.version,
-            created_at: a.created_at,
-            updated_at: a.updated_at,
+            created_at: a.created_at.and_utc(),
+            updated_at: a.updated_at.and_utc(),
         }
     }
 }

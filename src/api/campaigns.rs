@@ -172,7 +172,11 @@ pub struct TargetFilter {
     operation_id = "campaigns_target_list",
     tag = "Kampagner",
     params(("id" = i64, Path, description = "The campaign's id"), TargetFilter, Paging),
-    responses((status = 200, body = ListPage<TargetOut>), (status = 404, body = super::Problem))
+    responses(
+        (status = 200, body = ListPage<TargetOut>),
+        (status = 404, body = super::Problem),
+        (status = 422, body = super::Problem)
+    )
 )]
 #[get("/campaigns/{id:\\d+}/targets")]
 pub async fn target_list(

@@ -2,7 +2,7 @@
 //! versions and audit rows as the pages (`web::companies`).
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -50,8 +50,8 @@ pub struct CompanyOut {
     pub last_contact_on: Option<NaiveDate>,
     /// Send it back (If-Match or `version`) with an update.
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<Company> for CompanyOut {
@@ -75,8 +75,8 @@ impl From<Company> for CompanyOut {
             notes: c.notes,
             last_contact_on: c.last_contact_on,
             version: c.version,
-            created_at: c.created_at,
-            updated_at: c.updated_at,
+            created_at: c.created_at.and_utc(),
+            updated_at: c.updated_at.and_utc(),
         }
     }
 }
@@ -490,7 +490,10 @@ pub async fn merge(
     operation_id = "companies_export",
     tag = "Virksomheder",
     params(CompanyFilter),
-    responses((status = 200, description = "CSV, semicolon-separated, UTF-8 with BOM", content_type = "text/csv"))
+    responses(
+        (status = 200, description = "CSV, semicolon-separated, UTF-8 with BOM", content_type = "text/csv"),
+        (status = 422, body = super::Problem)
+    )
 )]
 #[get("/companies.csv")]
 pub async fn export(

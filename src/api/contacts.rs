@@ -3,7 +3,7 @@
 //! company's history; erasing one wipes the personal data for good.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -25,10 +25,10 @@ pub struct ContactOut {
     pub phone: String,
     pub email: String,
     /// When the person was taken off the company (no longer there); null while current.
-    pub removed_at: Option<NaiveDateTime>,
+    pub removed_at: Option<DateTime<Utc>>,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<ContactPerson> for ContactOut {
@@ -40,10 +40,10 @@ impl From<ContactPerson> for ContactOut {
             title: p.title,
             phone: p.phone,
             email: p.email,
-            removed_at: p.removed_at,
+            removed_at: p.removed_at.map(|t| t.and_utc()),
             version: p.version,
-            created_at: p.created_at,
-            updated_at: p.updated_at,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
         }
     }
 }

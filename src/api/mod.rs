@@ -317,6 +317,10 @@ impl utoipa::Modify for Common {
         };
         let common = [
             (
+                "400",
+                "A body, query or If-Match header that cannot be read",
+            ),
+            (
                 "401",
                 "No token, or one that is unknown, expired or revoked, or whose owner is disabled",
             ),
@@ -355,6 +359,17 @@ impl utoipa::Modify for Common {
                         .responses
                         .entry(status.to_string())
                         .or_insert_with(|| problem(text));
+                }
+                // Every error is a problem document, also those a handler names with its body.
+                for (status, response) in op.responses.responses.iter_mut() {
+                    if let RefOr::T(response) = response
+                        && !status.starts_with('2')
+                        && let Some(json) = response.content.shift_remove("application/json")
+                    {
+                        response
+                            .content
+                            .insert("application/problem+json".to_string(), json);
+                    }
                 }
             }
             // Every update names the version it is based on.

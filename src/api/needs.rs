@@ -3,7 +3,7 @@
 //! (`web::needs`).
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -45,8 +45,8 @@ pub struct NeedOut {
     pub received_on: NaiveDate,
     pub closed_on: Option<NaiveDate>,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<Need> for NeedOut {
@@ -70,8 +70,8 @@ impl From<Need> for NeedOut {
             received_on: n.received_on,
             closed_on: n.closed_on,
             version: n.version,
-            created_at: n.created_at,
-            updated_at: n.updated_at,
+            created_at: n.created_at.and_utc(),
+            updated_at: n.updated_at.and_utc(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! functions as the pages (`web::placements`).
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -42,8 +42,8 @@ pub struct PlacementOut {
     pub campaign_id: Option<i64>,
     pub note: String,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<Placement> for PlacementOut {
@@ -62,8 +62,8 @@ impl From<Placement> for PlacementOut {
             campaign_id: p.campaign_id,
             note: p.note,
             version: p.version,
-            created_at: p.created_at,
-            updated_at: p.updated_at,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
         }
     }
 }

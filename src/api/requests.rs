@@ -4,7 +4,7 @@
 //! everyone else it does not exist.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -39,9 +39,9 @@ pub struct RequestOut {
     pub assigned_to: Option<i64>,
     /// form, phone, mail, in_person or event.
     pub channel: String,
-    pub received_at: NaiveDateTime,
-    pub first_answer_at: Option<NaiveDateTime>,
-    pub closed_at: Option<NaiveDateTime>,
+    pub received_at: DateTime<Utc>,
+    pub first_answer_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl From<ContactRequest> for RequestOut {
@@ -60,9 +60,9 @@ impl From<ContactRequest> for RequestOut {
             status: r.status.as_str().into(),
             assigned_to: r.assigned_to,
             channel: r.channel.as_str().into(),
-            received_at: r.received_at,
-            first_answer_at: r.first_answer_at,
-            closed_at: r.closed_at,
+            received_at: r.received_at.and_utc(),
+            first_answer_at: r.first_answer_at.map(|t| t.and_utc()),
+            closed_at: r.closed_at.map(|t| t.and_utc()),
         }
     }
 }

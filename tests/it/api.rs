@@ -86,6 +86,16 @@ fn is_problem(res: &Resp, json: &Value, status: StatusCode, code: &str) {
     assert_eq!(json["status"], status.as_u16());
 }
 
+/// The fields a problem document's errors are about, in order.
+fn error_fields(json: &Value) -> Vec<String> {
+    json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn new_cvr(n: u32) -> String {
     (n..).find_map(complete_cvr).unwrap()
 }
@@ -149,6 +159,12 @@ async fn a_token_is_shown_once_stored_hashed_and_acts_as_its_owner_as_they_are_n
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let id = json["id"].as_i64().unwrap();
     assert_eq!(json["fixed_contact_id"], seed.manager.id);
+    // Times are RFC 3339 in UTC, as the document says (format date-time).
+    let created = json["created_at"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(created).is_ok() && created.ends_with('Z'),
+        "{created}"
+    );
     let details: String = audit_log::table
         .filter(audit_log::action.eq("company_created"))
         .filter(audit_log::entity_id.eq(id))
@@ -1155,14 +1171,6 @@ async fn needs_and_referrals_are_written_with_the_pages_rules() {
     let read = make_token(&consultant, "Læs", "read").await;
     let t = Some(write.as_str());
     let today = app.now().date();
-    let fields = |json: &Value| -> Vec<String> {
-        json["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].as_str().unwrap().to_string())
-            .collect()
-    };
     let count = |app: &TestApp| -> i64 {
         needs::table
             .filter(needs::jobcenter_id.eq(seed.jobcenter.id))
@@ -1179,7 +1187,7 @@ async fn needs_and_referrals_are_written_with_the_pages_rules() {
     let (res, json) = call(&app, "POST", "/api/v1/needs", t, Some(bad), &[]).await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
     assert_eq!(
-        fields(&json),
+        error_fields(&json),
         [
             "title",
             "positions",
@@ -1261,7 +1269,7 @@ async fn needs_and_referrals_are_written_with_the_pages_rules() {
     )
     .await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
-    assert_eq!(fields(&json), ["status"]);
+    assert_eq!(error_fields(&json), ["status"]);
     let early = (today - TimeDelta::days(30)).to_string();
     let (res, json) = call(
         &app,
@@ -1273,7 +1281,7 @@ async fn needs_and_referrals_are_written_with_the_pages_rules() {
     )
     .await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
-    assert_eq!(fields(&json), ["on"]);
+    assert_eq!(error_fields(&json), ["on"]);
     let (res, json) = call(
         &app,
         "POST",
@@ -1329,7 +1337,7 @@ async fn needs_and_referrals_are_written_with_the_pages_rules() {
     )
     .await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
-    assert_eq!(fields(&json), ["citizen_ref"]);
+    assert_eq!(error_fields(&json), ["citizen_ref"]);
     let (res, json) = call(
         &app,
         "POST",
@@ -1340,7 +1348,7 @@ async fn needs_and_referrals_are_written_with_the_pages_rules() {
     )
     .await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
-    assert_eq!(fields(&json), ["start_placement"]);
+    assert_eq!(error_fields(&json), ["start_placement"]);
     let (res, referral) = call(
         &app,
         "POST",
@@ -1441,14 +1449,6 @@ async fn campaigns_are_planned_filled_and_worked_with_the_pages_rules() {
     let consultant = app.signed_in("konsulent@koege.dk").await;
     let k = make_token(&consultant, "Mobil", "write").await;
     let k = Some(k.as_str());
-    let fields = |json: &Value| -> Vec<String> {
-        json["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["field"].as_str().unwrap().to_string())
-            .collect()
-    };
 
     // Planning is for managers; bad input is refused at its fields.
     let plan = json!({"name": "Fleksjob i industrien", "start": "2027-02-01",
@@ -1468,7 +1468,11 @@ async fn campaigns_are_planned_filled_and_worked_with_the_pages_rules() {
         "target_companies": 0});
     let (res, json) = call(&app, "POST", "/api/v1/campaigns", m, Some(bad), &[]).await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
-    assert_eq!(fields(&json), ["name", "end", "target_companies"], "{json}");
+    assert_eq!(
+        error_fields(&json),
+        ["name", "end", "target_companies"],
+        "{json}"
+    );
     let (res, json) = call(
         &app,
         "POST",
@@ -1482,7 +1486,7 @@ async fn campaigns_are_planned_filled_and_worked_with_the_pages_rules() {
     )
     .await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
-    assert_eq!(fields(&json), ["topics"]);
+    assert_eq!(error_fields(&json), ["topics"]);
     let (res, json) = call(
         &app,
         "POST",
@@ -1496,7 +1500,11 @@ async fn campaigns_are_planned_filled_and_worked_with_the_pages_rules() {
     )
     .await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
-    assert_eq!(fields(&json), ["consultants"], "another jobcenter's staff");
+    assert_eq!(
+        error_fields(&json),
+        ["consultants"],
+        "another jobcenter's staff"
+    );
     let (res, campaign) = call(&app, "POST", "/api/v1/campaigns", m, Some(plan), &[]).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(campaign["status"], "planned");
@@ -1548,7 +1556,7 @@ async fn campaigns_are_planned_filled_and_worked_with_the_pages_rules() {
     assert_eq!(json["status"], "running");
     let (res, json) = call(&app, "POST", &start, m, Some(json!({"version": 3})), &[]).await;
     is_problem(&res, &json, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
-    assert_eq!(fields(&json), ["status"]);
+    assert_eq!(error_fields(&json), ["status"]);
 
     // The list: our companies once each; another jobcenter's are not ours to add.
     let targets = format!("{at}/targets");
@@ -1850,6 +1858,19 @@ async fn the_contract_describes_every_route_and_errors_are_problem_documents() {
     assert_eq!(list["security"][0]["token"], json!([]));
     assert!(list["responses"]["429"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    // Errors are documented as what they are: problem documents, never plain JSON.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if !status.starts_with('2') {
+                    assert!(
+                        response["content"]["application/json"].is_null(),
+                        "{method} {path} {status} is documented as plain JSON"
+                    );
+                }
+            }
+        }
+    }
     assert!(
         doc["paths"]["/openapi.json"]["get"]["security"].is_null(),
         "the contract is public"
