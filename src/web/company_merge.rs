@@ -252,6 +252,14 @@ pub async fn merge(
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("join_")?.parse().ok()?, v.parse().ok()?)))
         .collect();
+    if other_id == id {
+        let errors = crate::models::FieldErrors::from([(
+            "q",
+            "Vælg en anden virksomhed end den, du står på.".to_string(),
+        )]);
+        let choice = Choice::default();
+        return merge_page(&req, &state, &user, id, choice, Refused::invalid(errors)).await;
+    }
     let choice = Choice {
         other: Some(other_id),
         sides: sides.clone(),
