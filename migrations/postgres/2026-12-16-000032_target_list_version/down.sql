@@ -1,0 +1,3 @@
+DROP INDEX campaign_targets_by_name;
+CREATE INDEX campaign_targets_by_name ON campaign_targets (campaign_id, company_name_search, company_id,
+    jobcenter_id, id, assigned_to, status, contacted_on, visited_on, last_activity_on);
