@@ -163,7 +163,7 @@ enum UserCommand {
         email: String,
         #[arg(long)]
         name: String,
-        /// consultant, manager or admin
+        /// reader, consultant, manager or admin
         #[arg(long)]
         role: String,
         /// The jobcenter's slug; may be left out when there is exactly one jobcenter
@@ -621,7 +621,7 @@ fn user_command(c: &mut DbConn, command: UserCommand) -> Result<(), String> {
             validate::email(&email).map_err(|e| format!("--email: {e}"))?;
             validate::required(&name, 200, "name is empty").map_err(|e| format!("--name: {e}"))?;
             let role = Role::parse(&role)
-                .ok_or_else(|| "--role must be consultant, manager or admin".to_string())?;
+                .ok_or_else(|| "--role must be reader, consultant, manager or admin".to_string())?;
             let jobcenter = pick_jobcenter(c, jobcenter)?;
             if User::find_by_email(c, &email)
                 .map_err(|e| e.to_string())?

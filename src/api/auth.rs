@@ -80,6 +80,12 @@ impl FromRequest for ApiUser {
                     "Nøglen findes ikke, er udløbet eller tilbagekaldt, eller dens ejer er deaktiveret.",
                 ));
             };
+            // The API is a way to take data out in bulk, which a reader may not.
+            if owner.role < Role::Consultant {
+                return Err(ApiError::Forbidden(
+                    "Nøglens ejer har læseadgang, som ikke omfatter API'et.",
+                ));
+            }
             let limit = state.config.api_rate_limit;
             state
                 .api_limits

@@ -333,18 +333,41 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
     let triggers_failed = |e: diesel::result::Error| DbOpenError::Migrate(format!("triggers: {e}"));
     match conn {
         // One write transaction around all of it: a second process waits, then finds nothing
-        // pending. Each migration runs in a savepoint inside it.
-        DbConn::Sqlite(_) => write_tx(conn, |conn| match conn {
-            DbConn::Sqlite(c) => {
-                let applied = c
-                    .run_pending_migrations(SQLITE_MIGRATIONS)
-                    .map(|applied| applied.len())
-                    .map_err(failed)?;
-                c.batch_execute(SQLITE_TRIGGERS).map_err(triggers_failed)?;
-                Ok(applied)
-            }
-            DbConn::Pg(_) => unreachable!("matched SQLite above"),
-        }),
+        // pending. Each migration runs in a savepoint inside it. Foreign keys are off meanwhile
+        // (they cannot be switched inside a transaction), so that a migration can rebuild a
+        // table others refer to, as SQLite's documentation describes for changes ALTER TABLE
+        // cannot make; every reference is checked before the transaction commits.
+        DbConn::Sqlite(_) => {
+            let pragma = |conn: &mut DbConn, sql: &str| match conn {
+                DbConn::Sqlite(c) => c.batch_execute(sql).map_err(|e| failed(Box::new(e))),
+                DbConn::Pg(_) => unreachable!("matched SQLite above"),
+            };
+            pragma(conn, "PRAGMA foreign_keys = OFF")?;
+            let result = write_tx(conn, |conn| match conn {
+                DbConn::Sqlite(c) => {
+                    let applied = c
+                        .run_pending_migrations(SQLITE_MIGRATIONS)
+                        .map(|applied| applied.len())
+                        .map_err(failed)?;
+                    let broken: i64 =
+                        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                            "(SELECT COUNT(*) FROM pragma_foreign_key_check)",
+                        ))
+                        .get_result(c)
+                        .map_err(|e| failed(Box::new(e)))?;
+                    if broken > 0 {
+                        return Err(DbOpenError::Migrate(format!(
+                            "{broken} rows refer to rows that do not exist"
+                        )));
+                    }
+                    c.batch_execute(SQLITE_TRIGGERS).map_err(triggers_failed)?;
+                    Ok(applied)
+                }
+                DbConn::Pg(_) => unreachable!("matched SQLite above"),
+            });
+            pragma(conn, "PRAGMA foreign_keys = ON")?;
+            result
+        }
         DbConn::Pg(c) => {
             let lock = |c: &mut PgConnection, sql: &str| {
                 diesel::sql_query(sql)

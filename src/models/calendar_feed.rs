@@ -41,12 +41,14 @@ impl CalendarFeed {
             .optional()
     }
 
-    /// The active user (id, jobcenter id) a token belongs to.
+    /// The active user (id, jobcenter id) a token belongs to; none for a reader, who has no
+    /// follow-ups to be reminded of (a consultant made a reader keeps no feed).
     pub fn owner(c: &mut DbConn, token: &str) -> QueryResult<Option<(i64, i64)>> {
         calendar_feeds::table
             .inner_join(users::table)
             .filter(calendar_feeds::token_hash.eq(crypto::sha256_hex(token)))
             .filter(users::active.eq(true))
+            .filter(users::role.ne(crate::models::user::Role::Reader))
             .select((users::id, users::jobcenter_id))
             .first(c)
             .optional()

@@ -214,7 +214,7 @@ fn plan(
     let staff: HashMap<String, i64> = User::list(c, jobcenter_id)
         .map_err(|e| e.to_string())?
         .into_iter()
-        .filter(|u| u.active)
+        .filter(User::can_take_work)
         .map(|u| (u.email.to_lowercase(), u.id))
         .collect();
 

@@ -7,7 +7,10 @@ use crate::db::schema::{sessions, users};
 
 text_enum! {
     /// What a member of staff may do; ordered, so `role >= Role::Manager` reads as "manager or more".
+    /// A reader ("Læseadgang") may look but not change anything, and sees no free text about
+    /// visits and no citizen's case number (`web::auth::Viewer`).
     pub enum Role {
+        Reader => ("reader", "Læseadgang"),
         Consultant => ("consultant", "Konsulent"),
         Manager => ("manager", "Leder"),
         Admin => ("admin", "Administrator"),
@@ -46,6 +49,14 @@ pub struct StaffMember {
     pub id: i64,
     pub name: String,
     pub active: bool,
+    pub role: Role,
+}
+
+impl StaffMember {
+    /// Whether work can be given to them: active, and not someone who may only look.
+    pub fn can_take_work(&self) -> bool {
+        self.active && self.role >= Role::Consultant
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -85,6 +96,11 @@ impl NewUser<'_> {
 }
 
 impl User {
+    /// Whether work can be given to them: active, and not someone who may only look.
+    pub fn can_take_work(&self) -> bool {
+        self.active && self.role >= Role::Consultant
+    }
+
     /// Refuses, next to the `user_id` field, a consultant who is not an active member of the
     /// jobcenter's staff (the forms that name who did or owns something) — unless it is
     /// `present`, the one the record has now: a deactivated colleague's record can be edited
@@ -96,7 +112,7 @@ impl User {
         present: Option<i64>,
     ) -> Result<(), super::WriteError> {
         match Self::find(c, jobcenter_id, id).optional()? {
-            Some(u) if u.active || present == Some(u.id) => Ok(()),
+            Some(u) if u.can_take_work() || present == Some(u.id) => Ok(()),
             _ => Err(super::WriteError::invalid(
                 "user_id",
                 "Vælg en aktiv konsulent fra jobcenteret.",

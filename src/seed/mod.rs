@@ -445,6 +445,8 @@ const STAFF: &[(&str, &str, Role)] = &[
     ("konsulent8", "Camilla Bøgh", Role::Consultant),
     ("konsulent9", "Niels Højgaard", Role::Consultant),
     ("konsulent10", "Sofie Lund", Role::Consultant),
+    // A colleague from the social and health administration who may only look.
+    ("laeser", "Birthe Skov", Role::Reader),
 ];
 
 fn staff_title(role: Role) -> &'static str {
@@ -452,6 +454,7 @@ fn staff_title(role: Role) -> &'static str {
         Role::Admin => "Systemejer",
         Role::Manager => "Teamleder, Virksomhedsservice",
         Role::Consultant => "Virksomhedskonsulent",
+        Role::Reader => "Socialrådgiver, Social og Sundhed",
     }
 }
 
@@ -565,7 +568,7 @@ fn seed_staff(
             match u.role {
                 Role::Consultant => staff.consultants.push(staff.members.len()),
                 Role::Manager => staff.managers.push(staff.members.len()),
-                Role::Admin => {}
+                Role::Admin | Role::Reader => {}
             }
             staff.members.push(Member {
                 id: u.id,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::auth::{Admin, CurrentUser};
 use super::security::is_head;
-use super::views::{Choice, Layout, Page, active_choices, csv_response, filters};
+use super::views::{Choice, Layout, Page, csv_response, filters};
 use crate::domain::{csv_io, dates};
 use crate::error::AppError;
 use crate::models::access_log::{
@@ -144,11 +144,18 @@ pub async fn page(
         format!("/admin/access-log?{}&before={last}", params.query_string())
     });
     let export_url = format!("/admin/access-log.csv?{}", params.query_string());
-    let mut staff = active_choices(&roster);
-    staff.extend(roster.iter().filter(|u| !u.active).map(|u| Choice {
-        value: u.id.to_string(),
-        label: format!("{} (deaktiveret)", u.name),
-    }));
+    // Everyone who may have looked: the active staff (readers too), then the deactivated.
+    let staff = (roster.iter().filter(|u| u.active))
+        .chain(roster.iter().filter(|u| !u.active))
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: if u.active {
+                u.name.clone()
+            } else {
+                format!("{} (deaktiveret)", u.name)
+            },
+        })
+        .collect();
     Page::new(&req).render(&state, |l| LogPage {
         l,
         rows,

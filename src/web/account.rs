@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, client_ip, current_session_id, device, session_cookie};
+use super::auth::{Viewer, client_ip, current_session_id, device, session_cookie};
 use super::views::{FieldErrors, Layout, Page, filters, redirect_with_flash};
 use crate::domain::validate;
 use crate::error::AppError;
@@ -73,7 +73,7 @@ fn password_page(
 pub async fn password_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _user: CurrentUser,
+    _user: Viewer,
 ) -> Result<HttpResponse, AppError> {
     password_page(&req, &state, &FieldErrors::new())
 }
@@ -85,7 +85,7 @@ pub async fn password_form(
 pub async fn change_password(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -182,7 +182,7 @@ struct SecurityPage {
 pub async fn security(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let (uid, now) = (user.id, state.now());
     let (sessions, two_step) = state
@@ -221,7 +221,7 @@ pub struct EndSessionForm {
 pub async fn end_session(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
     form: web::Form<EndSessionForm>,
 ) -> Result<HttpResponse, AppError> {
     let (uid, id) = (user.id, form.into_inner().session);
@@ -252,7 +252,7 @@ pub async fn end_session(
 pub async fn end_other_sessions(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let uid = user.id;
     let current = current_session_id(&req);

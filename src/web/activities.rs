@@ -521,6 +521,7 @@ pub async fn list(
     let mut params = params.into_inner();
     let p = params.clone();
     let (user, (mut rows, roster)) = session
+        .open_to_readers()
         .run(&state, move |c, user| {
             let jc = user.jobcenter_id;
             let query = p.query(user);
@@ -534,7 +535,14 @@ pub async fn list(
             ))
         })
         .await?;
-    let is_manager = user.is_manager();
+    let sees_everyone = user.is_manager() || !user.can_write();
+    // A reader sees when and how, not what was written.
+    if !user.can_write() {
+        for r in &mut rows {
+            r.activity.summary.clear();
+            r.activity.follow_up_note.clear();
+        }
+    }
     let next = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
         rows.last()
@@ -550,7 +558,7 @@ pub async fn list(
     Page::new(&req).render(&state, |l| ListPage {
         l,
         rows,
-        is_manager,
+        sees_everyone,
         staff: active_choices(&roster),
         kinds: ActivityKind::choices(),
         topics: Topic::choices(),
@@ -563,11 +571,12 @@ pub async fn list(
 
 impl ListParams {
     /// The filter as asked for. Consultants see their own list; managers anyone's, or
-    /// everyone's.
+    /// everyone's (their own first); readers, who have none, everyone's or anyone's.
     fn query(&self, user: &CurrentUser) -> ActivityQuery {
-        let user_id = if user.is_manager() {
+        let user_id = if user.is_manager() || !user.can_write() {
             match self.consultant.as_str() {
-                "" => Some(user.id),
+                "" if user.can_write() => Some(user.id),
+                "" => None,
                 "all" => None,
                 id => id.parse().ok(),
             }
@@ -591,7 +600,8 @@ struct ListPage {
     l: Layout,
     rows: Vec<ActivityRow>,
     params: ListParams,
-    is_manager: bool,
+    /// Managers and readers see anyone's activities and choose whose.
+    sees_everyone: bool,
     staff: Vec<Choice>,
     kinds: Vec<Choice>,
     topics: Vec<Choice>,

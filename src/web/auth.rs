@@ -134,20 +134,64 @@ pub fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
         .ok_or_else(|| AppError::internal("app state missing"))
 }
 
-impl FromRequest for CurrentUser {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+impl CurrentUser {
+    /// Whether they may change anything: everyone but a reader ("Læseadgang").
+    pub fn can_write(&self) -> bool {
+        self.role >= Role::Consultant
+    }
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+    /// The signed-in user of a request, whatever their role.
+    fn of(req: &HttpRequest) -> LocalBoxFuture<'static, Result<CurrentUser, AppError>> {
         let req = req.clone();
         Box::pin(async move {
             if let Some(user) = req.extensions().get::<CurrentUser>() {
                 return Ok(user.clone());
             }
             let state = state(&req)?;
-            let (user, ()) = SessionCookie::of(&req)?.run(&state, |_, _| Ok(())).await?;
+            let session = SessionCookie::of(&req)?.open_to_readers();
+            let (user, ()) = session.run(&state, |_, _| Ok(())).await?;
             Ok(user)
         })
+    }
+}
+
+/// A signed-in member of staff who may work: a reader ("Læseadgang") is refused with 403. The
+/// pages and forms a reader may use take [`Viewer`] instead, so a new page is closed to
+/// readers until someone decides otherwise.
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = CurrentUser::of(req);
+        Box::pin(async move {
+            let user = user.await?;
+            user.require(Role::Consultant)?;
+            Ok(user)
+        })
+    }
+}
+
+/// Any signed-in member of staff, readers too: for the pages a reader may read (which leave
+/// out what a reader may not see, `CurrentUser::can_write`) and their own account's forms.
+#[derive(Debug, Clone)]
+pub struct Viewer(pub CurrentUser);
+
+impl FromRequest for Viewer {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = CurrentUser::of(req);
+        Box::pin(async move { Ok(Viewer(user.await?)) })
+    }
+}
+
+impl std::ops::Deref for Viewer {
+    type Target = CurrentUser;
+
+    fn deref(&self) -> &CurrentUser {
+        &self.0
     }
 }
 
@@ -202,6 +246,8 @@ pub fn current_session_id(req: &HttpRequest) -> Option<String> {
 pub struct SessionCookie {
     req: HttpRequest,
     session_id: String,
+    /// Whether a reader ("Læseadgang") may see the page; otherwise they get 403.
+    readers: bool,
 }
 
 impl SessionCookie {
@@ -214,7 +260,15 @@ impl SessionCookie {
         Ok(SessionCookie {
             req: req.clone(),
             session_id,
+            readers: false,
         })
+    }
+
+    /// Lets a reader ("Læseadgang") see the page too; it must leave out what they may not
+    /// see (`CurrentUser::can_write`).
+    pub fn open_to_readers(mut self) -> SessionCookie {
+        self.readers = true;
+        self
     }
 
     /// Checks the session and runs `f` as its user within the same database call, in one read
@@ -227,6 +281,7 @@ impl SessionCookie {
     {
         let now = state.now();
         let session_id = self.session_id;
+        let readers = self.readers;
         // Most requests only read: the session is alive and was marked as seen a moment ago.
         // Those run in one read (on SQLite on this thread, see `Db::read`); a session to be
         // touched or ended hands `f` back to run after that write, on the blocking pool.
@@ -236,7 +291,7 @@ impl SessionCookie {
                 crate::db::read_tx(c, |c| match Session::check(c, &session_id, now)? {
                     Checked::Alive(user, ends_at) => {
                         let ends = (ends_at, now);
-                        Ok(Ok(Some(as_user(c, user, ends, session_id, f)?)))
+                        Ok(Ok(Some(as_user(c, user, ends, session_id, readers, f)?)))
                     }
                     Checked::Unknown | Checked::Ended => Ok(Ok(None)),
                     Checked::ToTouch(_) => Ok(Err((f, session_id))),
@@ -255,7 +310,7 @@ impl SessionCookie {
                             return Ok(None);
                         };
                         crate::db::read_tx(c, |c| {
-                            as_user(c, user, (ends_at, now), session_id, f).map(Some)
+                            as_user(c, user, (ends_at, now), session_id, readers, f).map(Some)
                         })
                     })
                     .await?
@@ -268,12 +323,14 @@ impl SessionCookie {
 }
 
 /// A page's reads as the session's user: the navigation's counts, then the page's own `f`,
-/// whose error is the page's to show (the user is kept for the layout either way).
+/// whose error is the page's to show (the user is kept for the layout either way). A reader
+/// on a page not open to readers gets 403 without `f` reading anything.
 fn as_user<T, F>(
     c: &mut DbConn,
     user: SessionUser,
     (session_ends_at, now): (chrono::NaiveDateTime, chrono::NaiveDateTime),
     session_id: String,
+    readers: bool,
     f: F,
 ) -> Result<(CurrentUser, Result<T, AppError>), AppError>
 where
@@ -281,7 +338,11 @@ where
 {
     let mut user = CurrentUser::with_counts(c, user, session_ends_at, session_id)?;
     user.session_seconds_left = crate::models::session::seconds_until(session_ends_at, now);
-    let out = f(c, &user);
+    let out = if readers || user.can_write() {
+        f(c, &user)
+    } else {
+        Err(AppError::Forbidden)
+    };
     Ok((user, out))
 }
 

@@ -138,6 +138,7 @@ pub async fn list(
     let today = super::views::local_date(state.now());
     let searched = params.is_search();
     let (user, (page, roster, matched)) = session
+        .open_to_readers()
         .run(&state, move |c, user| {
             let jc = user.jobcenter_id;
             let query = p.query(user, today);
@@ -381,6 +382,7 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (user, loaded) = session
+        .open_to_readers()
         .run(&state, move |c, user| {
             let jc = user.jobcenter_id;
             let Some(company) = Company::find(c, jc, id).optional()? else {
@@ -453,10 +455,28 @@ pub async fn show(
     let more_activities = activities.len() as i64 > TIMELINE_SIZE;
     let more_placements = placements.len() as i64 > TIMELINE_SIZE;
     let more_needs = needs.len() as i64 > TIMELINE_SIZE;
-    let (mut activities, mut placements, mut needs) = (activities, placements, needs);
+    let (mut company, mut activities, mut placements, mut needs, mut sent) =
+        (company, activities, placements, needs, sent);
     activities.truncate(TIMELINE_SIZE as usize);
     placements.truncate(TIMELINE_SIZE as usize);
     needs.truncate(TIMELINE_SIZE as usize);
+    // A reader sees when and how the jobcenter met the company, not what was written about it
+    // nor which citizens' cases it concerns.
+    if !user.can_write() {
+        company.notes.clear();
+        for a in &mut activities {
+            a.activity.summary.clear();
+            a.activity.follow_up_note.clear();
+        }
+        for p in &mut placements {
+            p.placement.citizen_ref.clear();
+            p.placement.note.clear();
+        }
+        for r in needs.iter_mut().flat_map(|(_, refs)| refs) {
+            r.citizen_ref.clear();
+        }
+        sent.clear();
+    }
     Page::new(&req).render(&state, |l| ShowPage {
         l,
         status_label: company.status.label(),

@@ -7,7 +7,7 @@ use actix_multipart::form::text::Text;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::AppState;
-use super::auth::{CurrentUser, Manager};
+use super::auth::{Manager, Viewer};
 use super::forms::{Refused, back_with_message};
 use super::views::{Layout, Page, redirect_with_flash};
 use crate::error::AppError;
@@ -28,7 +28,7 @@ fn number(v: &Option<f64>) -> String {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
     let (benchmark, di) = state

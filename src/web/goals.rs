@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, Manager};
+use super::auth::{CurrentUser, Manager, Viewer};
 use super::forms::{Refused, back_with_message};
 use super::views::{Choice, Layout, Page, filters, redirect_with_flash};
 use crate::db::DbConn;
@@ -131,7 +131,7 @@ fn half_year_choices(today: NaiveDate) -> Vec<Choice> {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
     params: web::Query<HalfYearParams>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
@@ -188,7 +188,7 @@ struct GoalsPage {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (id, jc) = (path.into_inner(), user.jobcenter_id);

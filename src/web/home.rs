@@ -23,6 +23,7 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     let today = views::local_date(state.now());
     let (user, ((overdue, due_today), (targets, total_targets), first_steps)) = session
+        .open_to_readers()
         .run(&state, move |c, user| {
             let (jc, uid) = (user.jobcenter_id, user.id);
             // A new jobcenter's admin is shown where to begin until staff and companies exist.

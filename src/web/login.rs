@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, client_ip, device, pending_cookie, removal_cookie, session_cookie};
+use super::auth::{Viewer, client_ip, device, pending_cookie, removal_cookie, session_cookie};
 use super::views::{FieldErrors, Layout, Page, redirect, redirect_with_flash, safe_next};
 use crate::crypto;
 use crate::domain::validate;
@@ -29,7 +29,7 @@ pub struct NextQuery {
 pub async fn login_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: Option<CurrentUser>,
+    user: Option<Viewer>,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, AppError> {
     if user.is_some() {
@@ -294,7 +294,7 @@ pub async fn start_session(
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: Option<CurrentUser>,
+    user: Option<Viewer>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(cookie) = req.cookie(state.cookie_names().session) {
         let id = crypto::sha256_hex(cookie.value());

@@ -355,7 +355,7 @@ pub async fn show(
         .and_then(|aid| staff.iter().find(|u| u.id == aid).map(|u| u.name.clone()));
     let staff_choices: Vec<Choice> = staff
         .into_iter()
-        .filter(|u| u.active)
+        .filter(User::can_take_work)
         .map(|u| Choice {
             value: u.id.to_string(),
             label: u.name,

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, Pending, client_ip, pending};
+use super::auth::{CurrentUser, Pending, Viewer, client_ip, pending};
 use super::login::start_session;
 use super::views::{FieldErrors, Layout, Page, redirect, redirect_with_flash};
 use crate::error::AppError;
@@ -311,7 +311,7 @@ struct StatusPage {
 pub async fn account(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let (uid, jc, role) = (user.id, user.jobcenter_id, user.role);
     let (on, codes_left, required) = state
@@ -347,7 +347,7 @@ pub async fn account(
 pub async fn enable(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
     form: web::Form<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
     match confirm(
@@ -386,7 +386,7 @@ async fn with_code(
 pub async fn new_recovery_codes(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
     form: web::Form<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(problem) = with_code(&req, &state, &user, form.into_inner().code).await? {
@@ -422,7 +422,7 @@ pub async fn new_recovery_codes(
 pub async fn disable(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
     form: web::Form<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let (uid, jc, role) = (user.id, user.jobcenter_id, user.role);

@@ -191,7 +191,7 @@ pub fn contact_choices_in(
 pub fn active_choices(roster: &[crate::models::user::StaffMember]) -> Vec<Choice> {
     roster
         .iter()
-        .filter(|u| u.active)
+        .filter(|u| u.can_take_work())
         .map(|u| Choice {
             value: u.id.to_string(),
             label: u.name.clone(),
@@ -243,6 +243,14 @@ impl Layout {
     /// Whether the page is in the section at `prefix` (marks the navigation link).
     pub fn at(&self, prefix: &str) -> bool {
         self.path.starts_with(prefix)
+    }
+
+    /// Whether the signed-in user may change anything (a reader may not): pages open to
+    /// readers show their buttons and forms only then.
+    pub fn can_write(&self) -> bool {
+        self.current_user
+            .as_ref()
+            .is_some_and(CurrentUser::can_write)
     }
 
     /// The error of one form field, or "" when it is valid.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::common::{Client, Resp, TestApp, app, app_with, unescape};
 
 /// A token made through the account page by `client`; `scope` is "read" or "write".
-async fn make_token(client: &Client<'_>, name: &str, scope: &str) -> String {
+pub(crate) async fn make_token(client: &Client<'_>, name: &str, scope: &str) -> String {
     let page = client.get("/account/tokens").await;
     assert_eq!(page.status, StatusCode::OK);
     // The form comes with a default expiry three months ahead.
@@ -37,7 +37,7 @@ async fn make_token(client: &Client<'_>, name: &str, scope: &str) -> String {
 }
 
 /// A call with a bearer token and a JSON body.
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: &str,
     path: &str,

@@ -21,6 +21,7 @@ mod outbox;
 mod overview;
 mod placements;
 mod query_plans;
+mod reader;
 mod requests;
 mod routes;
 mod satisfaction;

@@ -27,7 +27,10 @@ use jobcenter_crm::models::placement::{Placement, PlacementInput, PlacementKind,
 enum Who {
     /// No sign-in: the login, the public contact form, health, assets, the calendar feed.
     Public,
-    /// Any signed-in member of staff.
+    /// Any signed-in member of staff, a reader ("Læseadgang") too: the pages that show what a
+    /// reader may see, and the reader's own account.
+    Reader,
+    /// Any signed-in member of staff who may work: everyone but a reader.
     Staff,
     Manager,
     Admin,
@@ -39,7 +42,7 @@ use Who::*;
 /// `{contact}`, `{activity}`, `{placement}`, `{need}`, `{referral}`, `{campaign}`, `{target}`, `{request}`, `{import}`,
 /// `{user}`, `{mail}`, `{goal}`, `{benchmark}`, `{di}`, `{text}`, `{token}`, `{webhook}` and `{delivery}` are filled with a record of the jobcenter under test).
 const ROUTES: &[(&str, &str, Who, &str)] = &[
-    ("GET", "/", Staff, "/"),
+    ("GET", "/", Reader, "/"),
     ("GET", "/healthz", Public, "/healthz"),
     ("GET", "/readyz", Public, "/readyz"),
     ("GET", "/metrics", Public, "/metrics"),
@@ -81,9 +84,9 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         Public,
         "/calendar/ukendt.ics",
     ),
-    ("GET", "/account/password", Staff, "/account/password"),
-    ("POST", "/account/password", Staff, "/account/password"),
-    ("GET", "/account/security", Staff, "/account/security"),
+    ("GET", "/account/password", Reader, "/account/password"),
+    ("POST", "/account/password", Reader, "/account/password"),
+    ("GET", "/account/security", Reader, "/account/security"),
     ("GET", "/account/tokens", Staff, "/account/tokens"),
     ("POST", "/account/tokens", Staff, "/account/tokens"),
     (
@@ -128,33 +131,38 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
     (
         "POST",
         "/account/sessions/end",
-        Staff,
+        Reader,
         "/account/sessions/end",
     ),
     (
         "POST",
         "/account/sessions/end-others",
-        Staff,
+        Reader,
         "/account/sessions/end-others",
     ),
-    ("GET", "/account/two-step", Staff, "/account/two-step"),
-    ("POST", "/account/two-step", Staff, "/account/two-step"),
+    ("GET", "/account/two-step", Reader, "/account/two-step"),
+    ("POST", "/account/two-step", Reader, "/account/two-step"),
     (
         "POST",
         "/account/two-step/recovery-codes",
-        Staff,
+        Reader,
         "/account/two-step/recovery-codes",
     ),
     (
         "POST",
         "/account/two-step/disable",
-        Staff,
+        Reader,
         "/account/two-step/disable",
     ),
-    ("GET", "/companies", Staff, "/companies"),
+    ("GET", "/companies", Reader, "/companies"),
     ("GET", "/companies/new", Staff, "/companies/new"),
     ("POST", "/companies", Staff, "/companies"),
-    ("GET", "/companies/{id:\\d+}", Staff, "/companies/{company}"),
+    (
+        "GET",
+        "/companies/{id:\\d+}",
+        Reader,
+        "/companies/{company}",
+    ),
     (
         "GET",
         "/companies/{id:\\d+}/edit",
@@ -254,7 +262,7 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         Staff,
         "/companies/{company}/contacts/{contact}/erase",
     ),
-    ("GET", "/activities", Staff, "/activities"),
+    ("GET", "/activities", Reader, "/activities"),
     (
         "GET",
         "/activities/new",
@@ -369,13 +377,13 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         Staff,
         "/needs/{need}/referrals/{referral}",
     ),
-    ("GET", "/campaigns", Staff, "/campaigns"),
+    ("GET", "/campaigns", Reader, "/campaigns"),
     ("GET", "/campaigns/new", Manager, "/campaigns/new"),
     ("POST", "/campaigns", Manager, "/campaigns"),
     (
         "GET",
         "/campaigns/{id:\\d+}",
-        Staff,
+        Reader,
         "/campaigns/{campaign}",
     ),
     (
@@ -478,11 +486,11 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         Manager,
         "/dashboard.csv?table=work",
     ),
-    ("GET", "/goals", Staff, "/goals"),
+    ("GET", "/goals", Reader, "/goals"),
     ("GET", "/goals/new", Manager, "/goals/new"),
     ("POST", "/goals", Manager, "/goals"),
     ("POST", "/goals/copy", Manager, "/goals/copy"),
-    ("GET", "/goals/{id:\\d+}", Staff, "/goals/{goal}"),
+    ("GET", "/goals/{id:\\d+}", Reader, "/goals/{goal}"),
     (
         "GET",
         "/goals/{id:\\d+}/edit",
@@ -501,7 +509,7 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         Manager,
         "/goals/{goal}/delete",
     ),
-    ("GET", "/figures", Staff, "/figures"),
+    ("GET", "/figures", Reader, "/figures"),
     (
         "GET",
         "/figures/benchmark/new",
@@ -1055,7 +1063,14 @@ async fn every_route_answers_each_role_and_keeps_the_other_jobcenter_out() {
     let anonymous = app.client();
     anonymous.get("/login").await;
     let mut staff = Vec::new();
+    app.add_user(
+        &seed.jobcenter,
+        "laeser@koege.dk",
+        "Birthe Skov",
+        jobcenter_crm::models::user::Role::Reader,
+    );
     for (who, email) in [
+        (Reader, "laeser@koege.dk"),
         (Staff, "konsulent@koege.dk"),
         (Manager, "leder@koege.dk"),
         (Admin, "admin@koege.dk"),

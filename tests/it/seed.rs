@@ -133,7 +133,7 @@ fn seed_demo_makes_consistent_data_of_the_asked_size() {
         out.contains("jobcenter: Jobcenter Demo (slug demo, created)"),
         "{out}"
     );
-    assert_eq!(out.matches("demo user: ").count(), 13, "{out}");
+    assert_eq!(out.matches("demo user: ").count(), 14, "{out}");
     assert!(
         !out.contains("demo login:"),
         "no password is printed with --password-stdin"
@@ -155,9 +155,10 @@ fn seed_demo_makes_consistent_data_of_the_asked_size() {
         .select((users::email, users::role))
         .load(c)
         .unwrap();
-    assert_eq!(staff.len(), 13);
+    assert_eq!(staff.len(), 14);
     assert_eq!(staff.iter().filter(|(_, r)| r == "admin").count(), 1);
     assert_eq!(staff.iter().filter(|(_, r)| r == "manager").count(), 2);
+    assert_eq!(staff.iter().filter(|(_, r)| r == "reader").count(), 1);
     assert_eq!(staff.iter().filter(|(_, r)| r == "consultant").count(), 10);
     assert!(
         staff
@@ -492,7 +493,7 @@ fn seeding_into_an_existing_jobcenter() {
     assert!(out.contains("slug koege, existing"), "{out}");
     // A second run adds more companies to the same jobcenter and reuses the staff.
     let again = seed(&db.url, &["--jobcenter", "koege"]);
-    assert!(again.contains("users: 0 created, 13 existing"), "{again}");
+    assert!(again.contains("users: 0 created, 14 existing"), "{again}");
 
     let (_db, mut c) = conn(&db.url);
     let c = &mut *c;
@@ -552,9 +553,9 @@ async fn demo_logins_are_printed_once_and_sign_in() {
             )
         })
         .collect();
-    assert_eq!(logins.len(), 13, "{stdout}");
+    assert_eq!(logins.len(), 14, "{stdout}");
     let passwords: HashSet<&String> = logins.iter().map(|l| &l.1).collect();
-    assert_eq!(passwords.len(), 13, "each user has a password of their own");
+    assert_eq!(passwords.len(), 14, "each user has a password of their own");
     for (_, password, _) in &logins {
         assert!(password.len() >= 10);
         assert!(
@@ -627,7 +628,7 @@ async fn demo_logins_are_printed_once_and_sign_in() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(!stdout.contains("demo login:"), "{stdout}");
-    assert!(stdout.contains("users: 0 created, 13 existing"), "{stdout}");
+    assert!(stdout.contains("users: 0 created, 14 existing"), "{stdout}");
 }
 
 fn http_get(addr: &str, path: &str) -> String {
@@ -714,7 +715,7 @@ fn serve_demo_fills_an_empty_database_once() {
         .iter()
         .filter(|l| l.starts_with("demo login: "))
         .collect();
-    assert_eq!(logins.len(), 13, "{printed:#?}");
+    assert_eq!(logins.len(), 14, "{printed:#?}");
     assert!(
         logins
             .iter()

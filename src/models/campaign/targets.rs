@@ -232,7 +232,7 @@ impl CampaignTarget {
             Campaign::find(c, jobcenter_id, campaign_id)?;
             let consultants: Vec<i64> = Campaign::consultants(c, campaign_id)?
                 .into_iter()
-                .filter(|u| u.active)
+                .filter(StaffMember::can_take_work)
                 .map(|u| u.id)
                 .collect();
             if consultants.is_empty() {

@@ -302,7 +302,7 @@ pub(super) fn route(
     let contact = match company.as_ref().and_then(|co| co.fixed_contact_id) {
         Some(id) => User::find(c, jobcenter_id, id)
             .optional()?
-            .filter(|u| u.active),
+            .filter(User::can_take_work),
         None => None,
     };
     Ok((company, contact))

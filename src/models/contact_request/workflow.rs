@@ -31,7 +31,7 @@ impl ContactRequest {
             }
             let Some(assignee) = User::find(c, jobcenter_id, assignee_id)
                 .optional()?
-                .filter(|u| u.active)
+                .filter(User::can_take_work)
             else {
                 return Err(WriteError::invalid(
                     "assignee",
@@ -393,7 +393,7 @@ impl ContactRequest {
             let contact = match company.fixed_contact_id {
                 Some(uid) if request.assigned_to.is_none() => User::find(c, jobcenter_id, uid)
                     .optional()?
-                    .filter(|u| u.active),
+                    .filter(User::can_take_work),
                 _ => None,
             };
             if let Some(contact) = contact.filter(|_| request.status.is_workable()) {

@@ -7,7 +7,7 @@ use chrono::Datelike;
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{CurrentUser, Manager, SessionCookie};
+use super::auth::{CurrentUser, Manager, SessionCookie, Viewer};
 use super::charts::BurnUp;
 use super::forms::Refused;
 use super::views::{Choice, Layout, Page, filters, local_date, redirect_with_flash, url_encode};
@@ -40,7 +40,8 @@ async fn viewable(state: &AppState, user: &CurrentUser, id: i64) -> Result<Campa
 /// [`viewable`] inside a database call that does more.
 fn viewable_in(c: &mut DbConn, user: &CurrentUser, id: i64) -> Result<Campaign, AppError> {
     let campaign = Campaign::find(c, user.jobcenter_id, id)?;
-    if user.is_manager() || Campaign::is_consultant(c, id, user.id)? {
+    // Managers and readers see every campaign; a consultant those they are on.
+    if user.is_manager() || !user.can_write() || Campaign::is_consultant(c, id, user.id)? {
         Ok(campaign)
     } else {
         Err(AppError::Forbidden)
@@ -51,10 +52,10 @@ fn viewable_in(c: &mut DbConn, user: &CurrentUser, id: i64) -> Result<Campaign, 
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Viewer,
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
-    let only = (user.role < Role::Manager).then_some(user.id);
+    let only = (user.can_write() && user.role < Role::Manager).then_some(user.id);
     let campaigns = state
         .db
         .run(move |c| Ok(Campaign::list(c, jc, only)?))
@@ -88,7 +89,7 @@ async fn form_page(
     staff.sort_by_key(|u| u.role);
     let consultants: Vec<Checkbox> = staff
         .into_iter()
-        .filter(|u| u.active)
+        .filter(User::can_take_work)
         .map(|u| {
             let name = format!("consultant_{}", u.id);
             Checkbox {
@@ -327,6 +328,7 @@ pub async fn show(
     };
     let after = Cursor::decode(&filter.after);
     let (user, (campaign, progress, (targets, next), placements)) = session
+        .open_to_readers()
         .run(&state, move |c, user| {
             let campaign = viewable_in(c, user, id)?;
             let jc = user.jobcenter_id;

@@ -490,7 +490,13 @@ pub fn reapply_migrations_from(conn: &mut DbConn, version: &str) {
         while c.revert_last_migration(migrations()).unwrap().to_string() != version {}
     }
     match conn {
-        DbConn::Sqlite(c) => revert(c, || SQLITE_MIGRATIONS, version),
+        // As `run_migrations` does: a migration that rebuilds a table others refer to is
+        // reverted with foreign keys off (they are on again after the run below).
+        DbConn::Sqlite(c) => {
+            diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA foreign_keys = OFF")
+                .unwrap();
+            revert(c, || SQLITE_MIGRATIONS, version)
+        }
         DbConn::Pg(c) => revert(c, || POSTGRES_MIGRATIONS, version),
     }
     // As at start-up, with what Rust fills in after a migration.
