@@ -320,6 +320,18 @@ fn ensure_parent_dir(path: &Path) -> Result<(), DbOpenError> {
     Ok(())
 }
 
+/// Runs `$body` with the concrete connection. Multi-row INSERTs go this way: diesel does not
+/// accept them through the MultiConnection (SQLite would not get one statement per batch).
+macro_rules! on_backend {
+    ($c:expr, |$conn:ident| $body:expr) => {
+        match $c {
+            DbConn::Sqlite($conn) => $body,
+            DbConn::Pg($conn) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 /// The triggers that keep derived data (counters, SQLite's search index), one readable file
 /// per database, applied after the migrations on every start.
 const SQLITE_TRIGGERS: &str = include_str!("triggers/sqlite.sql");

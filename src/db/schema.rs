@@ -750,12 +750,56 @@ diesel::table! {
 
 diesel::joinable!(company_merges -> companies (survivor_id));
 
+diesel::table! {
+    population_imports (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        file_name -> Text,
+        listed -> BigInt,
+        base -> BigInt,
+        added -> BigInt,
+        changed -> BigInt,
+        unchanged -> BigInt,
+        ceased -> BigInt,
+        gone -> BigInt,
+        refused -> BigInt,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    population_units (id) {
+        id -> BigInt,
+        jobcenter_id -> BigInt,
+        p_number -> Text,
+        cvr -> Text,
+        name -> Text,
+        name_search -> Text,
+        address -> Text,
+        postcode -> Text,
+        city -> Text,
+        industry_code -> Text,
+        industry_text -> Text,
+        employees_band -> Nullable<Text>,
+        employees_min -> Nullable<Integer>,
+        started_on -> Nullable<Date>,
+        ended_on -> Nullable<Date>,
+        advertising_protected -> Bool,
+        import_id -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     company_merges,
     api_tokens,
     webhooks,
     webhook_deliveries,
     kept_forms,
+    population_imports,
+    population_units,
     texts,
     visit_summaries,
     needs,

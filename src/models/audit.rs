@@ -29,6 +29,7 @@ pub mod action {
     pub const COMPANY_DELETED: &str = "company_deleted";
     pub const COMPANY_MERGED: &str = "company_merged";
     pub const COMPANIES_IMPORTED: &str = "companies_imported";
+    pub const POPULATION_IMPORTED: &str = "population_imported";
     pub const COMPANIES_EXPORTED: &str = "companies_exported";
     pub const CONTACT_CREATED: &str = "contact_created";
     pub const CONTACT_UPDATED: &str = "contact_updated";
@@ -114,6 +115,7 @@ pub fn action_label(action: &str) -> &str {
         action::COMPANY_DELETED => "Virksomhed slettet",
         action::COMPANY_MERGED => "Virksomheder lagt sammen",
         action::COMPANIES_IMPORTED => "Virksomheder importeret",
+        action::POPULATION_IMPORTED => "CVR-udtræk importeret",
         action::COMPANIES_EXPORTED => "Virksomheder eksporteret",
         action::CONTACT_CREATED => "Kontaktperson tilføjet",
         action::CONTACT_UPDATED => "Kontaktperson ændret",

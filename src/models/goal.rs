@@ -19,7 +19,7 @@ text_enum! {
     pub enum GoalMetric {
         Visits => ("visits", "Besøg"),
         CompaniesContacted => ("companies_contacted", "Forskellige virksomheder kontaktet"),
-        CooperationRate => ("cooperation_rate", "Samarbejdsgrad i registret (%)"),
+        CooperationRate => ("cooperation_rate", "Samarbejdsgrad (%)"),
         PlacementsStarted => ("placements_started", "Forløb startet"),
         EndedInJob => ("ended_in_job", "Afsluttede forløb, der endte i job eller uddannelse (%)"),
         RequestsInTime => ("requests_in_time", "Henvendelser besvaret inden for fristen (%)"),

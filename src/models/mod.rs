@@ -22,6 +22,7 @@ pub mod need;
 pub mod outbox;
 pub mod overview;
 pub mod placement;
+pub mod population;
 pub mod satisfaction;
 pub mod session;
 pub mod settings;

@@ -150,8 +150,13 @@ pub struct PeriodFigures {
 /// The register today: the cooperation base and the reach of fixed contacts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Register {
-    /// Companies with employees that are not inactive.
+    /// The cooperation rate's base (`Overview::cooperation_base`): the municipality's units
+    /// in operation with employees, or the register's companies with employees that are not
+    /// inactive.
     pub cooperation_base: i64,
+    /// When the CVR extract the base is counted from was imported; none when the register is
+    /// the base.
+    pub base_imported_at: Option<NaiveDateTime>,
     pub active: i64,
     pub active_with_fixed_contact: i64,
     /// Active companies with no contact for twelve months (or never).
@@ -609,9 +614,30 @@ impl Overview {
         Ok(years)
     }
 
-    /// Companies with employees that are not inactive: the cooperation rate's base, from the
-    /// counters.
+    /// The cooperation rate's base: the municipality's production units in operation with at
+    /// least one employee when a CVR extract has been imported (`models::population`), or
+    /// else the register's companies with employees that are not inactive, from the counters.
     pub fn cooperation_base(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<i64> {
+        match Self::population_base(c, jobcenter_id)? {
+            Some((base, _)) => Ok(base),
+            None => Self::register_base(c, jobcenter_id),
+        }
+    }
+
+    /// The newest CVR extract's base and when it was imported, if there is one that says how
+    /// many employees its units have.
+    fn population_base(
+        c: &mut DbConn,
+        jobcenter_id: i64,
+    ) -> QueryResult<Option<(i64, NaiveDateTime)>> {
+        Ok(
+            super::population::PopulationImport::latest(c, jobcenter_id)?
+                .filter(|i| i.base > 0)
+                .and_then(|i| Some((i.base, i.finished_at?))),
+        )
+    }
+
+    fn register_base(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<i64> {
         let rows: Vec<(CompanyStatus, i64)> = company_counts::table
             .filter(company_counts::jobcenter_id.eq(jobcenter_id))
             .filter(company_counts::has_employees.eq(1))
@@ -683,8 +709,13 @@ impl Overview {
             .count()
             .get_result(c)?;
         let quiet = never + not_since;
+        let population = Self::population_base(c, jobcenter_id)?;
         Ok(Register {
-            cooperation_base: sum(&|s, e, _| e && s != CompanyStatus::Inactive),
+            cooperation_base: population.map_or_else(
+                || sum(&|s, e, _| e && s != CompanyStatus::Inactive),
+                |(base, _)| base,
+            ),
+            base_imported_at: population.map(|(_, at)| at),
             active: sum(&|s, _, _| s == CompanyStatus::Active),
             active_with_fixed_contact: sum(&|s, _, f| f && s == CompanyStatus::Active),
             active_quiet: quiet,

@@ -45,17 +45,6 @@ const HISTORY_DAYS: u16 = 3 * 365;
 /// More companies than this would exhaust the CVR numbers the generator draws from.
 pub const MAX_COMPANIES: usize = 2_000_000;
 
-/// Runs `$body` with the concrete connection. Multi-row INSERTs go this way: diesel does not
-/// accept them through the MultiConnection (SQLite would not get one statement per batch).
-macro_rules! on_backend {
-    ($c:expr, |$conn:ident| $body:expr) => {
-        match $c {
-            DbConn::Sqlite($conn) => $body,
-            DbConn::Pg($conn) => $body,
-        }
-    };
-}
-
 mod goals;
 mod needs;
 mod plan;

@@ -12,6 +12,7 @@ use rand::seq::SliceRandom;
 use super::plan::rng_for;
 use super::write::{Writer, citizen_ref, office_time};
 use super::{DbConn, HISTORY_DAYS, ROWS_PER_TRANSACTION, SeedError, rows_per_insert};
+use crate::db::on_backend;
 use crate::db::schema::{need_events, needs, referrals};
 use crate::db::write_tx;
 use crate::models::need::{NeedKind, NeedStatus, ReferralOutcome, deadline_key};

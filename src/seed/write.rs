@@ -16,6 +16,7 @@ use super::plan::{
     STREAM_REQUESTS, ascii_fold, company_name, domain_of, new_cvr, phone_number, rng_for,
 };
 use super::{HISTORY_DAYS, ROWS_PER_TRANSACTION, SeedError, Staff, rows_per_insert};
+use crate::db::on_backend;
 use crate::db::schema::{
     activities, campaign_consultants, campaign_targets, campaigns, companies, contact_persons,
     contact_request_events, contact_requests, placements,

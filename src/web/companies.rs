@@ -34,6 +34,7 @@ use crate::models::contact_person::ContactPerson;
 use crate::models::need::{Need, Referral};
 use crate::models::overview::quiet_since;
 use crate::models::placement::{Placement, PlacementQuery, PlacementRow};
+use crate::models::population;
 use crate::models::user::{Role, User};
 use crate::models::visit_summary::VisitSummary;
 use diesel::OptionalExtension;
@@ -123,6 +124,9 @@ struct ListRow {
     status_label: &'static str,
     fixed_contact_name: Option<String>,
     last_contact: Option<String>,
+    /// The CVR's word that the unit has ceased, and its advertising protection.
+    ceased: Option<String>,
+    protected: bool,
 }
 
 #[get("/companies")]
@@ -137,7 +141,7 @@ pub async fn list(
     let p = params.clone();
     let today = super::views::local_date(state.now());
     let searched = params.is_search();
-    let (user, (page, roster, matched)) = session
+    let (user, (page, roster, matched, official)) = session
         .open_to_readers()
         .run(&state, move |c, user| {
             let jc = user.jobcenter_id;
@@ -147,11 +151,14 @@ pub async fn list(
             } else {
                 None
             };
-            Ok((
-                Company::search(c, jc, &query, after.as_ref(), PAGE_SIZE)?,
-                User::roster(c, jc)?,
-                matched,
-            ))
+            let page = Company::search(c, jc, &query, after.as_ref(), PAGE_SIZE)?;
+            let keys: Vec<(i64, &str, Option<&str>)> = page
+                .companies
+                .iter()
+                .map(|co| (co.id, co.cvr.as_str(), co.p_number.as_deref()))
+                .collect();
+            let official = population::of_companies(c, jc, &keys)?;
+            Ok((page, User::roster(c, jc)?, matched, official))
         })
         .await?;
     // A search is a look at the register; paging on through it is the same search.
@@ -163,6 +170,12 @@ pub async fn list(
         .companies
         .into_iter()
         .map(|company| ListRow {
+            ceased: official
+                .get(&company.id)
+                .and_then(population::Official::ceased),
+            protected: official
+                .get(&company.id)
+                .is_some_and(|o| o.unit.advertising_protected),
             status_label: company.status.label(),
             fixed_contact_name: company.fixed_contact_id.and_then(name_of),
             last_contact: company.last_contact_on.map(dk_date),
@@ -423,6 +436,16 @@ pub async fn show(
                     .collect()
             };
             let merged = super::company_merge::merge_lines(&merges, &staff);
+            let official = population::of_companies(
+                c,
+                jc,
+                &[(
+                    company.id,
+                    company.cvr.as_str(),
+                    company.p_number.as_deref(),
+                )],
+            )?
+            .remove(&company.id);
             Ok(Ok((
                 company,
                 contact_name,
@@ -433,17 +456,28 @@ pub async fn show(
                 needs,
                 sent,
                 merged,
+                official,
             )))
         })
         .await?;
-    let (company, contact_name, contacts, former, activities, placements, needs, sent, merged) =
-        match loaded {
-            Ok(page) => page,
-            Err(Some(survivor)) => {
-                return Ok(super::views::redirect(&format!("/companies/{survivor}")));
-            }
-            Err(None) => return Err(AppError::NotFound),
-        };
+    let (
+        company,
+        contact_name,
+        contacts,
+        former,
+        activities,
+        placements,
+        needs,
+        sent,
+        merged,
+        official,
+    ) = match loaded {
+        Ok(page) => page,
+        Err(Some(survivor)) => {
+            return Ok(super::views::redirect(&format!("/companies/{survivor}")));
+        }
+        Err(None) => return Err(AppError::NotFound),
+    };
     access_log::record(
         &state,
         &user,
@@ -505,6 +539,7 @@ pub async fn show(
             })
             .collect(),
         merged,
+        official,
         user_id: user.id,
         can_edit_all: user.role >= Role::Manager,
         can_delete: user.role >= Role::Manager,
@@ -533,6 +568,8 @@ struct ShowPage {
     summaries: Vec<(i64, String)>,
     /// The duplicates merged into it, as lines to read.
     merged: Vec<String>,
+    /// What the municipality's CVR extract says of it.
+    official: Option<population::Official>,
     /// The viewer, who may change their own activities, or all of them as a manager.
     user_id: i64,
     can_edit_all: bool,

@@ -378,8 +378,13 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
         "Forskellige virksomheder kontaktet",
         per(&|f| Cell::Count(f.work.companies_contacted)),
     );
+    let rate_label = if data.register.base_imported_at.is_some() {
+        "Samarbejdsgrad blandt kommunens virksomheder (CVR)"
+    } else {
+        "Samarbejdsgrad i registret"
+    };
     work.row(
-        "Samarbejdsgrad i registret",
+        rate_label,
         per(&|f| Cell::share(f.work.contacted_in_base, data.register.cooperation_base)),
     );
     work.row(
@@ -681,10 +686,17 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
         link: Some("/companies?status=active&quiet=12".into()),
         cells: vec![Cell::Count(r.active_quiet)],
     });
-    reach.row(
-        "Virksomheder med ansatte, der ikke er inaktive (grundlag for samarbejdsgraden)",
-        vec![Cell::Count(r.cooperation_base)],
-    );
+    let base_label = match r.base_imported_at {
+        Some(at) => format!(
+            "Produktionsenheder i kommunen i drift med ansatte, fra CVR-udtrækket importeret {} \
+             (grundlag for samarbejdsgraden)",
+            super::views::dk_datetime(at)
+        ),
+        None => "Virksomheder i registret med ansatte, der ikke er inaktive (grundlag for \
+                 samarbejdsgraden; importér kommunens CVR-udtræk for at regne af alle)"
+            .to_string(),
+    };
+    reach.row(&base_label, vec![Cell::Count(r.cooperation_base)]);
     out.push(reach);
 
     if !data.years.is_empty() {

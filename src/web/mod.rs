@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod needs;
 pub mod outbox;
 pub mod placements;
+pub mod population;
 pub mod requests;
 pub mod satisfaction;
 pub mod security;
@@ -70,8 +71,9 @@ pub struct AppState {
     pub api_limits: Arc<crate::api::auth::RateLimits>,
 }
 
-/// The largest upload body (an import's file and its fields).
-pub const UPLOAD_LIMIT: usize = 11 * 1024 * 1024;
+/// The largest upload body (an import's file and its fields): a CVR extract of a large
+/// municipality's 60,000 units is some 12 MB.
+pub const UPLOAD_LIMIT: usize = 31 * 1024 * 1024;
 
 impl AppState {
     pub fn cookie_names(&self) -> auth::CookieNames {
@@ -233,6 +235,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(company_import::import_preview)
         .service(company_import::import_confirm)
         .service(company_import::import_cancel)
+        .service(population::index)
+        .service(population::import)
+        .service(population::add)
         .service(companies::show)
         .service(companies::edit_form)
         .service(companies::update)

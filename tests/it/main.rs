@@ -20,6 +20,7 @@ mod needs;
 mod outbox;
 mod overview;
 mod placements;
+mod population;
 mod query_plans;
 mod reader;
 mod requests;

@@ -200,6 +200,9 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         Manager,
         "/companies/{company}/merge",
     ),
+    ("GET", "/population", Manager, "/population"),
+    ("POST", "/population", Manager, "/population"),
+    ("POST", "/population/add", Manager, "/population/add"),
     ("GET", "/companies/import", Manager, "/companies/import"),
     ("POST", "/companies/import", Manager, "/companies/import"),
     (

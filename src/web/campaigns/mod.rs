@@ -327,7 +327,7 @@ pub async fn show(
         assigned_to: filter.consultant.parse::<i64>().ok(),
     };
     let after = Cursor::decode(&filter.after);
-    let (user, (campaign, progress, (targets, next), placements)) = session
+    let (user, (campaign, progress, (targets, next), placements, protected)) = session
         .open_to_readers()
         .run(&state, move |c, user| {
             let campaign = viewable_in(c, user, id)?;
@@ -336,7 +336,9 @@ pub async fn show(
             let targets =
                 CampaignTarget::list(c, jc, id, list_filter, after.as_ref(), TARGETS_PER_PAGE)?;
             let placements = Placement::newest_of_campaign(c, jc, id, PLACEMENTS_SHOWN)?;
-            Ok((campaign, progress, targets, placements))
+            let ids: Vec<i64> = targets.0.iter().map(|t| t.target.company_id).collect();
+            let protected = crate::models::population::protected_among(c, jc, &ids)?;
+            Ok((campaign, progress, targets, placements, protected))
         })
         .await?;
     let chart = BurnUp::new(&progress.weeks, campaign.target_companies);
@@ -371,6 +373,7 @@ pub async fn show(
         progress,
         chart,
         targets,
+        protected,
         placements,
         more_placements,
         consultant_choices,
@@ -418,6 +421,8 @@ struct ShowPage {
     /// The burn-up chart, drawn by `campaigns/burn_up.html`.
     chart: BurnUp,
     targets: Vec<TargetRow>,
+    /// The companies on the page that are advertising-protected in the CVR.
+    protected: std::collections::HashSet<i64>,
     placements: Vec<CampaignPlacement>,
     /// The campaign has more placements than the page shows.
     more_placements: bool,

@@ -717,6 +717,8 @@ pub async fn export(
         .run(move |c| {
             let (rows, _) =
                 CampaignTarget::list(c, jc, id, TargetListFilter::default(), None, EXPORT_LIMIT)?;
+            let ids: Vec<i64> = rows.iter().map(|r| r.target.company_id).collect();
+            let protected = crate::models::population::protected_among(c, jc, &ids)?;
             actor.record(
                 c,
                 action::CAMPAIGN_EXPORTED,
@@ -724,9 +726,10 @@ pub async fn export(
                 Some(id),
                 format!("{} virksomheder", rows.len()),
             )?;
-            Ok(rows)
+            Ok((rows, protected))
         })
         .await?;
+    let (rows, protected) = rows;
     let csv = csv_io::write_excel_csv(
         &[
             "Virksomhed",
@@ -737,8 +740,14 @@ pub async fn export(
             "Første kontakt",
             "Besøgt",
             "Seneste aktivitet",
+            "Reklamebeskyttet",
         ],
         rows.into_iter().map(|r| {
+            let protected = if protected.contains(&r.target.company_id) {
+                "Ja"
+            } else {
+                "Nej"
+            };
             vec![
                 r.company_name,
                 r.cvr,
@@ -754,6 +763,7 @@ pub async fn export(
                     .last_activity_on
                     .map(dates::dk_date)
                     .unwrap_or_default(),
+                protected.to_string(),
             ]
         }),
     );

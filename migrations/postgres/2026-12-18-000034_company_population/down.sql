@@ -1,0 +1,2 @@
+DROP TABLE population_units;
+DROP TABLE population_imports;
