@@ -12,7 +12,7 @@ opening the company list, one request after the other, and every latency is kept
 import's batches must never hold the write lock long enough to stall a page. The figures are
 written to bench/RESULTS.md under "Population import".
 
-Needs what bench/run.py needs. Nothing here runs under `cargo test`.
+Needs the Rust toolchain (it runs the release binary). Nothing here runs under `cargo test`.
 """
 
 import argparse
@@ -148,7 +148,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--postgres", action="store_true", help="measure on the local PostgreSQL")
     args = ap.parse_args()
-    bench.ensure_tools()
+
     backend = "PostgreSQL" if args.postgres else "SQLite"
     rng = random.Random(1)
     first = first_units(rng)

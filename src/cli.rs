@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `jobcenter add`, `user add|set-password|disable`,
-//! `import companies`, `seed-demo`, `backup`, `restore`, `check`.
+//! `import companies|population`, `seed-demo`, `backup`, `restore`, `check`.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -136,6 +136,15 @@ enum ImportCommand {
         /// Update companies that exist already (same CVR or P-number) instead of skipping them
         #[arg(long)]
         update_existing: bool,
+    },
+    /// Import the municipality's CVR extract of production units (the whole extract: units
+    /// it does not list count as gone); bad rows are reported by line
+    Population {
+        /// The CSV file, as the CVR's downloads and extract services write it
+        file: std::path::PathBuf,
+        /// The jobcenter's slug; may be left out when there is exactly one jobcenter
+        #[arg(long)]
+        jobcenter: Option<String>,
     },
 }
 
@@ -389,6 +398,13 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
             import_companies(&mut conn, &file, jobcenter, update_existing)
         }
+        Command::Import {
+            command: ImportCommand::Population { file, jobcenter },
+        } => {
+            let db = open_db(&cli.db, 1)?;
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            import_population(&mut conn, &file, jobcenter)
+        }
         Command::SeedDemo(args) => {
             let password = if args.password_stdin {
                 Some(read_password()?)
@@ -507,6 +523,56 @@ fn import_companies(
         report.errors.len()
     );
     for e in &report.errors {
+        println!("linje {}: {}", e.line, e.message);
+    }
+    Ok(())
+}
+
+fn import_population(
+    c: &mut DbConn,
+    file: &std::path::Path,
+    jobcenter: Option<String>,
+) -> Result<(), String> {
+    use crate::models::population::{self, PopulationImport};
+    let jobcenter = pick_jobcenter(c, jobcenter)?;
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let table = crate::domain::csv_io::read_table(&bytes).map_err(|e| e.to_string())?;
+    let parsed = population::parse(&table)?;
+    let now = SystemClock.now();
+    let name = file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let started = std::time::Instant::now();
+    let done = PopulationImport::run(c, jobcenter.id, None, &name, &parsed, now)
+        .map_err(|e| e.to_string())?;
+    NewAuditEntry {
+        jobcenter_id: Some(jobcenter.id),
+        action: action::POPULATION_IMPORTED,
+        entity: "population_import",
+        entity_id: Some(done.id),
+        details: format!(
+            "{name} (kommandolinjen): {} enheder, {} nye, {} ændrede, {} ophørt, {} ikke længere med, {} linjer afvist",
+            done.listed, done.added, done.changed, done.ceased, done.gone, done.refused
+        ),
+        created_at: now,
+        ..Default::default()
+    }
+    .insert(c)
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{}: {} units ({} in operation with employees): {} added, {} changed, {} unchanged, {} ceased, {} gone, {} lines refused, in {:.1} s",
+        jobcenter.name,
+        done.listed,
+        done.base,
+        done.added,
+        done.changed,
+        done.unchanged,
+        done.ceased,
+        done.gone,
+        done.refused,
+        started.elapsed().as_secs_f64()
+    );
+    for e in &parsed.errors {
         println!("linje {}: {}", e.line, e.message);
     }
     Ok(())

@@ -738,12 +738,14 @@ pub fn of_companies(
     };
     let cvrs: HashSet<&str> = companies.iter().map(|(_, cvr, _)| *cvr).collect();
     let cvrs: Vec<&str> = cvrs.into_iter().collect();
-    let units: Vec<Unit> = population_units::table
+    // Sorted here: ordered by the database, SQLite walks the P-number index through every
+    // unit of the jobcenter rather than look the CVR numbers up.
+    let mut units: Vec<Unit> = population_units::table
         .filter(population_units::jobcenter_id.eq(jobcenter_id))
         .filter(population_units::cvr.eq_any(&cvrs))
-        .order(population_units::p_number)
         .select(Unit::as_select())
         .load(c)?;
+    units.sort_by(|a, b| a.p_number.cmp(&b.p_number));
     let mut out = HashMap::new();
     for (id, cvr, p_number) in companies {
         let unit = match p_number {

@@ -48,6 +48,7 @@ pub const MAX_COMPANIES: usize = 2_000_000;
 mod goals;
 mod needs;
 mod plan;
+mod population;
 mod write;
 
 fn rows_per_insert(columns: usize) -> usize {
@@ -310,6 +311,21 @@ fn run(
     progress(Progress::Phase {
         what: "recruitment needs and referrals",
         rows: needs + referrals,
+        took: t.elapsed(),
+    });
+
+    let t = Instant::now();
+    let units = population::extract(
+        c,
+        jobcenter.id,
+        opts.seed,
+        &staff,
+        now,
+        (&mut taken_cvrs, &mut taken_p_numbers),
+    )?;
+    progress(Progress::Phase {
+        what: "the municipality's CVR extract",
+        rows: units,
         took: t.elapsed(),
     });
 

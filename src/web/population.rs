@@ -126,8 +126,9 @@ async fn page(
     };
     page.render(state, |l| IndexPage {
         l,
-        imported: latest.as_ref().map(|i| i.finished_at.map(dk_datetime)),
+        imported: latest.as_ref().and_then(|i| i.finished_at).map(dk_datetime),
         latest,
+        back_url: with_query("/population", &query),
         first_url: (!params.after.is_empty()).then(|| with_query("/population", &query)),
         units,
         next_url,
@@ -143,7 +144,10 @@ async fn page(
 struct IndexPage {
     l: Layout,
     latest: Option<PopulationImport>,
-    imported: Option<Option<String>>,
+    /// When the newest extract was imported.
+    imported: Option<String>,
+    /// The list with its filter, to come back to after adding.
+    back_url: String,
     units: Vec<Unit>,
     params: ListParams,
     next_url: Option<String>,

@@ -11,6 +11,7 @@ use crate::common::TestDb;
 use diesel::prelude::*;
 use jobcenter_crm::db::Db;
 use jobcenter_crm::db::schema::{sessions, users};
+use jobcenter_crm::domain::cvr::complete_cvr;
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_jobcenter-crm");
 
@@ -506,6 +507,45 @@ fn companies_are_imported_from_the_command_line() {
         .load(&mut pool.conn().unwrap())
         .unwrap();
     assert_eq!(names, vec!["Køge Bryghus"]);
+}
+
+#[test]
+fn the_municipality_s_cvr_extract_is_imported_from_the_command_line() {
+    let db = TestDb::new();
+    add_koege(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cvr.csv");
+    let (one, two) = (
+        (4_100_000..).find_map(complete_cvr).unwrap(),
+        (4_200_000..).find_map(complete_cvr).unwrap(),
+    );
+    std::fs::write(
+        &file,
+        format!(
+            "P-nummer;CVR-nummer;Navn;Antal ansatte;Ophørsdato\r\n\
+             1000000001;{one};Køge Bryghus;10-19;\r\n\
+             1000000002;{two};Lukket ApS;1-4;31-03-2026\r\n\
+             12;{one};Fejl ApS;1-4;\r\n"
+        ),
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let args = ["import", "population", &path, "--jobcenter", "koege"];
+    let out = run(&db, &args, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("2 units (1 in operation with employees): 2 added"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("linje 4: P-nummer:"), "{stdout}");
+    // Again: nothing doubles.
+    let out = run(&db, &args, None);
+    assert!(
+        text(&out.stdout).contains("0 added, 0 changed, 2 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 /// The rows a `backup` or `restore` printed for a table.

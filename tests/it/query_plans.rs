@@ -140,6 +140,77 @@ async fn records_fetched_by_id_use_the_primary_key() {
     }
 }
 
+/// The population's queries read through their indexes: the list of units not in the
+/// register walks the name index and looks each unit up in the register's unique indexes, and
+/// a page of companies finds its units by CVR number — ordered by the database, SQLite walked
+/// the P-number index through every unit of the jobcenter instead.
+#[actix_web::test]
+async fn population_queries_use_their_indexes() {
+    use jobcenter_crm::models::population::{self, Filter, Parsed, PopulationImport, UnitInput};
+    let app = common::app().await;
+    let seed = app.seed();
+    let jc = seed.jobcenter.id;
+    let mut conn = app.conn();
+    let conn: &mut DbConn = &mut conn;
+    let unit = UnitInput {
+        p_number: "1000000001".into(),
+        cvr: "10150817".into(),
+        name: "Havnens Restaurant ApS".into(),
+        address: String::new(),
+        postcode: "4600".into(),
+        city: "Køge".into(),
+        industry_code: "561010".into(),
+        industry_text: String::new(),
+        employees: None,
+        started_on: None,
+        ended_on: None,
+        advertising_protected: false,
+    };
+    let parsed = Parsed {
+        units: vec![unit],
+        errors: Vec::new(),
+    };
+    PopulationImport::run(conn, jc, None, "cvr.csv", &parsed, app.now()).unwrap();
+    let cvrs: Vec<String> = (0..50).map(|i| format!("1{i:07}")).collect();
+    let keys: Vec<(i64, &str, Option<&str>)> = cvrs
+        .iter()
+        .enumerate()
+        .map(|(i, cvr)| (i as i64, cvr.as_str(), None))
+        .collect();
+    let by_cvr = statements(conn, |c| {
+        population::of_companies(c, jc, &keys).unwrap();
+    });
+    let filter = Filter {
+        industry: "56".into(),
+        ..Default::default()
+    };
+    // Every statement is taken before any is explained (explaining on PostgreSQL drops the
+    // connection's prepared statements).
+    let list = statements(conn, |c| {
+        population::not_in_register(c, jc, &filter, Some(("h".into(), 1)), 51).unwrap();
+    });
+    let units = by_cvr.last().expect("the units' query");
+    let plan_of_units = plan(conn, units);
+    // PostgreSQL chooses between its indexes by the table's statistics, which a test table of
+    // one row does not have; that it reads no table whole is what holds there.
+    let by_the_cvr_index = match conn {
+        DbConn::Sqlite(_) => plan_of_units
+            .iter()
+            .any(|l| l.contains("population_units_by_cvr")),
+        DbConn::Pg(_) => full_scans(conn, units).is_empty(),
+    };
+    assert!(by_the_cvr_index, "{units}\n{plan_of_units:#?}");
+    let list = list.last().expect("the list's query");
+    let plan_of_list = plan(conn, list);
+    assert!(
+        plan_of_list
+            .iter()
+            .any(|l| l.contains("population_units_by_name")),
+        "{list}\n{plan_of_list:#?}"
+    );
+    assert!(full_scans(conn, list).is_empty(), "{plan_of_list:#?}");
+}
+
 #[actix_web::test]
 async fn no_page_query_scans_a_table() {
     let app = common::app().await;
