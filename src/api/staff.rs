@@ -17,7 +17,7 @@ pub struct StaffOut {
     pub email: String,
     pub phone: String,
     pub title: String,
-    /// consultant, manager or admin.
+    /// reader ("Læseadgang": may only look), consultant, manager or admin.
     pub role: String,
     /// A deactivated member of staff can no longer sign in (their history stays theirs).
     pub active: bool,

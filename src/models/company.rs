@@ -445,7 +445,7 @@ impl CompanyInput {
     ) -> Result<(), WriteError> {
         if let Some(id) = self.fixed_contact_id {
             match User::find(c, jobcenter_id, id).optional()? {
-                Some(user) if user.active || present == Some(user.id) => {}
+                Some(user) if user.can_take_work() || present == Some(user.id) => {}
                 _ => {
                     return Err(WriteError::invalid(
                         "fixed_contact_id",

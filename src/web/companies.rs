@@ -446,7 +446,7 @@ pub async fn show(
                 )],
             )?
             .remove(&company.id);
-            Ok(Ok((
+            Ok(Ok(Loaded {
                 company,
                 contact_name,
                 contacts,
@@ -457,21 +457,21 @@ pub async fn show(
                 sent,
                 merged,
                 official,
-            )))
+            }))
         })
         .await?;
-    let (
-        company,
+    let Loaded {
+        mut company,
         contact_name,
         contacts,
         former,
-        activities,
-        placements,
-        needs,
-        sent,
+        mut activities,
+        mut placements,
+        mut needs,
+        mut sent,
         merged,
         official,
-    ) = match loaded {
+    } = match loaded {
         Ok(page) => page,
         Err(Some(survivor)) => {
             return Ok(super::views::redirect(&format!("/companies/{survivor}")));
@@ -489,8 +489,6 @@ pub async fn show(
     let more_activities = activities.len() as i64 > TIMELINE_SIZE;
     let more_placements = placements.len() as i64 > TIMELINE_SIZE;
     let more_needs = needs.len() as i64 > TIMELINE_SIZE;
-    let (mut company, mut activities, mut placements, mut needs, mut sent) =
-        (company, activities, placements, needs, sent);
     activities.truncate(TIMELINE_SIZE as usize);
     placements.truncate(TIMELINE_SIZE as usize);
     needs.truncate(TIMELINE_SIZE as usize);
@@ -544,6 +542,20 @@ pub async fn show(
         can_edit_all: user.role >= Role::Manager,
         can_delete: user.role >= Role::Manager,
     })
+}
+
+/// What the company page reads in its one database call.
+struct Loaded {
+    company: Company,
+    contact_name: Option<String>,
+    contacts: Vec<ContactPerson>,
+    former: Vec<ContactPerson>,
+    activities: Vec<ActivityRow>,
+    placements: Vec<PlacementRow>,
+    needs: Vec<(Need, Vec<Referral>)>,
+    sent: Vec<crate::models::visit_summary::SentSummary>,
+    merged: Vec<String>,
+    official: Option<population::Official>,
 }
 
 #[derive(askama::Template)]

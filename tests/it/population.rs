@@ -104,6 +104,36 @@ fn first_extract() -> Vec<u8> {
     ])
 }
 
+/// The first extract again: A renamed (and ceased on `a_ends`, if given), B no longer listed,
+/// C and D as before, E new.
+fn a_month_later(a_ends: &str) -> Vec<u8> {
+    let renamed = "Havnens Restaurant & Bar ApS";
+    extract(&[
+        line(
+            A,
+            &cvr(1),
+            renamed,
+            "4600",
+            "561010",
+            "20-49",
+            a_ends,
+            "Nej",
+        ),
+        line(C, &cvr(3), "Køge Frisør", "4600", "960210", "1-4", "", "Ja"),
+        line(D, &cvr(4), "Holding ApS", "4681", "642020", "0", "", "Nej"),
+        line(
+            E,
+            &cvr(5),
+            "Ny Bager ApS",
+            "4600",
+            "107120",
+            "5-9",
+            "",
+            "Nej",
+        ),
+    ])
+}
+
 async fn import(client: &Client<'_>, content: &[u8]) -> String {
     client.get("/population").await;
     let res = client
@@ -159,31 +189,7 @@ async fn an_extract_is_imported_and_imported_again_without_duplicates() {
     assert_eq!(units(&app).len(), 4);
 
     // Again, a month later: A renamed, B no longer listed, C and D as before, E new.
-    let second = extract(&[
-        line(
-            A,
-            &cvr(1),
-            "Havnens Restaurant & Bar ApS",
-            "4600",
-            "561010",
-            "20-49",
-            "",
-            "Nej",
-        ),
-        line(C, &cvr(3), "Køge Frisør", "4600", "960210", "1-4", "", "Ja"),
-        line(D, &cvr(4), "Holding ApS", "4681", "642020", "0", "", "Nej"),
-        line(
-            E,
-            &cvr(5),
-            "Ny Bager ApS",
-            "4600",
-            "107120",
-            "5-9",
-            "",
-            "Nej",
-        ),
-    ]);
-    let body = import(&lars, &second).await;
+    let body = import(&lars, &a_month_later("")).await;
     assert_eq!(fact(&body, "Nye"), "1");
     assert_eq!(fact(&body, "Ændrede"), "1");
     assert_eq!(fact(&body, "Uændrede"), "2");
@@ -198,31 +204,7 @@ async fn an_extract_is_imported_and_imported_again_without_duplicates() {
     assert_eq!(all[0].1, "Havnens Restaurant & Bar ApS");
 
     // A third time, A has ceased.
-    let third = extract(&[
-        line(
-            A,
-            &cvr(1),
-            "Havnens Restaurant & Bar ApS",
-            "4600",
-            "561010",
-            "20-49",
-            "30-11-2026",
-            "Nej",
-        ),
-        line(C, &cvr(3), "Køge Frisør", "4600", "960210", "1-4", "", "Ja"),
-        line(D, &cvr(4), "Holding ApS", "4681", "642020", "0", "", "Nej"),
-        line(
-            E,
-            &cvr(5),
-            "Ny Bager ApS",
-            "4600",
-            "107120",
-            "5-9",
-            "",
-            "Nej",
-        ),
-    ]);
-    let body = import(&lars, &third).await;
+    let body = import(&lars, &a_month_later("30-11-2026")).await;
     assert_eq!(fact(&body, "Ophørt siden sidst"), "1");
     assert_eq!(fact(&body, "Heraf i drift med mindst én ansat"), "2");
     assert_eq!(units(&app)[0].2, NaiveDate::from_ymd_opt(2026, 11, 30));

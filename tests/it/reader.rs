@@ -247,6 +247,14 @@ async fn a_reader_changes_nothing_is_given_no_work_and_the_api_is_closed_to_them
         !form.body.contains("Birthe Skov"),
         "offered as fixed contact"
     );
+    // …nor accepted as the one who did or owns something, whatever a form sends.
+    let refused = jobcenter_crm::models::user::User::require_active_consultant(
+        &mut app.conn(),
+        seed.jobcenter.id,
+        reader_id,
+        None,
+    );
+    assert!(refused.is_err());
     let request = format!("/requests/{}", own.request);
     manager.get(&request).await;
     let res = manager

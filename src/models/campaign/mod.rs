@@ -315,7 +315,8 @@ impl CampaignInput {
         }
     }
 
-    /// Replaces the consultants; each must be active staff of the jobcenter.
+    /// Replaces the consultants; each must be active staff of the jobcenter who may work (not
+    /// a reader).
     fn save_consultants(
         &self,
         c: &mut DbConn,
@@ -325,6 +326,7 @@ impl CampaignInput {
         let valid: Vec<i64> = users::table
             .filter(users::jobcenter_id.eq(jobcenter_id))
             .filter(users::active.eq(true))
+            .filter(users::role.ne(super::user::Role::Reader))
             .filter(users::id.eq_any(&self.consultant_ids))
             .select(users::id)
             .load(c)?;
