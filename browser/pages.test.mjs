@@ -66,7 +66,7 @@ async function staffPages(page, withRecords) {
     '/admin/access-log', '/admin/settings', '/admin/texts', '/admin/texts/receipt', '/admin/texts/thanks',
     '/admin/texts/summary', '/admin/outbox', '/account/security', '/account/password',
     '/account/two-step', '/account/tokens', '/admin/tokens', '/admin/webhooks', '/api/v1/docs', '/companies/999999999',
-    '/companies/duplicates', '/population', '/population?employees=10&without_protected=1',
+    '/companies/duplicates', '/admin/clusters', '/population', '/population?employees=10&without_protected=1',
   ];
   if (withRecords) {
     const company = await firstLink(page, '/companies', /^\/companies\/\d+$/);

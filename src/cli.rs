@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `jobcenter add`, `user add|set-password|disable`,
+//! The command line: `serve`, `migrate`, `jobcenter add`, `cluster add|list`,
+//! `user add|set-password|disable`,
 //! `import companies|population`, `seed-demo`, `backup`, `restore`, `check`.
 
 use std::io::BufRead;
@@ -55,6 +56,12 @@ enum Command {
     Jobcenter {
         #[command(subcommand)]
         command: JobcenterCommand,
+    },
+    /// Clusters of neighbouring jobcenters on this installation (each member's admin accepts
+    /// under Administration › Klynger before anything is shared)
+    Cluster {
+        #[command(subcommand)]
+        command: ClusterCommand,
     },
     /// Manage staff accounts
     User {
@@ -146,6 +153,21 @@ enum ImportCommand {
         #[arg(long)]
         jobcenter: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClusterCommand {
+    /// Create a cluster and invite its members
+    Add {
+        /// The cluster's name, e.g. "Sydsjælland"
+        #[arg(long)]
+        name: String,
+        /// A member jobcenter's slug; at least two
+        #[arg(long = "member", required = true)]
+        members: Vec<String>,
+    },
+    /// List the clusters and where each member stands
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -405,6 +427,11 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut conn = db.conn().map_err(|e| e.to_string())?;
             import_population(&mut conn, &file, jobcenter)
         }
+        Command::Cluster { command } => {
+            let db = open_db(&cli.db, 1)?;
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            cluster(&mut conn, command)
+        }
         Command::SeedDemo(args) => {
             let password = if args.password_stdin {
                 Some(read_password()?)
@@ -576,6 +603,43 @@ fn import_population(
         println!("linje {}: {}", e.line, e.message);
     }
     Ok(())
+}
+
+fn cluster(c: &mut DbConn, command: ClusterCommand) -> Result<(), String> {
+    use crate::models::cluster::Cluster;
+    match command {
+        ClusterCommand::Add { name, members } => {
+            let mut ids = Vec::new();
+            for slug in &members {
+                let jc = Jobcenter::find_by_slug(c, slug)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no jobcenter with the slug '{slug}'"))?;
+                ids.push(jc.id);
+            }
+            let cluster =
+                Cluster::create(c, &name, &ids, SystemClock.now()).map_err(|e| match e {
+                    crate::models::WriteError::Invalid(errors) => {
+                        errors.into_values().collect::<Vec<_>>().join(" ")
+                    }
+                    other => format!("{other:?}"),
+                })?;
+            println!(
+                "cluster {} created; each member's admin accepts the invitation under Administration › Klynger",
+                cluster.name
+            );
+            Ok(())
+        }
+        ClusterCommand::List => {
+            for (cluster, members) in Cluster::all(c).map_err(|e| e.to_string())? {
+                let members: Vec<String> = members
+                    .iter()
+                    .map(|(name, standing)| format!("{name} ({})", standing.label().to_lowercase()))
+                    .collect();
+                println!("{}: {}", cluster.name, members.join(", "));
+            }
+            Ok(())
+        }
+    }
 }
 
 /// The named jobcenter, or the only one.

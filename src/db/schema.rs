@@ -792,6 +792,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    clusters (id) {
+        id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cluster_members (id) {
+        id -> BigInt,
+        cluster_id -> BigInt,
+        jobcenter_id -> BigInt,
+        invited_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        left_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(cluster_members -> clusters (cluster_id));
+diesel::joinable!(cluster_members -> jobcenters (jobcenter_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     company_merges,
     api_tokens,
@@ -800,6 +822,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     kept_forms,
     population_imports,
     population_units,
+    clusters,
+    cluster_members,
     texts,
     visit_summaries,
     needs,

@@ -24,6 +24,9 @@ pub mod action {
     pub const RECOVERY_CODES_RENEWED: &str = "recovery_codes_renewed";
     pub const SESSIONS_ENDED: &str = "sessions_ended";
     pub const JOBCENTER_CREATED: &str = "jobcenter_created";
+    pub const CLUSTER_INVITED: &str = "cluster_invited";
+    pub const CLUSTER_JOINED: &str = "cluster_joined";
+    pub const CLUSTER_LEFT: &str = "cluster_left";
     pub const COMPANY_CREATED: &str = "company_created";
     pub const COMPANY_UPDATED: &str = "company_updated";
     pub const COMPANY_DELETED: &str = "company_deleted";
@@ -113,6 +116,9 @@ pub fn action_label(action: &str) -> &str {
         action::COMPANY_CREATED => "Virksomhed oprettet",
         action::COMPANY_UPDATED => "Virksomhed ændret",
         action::COMPANY_DELETED => "Virksomhed slettet",
+        action::CLUSTER_INVITED => "Inviteret til en klynge",
+        action::CLUSTER_JOINED => "Klyngemedlemskab accepteret",
+        action::CLUSTER_LEFT => "Klynge forladt",
         action::COMPANY_MERGED => "Virksomheder lagt sammen",
         action::COMPANIES_IMPORTED => "Virksomheder importeret",
         action::POPULATION_IMPORTED => "CVR-udtræk importeret",

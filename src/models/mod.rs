@@ -7,6 +7,7 @@ pub mod api_token;
 pub mod audit;
 pub mod calendar_feed;
 pub mod campaign;
+pub mod cluster;
 pub mod company;
 pub mod company_import;
 pub mod company_merge;

@@ -34,9 +34,9 @@ use crate::models::contact_person::ContactPerson;
 use crate::models::need::{Need, Referral};
 use crate::models::overview::quiet_since;
 use crate::models::placement::{Placement, PlacementQuery, PlacementRow};
-use crate::models::population;
 use crate::models::user::{Role, User};
 use crate::models::visit_summary::VisitSummary;
+use crate::models::{cluster, population};
 use diesel::OptionalExtension;
 
 const PAGE_SIZE: i64 = 25;
@@ -446,6 +446,8 @@ pub async fn show(
                 )],
             )?
             .remove(&company.id);
+            let known_nearby =
+                cluster::known_by_partners(c, jc, &company.cvr, company.p_number.as_deref())?;
             Ok(Ok(Loaded {
                 company,
                 contact_name,
@@ -457,6 +459,7 @@ pub async fn show(
                 sent,
                 merged,
                 official,
+                known_nearby,
             }))
         })
         .await?;
@@ -471,6 +474,7 @@ pub async fn show(
         mut sent,
         merged,
         official,
+        known_nearby,
     } = match loaded {
         Ok(page) => page,
         Err(Some(survivor)) => {
@@ -538,6 +542,7 @@ pub async fn show(
             .collect(),
         merged,
         official,
+        known_nearby,
         user_id: user.id,
         can_edit_all: user.role >= Role::Manager,
         can_delete: user.role >= Role::Manager,
@@ -556,6 +561,7 @@ struct Loaded {
     sent: Vec<crate::models::visit_summary::SentSummary>,
     merged: Vec<String>,
     official: Option<population::Official>,
+    known_nearby: Vec<cluster::KnownByPartner>,
 }
 
 #[derive(askama::Template)]
@@ -582,6 +588,8 @@ struct ShowPage {
     merged: Vec<String>,
     /// What the municipality's CVR extract says of it.
     official: Option<population::Official>,
+    /// The cluster's partners that know it too (`models::cluster`).
+    known_nearby: Vec<cluster::KnownByPartner>,
     /// The viewer, who may change their own activities, or all of them as a manager.
     user_id: i64,
     can_edit_all: bool,

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod campaigns;
 pub mod charts;
+pub mod clusters;
 pub mod companies;
 pub mod company_import;
 pub mod company_merge;
@@ -235,6 +236,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(company_import::import_preview)
         .service(company_import::import_confirm)
         .service(company_import::import_cancel)
+        .service(clusters::index)
+        .service(clusters::change)
         .service(population::index)
         .service(population::import)
         .service(population::add)

@@ -548,6 +548,54 @@ fn the_municipality_s_cvr_extract_is_imported_from_the_command_line() {
     );
 }
 
+#[test]
+fn an_operator_creates_a_cluster_and_its_members_are_invited() {
+    let db = TestDb::new();
+    add_koege(&db);
+    let stevns = [
+        "jobcenter",
+        "add",
+        "--name",
+        "Jobcenter Stevns",
+        "--municipality",
+        "336",
+        "--slug",
+        "stevns",
+    ];
+    assert!(run(&db, &stevns, None).status.success());
+    let add = [
+        "cluster",
+        "add",
+        "--name",
+        "Sydsjælland",
+        "--member",
+        "koege",
+        "--member",
+        "stevns",
+    ];
+    let out = run(&db, &add, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&db, &["cluster", "list"], None);
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "Sydsjælland: Jobcenter Køge (inviteret), Jobcenter Stevns (inviteret)"
+    );
+    // The name is taken, one member is no cluster, an unknown slug is named.
+    assert!(!run(&db, &add, None).status.success());
+    let alone = ["cluster", "add", "--name", "Alene", "--member", "koege"];
+    let out = run(&db, &alone, None);
+    assert!(
+        text(&out.stderr).contains("mindst to jobcentre"),
+        "{}",
+        text(&out.stderr)
+    );
+    let unknown = [
+        "cluster", "add", "--name", "Ukendt", "--member", "koege", "--member", "ingen",
+    ];
+    let out = run(&db, &unknown, None);
+    assert!(text(&out.stderr).contains("no jobcenter with the slug 'ingen'"));
+}
+
 /// The rows a `backup` or `restore` printed for a table.
 fn printed_rows(stdout: &str, table: &str) -> i64 {
     let prefix = format!("  {table}: ");

@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod campaigns;
 mod cli;
+mod clusters;
 mod companies;
 mod contact;
 mod contention;

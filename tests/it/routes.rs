@@ -40,7 +40,7 @@ use Who::*;
 
 /// (method, the route as the app registers it, who, the path to request: `{company}`,
 /// `{contact}`, `{activity}`, `{placement}`, `{need}`, `{referral}`, `{campaign}`, `{target}`, `{request}`, `{import}`,
-/// `{user}`, `{mail}`, `{goal}`, `{benchmark}`, `{di}`, `{text}`, `{token}`, `{webhook}` and `{delivery}` are filled with a record of the jobcenter under test).
+/// `{user}`, `{mail}`, `{goal}`, `{benchmark}`, `{di}`, `{text}`, `{token}`, `{webhook}`, `{delivery}` and `{cluster}` are filled with a record of the jobcenter under test).
 const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/", Reader, "/"),
     ("GET", "/healthz", Public, "/healthz"),
@@ -96,6 +96,13 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
         "/account/tokens/{token}/revoke",
     ),
     ("GET", "/admin/tokens", Admin, "/admin/tokens"),
+    ("GET", "/admin/clusters", Admin, "/admin/clusters"),
+    (
+        "POST",
+        "/admin/clusters/{id:\\d+}/{step:accept|leave}",
+        Admin,
+        "/admin/clusters/{cluster}/accept",
+    ),
     ("GET", "/admin/webhooks", Admin, "/admin/webhooks"),
     ("POST", "/admin/webhooks", Admin, "/admin/webhooks"),
     (
@@ -698,6 +705,7 @@ pub(crate) struct Records {
     pub(crate) token: i64,
     pub(crate) webhook: i64,
     pub(crate) delivery: i64,
+    pub(crate) cluster: i64,
 }
 
 impl Records {
@@ -724,6 +732,7 @@ impl Records {
             token: id,
             webhook: id,
             delivery: id,
+            cluster: id,
         }
     }
 
@@ -748,6 +757,7 @@ impl Records {
             ("{token}", self.token),
             ("{webhook}", self.webhook),
             ("{delivery}", self.delivery),
+            ("{cluster}", self.cluster),
         ]
         .iter()
         .fold(path.to_string(), |p, (name, id)| {
@@ -990,6 +1000,18 @@ pub(crate) async fn records(
         let delivery = Webhook::deliveries(&mut c, jobcenter_id, hook.id, 1).unwrap()[0].id;
         (hook.id, delivery)
     };
+    // A cluster the jobcenter is invited to, with a neighbour of its own.
+    let cluster = {
+        let neighbour = app.add_jobcenter(&format!("Nabo til {slug}"), &format!("nabo-{slug}"));
+        jobcenter_crm::models::cluster::Cluster::create(
+            &mut c,
+            &format!("Klynge {slug}"),
+            &[jobcenter_id, neighbour.id],
+            now,
+        )
+        .unwrap()
+        .id
+    };
     drop(c);
     let visitor = app.client();
     let res = app
@@ -1022,6 +1044,7 @@ pub(crate) async fn records(
         token,
         webhook,
         delivery,
+        cluster,
     }
 }
 

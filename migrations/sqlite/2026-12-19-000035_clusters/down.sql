@@ -1,0 +1,2 @@
+DROP TABLE cluster_members;
+DROP TABLE clusters;
