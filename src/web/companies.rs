@@ -376,12 +376,33 @@ pub async fn create(
         .write(actor, move |c, actor| add(c, actor, &input))
         .await?;
     match result {
-        Ok(company) => Ok(redirect_with_flash(
-            &state,
-            &format!("/companies/{}", company.id),
-            "ok",
-            &format!("{} er oprettet.", company.name),
-        )),
+        Ok(company) => {
+            // A neighbour in the cluster may know it already: say so at once.
+            let (jc, cvr, p) = (
+                user.jobcenter_id,
+                company.cvr.clone(),
+                company.p_number.clone(),
+            );
+            let known = state
+                .db
+                .read(move |c| Ok(cluster::known_by_partners(c, jc, &cvr, p.as_deref())?))
+                .await?;
+            let mut message = format!("{} er oprettet.", company.name);
+            for k in known {
+                message.push_str(&format!(
+                    " {} kender allerede denne virksomhed — fast kontakt: {}.",
+                    k.jobcenter,
+                    k.fixed_contact
+                        .map_or("ingen".to_string(), |(name, ..)| name)
+                ));
+            }
+            Ok(redirect_with_flash(
+                &state,
+                &format!("/companies/{}", company.id),
+                "ok",
+                &message,
+            ))
+        }
         Err(refused) => form_page(&req, &state, &user, form, None, refused).await,
     }
 }

@@ -151,6 +151,33 @@ async fn a_cluster_shares_company_facts_once_all_accept_and_stops_when_one_leave
     for secret in ["Køges egen note", "Køges referat", "Mette Køgeperson"] {
         assert!(!theirs.contains(secret), "{secret} crossed the border");
     }
+    // A consultant in Stevns registering the company anew is told at once who knows it.
+    let cvr_field = [
+        ("cvr", CVR),
+        ("p_number", ""),
+        ("name", "Havnens Lager"),
+        ("postcode", "4660"),
+    ];
+    let ole_client = app.signed_in("ole@stevns.dk").await;
+    diesel::delete(companies::table.find(stevns))
+        .execute(&mut app.conn())
+        .unwrap();
+    let res = ole_client
+        .post_from("/companies/new", "/companies", &cvr_field)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let created = ole_client.get(res.location()).await.body;
+    assert!(
+        created.contains(
+            "Jobcenter Køge kender allerede denne virksomhed — fast kontakt: Karen Konsulent."
+        ),
+        "{created}"
+    );
+    let stevns: i64 = companies::table
+        .filter(companies::jobcenter_id.eq(seed.other_jobcenter.id))
+        .select(companies::id)
+        .first(&mut app.conn())
+        .unwrap();
     let sara = app.signed_in("admin@solrod.dk").await;
     let outsiders = page_of(&sara, outside).await;
     assert!(!outsiders.contains("Kendt i klyngen"), "{outsiders}");
