@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `jobcenter add`, `cluster add|list`,
+//! The command line: `serve`, `migrate`, `jobcenter add`, `cluster add|invite|list`,
 //! `user add|set-password|disable`,
 //! `import companies|population`, `seed-demo`, `backup`, `restore`, `check`.
 
@@ -165,6 +165,16 @@ enum ClusterCommand {
         /// A member jobcenter's slug; at least two
         #[arg(long = "member", required = true)]
         members: Vec<String>,
+    },
+    /// Invite a jobcenter to an existing cluster: a new member, or again one that declined or
+    /// left
+    Invite {
+        /// The cluster's name
+        #[arg(long)]
+        name: String,
+        /// The jobcenter's slug
+        #[arg(long)]
+        member: String,
     },
     /// List the clusters and where each member stands
     List,
@@ -607,6 +617,12 @@ fn import_population(
 
 fn cluster(c: &mut DbConn, command: ClusterCommand) -> Result<(), String> {
     use crate::models::cluster::Cluster;
+    let refusal = |e: crate::models::WriteError| match e {
+        crate::models::WriteError::Invalid(errors) => {
+            errors.into_values().collect::<Vec<_>>().join(" ")
+        }
+        other => format!("{other:?}"),
+    };
     match command {
         ClusterCommand::Add { name, members } => {
             let mut ids = Vec::new();
@@ -616,16 +632,21 @@ fn cluster(c: &mut DbConn, command: ClusterCommand) -> Result<(), String> {
                     .ok_or_else(|| format!("no jobcenter with the slug '{slug}'"))?;
                 ids.push(jc.id);
             }
-            let cluster =
-                Cluster::create(c, &name, &ids, SystemClock.now()).map_err(|e| match e {
-                    crate::models::WriteError::Invalid(errors) => {
-                        errors.into_values().collect::<Vec<_>>().join(" ")
-                    }
-                    other => format!("{other:?}"),
-                })?;
+            let cluster = Cluster::create(c, &name, &ids, SystemClock.now()).map_err(refusal)?;
             println!(
                 "cluster {} created; each member's admin accepts the invitation under Administration › Klynger",
                 cluster.name
+            );
+            Ok(())
+        }
+        ClusterCommand::Invite { name, member } => {
+            let jc = Jobcenter::find_by_slug(c, &member)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no jobcenter with the slug '{member}'"))?;
+            let cluster = Cluster::invite(c, &name, jc.id, SystemClock.now()).map_err(refusal)?;
+            println!(
+                "{} is invited to {}; its admin accepts the invitation under Administration › Klynger",
+                jc.name, cluster.name
             );
             Ok(())
         }

@@ -361,16 +361,21 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbOpenError> {
                         .run_pending_migrations(SQLITE_MIGRATIONS)
                         .map(|applied| applied.len())
                         .map_err(failed)?;
-                    let broken: i64 =
-                        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                            "(SELECT COUNT(*) FROM pragma_foreign_key_check)",
+                    // Checked only after a migration ran: it reads every table.
+                    if applied > 0 {
+                        let broken: Option<String> = diesel::select(diesel::dsl::sql::<
+                            diesel::sql_types::Nullable<diesel::sql_types::Text>,
+                        >(
+                            "(SELECT group_concat(\"table\" || ' -> ' || parent, ', ') \
+                             FROM pragma_foreign_key_check)",
                         ))
                         .get_result(c)
                         .map_err(|e| failed(Box::new(e)))?;
-                    if broken > 0 {
-                        return Err(DbOpenError::Migrate(format!(
-                            "{broken} rows refer to rows that do not exist"
-                        )));
+                        if let Some(broken) = broken {
+                            return Err(DbOpenError::Migrate(format!(
+                                "rows refer to rows that do not exist: {broken}"
+                            )));
+                        }
                     }
                     c.batch_execute(SQLITE_TRIGGERS).map_err(triggers_failed)?;
                     Ok(applied)

@@ -134,6 +134,74 @@ impl Cluster {
         })
     }
 
+    /// Invites a jobcenter to a cluster (the command line): a new member, or again one that
+    /// declined or left; its admin accepts as before.
+    pub fn invite(
+        c: &mut DbConn,
+        cluster_name: &str,
+        jobcenter_id: i64,
+        now: NaiveDateTime,
+    ) -> Result<Cluster, WriteError> {
+        write_tx(c, |c| {
+            let Some(cluster) = clusters::table
+                .filter(clusters::name.eq(cluster_name))
+                .select(Cluster::as_select())
+                .first(c)
+                .optional()?
+            else {
+                return Err(WriteError::invalid(
+                    "name",
+                    "Der er ingen klynge med det navn.",
+                ));
+            };
+            let row: Option<(i64, Option<NaiveDateTime>)> = cluster_members::table
+                .filter(cluster_members::cluster_id.eq(cluster.id))
+                .filter(cluster_members::jobcenter_id.eq(jobcenter_id))
+                .select((cluster_members::id, cluster_members::left_at))
+                .first(c)
+                .optional()?;
+            match row {
+                Some((_, None)) => {
+                    return Err(WriteError::invalid(
+                        "members",
+                        "Jobcentret er allerede inviteret til eller medlem af klyngen.",
+                    ));
+                }
+                Some((id, Some(_))) => {
+                    diesel::update(cluster_members::table.find(id))
+                        .set((
+                            cluster_members::invited_at.eq(now),
+                            cluster_members::accepted_at.eq(None::<NaiveDateTime>),
+                            cluster_members::left_at.eq(None::<NaiveDateTime>),
+                        ))
+                        .execute(c)?;
+                }
+                None => {
+                    diesel::insert_into(cluster_members::table)
+                        .values((
+                            cluster_members::cluster_id.eq(cluster.id),
+                            cluster_members::jobcenter_id.eq(jobcenter_id),
+                            cluster_members::invited_at.eq(now),
+                        ))
+                        .execute(c)?;
+                }
+            }
+            let details = format!(
+                "Klyngen «{}»: jobcentrets administrator skal acceptere",
+                cluster.name
+            );
+            log_to(
+                c,
+                &[jobcenter_id],
+                action::CLUSTER_INVITED,
+                cluster.id,
+                &details,
+                now,
+            )?;
+            Ok(cluster)
+        })
+    }
+
     /// Every cluster and its members (the command line).
     pub fn all(c: &mut DbConn) -> QueryResult<Vec<(Cluster, Members)>> {
         let all: Vec<Cluster> = clusters::table
@@ -279,12 +347,24 @@ impl Cluster {
                 .find(jobcenter_id)
                 .select(jobcenters::name)
                 .first(c)?;
-            let (what, verb) = if join {
-                (action::CLUSTER_JOINED, "har accepteret")
-            } else {
-                (action::CLUSTER_LEFT, "har forladt")
+            let details = match (join, standing) {
+                (true, _) => format!(
+                    "{me} har accepteret invitationen til klyngen «{}»",
+                    cluster.name
+                ),
+                (false, Standing::Invited) => {
+                    format!(
+                        "{me} har afslået invitationen til klyngen «{}»",
+                        cluster.name
+                    )
+                }
+                (false, _) => format!("{me} har forladt klyngen «{}»", cluster.name),
             };
-            let details = format!("{me} {verb} klyngen «{}»", cluster.name);
+            let what = if join {
+                action::CLUSTER_JOINED
+            } else {
+                action::CLUSTER_LEFT
+            };
             NewAuditEntry {
                 jobcenter_id: Some(jobcenter_id),
                 user_id: Some(user_id),
@@ -296,9 +376,11 @@ impl Cluster {
                 ..Default::default()
             }
             .insert(c)?;
+            // The news reaches the members that are still in it (invited or members).
             let others: Vec<i64> = cluster_members::table
                 .filter(cluster_members::cluster_id.eq(cluster_id))
                 .filter(cluster_members::jobcenter_id.ne(jobcenter_id))
+                .filter(cluster_members::left_at.is_null())
                 .select(cluster_members::jobcenter_id)
                 .load(c)?;
             log_to(c, &others, what, cluster_id, &details, now)?;
@@ -400,9 +482,11 @@ pub fn known_by_partners(
             continue;
         }
         let fixed_contact = match contact {
+            // A former colleague's details are not shared.
             Some(uid) => users::table
                 .filter(users::id.eq(uid))
                 .filter(users::jobcenter_id.eq(jc))
+                .filter(users::active.eq(true))
                 .select((users::name, users::phone, users::email))
                 .first(c)
                 .optional()?,

@@ -313,11 +313,13 @@ fn unit_of<'a>(get: &dyn Fn(Column) -> &'a str) -> Result<UnitInput, String> {
         .chars()
         .filter(|c| !matches!(c, '.' | ' '))
         .collect();
-    let digits = industry_code.len() <= 6 && industry_code.bytes().all(|b| b.is_ascii_digit());
-    if !digits {
+    // As the company form takes it: 2 to 6 digits of DB07, or none.
+    let digits =
+        (2..=6).contains(&industry_code.len()) && industry_code.bytes().all(|b| b.is_ascii_digit());
+    if !industry_code.is_empty() && !digits {
         return Err(field(
             Column::IndustryCode,
-            "Branchekoden skal være op til 6 cifre (DB07), fx 561010.",
+            "Branchekoden skal være 2 til 6 cifre (DB07), fx 561010.",
         ));
     }
     let date = |col: Column| -> Result<Option<NaiveDate>, String> {
@@ -716,7 +718,7 @@ impl Official {
     /// "Ophørt 31-03-2026", or that the newest extract no longer lists it.
     pub fn ceased(&self) -> Option<String> {
         match self.unit.ended_on {
-            Some(d) => Some(format!("Ophørt {}", dates::dk_date(d))),
+            Some(d) => Some(format!("Ophørt {} ifølge CVR", dates::dk_date(d))),
             None if !self.in_extract => Some("Ikke med i det seneste CVR-udtræk".into()),
             None => None,
         }

@@ -64,7 +64,7 @@ pub async fn change(
             "/admin/clusters",
             "ok",
             &format!(
-                "Jobcentret er nu medlem af «{}». Medlemmerne kan se, hvilke virksomheder I kender, jeres faste kontakt og seneste kontakt – aldrig noter, personer, forløb eller henvendelser.",
+                "Jobcentret er nu medlem af «{}». Medlemmerne kan se, hvilke virksomheder I kender, jeres faste kontakt (navn, telefon og e-mail), datoen for seneste kontakt og om virksomheden er med i en kørende kampagne – aldrig noter, personer, forløb eller henvendelser.",
                 cluster.name
             ),
         ),
@@ -73,7 +73,7 @@ pub async fn change(
             "/admin/clusters",
             "ok",
             &format!(
-                "Jobcentret har forladt «{}». Intet deles længere med klyngen.",
+                "Jobcentret er ikke længere med i «{}». Intet deles med klyngen.",
                 cluster.name
             ),
         ),

@@ -383,10 +383,12 @@ pub async fn create(
                 company.cvr.clone(),
                 company.p_number.clone(),
             );
+            // The company is saved: a failed look-up leaves the message plain.
             let known = state
                 .db
                 .read(move |c| Ok(cluster::known_by_partners(c, jc, &cvr, p.as_deref())?))
-                .await?;
+                .await
+                .unwrap_or_default();
             let mut message = format!("{} er oprettet.", company.name);
             for k in known {
                 message.push_str(&format!(

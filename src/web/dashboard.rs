@@ -693,7 +693,7 @@ fn tables(period: &Period, data: &Data) -> Vec<FigureTable> {
             super::views::dk_datetime(at)
         ),
         None => "Virksomheder i registret med ansatte, der ikke er inaktive (grundlag for \
-                 samarbejdsgraden; importér kommunens CVR-udtræk for at regne af alle)"
+                 samarbejdsgraden; importér kommunens CVR-udtræk for at regne ud fra alle virksomheder i kommunen)"
             .to_string(),
     };
     reach.row(&base_label, vec![Cell::Count(r.cooperation_base)]);

@@ -594,6 +594,43 @@ fn an_operator_creates_a_cluster_and_its_members_are_invited() {
     ];
     let out = run(&db, &unknown, None);
     assert!(text(&out.stderr).contains("no jobcenter with the slug 'ingen'"));
+    // Inviting a member again is refused while it is invited; a new jobcenter can be added.
+    let again = [
+        "cluster",
+        "invite",
+        "--name",
+        "Sydsjælland",
+        "--member",
+        "stevns",
+    ];
+    let out = run(&db, &again, None);
+    assert!(
+        text(&out.stderr).contains("allerede inviteret"),
+        "{}",
+        text(&out.stderr)
+    );
+    let solrod = [
+        "jobcenter",
+        "add",
+        "--name",
+        "Jobcenter Solrød",
+        "--municipality",
+        "269",
+        "--slug",
+        "solrod",
+    ];
+    assert!(run(&db, &solrod, None).status.success());
+    let invite = [
+        "cluster",
+        "invite",
+        "--name",
+        "Sydsjælland",
+        "--member",
+        "solrod",
+    ];
+    assert!(run(&db, &invite, None).status.success());
+    let out = run(&db, &["cluster", "list"], None);
+    assert!(text(&out.stdout).contains("Jobcenter Solrød (inviteret)"));
 }
 
 /// The rows a `backup` or `restore` printed for a table.

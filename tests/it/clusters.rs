@@ -245,6 +245,30 @@ async fn a_cluster_shares_company_facts_once_all_accept_and_stops_when_one_leave
         .await;
     let message = stevns_admin.get(back.location()).await.body;
     assert!(message.contains("kræver en ny invitation"), "{message}");
+    // A new invitation from the operator, accepted again: sharing resumes.
+    Cluster::invite(
+        &mut app.conn(),
+        "Sydsjælland",
+        seed.other_jobcenter.id,
+        app.now(),
+    )
+    .unwrap();
+    assert_eq!(
+        accept(&app, cluster, "admin@stevns.dk").await,
+        StatusCode::SEE_OTHER
+    );
+    assert!(page_of(&karen, koege).await.contains("Kendt i klyngen"));
+    // A deactivated fixed contact's details are not shared.
+    diesel::update(users::table.find(seed.consultant.id))
+        .set(users::active.eq(false))
+        .execute(&mut app.conn())
+        .unwrap();
+    let theirs = page_of(&stevns_admin, stevns).await;
+    assert!(theirs.contains("Ingen fast kontakt der."), "{theirs}");
+    assert!(!theirs.contains("Karen Konsulent"));
+    stevns_admin
+        .post(&format!("/admin/clusters/{cluster}/leave"), &[])
+        .await;
     let koege_admin = app.signed_in("admin@koege.dk").await;
     let log = koege_admin.get("/admin/audit").await.body;
     assert!(

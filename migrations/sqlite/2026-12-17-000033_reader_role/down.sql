@@ -1,4 +1,5 @@
-DELETE FROM users WHERE role = 'reader';
+-- Readers become deactivated consultants: their rows elsewhere (audit, access log) stay theirs.
+UPDATE users SET role = 'consultant', active = FALSE WHERE role = 'reader';
 CREATE TABLE users_old (
     id INTEGER PRIMARY KEY,
     jobcenter_id BIGINT NOT NULL REFERENCES jobcenters (id),
