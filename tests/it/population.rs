@@ -55,32 +55,63 @@ const C: u64 = 1_000_000_003;
 const D: u64 = 1_000_000_004;
 const E: u64 = 1_000_000_005;
 
+/// The units the tests meet again and again.
+fn restaurant(band: &str) -> String {
+    line(
+        A,
+        &cvr(1),
+        "Havnens Restaurant ApS",
+        "4600",
+        "561010",
+        band,
+        "",
+        "Nej",
+    )
+}
+
+fn smedje() -> String {
+    let ceased = "31-03-2026";
+    line(
+        B,
+        &cvr(2),
+        "Lukket Smedje ApS",
+        "4600",
+        "251100",
+        "5-9",
+        ceased,
+        "Nej",
+    )
+}
+
+fn frisor() -> String {
+    line(C, &cvr(3), "Køge Frisør", "4600", "960210", "1-4", "", "Ja")
+}
+
+fn holding() -> String {
+    line(D, &cvr(4), "Holding ApS", "4681", "642020", "0", "", "Nej")
+}
+
+fn bager() -> String {
+    line(
+        E,
+        &cvr(5),
+        "Ny Bager ApS",
+        "4600",
+        "107120",
+        "5-9",
+        "",
+        "Nej",
+    )
+}
+
 /// A: a restaurant with 10–19 employees; B: ceased in March; C: advertising-protected, 1–4;
 /// D: no employees; and a line with a bad CVR number and one repeating A's P-number.
 fn first_extract() -> Vec<u8> {
     extract(&[
-        line(
-            A,
-            &cvr(1),
-            "Havnens Restaurant ApS",
-            "4600",
-            "561010",
-            "ANTAL_10_19",
-            "",
-            "Nej",
-        ),
-        line(
-            B,
-            &cvr(2),
-            "Lukket Smedje ApS",
-            "4600",
-            "251100",
-            "5-9",
-            "31-03-2026",
-            "Nej",
-        ),
-        line(C, &cvr(3), "Køge Frisør", "4600", "960210", "1-4", "", "Ja"),
-        line(D, &cvr(4), "Holding ApS", "4681", "642020", "0", "", "Nej"),
+        restaurant("ANTAL_10_19"),
+        smedje(),
+        frisor(),
+        holding(),
         line(
             1_000_000_009,
             "12345678",
@@ -91,16 +122,7 @@ fn first_extract() -> Vec<u8> {
             "",
             "Nej",
         ),
-        line(
-            A,
-            &cvr(1),
-            "Havnens Restaurant ApS",
-            "4600",
-            "561010",
-            "10-19",
-            "",
-            "Nej",
-        ),
+        restaurant("10-19"),
     ])
 }
 
@@ -119,18 +141,9 @@ fn a_month_later(a_ends: &str) -> Vec<u8> {
             a_ends,
             "Nej",
         ),
-        line(C, &cvr(3), "Køge Frisør", "4600", "960210", "1-4", "", "Ja"),
-        line(D, &cvr(4), "Holding ApS", "4681", "642020", "0", "", "Nej"),
-        line(
-            E,
-            &cvr(5),
-            "Ny Bager ApS",
-            "4600",
-            "107120",
-            "5-9",
-            "",
-            "Nej",
-        ),
+        frisor(),
+        holding(),
+        bager(),
     ])
 }
 
@@ -266,40 +279,7 @@ async fn units_not_yet_in_the_register_are_listed_and_added_to_it_and_to_a_campa
     let lars = app.signed_in("leder@koege.dk").await;
     import(
         &lars,
-        &extract(&[
-            line(
-                A,
-                &cvr(1),
-                "Havnens Restaurant ApS",
-                "4600",
-                "561010",
-                "10-19",
-                "",
-                "Nej",
-            ),
-            line(
-                B,
-                &cvr(2),
-                "Lukket Smedje ApS",
-                "4600",
-                "251100",
-                "5-9",
-                "31-03-2026",
-                "Nej",
-            ),
-            line(C, &cvr(3), "Køge Frisør", "4600", "960210", "1-4", "", "Ja"),
-            line(D, &cvr(4), "Holding ApS", "4681", "642020", "0", "", "Nej"),
-            line(
-                E,
-                &cvr(5),
-                "Ny Bager ApS",
-                "4600",
-                "107120",
-                "5-9",
-                "",
-                "Nej",
-            ),
-        ]),
+        &extract(&[restaurant("10-19"), smedje(), frisor(), holding(), bager()]),
     )
     .await;
     // D is in the register by its CVR number (no P-number): so is its unit.
