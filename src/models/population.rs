@@ -161,7 +161,11 @@ impl Band {
                 .then(|| digits.parse().ok())
                 .flatten()
         };
-        if let Some(min) = s.strip_suffix('+').map(str::trim) {
+        // "1000+", and the label this type writes itself: "1.000 eller flere".
+        let open = s
+            .strip_suffix('+')
+            .or_else(|| s.strip_suffix("eller flere"));
+        if let Some(min) = open.map(str::trim) {
             return number(min).map(|m| Some(Band::new(m, None))).ok_or(MSG);
         }
         let parts: Vec<&str> = s.split(['-', '–', '_']).map(str::trim).collect();
@@ -820,7 +824,7 @@ impl Unit {
         let band = self
             .employees_band
             .as_deref()
-            .and_then(|b| Band::parse(&b.replace(" eller flere", "+")).ok().flatten())
+            .and_then(|b| Band::parse(b).ok().flatten())
             .and_then(|b| b.register_band());
         CompanyForm {
             cvr: self.cvr.clone(),
@@ -855,6 +859,10 @@ mod tests {
             band("1000+"),
             Some(("1.000 eller flere".into(), 1000, None))
         );
+        // Its own labels read back as they were.
+        for label in ["1.000 eller flere", "10–19", "12"] {
+            assert_eq!(band(label).unwrap().0, label);
+        }
         assert_eq!(
             band("1.000-999.999"),
             Some(("1.000 eller flere".into(), 1000, None))

@@ -322,6 +322,39 @@ async fn two_workplaces_of_one_company_are_not_the_same_and_a_cluster_needs_two_
     let page = karen.get(&format!("/companies/{koege}")).await.body;
     assert!(page.contains("Kendt i klyngen"));
 
+    // An invitation declined is told as such, in both logs.
+    let other = Cluster::create(
+        &mut app.conn(),
+        "Stevns Klint",
+        &[seed.jobcenter.id, seed.other_jobcenter.id],
+        app.now(),
+    )
+    .unwrap()
+    .id;
+    let koege_admin = app.signed_in("admin@koege.dk").await;
+    let page = koege_admin.get("/admin/clusters").await.body;
+    assert!(page.contains("Afslå"), "{page}");
+    let res = koege_admin
+        .post(&format!("/admin/clusters/{other}/leave"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let declined = "Jobcenter Køge har afslået invitationen til klyngen «Stevns Klint»";
+    assert!(
+        koege_admin
+            .get("/admin/audit")
+            .await
+            .body
+            .contains(declined)
+    );
+    let stevns_admin = app.signed_in("admin@stevns.dk").await;
+    assert!(
+        stevns_admin
+            .get("/admin/audit")
+            .await
+            .body
+            .contains(declined)
+    );
+
     let refused = Cluster::create(&mut app.conn(), "Alene", &[seed.jobcenter.id], app.now());
     assert!(refused.is_err(), "one jobcenter is no cluster");
     let taken = Cluster::create(

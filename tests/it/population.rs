@@ -539,3 +539,44 @@ async fn the_cooperation_rate_counts_the_whole_municipality_once_an_extract_is_i
     let page = lars.get("/dashboard?period=2026-H2").await;
     assert!(page.body.contains("CVR-udtrækket importeret"));
 }
+
+#[actix_web::test]
+async fn the_list_pages_through_every_unit_once_and_keeps_its_filter() {
+    let app = app().await;
+    app.seed();
+    let lars = app.signed_in("leder@koege.dk").await;
+    let lines: Vec<String> = (0..60u32)
+        .map(|i| {
+            let name = format!("Firma {i:02} ApS");
+            line(
+                1_000_000_100 + u64::from(i),
+                &cvr(10 + i),
+                &name,
+                "4600",
+                "561010",
+                "1-4",
+                "",
+                "Nej",
+            )
+        })
+        .collect();
+    import(&lars, &extract(&lines)).await;
+    let names = |body: &str| -> Vec<String> {
+        body.match_indices("Firma ")
+            .map(|(i, _)| body[i..i + 8].to_string())
+            .filter(|n| n.ends_with(|c: char| c.is_ascii_digit()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let first = lars.get("/population?industry=56").await;
+    let next = first.link("rel=\"next\"").expect("a next page");
+    assert!(next.contains("industry=56"), "{next}");
+    let second = lars.get(&next).await;
+    let (a, b) = (names(&first.body), names(&second.body));
+    assert_eq!(a.len(), 50);
+    assert_eq!(b.len(), 10);
+    assert!(a.iter().all(|n| !b.contains(n)), "no unit twice");
+    assert!(second.link("rel=\"next\"").is_none());
+    assert!(second.body.contains("Første side"));
+}
