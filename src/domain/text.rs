@@ -56,6 +56,19 @@ pub fn defang(s: &str, max_chars: usize) -> String {
     out.replace("http", "hxxp").replace("HTTP", "HXXP")
 }
 
+/// 12345 → "12.345", as Danish writes numbers.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

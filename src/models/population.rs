@@ -134,8 +134,12 @@ impl Band {
     fn new(min: i32, max: Option<i32>) -> Band {
         let label = match max {
             Some(max) if max == min => min.to_string(),
-            Some(max) => format!("{}–{}", thousands(min), thousands(max)),
-            None => format!("{} eller flere", thousands(min)),
+            Some(max) => format!(
+                "{}–{}",
+                text::thousands(min.into()),
+                text::thousands(max.into())
+            ),
+            None => format!("{} eller flere", text::thousands(min.into())),
         };
         Band { label, min, max }
     }
@@ -187,18 +191,6 @@ impl Band {
         let hi = EmployeeBand::of(u32::try_from(self.max.unwrap_or(i32::MAX)).ok()?)?;
         (lo == hi).then_some(lo)
     }
-}
-
-fn thousands(n: i32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// "Ja", "J", "x", "1", "true" and "Nej", "N", "0", "false" or empty.
@@ -739,9 +731,19 @@ pub fn of_companies(
     if companies.is_empty() {
         return Ok(HashMap::new());
     }
-    let Some(latest) = PopulationImport::latest(c, jobcenter_id)? else {
-        return Ok(HashMap::new());
-    };
+    match PopulationImport::latest(c, jobcenter_id)? {
+        Some(latest) => units_of(c, &latest, companies),
+        None => Ok(HashMap::new()),
+    }
+}
+
+/// `of_companies` once the newest import is known.
+fn units_of(
+    c: &mut DbConn,
+    latest: &PopulationImport,
+    companies: &[(i64, &str, Option<&str>)],
+) -> QueryResult<HashMap<i64, Official>> {
+    let jobcenter_id = latest.jobcenter_id;
     let cvrs: HashSet<&str> = companies.iter().map(|(_, cvr, _)| *cvr).collect();
     let cvrs: Vec<&str> = cvrs.into_iter().collect();
     // Sorted here: ordered by the database, SQLite walks the P-number index through every
@@ -782,9 +784,10 @@ pub fn protected_among(
     jobcenter_id: i64,
     company_ids: &[i64],
 ) -> QueryResult<HashSet<i64>> {
-    if company_ids.is_empty() || PopulationImport::latest(c, jobcenter_id)?.is_none() {
-        return Ok(HashSet::new());
-    }
+    let latest = match PopulationImport::latest(c, jobcenter_id)? {
+        Some(latest) if !company_ids.is_empty() => latest,
+        _ => return Ok(HashSet::new()),
+    };
     // By primary key, the jobcenter checked here (see `Company::find_many`).
     let keys: Vec<(i64, i64, String, Option<String>)> = companies::table
         .filter(companies::id.eq_any(company_ids))
@@ -800,7 +803,7 @@ pub fn protected_among(
         .filter(|k| k.1 == jobcenter_id)
         .map(|(id, _, cvr, p)| (*id, cvr.as_str(), p.as_deref()))
         .collect();
-    Ok(of_companies(c, jobcenter_id, &keys)?
+    Ok(units_of(c, &latest, &keys)?
         .into_iter()
         .filter(|(_, o)| o.unit.advertising_protected)
         .map(|(id, _)| id)

@@ -83,18 +83,7 @@ impl Cell {
     }
 }
 
-/// 12345 → "12.345".
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub use crate::domain::text::thousands;
 
 /// 45.25 → "45,3".
 fn decimal(v: f64) -> String {
