@@ -346,6 +346,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        regional_campaign_id -> Nullable<BigInt>,
     }
 }
 
@@ -814,7 +815,25 @@ diesel::table! {
 diesel::joinable!(cluster_members -> clusters (cluster_id));
 diesel::joinable!(cluster_members -> jobcenters (jobcenter_id));
 
+diesel::table! {
+    regional_campaigns (id) {
+        id -> BigInt,
+        cluster_id -> BigInt,
+        jobcenter_id -> BigInt,
+        name -> Text,
+        purpose -> Text,
+        start_on -> Date,
+        end_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(regional_campaigns -> clusters (cluster_id));
+diesel::joinable!(regional_campaigns -> jobcenters (jobcenter_id));
+diesel::joinable!(campaigns -> regional_campaigns (regional_campaign_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    regional_campaigns,
     company_merges,
     api_tokens,
     webhooks,

@@ -512,3 +512,36 @@ pub fn known_by_partners(
     out.sort_by(|a, b| a.jobcenter.cmp(&b.jobcenter));
     Ok(out)
 }
+
+/// The members of a cluster now (accepted, not left), by name.
+pub fn members_now(c: &mut DbConn, cluster_id: i64) -> QueryResult<Vec<(i64, String)>> {
+    cluster_members::table
+        .inner_join(jobcenters::table)
+        .filter(cluster_members::cluster_id.eq(cluster_id))
+        .filter(cluster_members::accepted_at.is_not_null())
+        .filter(cluster_members::left_at.is_null())
+        .order(jobcenters::name)
+        .select((jobcenters::id, jobcenters::name))
+        .load(c)
+}
+
+/// The clusters a jobcenter is a member of now (accepted, not left).
+pub fn clusters_now(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<Vec<Cluster>> {
+    clusters::table
+        .inner_join(cluster_members::table)
+        .filter(cluster_members::jobcenter_id.eq(jobcenter_id))
+        .filter(cluster_members::accepted_at.is_not_null())
+        .filter(cluster_members::left_at.is_null())
+        .order(clusters::name)
+        .select(Cluster::as_select())
+        .load(c)
+}
+
+/// A cluster the jobcenter is a member of now; not found otherwise (an outsider, a member
+/// that was only invited or has left).
+pub fn find_now(c: &mut DbConn, jobcenter_id: i64, cluster_id: i64) -> QueryResult<Cluster> {
+    clusters_now(c, jobcenter_id)?
+        .into_iter()
+        .find(|k| k.id == cluster_id)
+        .ok_or(diesel::result::Error::NotFound)
+}

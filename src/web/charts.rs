@@ -42,6 +42,8 @@ pub struct Guide {
 
 /// A burn-up chart: companies reached per ISO week against the plan.
 pub struct BurnUp {
+    /// Starts the ids of the chart's title and description (two charts on one page).
+    pub key: &'static str,
     pub width: f64,
     pub height: f64,
     pub left: f64,
@@ -58,6 +60,11 @@ pub struct BurnUp {
 }
 
 impl BurnUp {
+    /// The same chart with its own ids.
+    pub fn keyed(self, key: &'static str) -> BurnUp {
+        BurnUp { key, ..self }
+    }
+
     pub fn new(weeks: &[WeekPoint], target: i32) -> BurnUp {
         let max_actual = weeks.iter().filter_map(|w| w.actual).max().unwrap_or(0);
         let top_value = f64::from(target).max(max_actual as f64).max(1.0);
@@ -68,6 +75,7 @@ impl BurnUp {
         // Every other week's number when there are many.
         let every = if n > 16 { 2 } else { 1 };
         BurnUp {
+            key: "burnup",
             width: WIDTH,
             height: HEIGHT,
             left: LEFT,

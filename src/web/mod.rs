@@ -301,6 +301,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaigns::targets::split)
         .service(campaigns::start)
         .service(campaigns::targets::export)
+        .service(campaigns::cluster_export)
         .service(campaigns::targets::target_page)
         .service(campaigns::targets::set_target)
         .service(campaigns::targets::remove_target)

@@ -210,6 +210,7 @@ async fn a_cluster_shares_company_facts_once_all_accept_and_stops_when_one_leave
             target_placements: None,
             status: CampaignStatus::Running,
             consultant_ids: vec![seed.consultant.id],
+            regional: Default::default(),
         },
         app.now(),
     )

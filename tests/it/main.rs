@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod campaigns;
 mod cli;
+mod cluster_work;
 mod clusters;
 mod companies;
 mod contact;

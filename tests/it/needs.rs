@@ -813,6 +813,7 @@ async fn editing_a_need_keeps_a_former_consultant_campaign_and_contact() {
                 target_placements: None,
                 status: CampaignStatus::Running,
                 consultant_ids: vec![birgit.id],
+                regional: Default::default(),
             },
             now,
         )

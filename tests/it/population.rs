@@ -354,6 +354,7 @@ async fn units_not_yet_in_the_register_are_listed_and_added_to_it_and_to_a_campa
             target_placements: None,
             status: CampaignStatus::Planned,
             consultant_ids: vec![seed.consultant.id],
+            regional: Default::default(),
         },
         app.now(),
     )

@@ -575,6 +575,7 @@ async fn narrow_queries_seek_with_their_narrowest_index() {
         version: 1,
         created_at: now,
         updated_at: now,
+        regional_campaign_id: None,
     };
     // Only open follow-ups are in the (partial) index, with what the page shows: covering.
     let follow_ups = "COVERING INDEX activities_open_follow_ups (jobcenter_id=? AND user_id=?";

@@ -422,6 +422,12 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
     ),
     (
         "GET",
+        "/campaigns/{id:\\d+}/cluster.csv",
+        Manager,
+        "/campaigns/{campaign}/cluster.csv",
+    ),
+    (
+        "GET",
         "/campaigns/{id:\\d+}/targets/add",
         Manager,
         "/campaigns/{campaign}/targets/add",
@@ -864,6 +870,23 @@ pub(crate) async fn records(
         let referral = Referral::save(&mut c, jobcenter_id, &need, None, &referral, now).unwrap();
         (need.id, referral.id)
     };
+    // A cluster the jobcenter and a neighbour of its own are members of; the campaign is the
+    // jobcenter's part of a regional campaign in it.
+    let cluster = {
+        use jobcenter_crm::models::cluster::Cluster;
+        let neighbour = app.add_jobcenter(&format!("Nabo til {slug}"), &format!("nabo-{slug}"));
+        let cluster = Cluster::create(
+            &mut c,
+            &format!("Klynge {slug}"),
+            &[jobcenter_id, neighbour.id],
+            now,
+        )
+        .unwrap()
+        .id;
+        Cluster::accept(&mut c, jobcenter_id, cluster, uploader, now).unwrap();
+        Cluster::accept(&mut c, neighbour.id, cluster, uploader, now).unwrap();
+        cluster
+    };
     let campaign = Campaign::create(
         &mut c,
         jobcenter_id,
@@ -877,6 +900,7 @@ pub(crate) async fn records(
             target_placements: None,
             status: CampaignStatus::Running,
             consultant_ids: vec![consultant],
+            regional: jobcenter_crm::models::campaign::Regional::For(cluster),
         },
         now,
     )
@@ -999,18 +1023,6 @@ pub(crate) async fn records(
         .unwrap();
         let delivery = Webhook::deliveries(&mut c, jobcenter_id, hook.id, 1).unwrap()[0].id;
         (hook.id, delivery)
-    };
-    // A cluster the jobcenter is invited to, with a neighbour of its own.
-    let cluster = {
-        let neighbour = app.add_jobcenter(&format!("Nabo til {slug}"), &format!("nabo-{slug}"));
-        jobcenter_crm::models::cluster::Cluster::create(
-            &mut c,
-            &format!("Klynge {slug}"),
-            &[jobcenter_id, neighbour.id],
-            now,
-        )
-        .unwrap()
-        .id
     };
     drop(c);
     let visitor = app.client();

@@ -2,10 +2,13 @@
 //! consultants, whose progress moves by itself as activities and placements are logged.
 
 mod progress;
+mod regional;
 mod targets;
 
 use progress::percent;
 pub use progress::{ConsultantProgress, Progress, WeekPoint};
+pub use regional::{Committee, Joinable, MemberProgress, RegionalCampaign};
+
 pub use targets::{AddReport, CampaignTarget, ListedTarget, MyTarget, TargetListFilter, TargetRow};
 
 use std::collections::HashMap;
@@ -84,6 +87,8 @@ pub struct Campaign {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The regional campaign (of a cluster) this is the jobcenter's part of.
+    pub regional_campaign_id: Option<i64>,
 }
 
 /// The campaign form as typed. Consultants and topics arrive as checkboxes named
@@ -99,6 +104,10 @@ pub struct CampaignForm {
     pub target_placements: String,
     pub status: String,
     pub version: String,
+    /// A new campaign for a cluster: the cluster's id (empty: the jobcenter's own).
+    pub cluster: String,
+    /// A new campaign joining a regional campaign: its id.
+    pub regional: String,
     #[serde(flatten)]
     pub checkboxes: HashMap<String, String>,
 }
@@ -114,6 +123,19 @@ pub struct CampaignInput {
     pub target_placements: Option<i32>,
     pub status: CampaignStatus,
     pub consultant_ids: Vec<i64>,
+    /// What a new campaign is part of; an edit keeps what the campaign is part of.
+    pub regional: Regional,
+}
+
+/// Whether a new campaign is the jobcenter's own or its part of a cluster's campaign.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Regional {
+    #[default]
+    No,
+    /// Opens a regional campaign in this cluster.
+    For(i64),
+    /// Joins this regional campaign.
+    Join(i64),
 }
 
 impl CampaignForm {
@@ -142,6 +164,7 @@ impl CampaignForm {
             status: c.status.as_str().into(),
             version: c.version.to_string(),
             checkboxes,
+            ..Default::default()
         }
     }
 
@@ -263,6 +286,23 @@ impl CampaignForm {
                 CampaignStatus::Planned
             }),
         };
+        let regional = match (self.cluster.trim(), self.regional.trim()) {
+            ("", "") => Regional::No,
+            (_, r) if !r.is_empty() => match r.parse() {
+                Ok(id) => Regional::Join(id),
+                Err(_) => {
+                    errors.insert("regional", "Den regionale kampagne findes ikke.".into());
+                    Regional::No
+                }
+            },
+            (k, _) => match k.parse() {
+                Ok(id) => Regional::For(id),
+                Err(_) => {
+                    errors.insert("cluster", "Vælg en klynge, jobcentret er medlem af.".into());
+                    Regional::No
+                }
+            },
+        };
         let consultant_ids: Vec<i64> = self
             .checkboxes
             .iter()
@@ -280,6 +320,7 @@ impl CampaignForm {
                 target_placements,
                 status,
                 consultant_ids,
+                regional,
             }),
             _ => Err(errors),
         }
@@ -377,9 +418,23 @@ impl Campaign {
         now: NaiveDateTime,
     ) -> Result<Campaign, WriteError> {
         write_tx(c, |c| {
+            let regional_id = match input.regional {
+                Regional::No => None,
+                Regional::For(cluster_id) => Some(RegionalCampaign::open(
+                    c,
+                    jobcenter_id,
+                    cluster_id,
+                    input,
+                    now,
+                )?),
+                Regional::Join(id) => {
+                    Some(RegionalCampaign::check_joinable(c, jobcenter_id, id)?.id)
+                }
+            };
             let id: i64 = diesel::insert_into(campaigns::table)
                 .values((
                     input.values(now),
+                    campaigns::regional_campaign_id.eq(regional_id),
                     campaigns::jobcenter_id.eq(jobcenter_id),
                     campaigns::created_at.eq(now),
                     campaigns::version.eq(1),
@@ -415,7 +470,9 @@ impl Campaign {
             ))
             .execute(c)?;
             input.save_consultants(c, jobcenter_id, id)?;
-            Ok(Self::find(c, jobcenter_id, id)?)
+            let campaign = Self::find(c, jobcenter_id, id)?;
+            RegionalCampaign::follow(c, &campaign, input)?;
+            Ok(campaign)
         })
     }
 

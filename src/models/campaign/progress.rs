@@ -110,27 +110,13 @@ impl Progress {
                 }
             })
             .collect();
-        let mondays = dates::weeks_between(campaign.start_on, campaign.end_on);
-        let n = mondays.len().max(1) as f64;
-        let weeks = mondays
-            .iter()
-            .enumerate()
-            .map(|(i, monday)| {
-                let sunday = *monday + chrono::Days::new(6);
-                WeekPoint {
-                    week: monday.iso_week().week(),
-                    monday: *monday,
-                    planned: (f64::from(campaign.target_companies) * (i as f64 + 1.0) / n).round(),
-                    actual: (*monday <= today).then(|| {
-                        visits
-                            .iter()
-                            .filter(|(v, _)| *v <= sunday)
-                            .map(|(_, n)| n)
-                            .sum()
-                    }),
-                }
-            })
-            .collect();
+        let weeks = weeks(
+            campaign.start_on,
+            campaign.end_on,
+            i64::from(campaign.target_companies),
+            &visits,
+            today,
+        );
         Ok(Progress {
             targets: count(&|_, _| true),
             reached: count(&|_, s| s.reached()),
@@ -140,4 +126,36 @@ impl Progress {
             weeks,
         })
     }
+}
+
+/// Per ISO week from `start_on` to `end_on`: the plan (`target` spread evenly) and the
+/// companies visited by the end of the week (`visits`: first visits per day) up to `today`.
+pub(super) fn weeks(
+    start_on: NaiveDate,
+    end_on: NaiveDate,
+    target: i64,
+    visits: &[(NaiveDate, i64)],
+    today: NaiveDate,
+) -> Vec<WeekPoint> {
+    let mondays = dates::weeks_between(start_on, end_on);
+    let n = mondays.len().max(1) as f64;
+    mondays
+        .iter()
+        .enumerate()
+        .map(|(i, monday)| {
+            let sunday = *monday + chrono::Days::new(6);
+            WeekPoint {
+                week: monday.iso_week().week(),
+                monday: *monday,
+                planned: (target as f64 * (i as f64 + 1.0) / n).round(),
+                actual: (*monday <= today).then(|| {
+                    visits
+                        .iter()
+                        .filter(|(v, _)| *v <= sunday)
+                        .map(|(_, n)| n)
+                        .sum()
+                }),
+            }
+        })
+        .collect()
 }

@@ -4,6 +4,7 @@ pub mod targets;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Datelike;
+use diesel::OptionalExtension;
 use serde::Deserialize;
 
 use super::AppState;
@@ -19,8 +20,9 @@ use crate::models::activity::Topic;
 use crate::models::audit::{Actor, action};
 use crate::models::campaign::{
     Campaign, CampaignForm, CampaignInput, CampaignStatus, CampaignSummary, CampaignTarget,
-    Progress, TargetListFilter, TargetRow, TargetStatus,
+    Committee, Joinable, Progress, RegionalCampaign, TargetListFilter, TargetRow, TargetStatus,
 };
+use crate::models::cluster;
 use crate::models::company::Cursor;
 use crate::models::placement::{CampaignPlacement, Placement};
 use crate::models::user::{Role, User};
@@ -56,14 +58,24 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
     let only = (user.can_write() && user.role < Role::Manager).then_some(user.id);
-    let campaigns = state
+    let is_manager = user.role >= Role::Manager;
+    let today = local_date(state.now());
+    let (campaigns, joinable) = state
         .db
-        .run(move |c| Ok(Campaign::list(c, jc, only)?))
+        .run(move |c| {
+            let joinable = if is_manager {
+                RegionalCampaign::joinable(c, jc, today)?
+            } else {
+                Vec::new()
+            };
+            Ok((Campaign::list(c, jc, only)?, joinable))
+        })
         .await?;
     Page::new(&req).render(&state, |l| ListPage {
         l,
         campaigns,
-        can_create: user.role >= Role::Manager,
+        joinable,
+        can_create: is_manager,
     })
 }
 
@@ -72,6 +84,8 @@ pub async fn list(
 struct ListPage {
     l: Layout,
     campaigns: Vec<CampaignSummary>,
+    /// Regional campaigns of the jobcenter's clusters it may join (managers).
+    joinable: Vec<Joinable>,
     can_create: bool,
 }
 
@@ -84,7 +98,32 @@ async fn form_page(
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
-    let mut staff = state.db.run(move |c| Ok(User::list(c, jc)?)).await?;
+    let new = campaign_id.is_none();
+    let regional_id = form.regional.trim().parse::<i64>().ok().filter(|_| new);
+    let (mut staff, clusters, joining) = state
+        .db
+        .run(move |c| {
+            let clusters = if new {
+                cluster::clusters_now(c, jc)?
+            } else {
+                Vec::new()
+            };
+            // One the jobcenter may no longer join comes back with the message why.
+            let joining = match regional_id {
+                Some(id) => RegionalCampaign::find(c, jc, id).optional()?,
+                None => None,
+            };
+            Ok((User::list(c, jc)?, clusters, joining))
+        })
+        .await?;
+    // A new campaign may be the jobcenter's own or for one of its clusters.
+    let cluster_choices: Vec<Choice> = clusters
+        .into_iter()
+        .map(|k| Choice {
+            value: k.id.to_string(),
+            label: format!("For klyngen «{}»", k.name),
+        })
+        .collect();
     // Consultants first, then managers and admins, each by name; every name with its role.
     staff.sort_by_key(|u| u.role);
     let consultants: Vec<Checkbox> = staff
@@ -119,6 +158,8 @@ async fn form_page(
             consultants,
             topics,
             statuses: CampaignStatus::choices(),
+            cluster_choices,
+            joining,
         })
 }
 
@@ -131,6 +172,17 @@ struct FormPage {
     consultants: Vec<Checkbox>,
     topics: Vec<Checkbox>,
     statuses: Vec<Choice>,
+    /// The clusters a new campaign can be for (empty: none to choose).
+    cluster_choices: Vec<Choice>,
+    /// The regional campaign a new campaign joins.
+    joining: Option<RegionalCampaign>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewParams {
+    /// Join this regional campaign.
+    regional: String,
 }
 
 #[get("/campaigns/new")]
@@ -138,11 +190,25 @@ pub async fn new_form(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: Manager,
+    params: web::Query<NewParams>,
 ) -> Result<HttpResponse, AppError> {
-    let form = CampaignForm {
+    let mut form = CampaignForm {
         status: CampaignStatus::Planned.as_str().into(),
         ..Default::default()
     };
+    // Joining a regional campaign: its name, purpose and weeks to start from.
+    if let Ok(id) = params.regional.trim().parse::<i64>() {
+        let jc = user.jobcenter_id;
+        let regional = state
+            .db
+            .run(move |c| Ok(RegionalCampaign::find(c, jc, id)?))
+            .await?;
+        form.name = regional.name;
+        form.purpose = regional.purpose;
+        form.start = crate::domain::dates::dk_date(regional.start_on);
+        form.end = crate::domain::dates::dk_date(regional.end_on);
+        form.regional = id.to_string();
+    }
     form_page(&req, &state, &user, None, form, Refused::none()).await
 }
 
@@ -327,21 +393,33 @@ pub async fn show(
         assigned_to: filter.consultant.parse::<i64>().ok(),
     };
     let after = Cursor::decode(&filter.after);
-    let (user, (campaign, progress, (targets, next), placements, protected)) = session
+    let (user, (campaign, progress, (targets, next), placements, protected, committee)) = session
         .open_to_readers()
         .run(&state, move |c, user| {
             let campaign = viewable_in(c, user, id)?;
             let jc = user.jobcenter_id;
             let progress = Progress::of(c, &campaign, today)?;
+            // The members' progress is for the managers (the committee view).
+            let committee = if user.is_manager() {
+                Committee::of(c, &campaign, today)?
+            } else {
+                None
+            };
             let targets =
                 CampaignTarget::list(c, jc, id, list_filter, after.as_ref(), TARGETS_PER_PAGE)?;
             let placements = Placement::newest_of_campaign(c, jc, id, PLACEMENTS_SHOWN)?;
             let ids: Vec<i64> = targets.0.iter().map(|t| t.target.company_id).collect();
             let protected = crate::models::population::protected_among(c, jc, &ids)?;
-            Ok((campaign, progress, targets, placements, protected))
+            Ok((
+                campaign, progress, targets, placements, protected, committee,
+            ))
         })
         .await?;
     let chart = BurnUp::new(&progress.weeks, campaign.target_companies);
+    let cluster_chart = committee.as_ref().map(|k| {
+        let goal = i32::try_from(k.total.goal).unwrap_or(i32::MAX);
+        BurnUp::new(&k.weeks, goal).keyed("cluster-burnup")
+    });
     let consultant_choices: Vec<ConsultantChoice> = progress
         .consultants
         .iter()
@@ -372,6 +450,8 @@ pub async fn show(
         topics,
         progress,
         chart,
+        committee,
+        cluster_chart,
         targets,
         protected,
         placements,
@@ -420,6 +500,10 @@ struct ShowPage {
     progress: Progress,
     /// The burn-up chart, drawn by `campaigns/burn_up.html`.
     chart: BurnUp,
+    /// A regional campaign's members and total (managers of a member of the cluster now).
+    committee: Option<Committee>,
+    /// The burn-up of all the members together.
+    cluster_chart: Option<BurnUp>,
     targets: Vec<TargetRow>,
     /// The companies on the page that are advertising-protected in the CVR.
     protected: std::collections::HashSet<i64>,
@@ -531,4 +615,66 @@ pub fn set_going(
     let what = "sat i gang".to_string();
     actor.record(c, action::CAMPAIGN_UPDATED, "campaign", Some(id), what)?;
     Ok(Campaign::find(c, actor.jobcenter_id, id)?)
+}
+
+/// A regional campaign's figures per member and in total, as Danish Excel opens them
+/// (managers of a member of the cluster now): counts only.
+#[get("/campaigns/{id:\\d+}/cluster.csv")]
+pub async fn cluster_export(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Manager,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let today = local_date(state.now());
+    let actor = user.actor(&req, &state);
+    let head = super::security::is_head(&req);
+    let committee = state
+        .db
+        .run(move |c| {
+            let campaign = Campaign::find(c, jc, id)?;
+            let committee = Committee::of(c, &campaign, today)?.ok_or(AppError::NotFound)?;
+            if !head {
+                let what = format!("klyngens tal, {} jobcentre", committee.members.len());
+                actor.record(c, action::CAMPAIGN_EXPORTED, "campaign", Some(id), what)?;
+            }
+            Ok(committee)
+        })
+        .await?;
+    let filename = format!(
+        "regional-kampagne-{}-{}.csv",
+        committee.regional.id,
+        crate::domain::validate::slugify(&committee.regional.name)
+    );
+    let rows = committee
+        .members
+        .iter()
+        .chain(std::iter::once(&committee.total))
+        .map(|m| {
+            vec![
+                m.jobcenter.clone(),
+                m.status.map(|s| s.label().to_string()).unwrap_or_default(),
+                m.goal.to_string(),
+                m.targets.to_string(),
+                m.reached.to_string(),
+                m.agreements.to_string(),
+                m.placements.to_string(),
+                format!("{} %", m.percent()),
+            ]
+        });
+    let csv = crate::domain::csv_io::write_excel_csv(
+        &[
+            "Jobcenter",
+            "Status",
+            "Mål (virksomheder)",
+            "På listen",
+            "Besøgt",
+            "Aftaler",
+            "Forløb",
+            "Af målet",
+        ],
+        rows,
+    );
+    Ok(super::views::csv_response(filename, csv))
 }
