@@ -71,6 +71,8 @@ pub mod action {
     pub const REQUEST_SPAM: &str = "request_spam";
     pub const REQUEST_NOT_SPAM: &str = "request_not_spam";
     pub const REQUEST_COMPANY_LINKED: &str = "request_company_linked";
+    pub const REQUEST_HANDED_OVER: &str = "request_handed_over";
+    pub const REQUEST_HANDED_IN: &str = "request_handed_in";
     pub const REQUESTS_DELETED: &str = "requests_deleted";
     pub const MAIL_RETRIED: &str = "mail_retried";
     pub const GOAL_CREATED: &str = "goal_created";
@@ -159,6 +161,8 @@ pub fn action_label(action: &str) -> &str {
         action::REQUEST_SPAM => "Henvendelse markeret som spam",
         action::REQUEST_NOT_SPAM => "Henvendelse flyttet fra spam til indbakken",
         action::REQUEST_COMPANY_LINKED => "Henvendelse knyttet til virksomhed",
+        action::REQUEST_HANDED_OVER => "Henvendelse givet videre til et jobcenter i klyngen",
+        action::REQUEST_HANDED_IN => "Henvendelse modtaget fra et jobcenter i klyngen",
         action::REQUESTS_DELETED => "Henvendelser slettet (opbevaringsregel)",
         action::MAIL_RETRIED => "E-mail sendt igen",
         action::REQUEST_REGISTERED => "Henvendelse lagt ind af medarbejder",

@@ -312,6 +312,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(requests::request_step)
         .service(requests::assign)
         .service(requests::link_company)
+        .service(requests::hand_over_form)
+        .service(requests::hand_over)
         .service(dashboard::dashboard)
         .service(dashboard::export)
         .service(goals::list)

@@ -9,13 +9,14 @@ use super::AppState;
 use super::access_log;
 use super::auth::{CurrentUser, Manager, SessionCookie};
 use super::forms::Refused;
-use super::views::{Choice, Layout, Page, dk_datetime, redirect_with_flash, url_encode};
+use super::views::{Choice, Layout, Page, dk_datetime, filters, redirect_with_flash, url_encode};
 use crate::db::DbConn;
 use crate::domain::working_days::{self};
 use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::access_log::{AccessEntity, AccessKind};
 use crate::models::audit::{Actor, action};
+use crate::models::cluster::{self, KnownByPartner};
 use crate::models::company::{Company, CompanyQuery, CompanySummary};
 use crate::models::contact_request::{
     ContactRequest, InboxRow, InboxTab, MailSettings, RequestChannel, RequestStatus, RequestTopic,
@@ -309,37 +310,48 @@ pub async fn show(
     // Spam is for managers to check; to everyone else it does not exist.
     let sees_spam = user.is_manager();
     let f = find.clone();
-    let (request, events, company, staff, suggestions, hits, (promise_days, calendar)) = state
-        .db
-        .run(move |c| {
-            let request = ContactRequest::find(c, jc, id)?;
-            if request.status == RequestStatus::Spam && !sees_spam {
-                return Err(AppError::NotFound);
-            }
-            let events = ContactRequest::events(c, jc, id)?;
-            let company = match request.company_id {
-                Some(cid) => Some(Company::find(c, jc, cid)?),
-                None => None,
-            };
-            let staff = User::list(c, jc)?;
-            let suggestions = match (&company, &request.cvr) {
-                (None, Some(cvr)) => Company::find_by_cvr(c, jc, cvr)?,
-                _ => Vec::new(),
-            };
-            let hits = if f.is_empty() {
-                Vec::new()
-            } else {
-                let query = CompanyQuery {
-                    text: Some(f),
-                    ..Default::default()
+    let (request, events, company, staff, suggestions, hits, (promise_days, calendar), in_cluster) =
+        state
+            .db
+            .run(move |c| {
+                let request = ContactRequest::find(c, jc, id)?;
+                if request.status == RequestStatus::Spam && !sees_spam {
+                    return Err(AppError::NotFound);
+                }
+                let events = ContactRequest::events(c, jc, id)?;
+                let company = match request.company_id {
+                    Some(cid) => Some(Company::find(c, jc, cid)?),
+                    None => None,
                 };
-                Company::search(c, jc, &query, None, 10)?.companies
-            };
-            let settings = Settings::get(c, jc)?;
-            let promise = (settings.answer_promise_days, settings.calendar());
-            Ok((request, events, company, staff, suggestions, hits, promise))
-        })
-        .await?;
+                let staff = User::list(c, jc)?;
+                let suggestions = match (&company, &request.cvr) {
+                    (None, Some(cvr)) => Company::find_by_cvr(c, jc, cvr)?,
+                    _ => Vec::new(),
+                };
+                let hits = if f.is_empty() {
+                    Vec::new()
+                } else {
+                    let query = CompanyQuery {
+                        text: Some(f),
+                        ..Default::default()
+                    };
+                    Company::search(c, jc, &query, None, 10)?.companies
+                };
+                let settings = Settings::get(c, jc)?;
+                let promise = (settings.answer_promise_days, settings.calendar());
+                let in_cluster = !cluster::partners(c, jc)?.is_empty();
+                Ok((
+                    request,
+                    events,
+                    company,
+                    staff,
+                    suggestions,
+                    hits,
+                    promise,
+                    in_cluster,
+                ))
+            })
+            .await?;
     access_log::record(
         &state,
         &user,
@@ -381,6 +393,7 @@ pub async fn show(
         request.status,
         RequestStatus::New | RequestStatus::Assigned | RequestStatus::Answered
     );
+    let open = request.status.is_open();
     Page::new(&req).render(&state, |l| ShowPage {
         l,
         topic_label: request.topic.label(),
@@ -406,6 +419,7 @@ pub async fn show(
         promise_days,
         new_company_url,
         workable,
+        can_hand_over: in_cluster && open,
         can_reassign: user.role >= Role::Manager,
         sees_spam,
     })
@@ -438,6 +452,8 @@ struct ShowPage {
     promise_days: i32,
     new_company_url: String,
     workable: bool,
+    /// Open, and the jobcenter shares a cluster with a neighbour it could go to.
+    can_hand_over: bool,
     can_reassign: bool,
     sees_spam: bool,
 }
@@ -711,5 +727,149 @@ mod tests {
         assert_eq!(super::capitalize("lukket"), "Lukket.");
         assert_eq!(super::capitalize("åbnet"), "Åbnet.");
         assert_eq!(super::capitalize(""), "");
+    }
+}
+
+// --- Handing a request to a neighbour in the cluster ------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct HandOverForm {
+    /// The receiving jobcenter's id.
+    to: String,
+    note: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "requests/hand_over.html")]
+struct HandOverPage {
+    l: Layout,
+    r: ContactRequest,
+    topic_label: &'static str,
+    received: String,
+    partners: Vec<Choice>,
+    /// The partners that have the company in their registers, as the cluster shares it.
+    known: Vec<KnownByPartner>,
+    form: HandOverForm,
+}
+
+/// The hand-over form of an open request, with `form` as typed and why it came back.
+async fn hand_over_page(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    mut form: HandOverForm,
+    refused: Refused,
+) -> Result<HttpResponse, AppError> {
+    let jc = user.jobcenter_id;
+    let (request, partners, known) = state
+        .db
+        .run(move |c| {
+            let request = ContactRequest::find(c, jc, id)?;
+            if request.status == RequestStatus::Spam {
+                return Err(AppError::NotFound);
+            }
+            let known = match &request.cvr {
+                Some(cvr) => cluster::known_by_partners(c, jc, cvr, request.p_number.as_deref())?,
+                None => Vec::new(),
+            };
+            Ok((request, cluster::partners(c, jc)?, known))
+        })
+        .await?;
+    // The partner that knows the company is the likely receiver.
+    if form.to.is_empty()
+        && let [only] = known.as_slice()
+        && let Some((pid, _)) = partners.iter().find(|(_, name)| *name == only.jobcenter)
+    {
+        form.to = pid.to_string();
+    }
+    Page::new(req)
+        .refused(&refused)
+        .render(state, |l| HandOverPage {
+            l,
+            topic_label: request.topic.label(),
+            received: dk_datetime(request.received_at),
+            r: request,
+            partners: partners
+                .into_iter()
+                .map(|(pid, name)| Choice {
+                    value: pid.to_string(),
+                    label: name,
+                })
+                .collect(),
+            known,
+            form,
+        })
+}
+
+#[get("/requests/{id:\\d+}/hand-over")]
+pub async fn hand_over_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    hand_over_page(
+        &req,
+        &state,
+        &user,
+        id,
+        HandOverForm::default(),
+        Refused::none(),
+    )
+    .await
+}
+
+/// Hands the request to a jobcenter the sender shares a cluster with: it leaves this inbox
+/// for the receiver's, with its log.
+#[post("/requests/{id:\\d+}/hand-over")]
+pub async fn hand_over(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: web::Form<HandOverForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let to = form.to.trim().parse::<i64>().unwrap_or(0);
+    let note = form.note.clone();
+    let mail = state.mail_settings();
+    let sees_spam = user.is_manager();
+    let result = state
+        .write(user.actor(&req, &state), move |c, actor| {
+            let step = |c: &mut DbConn, actor: &Actor| {
+                let (request, to_name) = ContactRequest::hand_over(
+                    c,
+                    actor.jobcenter_id,
+                    id,
+                    to,
+                    &note,
+                    actor.user_id,
+                    &mail,
+                    actor.now,
+                )?;
+                Ok((request, format!("givet videre til {to_name}")))
+            };
+            work(c, actor, id, sees_spam, action::REQUEST_HANDED_OVER, &step)
+        })
+        .await?;
+    match result {
+        Ok((request, message)) => Ok(redirect_with_flash(
+            &state,
+            "/requests",
+            "ok",
+            &format!("Henvendelsen fra {} er {message}.", request.company_name),
+        )),
+        // Closed or answered meanwhile: the request's page says how it stands.
+        Err(refused) if refused.errors.contains_key("action") => Ok(redirect_with_flash(
+            &state,
+            &format!("/requests/{id}"),
+            "error",
+            &refused.message(),
+        )),
+        Err(refused) => hand_over_page(&req, &state, &user, id, form, refused).await,
     }
 }

@@ -324,3 +324,166 @@ async fn a_regional_campaign_counts_every_member_for_the_managers_and_no_more() 
         StatusCode::NOT_FOUND
     );
 }
+
+#[actix_web::test]
+async fn a_request_handed_to_a_neighbour_reaches_its_fixed_contact_with_its_log_and_promise() {
+    let app = app().await;
+    let seed = app.seed();
+    let region = region(&app, &seed);
+    let cvr = crate::contact_support::cvr(7);
+    // Stevns knows the company, with Ole as its fixed contact; Køge does not.
+    app.add_company_with(
+        seed.other_jobcenter.id,
+        "Havnekiosken i Rødvig ApS",
+        &cvr,
+        Some(region.ole.id),
+    );
+    let mut fields = crate::contact_support::request_fields();
+    crate::contact_support::set(&mut fields, "cvr", &cvr);
+    let visitor = app.client();
+    let sent = app.fill_in(&visitor, "/kontakt/koege", &fields).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let request = app.only_request();
+    assert_eq!(request.jobcenter_id, seed.jobcenter.id);
+    let page = format!("/requests/{}", request.id);
+    let hand_over = format!("{page}/hand-over");
+
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    assert!(karen.get(&page).await.body.contains(&hand_over));
+    let form = karen.get(&hand_over).await.body;
+    assert!(
+        form.contains("Jobcenter Stevns</strong> kender virksomheden – fast kontakt: Ole Stevns"),
+        "{form}"
+    );
+    let stevns = seed.other_jobcenter.id.to_string();
+    assert!(
+        form.contains(&format!("<option value=\"{stevns}\" selected")),
+        "the partner that knows the company is chosen: {form}"
+    );
+    assert!(!form.contains("Jobcenter Solrød"));
+
+    // Without a note, or to the outsider, it is refused with the note kept.
+    let refused = karen
+        .post(&hand_over, &[("to", stevns.as_str()), ("note", "  ")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Skriv en besked til jobcentret"));
+    let solrod = region.solrod.id.to_string();
+    let note = "Kiosken ligger i Rødvig; de har fået at vide, at I ringer.";
+    let refused = karen
+        .post(&hand_over, &[("to", solrod.as_str()), ("note", note)])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("Vælg et jobcenter, I er i klynge med.")
+    );
+    assert!(
+        refused
+            .body
+            .contains("Kiosken ligger i Rødvig; de har fået at vide, at I ringer.")
+    );
+    // Solrød invited to a cluster with Køge but not accepting is no partner either.
+    let mut c = app.conn();
+    let pending = Cluster::create(
+        &mut c,
+        "Køge Bugt",
+        &[seed.jobcenter.id, region.solrod.id],
+        app.now(),
+    )
+    .unwrap()
+    .id;
+    Cluster::accept(&mut c, seed.jobcenter.id, pending, seed.admin.id, app.now()).unwrap();
+    drop(c);
+    let refused = karen
+        .post(&hand_over, &[("to", solrod.as_str()), ("note", note)])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.only_request().jobcenter_id, seed.jobcenter.id);
+
+    let handed = karen
+        .post(&hand_over, &[("to", stevns.as_str()), ("note", note)])
+        .await;
+    assert_eq!(handed.status, StatusCode::SEE_OTHER, "{}", handed.body);
+    assert_eq!(handed.location(), "/requests");
+    // Gone from Køge: the page, the inbox and the hand-over form.
+    assert_eq!(karen.get(&page).await.status, StatusCode::NOT_FOUND);
+    let inbox = karen.get("/requests").await.body;
+    assert!(
+        inbox
+            .contains("Henvendelsen fra Køge Havnekiosk ApS er givet videre til Jobcenter Stevns."),
+        "{inbox}"
+    );
+    let inbox = karen.get("/requests").await.body;
+    assert!(!inbox.contains("Køge Havnekiosk"), "{inbox}");
+    assert_eq!(karen.get(&hand_over).await.status, StatusCode::NOT_FOUND);
+
+    // In Stevns: routed to the company's fixed contact, told by mail, the log with it, and
+    // the clock still running from when the company wrote.
+    let moved = app.only_request();
+    assert_eq!(moved.jobcenter_id, seed.other_jobcenter.id);
+    assert_eq!(moved.assigned_to, Some(region.ole.id));
+    assert_eq!(moved.received_at, request.received_at);
+    assert!(moved.company_id.is_some());
+    let ole = app.signed_in("ole@stevns.dk").await;
+    assert!(ole.get("/requests").await.body.contains("Køge Havnekiosk"));
+    let theirs = ole.get(&page).await.body;
+    assert!(
+        theirs.contains("Givet videre: til Jobcenter Stevns: Kiosken ligger i Rødvig"),
+        "{theirs}"
+    );
+    assert!(theirs.contains(
+        "Modtaget fra et jobcenter i klyngen: fra Jobcenter Køge, der har lovet svar senest"
+    ));
+    assert!(theirs.contains("Modtaget: via kontaktformularen"));
+    assert!(app.mails().iter().any(
+        |m| m.to_address == "ole@stevns.dk" && m.jobcenter_id == Some(seed.other_jobcenter.id)
+    ));
+    // Both audit logs say so.
+    let audit = |jc: i64, what: &str| -> i64 {
+        use jobcenter_crm::db::schema::audit_log;
+        audit_log::table
+            .filter(audit_log::jobcenter_id.eq(jc))
+            .filter(audit_log::action.eq(what))
+            .count()
+            .get_result(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(audit(seed.jobcenter.id, "request_handed_over"), 1);
+    assert_eq!(audit(seed.other_jobcenter.id, "request_handed_in"), 1);
+
+    // Stevns can work it, but not hand a closed request on, and once Stevns has left the
+    // cluster nothing goes either way.
+    let back = ole
+        .post(
+            &hand_over,
+            &[
+                ("to", seed.jobcenter.id.to_string().as_str()),
+                ("note", "Retur"),
+            ],
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    assert_eq!(app.only_request().jobcenter_id, seed.jobcenter.id);
+    let soren = app.signed_in("admin@stevns.dk").await;
+    soren.get("/admin/clusters").await;
+    let left = soren
+        .post(&format!("/admin/clusters/{}/leave", region.cluster), &[])
+        .await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    let back_home = karen.get(&page).await.body;
+    assert!(!back_home.contains(&hand_over), "{back_home}");
+    let refused = karen
+        .post(&hand_over, &[("to", stevns.as_str()), ("note", note)])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.only_request().jobcenter_id, seed.jobcenter.id);
+    karen.post(&format!("{page}/close"), &[]).await;
+    let closed = karen
+        .post(&hand_over, &[("to", stevns.as_str()), ("note", note)])
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    assert_eq!(closed.location(), page);
+    assert_eq!(app.only_request().jobcenter_id, seed.jobcenter.id);
+}

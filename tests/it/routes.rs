@@ -490,6 +490,18 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
     ),
     (
         "GET",
+        "/requests/{id:\\d+}/hand-over",
+        Staff,
+        "/requests/{request}/hand-over",
+    ),
+    (
+        "POST",
+        "/requests/{id:\\d+}/hand-over",
+        Staff,
+        "/requests/{request}/hand-over",
+    ),
+    (
+        "GET",
         "/requests/new",
         Staff,
         "/requests/new?company={company}",

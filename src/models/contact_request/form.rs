@@ -439,52 +439,8 @@ impl ContactRequest {
         }
         let what = ("request", "requests", id);
         crate::models::webhook::emit(c, jobcenter_id, "request.received", what, now)?;
-        if let Some(company) = &company {
-            log(
-                c,
-                &request,
-                None,
-                EventKind::CompanyMatched,
-                company.name.clone(),
-                now,
-            )?;
-        }
+        announce(c, &request, company.as_ref(), assignee.as_ref(), mail, now)?;
         let settings = Settings::get(c, jobcenter_id)?;
-        match &assignee {
-            Some(user) => {
-                log(c, &request, None, EventKind::Routed, user.name.clone(), now)?;
-                notify_assignee(
-                    c,
-                    &request,
-                    user,
-                    "Du er virksomhedens faste kontakt, så henvendelsen er tildelt dig.",
-                    mail,
-                    now,
-                )?;
-            }
-            None if !settings.team_email.is_empty() => {
-                let text = Texts::render(
-                    c,
-                    jobcenter_id,
-                    TextKind::team(),
-                    &serde_json::json!({
-                        "virksomhed": request.company_name,
-                        "emne": request.topic.label(),
-                        "link": format!("{}/requests/{}", mail.base_url, request.id),
-                    }),
-                )?;
-                queue_mail(
-                    c,
-                    &request,
-                    &settings.team_email,
-                    "teamets e-mail",
-                    text.subject,
-                    text.body,
-                    now,
-                )?;
-            }
-            None => {}
-        }
         // A company that phoned or met us has its answer in person; receipts are the form's.
         let receipt_queued = mail.receipts
             && submission.channel == RequestChannel::Form
@@ -530,6 +486,65 @@ impl ContactRequest {
             receipt_queued,
         })
     }
+}
+
+/// Says in a new request's log which company it was recognised as, and tells whoever is to
+/// answer it: the company's fixed contact it was routed to, else the team's address.
+pub(super) fn announce(
+    c: &mut DbConn,
+    request: &ContactRequest,
+    company: Option<&Company>,
+    assignee: Option<&User>,
+    mail: &MailSettings,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if let Some(company) = company {
+        log(
+            c,
+            request,
+            None,
+            EventKind::CompanyMatched,
+            company.name.clone(),
+            now,
+        )?;
+    }
+    let settings = Settings::get(c, request.jobcenter_id)?;
+    match assignee {
+        Some(user) => {
+            log(c, request, None, EventKind::Routed, user.name.clone(), now)?;
+            notify_assignee(
+                c,
+                request,
+                user,
+                "Du er virksomhedens faste kontakt, så henvendelsen er tildelt dig.",
+                mail,
+                now,
+            )?;
+        }
+        None if !settings.team_email.is_empty() => {
+            let text = Texts::render(
+                c,
+                request.jobcenter_id,
+                TextKind::team(),
+                &serde_json::json!({
+                    "virksomhed": request.company_name,
+                    "emne": request.topic.label(),
+                    "link": format!("{}/requests/{}", mail.base_url, request.id),
+                }),
+            )?;
+            queue_mail(
+                c,
+                request,
+                &settings.team_email,
+                "teamets e-mail",
+                text.subject,
+                text.body,
+                now,
+            )?;
+        }
+        None => {}
+    }
+    Ok(())
 }
 
 /// Receipts the address already got today: the requests it sent within a day before this one

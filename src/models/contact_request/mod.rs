@@ -7,6 +7,7 @@
 //! caller's (it knows who asked and from where).
 
 mod form;
+mod hand_over;
 mod inbox;
 mod notify;
 mod retention;
@@ -114,6 +115,8 @@ text_enum! {
         MarkedSpam => ("marked_spam", "Markeret som spam"),
         NotSpam => ("not_spam", "Ikke spam – flyttet til indbakken"),
         Notified => ("notified", "E-mail lagt i udbakken"),
+        HandedOver => ("handed_over", "Givet videre"),
+        HandedIn => ("handed_in", "Modtaget fra et jobcenter i klyngen"),
     }
 }
 
