@@ -7,7 +7,10 @@
 //! What members share, per company identified by its CVR number (and P-number where both
 //! know it): which of them has it in the register, its fixed contact there (the consultant's
 //! name, phone and e-mail), the date of the last contact and whether it is on a running
-//! campaign there. Never notes, contact persons, placements, requests or audit rows.
+//! campaign there. Never notes, contact persons, placements, requests or audit rows. Beyond
+//! that, members work together through regional campaigns (`models::campaign`), hand requests
+//! to each other (`models::contact_request`) and count their work together ([`figures`]):
+//! numbers only.
 
 use std::collections::HashMap;
 
@@ -15,12 +18,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::WriteError;
+use super::activity::ActivityKind;
 use super::audit::{NewAuditEntry, action};
 use super::campaign::CampaignStatus;
+use super::overview::Overview;
+use super::placement::PlacementKind;
+use super::settings::Settings;
 use crate::db::schema::{
     campaign_targets, campaigns, cluster_members, clusters, companies, jobcenters, users,
 };
 use crate::db::{DbConn, write_tx};
+use crate::domain::periods::Period;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = clusters)]
@@ -544,4 +552,57 @@ pub fn find_now(c: &mut DbConn, jobcenter_id: i64, cluster_id: i64) -> QueryResu
         .into_iter()
         .find(|k| k.id == cluster_id)
         .ok_or(diesel::result::Error::NotFound)
+}
+
+/// One member's work in a period, as the cluster's figures count it: numbers only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberFigures {
+    pub jobcenter: String,
+    pub visits: i64,
+    /// Distinct companies contacted (any kind of activity).
+    pub companies: i64,
+    /// Placements started, per kind in the order of [`PlacementKind::ALL`].
+    pub placements: Vec<(PlacementKind, i64)>,
+    pub placements_total: i64,
+}
+
+/// Every current member's visits, companies contacted and placements started in `period`,
+/// for a member's managers; not found for anyone else. The last line is the total.
+pub fn figures(
+    c: &mut DbConn,
+    jobcenter_id: i64,
+    cluster_id: i64,
+    period: &Period,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<(Cluster, Vec<MemberFigures>)> {
+    let cluster = find_now(c, jobcenter_id, cluster_id)?;
+    let mut out = Vec::new();
+    let mut total = MemberFigures {
+        jobcenter: "I alt".into(),
+        placements: PlacementKind::ALL.iter().map(|k| (*k, 0)).collect(),
+        ..Default::default()
+    };
+    for (member, name) in members_now(c, cluster_id)? {
+        let settings = Settings::get(c, member)?;
+        let Some(f) = Overview::figures(c, member, &[*period], today, now, &settings)?.pop() else {
+            continue;
+        };
+        let line = MemberFigures {
+            jobcenter: name,
+            visits: f.work.of_kind(ActivityKind::Visit),
+            companies: f.work.companies_contacted,
+            placements: f.placements.started_by_kind.clone(),
+            placements_total: f.placements.started,
+        };
+        total.visits += line.visits;
+        total.companies += line.companies;
+        total.placements_total += line.placements_total;
+        for ((_, sum), (_, n)) in total.placements.iter_mut().zip(&line.placements) {
+            *sum += n;
+        }
+        out.push(line);
+    }
+    out.push(total);
+    Ok((cluster, out))
 }

@@ -1,14 +1,16 @@
 //! The jobcenter's clusters (/admin/clusters, admins): invitations to accept, the members, and
-//! leaving (`models::cluster`).
+//! leaving (`models::cluster`); and the cluster's figures for the members' managers.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::AppState;
-use super::auth::Admin;
-use super::views::{Layout, Page, redirect_with_flash};
+use super::auth::{Admin, Manager};
+use super::goals::{HalfYearParams, half_year_choices, half_year_of};
+use super::views::{Choice, Layout, Page, local_date, redirect_with_flash};
 use crate::error::AppError;
 use crate::models::WriteError;
-use crate::models::cluster::{Cluster, ClusterView, Standing};
+use crate::models::cluster::{self, Cluster, ClusterView, MemberFigures, Standing};
+use crate::models::placement::PlacementKind;
 
 #[get("/admin/clusters")]
 pub async fn index(
@@ -90,4 +92,49 @@ impl ClusterView {
     fn member(&self) -> bool {
         self.standing == Standing::Member
     }
+}
+
+/// The cluster's figures (managers of a member now): visits, companies contacted and
+/// placements started per member in a half-year — counts only, no rows.
+#[get("/clusters/{id:\\d+}/figures")]
+pub async fn figures(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Manager,
+    path: web::Path<i64>,
+    params: web::Query<HalfYearParams>,
+) -> Result<HttpResponse, AppError> {
+    let (id, jc) = (path.into_inner(), user.jobcenter_id);
+    let now = state.now();
+    let today = local_date(now);
+    let half = half_year_of(&params.half_year, today);
+    let (cluster, mut members) = state
+        .db
+        .run(move |c| Ok(cluster::figures(c, jc, id, &half, today, now)?))
+        .await?;
+    let total = members.pop().unwrap_or_default();
+    Page::new(&req).render(&state, |l| FiguresPage {
+        l,
+        cluster,
+        members,
+        total,
+        label: half.label(),
+        param: half.param(),
+        half_years: half_year_choices(today),
+        kinds: PlacementKind::ALL.to_vec(),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "admin/cluster_figures.html")]
+struct FiguresPage {
+    l: Layout,
+    cluster: Cluster,
+    /// One line per member now.
+    members: Vec<MemberFigures>,
+    total: MemberFigures,
+    label: String,
+    param: String,
+    half_years: Vec<Choice>,
+    kinds: Vec<PlacementKind>,
 }

@@ -778,6 +778,11 @@ pub async fn dashboard(
     let today = super::views::local_date(state.now());
     let (period, errors) = chosen_period(&params, today);
     let data = load(&state, user.jobcenter_id, period, true).await?;
+    let jc = user.jobcenter_id;
+    let clusters = state
+        .db
+        .run(move |c| Ok(crate::models::cluster::clusters_now(c, jc)?))
+        .await?;
     let tables = tables(&period, &data);
     let chart = WeekBars::new(&data.weeks);
     let years: Vec<i32> = data.years.iter().map(|y| y.year).collect();
@@ -832,6 +837,7 @@ pub async fn dashboard(
             .collect(),
         half_label: Period::containing(Unit::Half, period.first).label(),
         half_param: Period::containing(Unit::Half, period.first).param(),
+        clusters,
         csv_base,
         picker,
         tables,
@@ -907,6 +913,8 @@ struct DashboardPage {
     compared: Vec<String>,
     half_label: String,
     half_param: String,
+    /// The clusters the jobcenter is a member of, for their figures.
+    clusters: Vec<crate::models::cluster::Cluster>,
     csv_base: String,
     picker: Picker,
     tables: Vec<FigureTable>,

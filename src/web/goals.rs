@@ -100,17 +100,17 @@ pub fn lines(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct HalfYearParams {
-    half_year: String,
+    pub(crate) half_year: String,
 }
 
-fn half_year_of(s: &str, today: NaiveDate) -> Period {
+pub(crate) fn half_year_of(s: &str, today: NaiveDate) -> Period {
     Period::parse_param(s)
         .filter(|p| p.unit == Unit::Half)
         .unwrap_or_else(|| Period::containing(Unit::Half, today))
 }
 
 /// The half-years a goal can be set for: three years back, two ahead.
-fn half_year_choices(today: NaiveDate) -> Vec<Choice> {
+pub(crate) fn half_year_choices(today: NaiveDate) -> Vec<Choice> {
     let mut p = Period::containing(Unit::Half, today);
     for _ in 0..6 {
         p = p.previous();

@@ -238,6 +238,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(company_import::import_cancel)
         .service(clusters::index)
         .service(clusters::change)
+        .service(clusters::figures)
         .service(population::index)
         .service(population::import)
         .service(population::add)

@@ -11,6 +11,7 @@ use jobcenter_crm::models::activity::{Activity, ActivityInput, ActivityKind};
 use jobcenter_crm::models::campaign::CampaignTarget;
 use jobcenter_crm::models::cluster::Cluster;
 use jobcenter_crm::models::jobcenter::Jobcenter;
+use jobcenter_crm::models::placement::{Placement, PlacementInput, PlacementKind, PlacementStatus};
 use jobcenter_crm::models::user::{Role, User};
 
 use crate::common::{Client, Seed, TestApp, app};
@@ -486,4 +487,130 @@ async fn a_request_handed_to_a_neighbour_reaches_its_fixed_contact_with_its_log_
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
     assert_eq!(closed.location(), page);
     assert_eq!(app.only_request().jobcenter_id, seed.jobcenter.id);
+}
+
+fn placement(app: &TestApp, jobcenter_id: i64, company_id: i64, user_id: i64, kind: PlacementKind) {
+    Placement::create(
+        &mut app.conn(),
+        jobcenter_id,
+        &PlacementInput {
+            company_id,
+            user_id,
+            kind,
+            citizen_ref: "SAG-HEMMELIG-17".into(),
+            hours_per_week: 10.0,
+            start_on: app.now().date(),
+            end_on: None,
+            status: PlacementStatus::Active,
+            result: None,
+            campaign_id: None,
+            note: "Borgerens note, som bliver i jobcentret".into(),
+        },
+        app.now(),
+    )
+    .unwrap();
+}
+
+/// The counts of a jobcenter's line on the cluster's figures page, as the cells read.
+fn line_of(page: &str, jobcenter: &str) -> Option<Vec<String>> {
+    let row = page
+        .split("<tr>")
+        .skip(1)
+        .find(|r| r.contains(&format!(">{jobcenter}<")))?;
+    Some(
+        row.split("<td")
+            .skip(1)
+            .filter_map(|cell| Some(cell.split('>').nth(1)?.split('<').next()?.to_string()))
+            .filter(|cell| cell.chars().all(|c| c.is_ascii_digit()))
+            .collect(),
+    )
+}
+
+#[actix_web::test]
+async fn the_clusters_figures_count_each_member_and_show_no_rows() {
+    let app = app().await;
+    let seed = app.seed();
+    let region = region(&app, &seed);
+    let koege = app.add_company(&seed.jobcenter, "Køge Maskinfabrik A/S").id;
+    let other = app.add_company(&seed.jobcenter, "Køge Tømrerne ApS").id;
+    let stevns = app
+        .add_company(&seed.other_jobcenter, "Stevns Klint Bageri ApS")
+        .id;
+    let rk = (seed.jobcenter.id, seed.consultant.id);
+    let rs = (seed.other_jobcenter.id, region.ole.id);
+    // No campaign: plain visits (two at one company, one at another) and placements.
+    for company in [koege, koege, other] {
+        Activity::create(
+            &mut app.conn(),
+            rk.0,
+            &ActivityInput {
+                company_id: company,
+                user_id: rk.1,
+                kind: ActivityKind::Visit,
+                occurred_on: app.now().date(),
+                topics: Vec::new(),
+                summary: "Referat, som bliver i jobcentret".into(),
+                outcome: None,
+                campaign_id: None,
+                contact_person_id: None,
+                follow_up_on: None,
+                follow_up_note: String::new(),
+                follow_up_done: false,
+            },
+            app.now(),
+        )
+        .unwrap();
+    }
+    placement(&app, rk.0, koege, rk.1, PlacementKind::Smaajob);
+    placement(&app, rk.0, other, rk.1, PlacementKind::Fleksjob);
+    placement(&app, rs.0, stevns, rs.1, PlacementKind::Smaajob);
+
+    let path = format!("/clusters/{}/figures", region.cluster);
+    let lars = app.signed_in("leder@koege.dk").await;
+    let page = lars.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Besøg, virksomheder, småjob, fleksjob, praktik, løntilskud, ordinært, i alt.
+    assert_eq!(
+        line_of(&page.body, "Jobcenter Køge").unwrap(),
+        ["3", "2", "1", "1", "0", "0", "0", "2"],
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        line_of(&page.body, "Jobcenter Stevns").unwrap(),
+        ["0", "0", "1", "0", "0", "0", "0", "1"]
+    );
+    assert_eq!(
+        line_of(&page.body, "I alt").unwrap(),
+        ["3", "2", "2", "1", "0", "0", "0", "3"]
+    );
+    for secret in [
+        "Køge Maskinfabrik",
+        "Stevns Klint",
+        "SAG-HEMMELIG",
+        "Borgerens note",
+        "Referat",
+    ] {
+        assert!(!page.body.contains(secret), "{secret}");
+    }
+    // The overview leads there.
+    assert!(lars.get("/dashboard").await.body.contains(&path));
+
+    // Managers only; the outsider and a member that left see nothing.
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    assert_eq!(karen.get(&path).await.status, StatusCode::FORBIDDEN);
+    let sara = app.signed_in("admin@solrod.dk").await;
+    assert_eq!(sara.get(&path).await.status, StatusCode::NOT_FOUND);
+    let soren = app.signed_in("admin@stevns.dk").await;
+    assert_eq!(soren.get(&path).await.status, StatusCode::OK);
+    soren.get("/admin/clusters").await;
+    soren
+        .post(&format!("/admin/clusters/{}/leave", region.cluster), &[])
+        .await;
+    assert_eq!(soren.get(&path).await.status, StatusCode::NOT_FOUND);
+    let after = lars.get(&path).await.body;
+    assert!(line_of(&after, "Jobcenter Stevns").is_none());
+    assert!(line_of(&after, "Jobcenter Køge").is_some());
+    assert!(!sara.get("/dashboard").await.body.contains(&path));
+    assert!(!soren.get("/dashboard").await.body.contains(&path));
 }

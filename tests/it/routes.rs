@@ -98,6 +98,12 @@ const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/admin/tokens", Admin, "/admin/tokens"),
     ("GET", "/admin/clusters", Admin, "/admin/clusters"),
     (
+        "GET",
+        "/clusters/{id:\\d+}/figures",
+        Manager,
+        "/clusters/{cluster}/figures",
+    ),
+    (
         "POST",
         "/admin/clusters/{id:\\d+}/{step:accept|leave}",
         Admin,
