@@ -200,6 +200,7 @@ impl CompanyFilter {
             postcode: text(&self.postcode).map(str::to_string),
             min_employees,
             no_contact_since: self.no_contact_since,
+            known_by: None,
             sort: CompanySort::Name,
         })
     }

@@ -479,6 +479,9 @@ pub struct CompanyQuery {
     pub min_employees: Option<EmployeeBand>,
     /// Only companies with no contact since this day (or never).
     pub no_contact_since: Option<NaiveDate>,
+    /// Only companies one of these jobcenters (the partners in a cluster) has in its register
+    /// too: the same CVR number, and the same P-number where both know one. Empty: none.
+    pub known_by: Option<Vec<i64>>,
     pub sort: CompanySort,
 }
 
@@ -592,8 +595,28 @@ fn matching(
     if let Some(postcode) = query.postcode.as_deref().filter(|p| !p.is_empty()) {
         q = q.filter(companies::postcode.eq(postcode.to_string()));
     }
+    if let Some(partners) = &query.known_by {
+        let p = PARTNER_COMPANIES;
+        q = q.filter(diesel::dsl::exists(
+            PARTNER_COMPANIES
+                .filter(p.field(companies::jobcenter_id).eq_any(partners.clone()))
+                .filter(p.field(companies::cvr).eq(companies::cvr))
+                .filter(
+                    p.field(companies::p_number)
+                        .is_null()
+                        .or(companies::p_number.is_null())
+                        .or(p
+                            .field(companies::p_number)
+                            .eq(companies::p_number)
+                            .assume_not_null()),
+                )
+                .select(p.field(companies::id)),
+        ));
+    }
     q
 }
+
+diesel::alias!(companies as PARTNER_COMPANIES: PartnerCompanies);
 
 /// The refusal of a second company with the same CVR or P-number.
 fn duplicate(existing: i64) -> WriteError {

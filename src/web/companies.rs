@@ -56,13 +56,27 @@ pub struct ListParams {
     mine: String,
     /// "12": only companies with no contact for twelve months.
     quiet: String,
+    /// "1": only companies a neighbour in the jobcenter's clusters knows too.
+    neighbour: String,
     after: String,
 }
 
 impl ListParams {
-    fn query(&self, user: &CurrentUser, today: NaiveDate) -> CompanyQuery {
+    /// The search these parameters ask for; the partners a neighbour filter needs are read.
+    fn query(
+        &self,
+        c: &mut DbConn,
+        user: &CurrentUser,
+        today: NaiveDate,
+    ) -> diesel::QueryResult<CompanyQuery> {
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        CompanyQuery {
+        let known_by = if self.neighbour == "1" {
+            let partners = cluster::partners(c, user.jobcenter_id)?;
+            Some(partners.into_iter().map(|(id, _)| id).collect())
+        } else {
+            None
+        };
+        Ok(CompanyQuery {
             text: some(&self.q),
             status: CompanyStatus::parse(self.status.trim()),
             fixed_contact_id: if self.mine == "1" {
@@ -74,12 +88,13 @@ impl ListParams {
             postcode: some(&self.postcode),
             min_employees: EmployeeBand::parse(self.employees.trim()),
             no_contact_since: (self.quiet == "12").then(|| quiet_since(today)),
+            known_by,
             sort: if self.sort == "last_contact" {
                 CompanySort::LastContact
             } else {
                 CompanySort::Name
             },
-        }
+        })
     }
 
     /// The same filter as a query string, without the page position.
@@ -96,6 +111,7 @@ impl ListParams {
             &self.postcode,
             &self.employees,
             &self.quiet,
+            &self.neighbour,
         ]
         .iter()
         .any(|s| !s.trim().is_empty())
@@ -141,11 +157,11 @@ pub async fn list(
     let p = params.clone();
     let today = super::views::local_date(state.now());
     let searched = params.is_search();
-    let (user, (page, roster, matched, official)) = session
+    let (user, (page, roster, matched, official, in_cluster)) = session
         .open_to_readers()
         .run(&state, move |c, user| {
             let jc = user.jobcenter_id;
-            let query = p.query(user, today);
+            let query = p.query(c, user, today)?;
             let matched = if searched {
                 Some(Company::count_matching(c, jc, &query, COUNT_CAP)?)
             } else {
@@ -158,7 +174,8 @@ pub async fn list(
                 .map(|co| (co.id, co.cvr.as_str(), co.p_number.as_deref()))
                 .collect();
             let official = population::of_companies(c, jc, &keys)?;
-            Ok((page, User::roster(c, jc)?, matched, official))
+            let in_cluster = !cluster::partners(c, jc)?.is_empty();
+            Ok((page, User::roster(c, jc)?, matched, official, in_cluster))
         })
         .await?;
     // A search is a look at the register; paging on through it is the same search.
@@ -206,6 +223,7 @@ pub async fn list(
         first_url: with_filter("/companies"),
         first_page: params.after.is_empty(),
         can_import_export,
+        in_cluster,
         filters_open: params.filters_used() || params.sort == "last_contact",
         matched: matched.map(|n| {
             if n > COUNT_CAP {
@@ -241,6 +259,8 @@ struct ListPage {
     first_url: String,
     first_page: bool,
     can_import_export: bool,
+    /// The jobcenter shares a cluster with a neighbour: the neighbour filter is offered.
+    in_cluster: bool,
 }
 
 async fn form_page(
@@ -773,7 +793,7 @@ pub async fn export(
     user: Manager,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let query = params.query(&user, super::views::local_date(state.now()));
+    let today = super::views::local_date(state.now());
     let actor = user.actor(&req, &state);
     let filename = format!("virksomheder-{}.csv", actor.now.format("%Y-%m-%d"));
     if is_head(&req) {
@@ -786,6 +806,7 @@ pub async fn export(
     let csv = state
         .db
         .run(move |c| {
+            let query = params.query(c, &user, today)?;
             let rows = Company::export(c, jc, &query)?;
             let csv = company_import::export_csv(c, jc, &rows)?;
             let details = if filter.is_empty() {

@@ -614,3 +614,79 @@ async fn the_clusters_figures_count_each_member_and_show_no_rows() {
     assert!(!sara.get("/dashboard").await.body.contains(&path));
     assert!(!soren.get("/dashboard").await.body.contains(&path));
 }
+
+#[actix_web::test]
+async fn the_company_list_finds_the_companies_a_neighbour_knows_and_only_while_in_the_cluster() {
+    use jobcenter_crm::db::schema::companies;
+    let app = app().await;
+    let seed = app.seed();
+    let region = region(&app, &seed);
+    let (shared, other) = (
+        crate::contact_support::cvr(11),
+        crate::contact_support::cvr(12),
+    );
+    let (koege, stevns, solrod) = (seed.jobcenter.id, seed.other_jobcenter.id, region.solrod.id);
+    app.add_company_with(koege, "Fælles Fiskehandel ApS", &shared, None);
+    app.add_company_with(koege, "Kun Køges Kro ApS", &other, None);
+    app.add_company_with(stevns, "Fælles Fiskehandel (Stevns)", &shared, None);
+    app.add_company_with(solrod, "Fælles Fiskehandel (Solrød)", &shared, None);
+    // Two workplaces of one company with different P-numbers are not the same.
+    let workplace = app
+        .add_company_with(
+            koege,
+            "Køge Byg, afd. Havnen",
+            &crate::contact_support::cvr(13),
+            None,
+        )
+        .id;
+    let theirs = app
+        .add_company_with(
+            stevns,
+            "Køge Byg, afd. Stevns",
+            &crate::contact_support::cvr(13),
+            None,
+        )
+        .id;
+    for (id, p) in [(workplace, "1000000001"), (theirs, "1000000002")] {
+        diesel::update(companies::table.find(id))
+            .set(companies::p_number.eq(p))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+
+    let karen = app.signed_in("konsulent@koege.dk").await;
+    let all = karen.get("/companies").await.body;
+    assert!(all.contains("Virksomheder, som en nabo kender"));
+    let known = karen.get("/companies?neighbour=1").await.body;
+    assert!(known.contains("Fælles Fiskehandel ApS"), "{known}");
+    assert!(!known.contains("Kun Køges Kro"));
+    assert!(!known.contains("Køge Byg"));
+    assert!(
+        !known.contains("(Stevns)"),
+        "the neighbour's own record is not listed"
+    );
+    let lars = app.signed_in("leder@koege.dk").await;
+    let csv = lars.get("/companies.csv?neighbour=1").await.body;
+    assert!(csv.contains("Fælles Fiskehandel ApS") && !csv.contains("Kun Køges Kro"));
+
+    // The outsider has no neighbours: no filter to choose, and nothing found with it.
+    let sara = app.signed_in("admin@solrod.dk").await;
+    assert!(
+        !sara
+            .get("/companies")
+            .await
+            .body
+            .contains("som en nabo kender")
+    );
+    let none = sara.get("/companies?neighbour=1").await.body;
+    assert!(!none.contains("Fælles Fiskehandel"), "{none}");
+
+    // Leaving ends it at once.
+    let soren = app.signed_in("admin@stevns.dk").await;
+    soren.get("/admin/clusters").await;
+    soren
+        .post(&format!("/admin/clusters/{}/leave", region.cluster), &[])
+        .await;
+    let after = karen.get("/companies?neighbour=1").await.body;
+    assert!(!after.contains("Fælles Fiskehandel ApS"), "{after}");
+}
