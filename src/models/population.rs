@@ -638,6 +638,9 @@ pub struct Filter {
     pub employees_at_least: Option<i32>,
     /// Leave out advertising-protected units.
     pub without_protected: bool,
+    /// Only units one of these jobcenters (the partners in a cluster) has in its register: the
+    /// same CVR number, and the same P-number where the partner knows one. Empty: none.
+    pub known_by: Option<Vec<i64>>,
 }
 
 /// A page of units not yet in the register, by name; `after` is the last (name key, id) of
@@ -681,6 +684,18 @@ pub fn not_in_register(
     }
     if filter.without_protected {
         q = q.filter(population_units::advertising_protected.eq(false));
+    }
+    if let Some(partners) = &filter.known_by {
+        q = q.filter(diesel::dsl::exists(
+            companies::table
+                .filter(companies::jobcenter_id.eq_any(partners.clone()))
+                .filter(companies::cvr.eq(population_units::cvr))
+                .filter(
+                    companies::p_number.is_null().or(companies::p_number
+                        .eq(population_units::p_number.nullable())
+                        .assume_not_null()),
+                ),
+        ));
     }
     if let Some((name, id)) = after {
         q = q.filter(

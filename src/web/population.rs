@@ -17,6 +17,7 @@ use crate::error::AppError;
 use crate::models::WriteError;
 use crate::models::audit::action;
 use crate::models::campaign::{Campaign, CampaignStatus};
+use crate::models::cluster;
 use crate::models::company_import::RowError;
 use crate::models::population::{self, Filter, PopulationImport, Unit};
 
@@ -36,6 +37,9 @@ pub struct ListParams {
     employees: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     without_protected: String,
+    /// "1": only units a neighbour in the jobcenter's clusters has in its register.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    neighbour: String,
     #[serde(skip_serializing)]
     after: String,
 }
@@ -48,6 +52,7 @@ impl ListParams {
             postcode: digits(&self.postcode),
             employees_at_least: self.employees.parse().ok().filter(|n| *n > 0),
             without_protected: self.without_protected == "1",
+            known_by: None,
         }
     }
 
@@ -87,8 +92,9 @@ async fn page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let jc = user.jobcenter_id;
-    let (filter, after) = (params.filter(), params.after());
-    let (latest, mut units, campaigns) = state
+    let (mut filter, after) = (params.filter(), params.after());
+    let neighbour = params.neighbour == "1";
+    let (latest, mut units, campaigns, in_cluster) = state
         .db
         .read(move |c| {
             crate::db::read_tx(c, |c| {
@@ -100,10 +106,19 @@ async fn page(
                         label: s.campaign.name,
                     })
                     .collect();
+                let partners: Vec<i64> = cluster::partners(c, jc)?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect();
+                let in_cluster = !partners.is_empty();
+                if neighbour {
+                    filter.known_by = Some(partners);
+                }
                 Ok::<_, AppError>((
                     PopulationImport::latest(c, jc)?,
                     population::not_in_register(c, jc, &filter, after, PAGE_SIZE + 1)?,
                     campaigns,
+                    in_cluster,
                 ))
             })
         })
@@ -134,6 +149,7 @@ async fn page(
         next_url,
         campaigns,
         employee_choices: employee_choices(),
+        in_cluster,
         params,
         headers: &population::HEADERS,
     })
@@ -154,6 +170,8 @@ struct IndexPage {
     first_url: Option<String>,
     campaigns: Vec<Choice>,
     employee_choices: Vec<Choice>,
+    /// The jobcenter shares a cluster with a neighbour: the neighbour filter is offered.
+    in_cluster: bool,
     headers: &'static [&'static str],
 }
 

@@ -315,6 +315,36 @@ async fn units_not_yet_in_the_register_are_listed_and_added_to_it_and_to_a_campa
     assert!(bigger.body.contains("Ny Bager") && !bigger.body.contains("Køge Frisør"));
     let unprotected = lars.get("/population?without_protected=1").await;
     assert!(!unprotected.body.contains("Køge Frisør"));
+    // Units a neighbour in the cluster knows: offered once Køge is in a cluster with Stevns,
+    // which has E in its register (by CVR, no P-number).
+    assert!(!list.body.contains("som en nabo i klyngen kender"));
+    let stevns = app.add_company(&seed.other_jobcenter, "Ny Bager (Stevns)");
+    diesel::update(companies::table.find(stevns.id))
+        .set((
+            companies::cvr.eq(cvr(5)),
+            companies::p_number.eq(None::<String>),
+        ))
+        .execute(&mut app.conn())
+        .unwrap();
+    {
+        use jobcenter_crm::models::cluster::Cluster;
+        let mut c = app.conn();
+        let (koege, other) = (seed.jobcenter.id, seed.other_jobcenter.id);
+        let k = Cluster::create(&mut c, "Sydsjælland", &[koege, other], app.now())
+            .unwrap()
+            .id;
+        Cluster::accept(&mut c, koege, k, seed.admin.id, app.now()).unwrap();
+        Cluster::accept(&mut c, other, k, seed.other_admin.id, app.now()).unwrap();
+    }
+    assert!(
+        lars.get("/population")
+            .await
+            .body
+            .contains("som en nabo i klyngen kender")
+    );
+    let known = lars.get("/population?neighbour=1").await.body;
+    assert!(known.contains("Ny Bager ApS"), "{known}");
+    assert!(!known.contains("Havnens Restaurant") && !known.contains("Køge Frisør"));
 
     // One click: A goes into the register, and its page shows what the CVR says.
     let res = lars
@@ -442,7 +472,7 @@ async fn units_not_yet_in_the_register_are_listed_and_added_to_it_and_to_a_campa
         .count()
         .get_result(&mut app.conn())
         .unwrap();
-    assert_eq!(stevns_companies, 0);
+    assert_eq!(stevns_companies, 1, "only its own Ny Bager");
     // A ceased unit's company says so, on its page and in the list.
     let smedje = app.add_company(&seed.jobcenter, "Lukket Smedje ApS");
     diesel::update(companies::table.find(smedje.id))
