@@ -144,7 +144,14 @@ async fn edit_page(
     } else {
         current.wording.clone()
     };
-    let preview = render_wording(kind, &shown, &kind.sample()).ok();
+    // The example, signed with the jobcenter's own name.
+    let mut sample = kind.sample();
+    for key in ["jobcenter", "afsender"] {
+        if let Some(name) = sample.get_mut(key) {
+            *name = user.jobcenter_name.clone().into();
+        }
+    }
+    let preview = render_wording(kind, &shown, &sample).ok();
     let newer = stale.then(|| current.wording.clone());
     let mut form = form;
     if stale {

@@ -690,3 +690,382 @@ async fn the_company_list_finds_the_companies_a_neighbour_knows_and_only_while_i
     let after = karen.get("/companies?neighbour=1").await.body;
     assert!(!after.contains("Fælles Fiskehandel ApS"), "{after}");
 }
+
+/// What Stevns keeps to itself; none of it may reach a page, export, API answer or calendar
+/// feed of Køge (its partner) or Solrød (outside).
+const STEVNS_SECRETS: &[&str] = &[
+    "7731",
+    "Hemmeligt Stevnsnavn",
+    "Gudrun Hemmelig",
+    "gudrun@hemmelig.dk",
+    "Stevnsk Kontakt",
+];
+
+/// Stevns's own records of the company Køge knows too, each carrying a secret.
+fn stevns_secrets(app: &TestApp, seed: &Seed, ole: &User, cvr: &str) -> i64 {
+    use jobcenter_crm::models::audit::NewAuditEntry;
+    use jobcenter_crm::models::campaign::{Campaign, CampaignInput, CampaignStatus};
+    use jobcenter_crm::models::contact_person::{ContactPerson, ContactPersonForm};
+    use jobcenter_crm::models::need::{Need, NeedForm, Referral, ReferralForm};
+    let jc = seed.other_jobcenter.id;
+    let now = app.now();
+    let company = app
+        .add_company_with(jc, "Hemmeligt Stevnsnavn A/S", cvr, Some(ole.id))
+        .id;
+    let mut c = app.conn();
+    diesel::update(jobcenter_crm::db::schema::companies::table.find(company))
+        .set(jobcenter_crm::db::schema::companies::notes.eq("STEVNS-NOTE-7731"))
+        .execute(&mut c)
+        .unwrap();
+    ContactPerson::create(
+        &mut c,
+        jc,
+        company,
+        &ContactPersonForm {
+            name: "Gudrun Hemmelig".into(),
+            email: "gudrun@hemmelig.dk".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap(),
+        now,
+    )
+    .unwrap();
+    let campaign = Campaign::create(
+        &mut c,
+        jc,
+        &CampaignInput {
+            name: "STEVNS-KAMPAGNE-7731".into(),
+            purpose: String::new(),
+            topics: Vec::new(),
+            start_on: now.date(),
+            end_on: now.date() + Days::new(30),
+            target_companies: 5,
+            target_placements: None,
+            status: CampaignStatus::Running,
+            consultant_ids: vec![ole.id],
+            regional: Default::default(),
+        },
+        now,
+    )
+    .unwrap()
+    .id;
+    CampaignTarget::add(&mut c, jc, campaign, &[company], now).unwrap();
+    Activity::create(
+        &mut c,
+        jc,
+        &ActivityInput {
+            company_id: company,
+            user_id: ole.id,
+            kind: ActivityKind::Visit,
+            occurred_on: now.date(),
+            topics: Vec::new(),
+            summary: "STEVNS-REFERAT-7731".into(),
+            outcome: None,
+            campaign_id: Some(campaign),
+            contact_person_id: None,
+            follow_up_on: Some(now.date()),
+            follow_up_note: "STEVNS-OPFØLGNING-7731".into(),
+            follow_up_done: false,
+        },
+        now,
+    )
+    .unwrap();
+    Placement::create(
+        &mut c,
+        jc,
+        &PlacementInput {
+            company_id: company,
+            user_id: ole.id,
+            kind: PlacementKind::Fleksjob,
+            citizen_ref: "STEVNS-SAG-7731".into(),
+            hours_per_week: 12.0,
+            start_on: now.date(),
+            end_on: None,
+            status: PlacementStatus::Active,
+            result: None,
+            campaign_id: None,
+            note: "STEVNS-FORLØB-7731".into(),
+        },
+        now,
+    )
+    .unwrap();
+    let rules = jobcenter_crm::models::settings::Settings::defaults(jc);
+    let need = NeedForm {
+        company_id: company.to_string(),
+        user_id: ole.id.to_string(),
+        title: "STEVNS-BEHOV-7731".into(),
+        positions: "1".into(),
+        hours_per_week: "20".into(),
+        kind: "ordinary".into(),
+        received_on: now.date().to_string(),
+        ..Default::default()
+    }
+    .validate(&rules)
+    .unwrap();
+    let need = Need::create(&mut c, jc, ole.id, &need, now).unwrap();
+    let referral = ReferralForm {
+        citizen_ref: "STEVNS-HENVIST-7731".into(),
+        referred_on: now.date().to_string(),
+        user_id: ole.id.to_string(),
+        outcome: "sent".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    Referral::save(&mut c, jc, &need, None, &referral, now).unwrap();
+    NewAuditEntry {
+        jobcenter_id: Some(jc),
+        user_id: Some(ole.id),
+        action: "company_updated",
+        entity: "company",
+        entity_id: Some(company),
+        details: "STEVNS-AUDIT-7731".into(),
+        created_at: now,
+        ..Default::default()
+    }
+    .insert(&mut c)
+    .unwrap();
+    company
+}
+
+/// Every page a member of staff of `jobcenter` can open (each route of the route table with
+/// its records), with `extra` paths, as `emails` see them; and the JSON API and calendar feed.
+async fn everything_seen_by(
+    app: &TestApp,
+    records: &crate::routes::Records,
+    emails: &[&str],
+    extra: &[String],
+    api_token: &str,
+) -> Vec<(String, String)> {
+    let mut seen = Vec::new();
+    for email in emails {
+        let client = app.signed_in(email).await;
+        let mut paths: Vec<String> = crate::routes::ROUTES
+            .iter()
+            .filter(|(method, _, who, _)| *method == "GET" && *who != crate::routes::Who::Public)
+            .map(|(_, _, _, path)| records.fill(path))
+            .collect();
+        paths.extend(extra.iter().cloned());
+        for path in paths {
+            let body = client.get(&path).await.body;
+            seen.push((format!("{email} GET {path}"), body));
+        }
+        // Their calendar feed.
+        let page = client.post("/calendar-feed", &[]).await.body;
+        let at = page
+            .find("http://localhost/calendar/")
+            .expect("the feed address");
+        let end = at + page[at..].find('"').unwrap();
+        let path = page[at..end]
+            .trim_start_matches("http://localhost")
+            .to_string();
+        let feed = app.client().get(&path).await;
+        assert_eq!(feed.status, StatusCode::OK);
+        seen.push((format!("{email} calendar feed"), feed.body));
+    }
+    for path in [
+        "/api/v1/companies",
+        "/api/v1/companies.csv",
+        "/api/v1/activities",
+        "/api/v1/placements",
+        "/api/v1/requests",
+        "/api/v1/needs",
+        "/api/v1/campaigns",
+        "/api/v1/staff",
+        &format!("/api/v1/companies/{}", records.company),
+        &format!("/api/v1/companies/{}/contacts", records.company),
+        &format!("/api/v1/campaigns/{}/targets", records.campaign),
+    ] {
+        let (res, _) = crate::api::call(app, "GET", path, Some(api_token), None, &[]).await;
+        seen.push((format!("API GET {path} ({})", res.status), res.body));
+    }
+    seen
+}
+
+#[actix_web::test]
+async fn nothing_of_a_partners_notes_persons_placements_or_requests_crosses_the_border() {
+    use jobcenter_crm::models::api_token::{ApiToken, TokenInput};
+    use jobcenter_crm::models::campaign::{Campaign, CampaignInput, CampaignStatus, Regional};
+    let app = app().await;
+    let seed = app.seed();
+    let region = region(&app, &seed);
+    let cvr = crate::contact_support::cvr(21);
+    // Køge knows the company too; the cluster shares who serves it.
+    let shared = app
+        .add_company_with(
+            seed.jobcenter.id,
+            "Fælles Virksomhed A/S",
+            &cvr,
+            Some(seed.consultant.id),
+        )
+        .id;
+    stevns_secrets(&app, &seed, &region.ole, &cvr);
+    // A request from the company to Stevns.
+    let mut fields = crate::contact_support::request_fields();
+    crate::contact_support::set(&mut fields, "cvr", &cvr);
+    crate::contact_support::set(&mut fields, "contact_name", "Stevnsk Kontakt");
+    crate::contact_support::set(&mut fields, "message", "STEVNS-HENVENDELSE-7731");
+    let sent = app.fill_in(&app.client(), "/kontakt/stevns", &fields).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    // A regional campaign both joined, with Stevns's company on Stevns's list.
+    let mut c = app.conn();
+    let input = |regional| CampaignInput {
+        name: "Fælles kampagne".into(),
+        purpose: String::new(),
+        topics: Vec::new(),
+        start_on: app.now().date(),
+        end_on: app.now().date() + Days::new(30),
+        target_companies: 5,
+        target_placements: None,
+        status: CampaignStatus::Running,
+        consultant_ids: Vec::new(),
+        regional,
+    };
+    let koege_part = Campaign::create(
+        &mut c,
+        seed.jobcenter.id,
+        &input(Regional::For(region.cluster)),
+        app.now(),
+    )
+    .unwrap();
+    let stevns_part = Campaign::create(
+        &mut c,
+        seed.other_jobcenter.id,
+        &input(Regional::Join(koege_part.regional_campaign_id.unwrap())),
+        app.now(),
+    )
+    .unwrap();
+    let stevns_company: i64 = jobcenter_crm::db::schema::companies::table
+        .filter(jobcenter_crm::db::schema::companies::name.eq("Hemmeligt Stevnsnavn A/S"))
+        .select(jobcenter_crm::db::schema::companies::id)
+        .first(&mut c)
+        .unwrap();
+    CampaignTarget::add(
+        &mut c,
+        seed.other_jobcenter.id,
+        stevns_part.id,
+        &[stevns_company],
+        app.now(),
+    )
+    .unwrap();
+    drop(c);
+
+    let koege = crate::routes::records(
+        &app,
+        "koege",
+        seed.jobcenter.id,
+        seed.consultant.id,
+        seed.manager.id,
+    )
+    .await;
+    let token = |jc: i64, user: i64| {
+        let input = TokenInput {
+            name: "Tjek".into(),
+            can_write: false,
+            expires_at: app.now() + chrono::TimeDelta::days(30),
+        };
+        ApiToken::create(&mut app.conn(), jc, user, &input, app.now())
+            .unwrap()
+            .1
+    };
+    // The sharing is on: Køge's page of the company names Stevns's fixed contact.
+    let lars = app.signed_in("leder@koege.dk").await;
+    let page = lars.get(&format!("/companies/{shared}")).await.body;
+    assert!(
+        page.contains("Kendt i klyngen") && page.contains("Ole Stevns"),
+        "{page}"
+    );
+
+    let extra: Vec<String> = [
+        format!("/companies/{shared}"),
+        "/companies?q=STEVNS-NOTE".into(),
+        "/companies?q=Hemmeligt".into(),
+        "/companies?neighbour=1".into(),
+        "/companies.csv?neighbour=1".into(),
+        "/activities?q=STEVNS-REFERAT".into(),
+        format!("/campaigns/{}", koege_part.id),
+        format!("/campaigns/{}/cluster.csv", koege_part.id),
+        format!("/clusters/{}/figures", region.cluster),
+        format!("/requests/{}/hand-over", koege.request),
+        "/dashboard.csv?table=work".into(),
+    ]
+    .into_iter()
+    .collect();
+    let seen = everything_seen_by(
+        &app,
+        &koege,
+        &["admin@koege.dk", "leder@koege.dk", "konsulent@koege.dk"],
+        &extra,
+        &token(seed.jobcenter.id, seed.admin.id),
+    )
+    .await;
+    assert!(seen.len() > 150, "{}", seen.len());
+    // The committee view is there, with Stevns's counts and not its company.
+    let committee = &seen
+        .iter()
+        .find(|(what, _)| {
+            what.contains(&format!("leder@koege.dk GET /campaigns/{}", koege_part.id))
+        })
+        .unwrap()
+        .1;
+    assert!(committee.contains("Jobcenter Stevns"), "{committee}");
+    let mut crossed = Vec::new();
+    for (what, body) in &seen {
+        for secret in STEVNS_SECRETS {
+            if body.contains(secret) {
+                crossed.push(format!("{what} shows «{secret}»"));
+            }
+        }
+    }
+    assert!(crossed.is_empty(), "{}", crossed.join("\n"));
+
+    // Solrød, outside the cluster, sees nothing of either, nor that they know the company.
+    let solrod_consultant = app.add_user(
+        &region.solrod,
+        "konsulent@solrod.dk",
+        "Sif Solrød",
+        Role::Consultant,
+    );
+    let solrod_manager = app.add_user(
+        &region.solrod,
+        "leder@solrod.dk",
+        "Sune Solrød",
+        Role::Manager,
+    );
+    app.add_company_with(region.solrod.id, "Fælles Virksomhed (Solrød)", &cvr, None);
+    let solrod = crate::routes::records(
+        &app,
+        "solrod",
+        region.solrod.id,
+        solrod_consultant.id,
+        solrod_manager.id,
+    )
+    .await;
+    let seen = everything_seen_by(
+        &app,
+        &solrod,
+        &["admin@solrod.dk", "leder@solrod.dk", "konsulent@solrod.dk"],
+        &[
+            "/companies?neighbour=1".to_string(),
+            format!("/clusters/{}/figures", region.cluster),
+        ],
+        &token(region.solrod.id, solrod_manager.id),
+    )
+    .await;
+    let mut crossed = Vec::new();
+    for (what, body) in &seen {
+        for secret in STEVNS_SECRETS.iter().chain(&[
+            "Jobcenter Stevns",
+            "Jobcenter Køge",
+            "Ole Stevns",
+            "Fælles kampagne",
+            "Sydsjælland",
+        ]) {
+            if body.contains(secret) {
+                crossed.push(format!("{what} shows «{secret}»"));
+            }
+        }
+    }
+    assert!(crossed.is_empty(), "{}", crossed.join("\n"));
+}

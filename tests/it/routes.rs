@@ -24,7 +24,7 @@ use jobcenter_crm::models::placement::{Placement, PlacementInput, PlacementKind,
 
 /// The least a route asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Who {
+pub(crate) enum Who {
     /// No sign-in: the login, the public contact form, health, assets, the calendar feed.
     Public,
     /// Any signed-in member of staff, a reader ("Læseadgang") too: the pages that show what a
@@ -41,7 +41,7 @@ use Who::*;
 /// (method, the route as the app registers it, who, the path to request: `{company}`,
 /// `{contact}`, `{activity}`, `{placement}`, `{need}`, `{referral}`, `{campaign}`, `{target}`, `{request}`, `{import}`,
 /// `{user}`, `{mail}`, `{goal}`, `{benchmark}`, `{di}`, `{text}`, `{token}`, `{webhook}`, `{delivery}` and `{cluster}` are filled with a record of the jobcenter under test).
-const ROUTES: &[(&str, &str, Who, &str)] = &[
+pub(crate) const ROUTES: &[(&str, &str, Who, &str)] = &[
     ("GET", "/", Reader, "/"),
     ("GET", "/healthz", Public, "/healthz"),
     ("GET", "/readyz", Public, "/readyz"),
