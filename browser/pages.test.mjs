@@ -8,6 +8,24 @@ import {
   ADMIN, APP, CONSULTANT, Driver, assertAccessible, closeBrowser, newPage, signIn,
 } from './lib.mjs';
 
+/** A day `days` from today as the campaign form takes it (dd-mm-yyyy). */
+function dkDate(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return `${String(d.getDate()).padStart(2, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${d.getFullYear()}`;
+}
+
+/** An open request's form for handing it to a neighbour in the cluster. */
+async function handOverForm(page) {
+  await page.goto(`${APP}/requests`);
+  const hrefs = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  for (const href of hrefs.filter((h) => /^\/requests\/\d+$/.test(h))) {
+    await page.goto(APP + href);
+    const link = page.locator('main a[href$="/hand-over"]').first();
+    if (await link.count()) return link.getAttribute('href');
+  }
+  assert.fail('no open request can be handed over');
+}
+
 after(closeBrowser);
 
 const EMPTY_ADMIN = process.env.EMPTY_ADMIN ?? 'admin@tom.jobcenter.dk';
@@ -172,6 +190,53 @@ for (const viewport of ['phone', 'desktop']) {
         await assertAccessible(page, `${path} (empty)`);
       }
       await page.context().close();
+    });
+
+    test('working together in a cluster', async () => {
+      // Both admins accept the invitation (the first run does; then they are members).
+      for (const who of [ADMIN, EMPTY_ADMIN]) {
+        const page = await newPage(viewport);
+        await signIn(page, who);
+        await page.goto(`${APP}/admin/clusters`);
+        const accept = page.locator('form[action$="/accept"] button');
+        if (await accept.count()) await Promise.all([page.waitForNavigation(), accept.first().click()]);
+        await assertAccessible(page, `/admin/clusters as ${who}`);
+        await page.context().close();
+      }
+      const page = await newPage(viewport);
+      await signIn(page, ADMIN);
+      const figures = await firstLink(page, '/admin/clusters', /^\/clusters\/\d+\/figures$/);
+      await page.goto(APP + figures);
+      await assertAccessible(page, "the cluster's figures");
+      await page.goto(`${APP}/companies?neighbour=1`);
+      await assertAccessible(page, 'the companies a neighbour knows');
+      // A campaign for the cluster: its form, and its page with every member's progress.
+      await page.goto(`${APP}/campaigns/new`);
+      await page.fill('#name', `Klyngekampagne (${viewport})`);
+      await page.fill('#start', dkDate(0));
+      await page.fill('#end', dkDate(42));
+      await page.fill('#target_companies', '8');
+      await page.selectOption('#cluster', { label: 'For klyngen «Sydsjælland»' });
+      await page.locator('#consultants input[type=checkbox]').first().check();
+      await assertAccessible(page, 'the campaign form for a cluster');
+      await Promise.all([page.waitForNavigation(), page.click('form[action="/campaigns"] button[type=submit]')]);
+      assert.match(await page.locator('h2#cluster-h').innerText(), /Sydsjælland/);
+      await assertAccessible(page, "a regional campaign's page");
+      // Handing a request to the neighbour: the form, and sent without a note.
+      await page.goto(APP + await handOverForm(page));
+      await assertAccessible(page, 'handing a request over');
+      await Promise.all([page.waitForNavigation(), page.click('form[action$="/hand-over"] button[type=submit]')]);
+      assert.match(await page.locator('.error-summary').innerText(), /Skriv en besked/);
+      await assertAccessible(page, 'handing a request over, with errors');
+      await page.context().close();
+      // The neighbour is offered to join.
+      const tom = await newPage(viewport);
+      await signIn(tom, EMPTY_ADMIN);
+      await tom.goto(`${APP}/campaigns`);
+      await assertAccessible(tom, 'a regional campaign to join');
+      await tom.goto(APP + await firstLink(tom, '/campaigns', /^\/campaigns\/new\?regional=\d+$/));
+      await assertAccessible(tom, 'joining a regional campaign');
+      await tom.context().close();
     });
 
     test('forms with their validation errors', async () => {

@@ -52,7 +52,8 @@ fn journeys_and_every_page_pass_in_chromium() {
         }
     };
 
-    // The demo jobcenter with its staff and data, and a second jobcenter with nothing yet.
+    // The demo jobcenter with its staff and data, and a second jobcenter with nothing yet; the
+    // two are invited to a cluster.
     let db = TestDb::new();
     let password = format!("{PASSWORD}\n");
     let seeded = run(
@@ -99,6 +100,17 @@ fn journeys_and_every_page_pass_in_chromium() {
             "--role",
             "admin",
             "--password-stdin",
+        ],
+        // The two in a cluster; the suite has their admins accept.
+        &[
+            "cluster",
+            "add",
+            "--name",
+            "Sydsjælland",
+            "--member",
+            "demo",
+            "--member",
+            "tom",
         ],
     ] {
         let out = run(&db, args, Some(&password));
