@@ -424,23 +424,11 @@ fn log_to(
 /// The jobcenters this one shares with now: members of a cluster it is a member of, that
 /// have accepted and not left. Empty for a jobcenter in no cluster.
 pub fn partners(c: &mut DbConn, jobcenter_id: i64) -> QueryResult<Vec<(i64, String)>> {
-    let mine: Vec<i64> = cluster_members::table
-        .filter(cluster_members::jobcenter_id.eq(jobcenter_id))
-        .filter(cluster_members::accepted_at.is_not_null())
-        .filter(cluster_members::left_at.is_null())
-        .select(cluster_members::cluster_id)
-        .load(c)?;
-    if mine.is_empty() {
-        return Ok(Vec::new());
+    let mut out = Vec::new();
+    for cluster in clusters_now(c, jobcenter_id)? {
+        let members = members_now(c, cluster.id)?;
+        out.extend(members.into_iter().filter(|(id, _)| *id != jobcenter_id));
     }
-    let mut out: Vec<(i64, String)> = cluster_members::table
-        .inner_join(jobcenters::table)
-        .filter(cluster_members::cluster_id.eq_any(&mine))
-        .filter(cluster_members::jobcenter_id.ne(jobcenter_id))
-        .filter(cluster_members::accepted_at.is_not_null())
-        .filter(cluster_members::left_at.is_null())
-        .select((jobcenters::id, jobcenters::name))
-        .load(c)?;
     out.sort();
     out.dedup();
     Ok(out)

@@ -44,6 +44,7 @@ pub struct Guide {
 pub struct BurnUp {
     /// Starts the ids of the chart's title and description (two charts on one page).
     pub key: &'static str,
+    pub title: &'static str,
     pub width: f64,
     pub height: f64,
     pub left: f64,
@@ -60,9 +61,9 @@ pub struct BurnUp {
 }
 
 impl BurnUp {
-    /// The same chart with its own ids.
-    pub fn keyed(self, key: &'static str) -> BurnUp {
-        BurnUp { key, ..self }
+    /// The same chart with its own ids and title.
+    pub fn keyed(self, key: &'static str, title: &'static str) -> BurnUp {
+        BurnUp { key, title, ..self }
     }
 
     pub fn new(weeks: &[WeekPoint], target: i32) -> BurnUp {
@@ -76,6 +77,7 @@ impl BurnUp {
         let every = if n > 16 { 2 } else { 1 };
         BurnUp {
             key: "burnup",
+            title: "Besøgte virksomheder pr. uge",
             width: WIDTH,
             height: HEIGHT,
             left: LEFT,

@@ -62,21 +62,18 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    /// The search these parameters ask for; the partners a neighbour filter needs are read.
+    /// The search these parameters ask for; `partners` are the jobcenters the neighbour filter
+    /// looks in (`cluster::partners`).
     fn query(
         &self,
-        c: &mut DbConn,
         user: &CurrentUser,
         today: NaiveDate,
-    ) -> diesel::QueryResult<CompanyQuery> {
+        partners: &[(i64, String)],
+    ) -> CompanyQuery {
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let known_by = if self.neighbour == "1" {
-            let partners = cluster::partners(c, user.jobcenter_id)?;
-            Some(partners.into_iter().map(|(id, _)| id).collect())
-        } else {
-            None
-        };
-        Ok(CompanyQuery {
+        let known_by =
+            (self.neighbour == "1").then(|| partners.iter().map(|(id, _)| *id).collect());
+        CompanyQuery {
             text: some(&self.q),
             status: CompanyStatus::parse(self.status.trim()),
             fixed_contact_id: if self.mine == "1" {
@@ -94,7 +91,7 @@ impl ListParams {
             } else {
                 CompanySort::Name
             },
-        })
+        }
     }
 
     /// The same filter as a query string, without the page position.
@@ -161,7 +158,8 @@ pub async fn list(
         .open_to_readers()
         .run(&state, move |c, user| {
             let jc = user.jobcenter_id;
-            let query = p.query(c, user, today)?;
+            let partners = cluster::partners(c, jc)?;
+            let query = p.query(user, today, &partners);
             let matched = if searched {
                 Some(Company::count_matching(c, jc, &query, COUNT_CAP)?)
             } else {
@@ -174,7 +172,7 @@ pub async fn list(
                 .map(|co| (co.id, co.cvr.as_str(), co.p_number.as_deref()))
                 .collect();
             let official = population::of_companies(c, jc, &keys)?;
-            let in_cluster = !cluster::partners(c, jc)?.is_empty();
+            let in_cluster = !partners.is_empty();
             Ok((page, User::roster(c, jc)?, matched, official, in_cluster))
         })
         .await?;
@@ -806,7 +804,8 @@ pub async fn export(
     let csv = state
         .db
         .run(move |c| {
-            let query = params.query(c, &user, today)?;
+            let partners = cluster::partners(c, jc)?;
+            let query = params.query(&user, today, &partners);
             let rows = Company::export(c, jc, &query)?;
             let csv = company_import::export_csv(c, jc, &rows)?;
             let details = if filter.is_empty() {

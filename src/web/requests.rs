@@ -19,8 +19,8 @@ use crate::models::audit::{Actor, action};
 use crate::models::cluster::{self, KnownByPartner};
 use crate::models::company::{Company, CompanyQuery, CompanySummary};
 use crate::models::contact_request::{
-    ContactRequest, InboxRow, InboxTab, MailSettings, RequestChannel, RequestStatus, RequestTopic,
-    StaffRequestForm, Submission,
+    ContactRequest, InboxRow, InboxTab, MailSettings, ONLY_OPEN_HANDED_OVER, RequestChannel,
+    RequestStatus, RequestTopic, StaffRequestForm, Submission,
 };
 use crate::models::satisfaction::Survey;
 use crate::models::settings::Settings;
@@ -777,6 +777,14 @@ async fn hand_over_page(
             Ok((request, cluster::partners(c, jc)?, known))
         })
         .await?;
+    if !request.status.is_open() {
+        return Ok(redirect_with_flash(
+            state,
+            &format!("/requests/{id}"),
+            "error",
+            ONLY_OPEN_HANDED_OVER,
+        ));
+    }
     // The partner that knows the company is the likely receiver.
     if form.to.is_empty()
         && let [only] = known.as_slice()
@@ -862,6 +870,13 @@ pub async fn hand_over(
             "/requests",
             "ok",
             &format!("Henvendelsen fra {} er {message}.", request.company_name),
+        )),
+        // Handed over by a colleague at the same moment: it is no longer here.
+        Err(refused) if refused.is_stale() => Ok(redirect_with_flash(
+            &state,
+            "/requests",
+            "error",
+            "En kollega har givet henvendelsen videre imens.",
         )),
         // Closed or answered meanwhile: the request's page says how it stands.
         Err(refused) if refused.errors.contains_key("action") => Ok(redirect_with_flash(

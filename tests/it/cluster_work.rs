@@ -206,6 +206,18 @@ async fn a_regional_campaign_counts_every_member_for_the_managers_and_no_more() 
             .contains("I kan deltage i")
     );
 
+    // The creator's rename carries to the regional campaign every member sees.
+    let mut edit = campaign_fields(&app, "Fleksjob på tværs 2027", seed.consultant.id);
+    edit.push(("version".into(), "1".into()));
+    let saved = post_fields(&lars, &format!("/campaigns/{koege_campaign}/edit"), &edit).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let shared_name: String = regional_campaigns::table
+        .find(regional)
+        .select(regional_campaigns::name)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(shared_name, "Fleksjob på tværs 2027");
+
     // Each member puts its own companies on its own list; another's are not taken.
     let mut c = app.conn();
     let report = CampaignTarget::add(
@@ -268,6 +280,7 @@ async fn a_regional_campaign_counts_every_member_for_the_managers_and_no_more() 
             .unwrap()
             .contains("2 af 20 virksomheder besøgt")
     );
+    assert!(stevns_sees.contains("regionale kampagne «Fleksjob på tværs 2027»"));
     // The burn-up of all of them is drawn with its own ids beside the campaign's own.
     assert!(koege_sees.contains("id=\"cluster-burnup-title\""));
     assert!(koege_sees.contains("id=\"burnup-title\""));
@@ -438,6 +451,8 @@ async fn a_request_handed_to_a_neighbour_reaches_its_fixed_contact_with_its_log_
         "Modtaget fra et jobcenter i klyngen: fra Jobcenter Køge, der har lovet svar senest"
     ));
     assert!(theirs.contains("Modtaget: via kontaktformularen"));
+    // Without the sender's people: who handed it over stays in Køge.
+    assert!(!theirs.contains("Karen Konsulent"), "{theirs}");
     assert!(app.mails().iter().any(
         |m| m.to_address == "ole@stevns.dk" && m.jobcenter_id == Some(seed.other_jobcenter.id)
     ));
@@ -453,6 +468,22 @@ async fn a_request_handed_to_a_neighbour_reaches_its_fixed_contact_with_its_log_
     };
     assert_eq!(audit(seed.jobcenter.id, "request_handed_over"), 1);
     assert_eq!(audit(seed.other_jobcenter.id, "request_handed_in"), 1);
+    // The inbox badges moved with it: nothing open in Køge, one assigned in Stevns.
+    let open = |jc: i64| -> i64 {
+        use jobcenter_crm::db::schema::contact_request_counts as k;
+        k::table
+            .filter(k::jobcenter_id.eq(jc))
+            .filter(k::status.eq_any(["new", "assigned"]))
+            .select(k::n)
+            .load::<i64>(&mut app.conn())
+            .unwrap()
+            .iter()
+            .sum()
+    };
+    assert_eq!(
+        (open(seed.jobcenter.id), open(seed.other_jobcenter.id)),
+        (0, 1)
+    );
 
     // Stevns can work it, but not hand a closed request on, and once Stevns has left the
     // cluster nothing goes either way.

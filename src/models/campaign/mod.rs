@@ -7,6 +7,7 @@ mod targets;
 
 use progress::percent;
 pub use progress::{ConsultantProgress, Progress, WeekPoint};
+use regional::ALREADY_JOINED;
 pub use regional::{Committee, Joinable, MemberProgress, RegionalCampaign};
 
 pub use targets::{AddReport, CampaignTarget, ListedTarget, MyTarget, TargetListFilter, TargetRow};
@@ -440,7 +441,15 @@ impl Campaign {
                     campaigns::version.eq(1),
                 ))
                 .returning(campaigns::id)
-                .get_result(c)?;
+                .get_result(c)
+                .map_err(|e| match e {
+                    // Another manager joined the same regional campaign a moment before.
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) if regional_id.is_some() => WriteError::invalid("regional", ALREADY_JOINED),
+                    e => e.into(),
+                })?;
             input.save_consultants(c, jobcenter_id, id)?;
             Ok(Self::find(c, jobcenter_id, id)?)
         })

@@ -10,6 +10,9 @@ use super::*;
 use crate::db::schema::regional_campaigns;
 use crate::models::cluster::{self, Cluster};
 
+/// Why a jobcenter cannot join a regional campaign twice.
+pub(super) const ALREADY_JOINED: &str = "Jobcentret er allerede med i den regionale kampagne.";
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = regional_campaigns)]
 pub struct RegionalCampaign {
@@ -122,10 +125,7 @@ impl RegionalCampaign {
             .count()
             .get_result(c)?;
         if joined > 0 {
-            return Err(WriteError::invalid(
-                "regional",
-                "Jobcentret er allerede med i den regionale kampagne.",
-            ));
+            return Err(WriteError::invalid("regional", ALREADY_JOINED));
         }
         Ok(regional)
     }
@@ -139,9 +139,15 @@ impl RegionalCampaign {
         let Some(id) = campaign.regional_campaign_id else {
             return Ok(());
         };
+        // A creator that has left the cluster no longer speaks for it.
+        let regional = match Self::find(c, campaign.jobcenter_id, id) {
+            Ok(r) => r,
+            Err(diesel::result::Error::NotFound) => return Ok(()),
+            Err(e) => return Err(e),
+        };
         diesel::update(
             regional_campaigns::table
-                .filter(regional_campaigns::id.eq(id))
+                .filter(regional_campaigns::id.eq(regional.id))
                 .filter(regional_campaigns::jobcenter_id.eq(campaign.jobcenter_id)),
         )
         .set((
@@ -261,6 +267,11 @@ impl Committee {
             jobcenter: "I alt".into(),
             ..Default::default()
         };
+        // Each placement names its campaign, which is its jobcenter's own.
+        let placed: Vec<Option<i64>> = placements::table
+            .filter(placements::campaign_id.eq_any(&ids))
+            .select(placements::campaign_id)
+            .load(c)?;
         for (jc, name, k) in participants {
             let sum = |keep: &dyn Fn(TargetStatus) -> bool| -> i64 {
                 counts
@@ -269,11 +280,7 @@ impl Committee {
                     .map(|(_, _, n)| n)
                     .sum()
             };
-            let placements: i64 = placements::table
-                .filter(placements::jobcenter_id.eq(jc))
-                .filter(placements::campaign_id.eq(k.id))
-                .count()
-                .get_result(c)?;
+            let placements = placed.iter().filter(|p| **p == Some(k.id)).count() as i64;
             let member = MemberProgress {
                 jobcenter: name,
                 own: jc == campaign.jobcenter_id,

@@ -6,8 +6,12 @@
 use super::form::{announce, route};
 use super::workflow::refuse;
 use super::*;
-use crate::db::schema::needs;
+use crate::db::schema::{needs, outbox_mails};
 use crate::models::cluster;
+
+/// Why an answered, closed or spam request is not handed over.
+pub const ONLY_OPEN_HANDED_OVER: &str =
+    "Kun en åben henvendelse kan gives videre til et andet jobcenter.";
 
 /// The longest note to the receiving jobcenter.
 const HAND_OVER_NOTE_MAX_CHARS: usize = 2000;
@@ -46,9 +50,7 @@ impl ContactRequest {
         write_tx(c, |c| {
             let request = Self::find(c, jobcenter_id, id)?;
             if !request.status.is_open() {
-                return Err(refuse(
-                    "Kun en åben henvendelse kan gives videre til et andet jobcenter.",
-                ));
+                return Err(refuse(ONLY_OPEN_HANDED_OVER));
             }
             let partner = cluster::partners(c, jobcenter_id)?
                 .into_iter()
@@ -95,19 +97,53 @@ impl ContactRequest {
             } else {
                 RequestStatus::New
             };
-            diesel::update(contact_requests::table.find(id))
+            // Still ours and as it was read: two hand-overs at once move it once.
+            let moved = diesel::update(
+                contact_requests::table
+                    .filter(contact_requests::id.eq(id))
+                    .filter(contact_requests::jobcenter_id.eq(jobcenter_id))
+                    .filter(contact_requests::status.eq(request.status)),
+            )
+            .set((
+                contact_requests::jobcenter_id.eq(to),
+                contact_requests::company_id.eq(company.as_ref().map(|co| co.id)),
+                contact_requests::assigned_to.eq(assignee.as_ref().map(|u| u.id)),
+                contact_requests::status.eq(status),
+                contact_requests::updated_at.eq(now),
+            ))
+            .execute(c)?;
+            if moved != 1 {
+                return Err(WriteError::Stale);
+            }
+            // The log moves with it, without the sender's people: who did what, whom it was
+            // given to and told, and the sender's name of the company stay behind.
+            let events =
+                contact_request_events::table.filter(contact_request_events::request_id.eq(id));
+            diesel::update(events)
                 .set((
-                    contact_requests::jobcenter_id.eq(to),
-                    contact_requests::company_id.eq(company.as_ref().map(|co| co.id)),
-                    contact_requests::assigned_to.eq(assignee.as_ref().map(|u| u.id)),
-                    contact_requests::status.eq(status),
-                    contact_requests::updated_at.eq(now),
+                    contact_request_events::jobcenter_id.eq(to),
+                    contact_request_events::user_id.eq(None::<i64>),
                 ))
                 .execute(c)?;
-            diesel::update(
-                contact_request_events::table.filter(contact_request_events::request_id.eq(id)),
+            diesel::update(events.filter(contact_request_events::kind.eq_any([
+                EventKind::CompanyMatched,
+                EventKind::CompanyLinked,
+                EventKind::Routed,
+                EventKind::Assigned,
+                EventKind::Taken,
+                EventKind::Notified,
+            ])))
+            .set(contact_request_events::details.eq(""))
+            .execute(c)?;
+            // Mails about it not sent yet to the sender's staff or team are not sent; the
+            // company's own receipt still goes.
+            diesel::delete(
+                outbox_mails::table
+                    .filter(outbox_mails::jobcenter_id.eq(jobcenter_id))
+                    .filter(outbox_mails::request_id.eq(id))
+                    .filter(outbox_mails::sent_at.is_null())
+                    .filter(outbox_mails::to_address.ne(&request.email)),
             )
-            .set(contact_request_events::jobcenter_id.eq(to))
             .execute(c)?;
             let request = Self::find(c, to, id)?;
             log(

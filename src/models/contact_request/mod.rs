@@ -16,6 +16,7 @@ mod workflow;
 pub use form::{
     ContactForm, ContactInput, MESSAGE_MAX_CHARS, Receipt, StaffRequestForm, Submission,
 };
+pub use hand_over::ONLY_OPEN_HANDED_OVER;
 pub use inbox::{InboxPage, InboxRow, InboxTab};
 pub use notify::MailSettings;
 pub use retention::Purged;

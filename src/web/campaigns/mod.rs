@@ -418,7 +418,10 @@ pub async fn show(
     let chart = BurnUp::new(&progress.weeks, campaign.target_companies);
     let cluster_chart = committee.as_ref().map(|k| {
         let goal = i32::try_from(k.total.goal).unwrap_or(i32::MAX);
-        BurnUp::new(&k.weeks, goal).keyed("cluster-burnup")
+        BurnUp::new(&k.weeks, goal).keyed(
+            "cluster-burnup",
+            "Besøgte virksomheder pr. uge, alle jobcentre i klyngen",
+        )
     });
     let consultant_choices: Vec<ConsultantChoice> = progress
         .consultants
