@@ -58,7 +58,7 @@ fn region(app: &TestApp, seed: &Seed) -> Region {
     }
 }
 
-fn visit(app: &TestApp, jobcenter_id: i64, company_id: i64, user_id: i64, campaign: i64) {
+fn visit(app: &TestApp, jobcenter_id: i64, company_id: i64, user_id: i64, campaign: Option<i64>) {
     Activity::create(
         &mut app.conn(),
         jobcenter_id,
@@ -70,7 +70,7 @@ fn visit(app: &TestApp, jobcenter_id: i64, company_id: i64, user_id: i64, campai
             topics: Vec::new(),
             summary: "Referat, som bliver i jobcentret".into(),
             outcome: None,
-            campaign_id: Some(campaign),
+            campaign_id: campaign,
             contact_person_id: None,
             follow_up_on: None,
             follow_up_note: String::new(),
@@ -257,7 +257,7 @@ async fn a_regional_campaign_counts_every_member_for_the_managers_and_no_more() 
         seed.jobcenter.id,
         koege_company,
         seed.consultant.id,
-        koege_campaign,
+        Some(koege_campaign),
     );
     let view = committee(&lars.get(&koege_page).await.body).unwrap();
     assert!(view.contains("1 af 20 virksomheder besøgt"), "{view}");
@@ -266,7 +266,7 @@ async fn a_regional_campaign_counts_every_member_for_the_managers_and_no_more() 
         seed.other_jobcenter.id,
         stevns_company,
         region.ole.id,
-        stevns_campaign,
+        Some(stevns_campaign),
     );
     let koege_sees = lars.get(&koege_page).await.body;
     assert!(
@@ -571,26 +571,7 @@ async fn the_clusters_figures_count_each_member_and_show_no_rows() {
     let rs = (seed.other_jobcenter.id, region.ole.id);
     // No campaign: plain visits (two at one company, one at another) and placements.
     for company in [koege, koege, other] {
-        Activity::create(
-            &mut app.conn(),
-            rk.0,
-            &ActivityInput {
-                company_id: company,
-                user_id: rk.1,
-                kind: ActivityKind::Visit,
-                occurred_on: app.now().date(),
-                topics: Vec::new(),
-                summary: "Referat, som bliver i jobcentret".into(),
-                outcome: None,
-                campaign_id: None,
-                contact_person_id: None,
-                follow_up_on: None,
-                follow_up_note: String::new(),
-                follow_up_done: false,
-            },
-            app.now(),
-        )
-        .unwrap();
+        visit(&app, rk.0, company, rk.1, None);
     }
     placement(&app, rk.0, koege, rk.1, PlacementKind::Smaajob);
     placement(&app, rk.0, other, rk.1, PlacementKind::Fleksjob);
