@@ -855,7 +855,6 @@ pub async fn hand_over(
                     id,
                     to,
                     &note,
-                    actor.user_id,
                     &mail,
                     actor.now,
                 )?;

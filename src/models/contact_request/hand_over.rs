@@ -20,15 +20,14 @@ impl ContactRequest {
     /// Hands open request `id` to `to_jobcenter_id`, a member of a cluster both are members
     /// of now, with a note for the receiver. Returns the request (now the receiver's) and the
     /// receiver's name. Both logs get a row: the request's own, which moves with it, and the
-    /// audit logs of both jobcenters (the sender's is the caller's).
-    #[allow(clippy::too_many_arguments)]
+    /// audit logs of both jobcenters (the sender's is the caller's, and says who). The
+    /// request's own log names none of the sender's people.
     pub fn hand_over(
         c: &mut DbConn,
         jobcenter_id: i64,
         id: i64,
         to_jobcenter_id: i64,
         note: &str,
-        user_id: i64,
         mail: &MailSettings,
         now: NaiveDateTime,
     ) -> Result<(ContactRequest, String), WriteError> {
@@ -76,7 +75,7 @@ impl ContactRequest {
             log(
                 c,
                 &request,
-                Some(user_id),
+                None,
                 EventKind::HandedOver,
                 format!("til {to_name}: {note}"),
                 now,
