@@ -1170,7 +1170,7 @@ async fn needs_and_referrals_are_written_with_the_pages_rules() {
     let write = make_token(&consultant, "Mobil", "write").await;
     let read = make_token(&consultant, "Læs", "read").await;
     let t = Some(write.as_str());
-    let today = app.now().date();
+    let today = jobcenter_crm::domain::dates::local_date(app.now());
     let count = |app: &TestApp| -> i64 {
         needs::table
             .filter(needs::jobcenter_id.eq(seed.jobcenter.id))
