@@ -512,6 +512,17 @@ async fn a_request_handed_to_a_neighbour_reaches_its_fixed_contact_with_its_log_
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.only_request().jobcenter_id, seed.jobcenter.id);
     karen.post(&format!("{page}/close"), &[]).await;
+    // A closed request does not open the form either: back to its page with why.
+    let form = karen.get(&hand_over).await;
+    assert_eq!(form.status, StatusCode::SEE_OTHER);
+    assert_eq!(form.location(), page);
+    assert!(
+        karen
+            .get(&page)
+            .await
+            .body
+            .contains("Kun en åben henvendelse")
+    );
     let closed = karen
         .post(&hand_over, &[("to", stevns.as_str()), ("note", note)])
         .await;

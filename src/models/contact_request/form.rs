@@ -439,8 +439,16 @@ impl ContactRequest {
         }
         let what = ("request", "requests", id);
         crate::models::webhook::emit(c, jobcenter_id, "request.received", what, now)?;
-        announce(c, &request, company.as_ref(), assignee.as_ref(), mail, now)?;
         let settings = Settings::get(c, jobcenter_id)?;
+        announce(
+            c,
+            &request,
+            company.as_ref(),
+            assignee.as_ref(),
+            &settings,
+            mail,
+            now,
+        )?;
         // A company that phoned or met us has its answer in person; receipts are the form's.
         let receipt_queued = mail.receipts
             && submission.channel == RequestChannel::Form
@@ -489,12 +497,14 @@ impl ContactRequest {
 }
 
 /// Says in a new request's log which company it was recognised as, and tells whoever is to
-/// answer it: the company's fixed contact it was routed to, else the team's address.
+/// answer it: the company's fixed contact it was routed to, else the team's address (of
+/// `settings`, the request's jobcenter's).
 pub(super) fn announce(
     c: &mut DbConn,
     request: &ContactRequest,
     company: Option<&Company>,
     assignee: Option<&User>,
+    settings: &Settings,
     mail: &MailSettings,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -508,7 +518,6 @@ pub(super) fn announce(
             now,
         )?;
     }
-    let settings = Settings::get(c, request.jobcenter_id)?;
     match assignee {
         Some(user) => {
             log(c, request, None, EventKind::Routed, user.name.clone(), now)?;

@@ -171,7 +171,16 @@ impl ContactRequest {
             .insert(c)?;
             let what = ("request", "requests", id);
             crate::models::webhook::emit(c, to, "request.received", what, now)?;
-            announce(c, &request, company.as_ref(), assignee.as_ref(), mail, now)?;
+            let theirs = Settings::get(c, to)?;
+            announce(
+                c,
+                &request,
+                company.as_ref(),
+                assignee.as_ref(),
+                &theirs,
+                mail,
+                now,
+            )?;
             Ok((request, to_name))
         })
     }
